@@ -1,0 +1,221 @@
+/**
+ * Configuration from options and the standard `OTEL_*` variables, read from any env record (Node's
+ * `process.env`, a Worker's bindings, Vite's `import.meta.env`). Options win over variables, and
+ * variables over defaults. Invalid values throw {@link WidelineConfigError} at start-up, naming the
+ * option and the fix, so that a typo never silently turns tracing off.
+ *
+ * @module
+ */
+import type { Attributes } from '@opentelemetry/api';
+import type { BatchOptions, WarningHandler } from './export-processor';
+import type { RedactionOptions } from './redact';
+import type { HeadSamplingOptions } from './sampling';
+import type { TailSamplingOptions } from './tail-sampling';
+import type { LineSink } from './wide-event-log';
+
+/** Variables as a runtime hands them over; non-string values (Worker bindings) are ignored. */
+export type EnvRecord = Readonly<Record<string, unknown>>;
+
+/** Everything `createTracing` accepts besides runtime hooks. */
+export interface WidelineOptions {
+  /** `service.name`. Default: `OTEL_SERVICE_NAME`, then `OTEL_RESOURCE_ATTRIBUTES`, then `unknown_service`. */
+  serviceName?: string;
+  /** `service.version`. */
+  serviceVersion?: string;
+  /** `deployment.environment.name`. */
+  environment?: string;
+  /** More resource attributes; merged over `OTEL_RESOURCE_ATTRIBUTES`. */
+  resourceAttributes?: Attributes;
+  /** OTLP/HTTP base URL; `/v1/traces` is appended. Default `OTEL_EXPORTER_OTLP_ENDPOINT` or `http://localhost:4318`. */
+  endpoint?: string;
+  /** Full traces URL, used as is. Default `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`. */
+  tracesEndpoint?: string;
+  /** Headers for every export request. Default `OTEL_EXPORTER_OTLP_HEADERS`. */
+  headers?: Record<string, string>;
+  /** Export request timeout in ms. Default `OTEL_EXPORTER_OTLP_TIMEOUT` or 10 000. */
+  exportTimeoutMs?: number;
+  /** Queue and batch bounds. */
+  batch?: Omit<BatchOptions, 'exportTimeoutMs'>;
+  /** Head sampling (default from `OTEL_TRACES_SAMPLER`/`_ARG`, else keep all) and tail sampling (default off). */
+  sampling?: { head?: HeadSamplingOptions; tail?: TailSamplingOptions | false };
+  /** Redaction rules, or `false` to export attributes untouched. Default: the built-in deny list. */
+  redaction?: RedactionOptions | false;
+  /** Also write one JSON line per unit of work: `true` for `console.log`, or a sink. Default `false`. */
+  wideEventLog?: boolean | LineSink;
+  /** Jaeger UI base URL for trace links. Default `WIDELINE_JAEGER_UI_URL` or `http://localhost:16686`. */
+  jaegerUiUrl?: string;
+  /** The env record to read `OTEL_*` from. */
+  env?: EnvRecord;
+  /** Receives one warning per kind of export trouble. Default `console.warn`. */
+  onWarning?: WarningHandler;
+}
+
+/** Configuration after defaults and validation. */
+export interface ResolvedConfig {
+  disabled: boolean;
+  serviceName: string;
+  resourceAttributes: Attributes;
+  tracesEndpoint: string;
+  headers: Record<string, string>;
+  exportTimeoutMs: number;
+  batch: Omit<BatchOptions, 'exportTimeoutMs'>;
+  head: HeadSamplingOptions;
+  tail: TailSamplingOptions | false;
+  redaction: RedactionOptions | false;
+  wideEventLog: LineSink | undefined;
+  jaegerUiUrl: string;
+}
+
+/** A configuration mistake found at start-up. The message names the option and how to fix it. */
+export class WidelineConfigError extends Error {
+  override readonly name = 'WidelineConfigError';
+
+  constructor(
+    readonly option: string,
+    problem: string,
+    fix: string,
+  ) {
+    super(`${option}: ${problem}. Fix: ${fix}`);
+  }
+}
+
+const DEFAULT_ENDPOINT = 'http://localhost:4318';
+const DEFAULT_JAEGER_UI = 'http://localhost:16686';
+
+function read(env: EnvRecord, name: string): string | undefined {
+  const value = env[name];
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function httpUrl(value: string, option: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new WidelineConfigError(option, `'${value}' is not a URL`, 'give an absolute http(s) URL such as http://localhost:4318');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new WidelineConfigError(option, `'${value}' is not http(s)`, 'OTLP/HTTP needs an http:// or https:// URL');
+  }
+  return url.toString().replace(/\/$/, '');
+}
+
+/** Parses the `key=value,key2=value2` lists of `OTEL_EXPORTER_OTLP_HEADERS` and `OTEL_RESOURCE_ATTRIBUTES`. */
+export function parseKeyValueList(value: string, option: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const part of value.split(',')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    const key = eq > 0 ? part.slice(0, eq).trim() : '';
+    if (key === '') {
+      throw new WidelineConfigError(option, `'${part.trim()}' is not key=value`, 'write a comma-separated list like a=1,b=2');
+    }
+    try {
+      result[decodeURIComponent(key)] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      throw new WidelineConfigError(option, `'${part.trim()}' has broken percent-encoding`, 'percent-encode commas and equals signs in values');
+    }
+  }
+  return result;
+}
+
+function positiveNumber(value: number | string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new WidelineConfigError(option, `'${value}' is not a positive number`, 'give a duration in milliseconds, e.g. 10000');
+  }
+  return n;
+}
+
+function ratio(value: number | string, option: string): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) {
+    throw new WidelineConfigError(option, `'${value}' is not a probability`, 'give a number from 0 to 1, e.g. 0.25');
+  }
+  return n;
+}
+
+const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'];
+
+function headFromEnv(env: EnvRecord): HeadSamplingOptions {
+  const sampler = read(env, 'OTEL_TRACES_SAMPLER');
+  if (sampler === undefined) return {};
+  if (!SAMPLERS.includes(sampler)) {
+    throw new WidelineConfigError('OTEL_TRACES_SAMPLER', `'${sampler}' is not supported`, `use one of ${SAMPLERS.join(', ')}`);
+  }
+  const arg = read(env, 'OTEL_TRACES_SAMPLER_ARG');
+  const parentBased = sampler.startsWith('parentbased_');
+  if (sampler.endsWith('always_on')) return { ratio: 1, parentBased };
+  if (sampler.endsWith('always_off')) return { ratio: 0, parentBased };
+  return { ratio: arg === undefined ? 1 : ratio(arg, 'OTEL_TRACES_SAMPLER_ARG'), parentBased };
+}
+
+function validateOptions(options: WidelineOptions): void {
+  const head = options.sampling?.head;
+  if (head?.ratio !== undefined) ratio(head.ratio, 'sampling.head.ratio');
+  for (const [i, rule] of (head?.rules ?? []).entries()) ratio(rule.ratio, `sampling.head.rules[${i}].ratio`);
+  const tail = options.sampling?.tail;
+  if (tail && tail.probability !== undefined) ratio(tail.probability, 'sampling.tail.probability');
+  if (tail && tail.slowMs !== undefined && !(tail.slowMs >= 0)) {
+    throw new WidelineConfigError('sampling.tail.slowMs', `'${tail.slowMs}' is negative`, 'give 0 or more milliseconds');
+  }
+  if (options.serviceName !== undefined && options.serviceName.trim() === '') {
+    throw new WidelineConfigError('serviceName', 'is empty', 'name the service, e.g. serviceName: "checkout-api"');
+  }
+}
+
+/**
+ * Resolves options and `OTEL_*` variables into a validated config.
+ *
+ * @example
+ * resolveConfig({ serviceName: 'jobs' }, process.env).tracesEndpoint // 'http://localhost:4318/v1/traces'
+ */
+export function resolveConfig(options: WidelineOptions = {}, env: EnvRecord = options.env ?? {}): ResolvedConfig {
+  validateOptions(options);
+  const protocol = read(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? read(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
+  if (protocol !== undefined && protocol !== 'http/json' && protocol !== 'http/protobuf') {
+    throw new WidelineConfigError('OTEL_EXPORTER_OTLP_PROTOCOL', `'${protocol}' is not supported`, 'use http/json (Wideline exports OTLP over HTTP)');
+  }
+  const envResource = read(env, 'OTEL_RESOURCE_ATTRIBUTES');
+  const resourceAttributes: Attributes = {
+    ...(envResource ? parseKeyValueList(envResource, 'OTEL_RESOURCE_ATTRIBUTES') : {}),
+    ...options.resourceAttributes,
+  };
+  const serviceName =
+    options.serviceName ?? read(env, 'OTEL_SERVICE_NAME') ?? (resourceAttributes['service.name'] as string | undefined) ?? 'unknown_service';
+  resourceAttributes['service.name'] = serviceName;
+  if (options.serviceVersion) resourceAttributes['service.version'] = options.serviceVersion;
+  if (options.environment) resourceAttributes['deployment.environment.name'] = options.environment;
+
+  const tracesEndpoint = options.tracesEndpoint
+    ? httpUrl(options.tracesEndpoint, 'tracesEndpoint')
+    : options.endpoint
+      ? `${httpUrl(options.endpoint, 'endpoint')}/v1/traces`
+      : read(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')
+        ? httpUrl(read(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') as string, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')
+        : `${httpUrl(read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? DEFAULT_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT')}/v1/traces`;
+
+  const envHeaders = read(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS') ?? read(env, 'OTEL_EXPORTER_OTLP_HEADERS');
+  const wideEventLog = options.wideEventLog === true ? (line: string) => console.log(line) : options.wideEventLog || undefined;
+
+  return {
+    disabled: read(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true',
+    serviceName,
+    resourceAttributes,
+    tracesEndpoint,
+    headers: { ...(envHeaders ? parseKeyValueList(envHeaders, 'OTEL_EXPORTER_OTLP_HEADERS') : {}), ...options.headers },
+    exportTimeoutMs:
+      positiveNumber(options.exportTimeoutMs, 'exportTimeoutMs') ??
+      positiveNumber(read(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? read(env, 'OTEL_EXPORTER_OTLP_TIMEOUT'), 'OTEL_EXPORTER_OTLP_TIMEOUT') ??
+      10_000,
+    batch: options.batch ?? {},
+    head: { ...headFromEnv(env), ...options.sampling?.head },
+    tail: options.sampling?.tail ?? false,
+    redaction: options.redaction ?? {},
+    wideEventLog,
+    jaegerUiUrl: httpUrl(options.jaegerUiUrl ?? read(env, 'WIDELINE_JAEGER_UI_URL') ?? DEFAULT_JAEGER_UI, 'jaegerUiUrl'),
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * The export end of the pipeline: a bounded batching span processor that never throws into the host
+ * and counts everything it drops. It replaces the SDK's `BatchSpanProcessor` because Wideline needs
+ * what that one keeps private: drop counters, a byte bound per batch (browsers' 64 KiB keepalive
+ * budget), and a `forceFlush` that Workers can hand to `ctx.waitUntil`.
+ *
+ * @module
+ */
+import { context, TraceFlags } from '@opentelemetry/api';
+import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { estimateSpanBytes } from './span-view';
+
+/** Bounds and timing of the export pipeline. */
+export interface BatchOptions {
+  /** Spans waiting for export; more are dropped and counted. Default 2048. */
+  maxQueueSize?: number;
+  /** Spans per export request. Default 512. */
+  maxExportBatchSize?: number;
+  /** Estimated bytes per export request. Default 4 MiB. */
+  maxBatchBytes?: number;
+  /** Delay before a partial batch is sent. Default 1000 ms. */
+  scheduledDelayMs?: number;
+  /** An export taking longer is abandoned and its spans counted as dropped. Default 10 000 ms. */
+  exportTimeoutMs?: number;
+}
+
+/** Counters of the export pipeline. */
+export interface ExportStats {
+  spansExported: number;
+  spansDroppedQueueFull: number;
+  spansDroppedExportFailed: number;
+  exportFailures: number;
+  queued: number;
+}
+
+/** Called once per kind of trouble (queue full, export failing), never per span. */
+export type WarningHandler = (message: string) => void;
+
+/** Batches finished, sampled spans and hands them to `exporter`. */
+export class BatchExportProcessor implements SpanProcessor {
+  readonly #exporter: SpanExporter;
+  readonly #maxQueueSize: number;
+  readonly #maxBatch: number;
+  readonly #maxBatchBytes: number;
+  readonly #delayMs: number;
+  readonly #timeoutMs: number;
+  readonly #warn: WarningHandler;
+  readonly #warned = new Set<string>();
+  #queue: ReadableSpan[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #draining: Promise<void> | undefined;
+  #shutdown: Promise<void> | undefined;
+  readonly #stats: Omit<ExportStats, 'queued'> = {
+    spansExported: 0,
+    spansDroppedQueueFull: 0,
+    spansDroppedExportFailed: 0,
+    exportFailures: 0,
+  };
+
+  constructor(exporter: SpanExporter, options: BatchOptions & { onWarning?: WarningHandler } = {}) {
+    this.#exporter = exporter;
+    this.#maxQueueSize = options.maxQueueSize ?? 2048;
+    this.#maxBatch = Math.min(options.maxExportBatchSize ?? 512, this.#maxQueueSize);
+    this.#maxBatchBytes = options.maxBatchBytes ?? 4 * 1024 * 1024;
+    this.#delayMs = options.scheduledDelayMs ?? 1000;
+    this.#timeoutMs = options.exportTimeoutMs ?? 10_000;
+    this.#warn = options.onWarning ?? ((message) => console.warn(message));
+  }
+
+  /** A snapshot of the counters. */
+  stats(): ExportStats {
+    return { ...this.#stats, queued: this.#queue.length };
+  }
+
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if (this.#shutdown || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.#queue.length >= this.#maxQueueSize) {
+      this.#stats.spansDroppedQueueFull++;
+      this.#warnOnce('queue-full', `[wideline] export queue full (${this.#maxQueueSize} spans); dropping spans`);
+      return;
+    }
+    this.#queue.push(span);
+    if (this.#queue.length >= this.#maxBatch) void this.#drain();
+    else this.#schedule();
+  }
+
+  /** Exports everything queued; resolves when done (or failed), never rejects. */
+  forceFlush(): Promise<void> {
+    this.#clearTimer();
+    return this.#drain();
+  }
+
+  /** Flushes, then shuts the exporter down. Runs once; later calls return the same promise. */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= this.forceFlush().then(() => this.#exporter.shutdown().catch(() => undefined));
+    return this.#shutdown;
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#draining) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#drain();
+    }, this.#delayMs);
+    // In Node, a pending flush must not keep the process alive.
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #drain(): Promise<void> {
+    this.#draining ??= (async () => {
+      while (this.#queue.length > 0) await this.#exportBatch(this.#takeBatch());
+    })().finally(() => {
+      this.#draining = undefined;
+    });
+    return this.#draining;
+  }
+
+  #takeBatch(): ReadableSpan[] {
+    let count = 0;
+    let bytes = 0;
+    while (count < this.#queue.length && count < this.#maxBatch) {
+      const size = estimateSpanBytes(this.#queue[count] as ReadableSpan);
+      if (count > 0 && bytes + size > this.#maxBatchBytes) break;
+      bytes += size;
+      count++;
+    }
+    return this.#queue.splice(0, count);
+  }
+
+  #exportBatch(batch: ReadableSpan[]): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let settled = false;
+      const settle = (ok: boolean, reason?: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timeout);
+        if (ok) {
+          this.#stats.spansExported += batch.length;
+        } else {
+          this.#stats.exportFailures++;
+          this.#stats.spansDroppedExportFailed += batch.length;
+          this.#warnOnce('export-failed', `[wideline] span export failed (${reason}); spans are dropped and counted`);
+        }
+        resolve();
+      };
+      const timeout = setTimeout(() => settle(false, `timed out after ${this.#timeoutMs} ms`), this.#timeoutMs);
+      (timeout as { unref?: () => void }).unref?.();
+      try {
+        // The exporter's own HTTP request must not be traced (it would feed itself).
+        context.with(suppressTracing(context.active()), () => {
+          this.#exporter.export(batch, (result) =>
+            settle(result.code === ExportResultCode.SUCCESS, result.error?.message ?? 'collector refused'),
+          );
+        });
+      } catch (error) {
+        settle(false, error instanceof Error ? error.message : String(error));
+      }
+    });
+  }
+
+  #warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    try {
+      this.#warn(message);
+    } catch {
+      // Warning handlers are user code; they must not break export.
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * `@wideline/core`: the runtime-agnostic heart of Wideline. Runtime packages (`@wideline/worker`,
+ * `@wideline/browser`, `@wideline/bullmq`) adapt it; apps rarely need more than `createTracing`,
+ * `wideEvent` and `linkSentry`.
+ *
+ * @module
+ */
+export { type BaggageMember, formatBaggage, parseBaggage } from './baggage';
+export {
+  type EnvRecord,
+  parseKeyValueList,
+  type ResolvedConfig,
+  resolveConfig,
+  WidelineConfigError,
+  type WidelineOptions,
+} from './config';
+export { type BatchOptions, BatchExportProcessor, type ExportStats, type WarningHandler } from './export-processor';
+export { type Logger, type LoggerOptions, type LogLevel, type SentryLikeSink, createLogger } from './logger';
+export { headersGetter, W3CPropagator } from './propagation';
+export {
+  createRedactor,
+  DEFAULT_DENIED_NAMES,
+  REDACTED,
+  type RedactionOptions,
+  type RedactionPattern,
+  type Redactor,
+} from './redact';
+export { RedactingExporter, redactSpan } from './redacting-exporter';
+export { type HeadSamplingOptions, type HeadSamplingRule, headSampler, SAMPLE_RATE_ATTRIBUTE, traceIdRatio } from './sampling';
+export { jaegerTraceUrl, linkSentry, type SentryEventLike, type SentryEventProcessorHost, type SentryLinkOptions, stampSentryEvent } from './sentry';
+export { type SentryHeaderOptions, sentryTraceHeaders } from './sentry-headers';
+export { type TailReason, TailSamplingProcessor, type TailSamplingOptions, type TailStats, type TailUnit } from './tail-sampling';
+export {
+  formatTraceparent,
+  formatTraceresponse,
+  type HeaderValue,
+  parseTraceparent,
+  parseTraceresponse,
+  type TraceParent,
+} from './traceparent';
+export { parseTracestate, W3CTraceState } from './tracestate';
+export { createTracing, type TracingRuntime, type WidelineTracing } from './tracing';
+export { type WideEvent, wideEvent } from './wide-event';
+export { type LineSink, WideEventLogProcessor, wideEventRecord } from './wide-event-log';

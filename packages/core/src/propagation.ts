@@ -1,0 +1,87 @@
+/**
+ * The W3C propagator Wideline registers: `traceparent`, `tracestate` and `baggage`, with this
+ * package's strict parsers, so that malformed input from the outside starts a fresh root instead of
+ * continuing (or crashing on) a corrupted context.
+ *
+ * @module
+ */
+import {
+  type Context,
+  propagation,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+  trace,
+  isSpanContextValid,
+} from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { formatBaggage, parseBaggage } from './baggage';
+import { formatTraceparent, parseTraceparent } from './traceparent';
+import { parseTracestate } from './tracestate';
+
+const TRACEPARENT = 'traceparent';
+const TRACESTATE = 'tracestate';
+const BAGGAGE = 'baggage';
+
+/**
+ * A {@link TextMapPropagator} for W3C Trace Context and Baggage. Use it wherever OpenTelemetry takes
+ * a propagator; `createTracing` registers it globally.
+ *
+ * @example
+ * const ctx = new W3CPropagator().extract(ROOT_CONTEXT, request.headers, headersGetter);
+ */
+export class W3CPropagator implements TextMapPropagator {
+  inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    if (isTracingSuppressed(context)) return;
+    const spanContext = trace.getSpanContext(context);
+    if (spanContext && isSpanContextValid(spanContext)) {
+      setter.set(carrier, TRACEPARENT, formatTraceparent(spanContext));
+      const state = spanContext.traceState?.serialize();
+      if (state) setter.set(carrier, TRACESTATE, state);
+    }
+    const baggage = propagation.getBaggage(context);
+    if (baggage && baggage.getAllEntries().length > 0) {
+      const header = formatBaggage(baggage.getAllEntries().map(([k, e]) => [k, { value: e.value }]));
+      if (header) setter.set(carrier, BAGGAGE, header);
+    }
+  }
+
+  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    let result = context;
+    const parent = parseTraceparent(getter.get(carrier, TRACEPARENT));
+    if (parent) {
+      const traceState = parseTracestate(getter.get(carrier, TRACESTATE));
+      result = trace.setSpanContext(result, {
+        traceId: parent.traceId,
+        spanId: parent.spanId,
+        traceFlags: parent.traceFlags & 0x01,
+        isRemote: true,
+        ...(traceState ? { traceState } : {}),
+      });
+    }
+    const entries = parseBaggage(getter.get(carrier, BAGGAGE));
+    if (entries.size > 0) {
+      const record: Record<string, { value: string }> = {};
+      for (const [key, member] of entries) record[key] = { value: member.value };
+      result = propagation.setBaggage(result, propagation.createBaggage(record));
+    }
+    return result;
+  }
+
+  fields(): string[] {
+    return [TRACEPARENT, TRACESTATE, BAGGAGE];
+  }
+}
+
+/** Reads headers from a Fetch `Headers`, a plain object or a Node `IncomingHttpHeaders`. */
+export const headersGetter: TextMapGetter<Headers | Record<string, string | string[] | undefined>> = {
+  get(carrier, key) {
+    if (typeof (carrier as Headers).get === 'function') return (carrier as Headers).get(key) ?? undefined;
+    const record = carrier as Record<string, string | string[] | undefined>;
+    return record[key] ?? record[key.toLowerCase()];
+  },
+  keys(carrier) {
+    if (typeof (carrier as Headers).keys === 'function') return [...(carrier as Headers).keys()];
+    return Object.keys(carrier);
+  },
+};

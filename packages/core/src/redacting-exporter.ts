@@ -1,0 +1,50 @@
+/**
+ * A span exporter decorator that redacts attributes and event attributes before they leave the
+ * process. Spans with nothing to redact are passed through without copying.
+ *
+ * @module
+ */
+import type { ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { Redactor } from './redact';
+import { overlaySpan } from './span-view';
+
+/** Redacts one finished span; returns the same object when nothing changed. */
+export function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan {
+  const attributes = redactor.redactAttributes(span.attributes);
+  let events: TimedEvent[] | undefined;
+  span.events.forEach((event, index) => {
+    const redacted = event.attributes ? redactor.redactAttributes(event.attributes) : undefined;
+    if (!redacted) return;
+    events ??= [...span.events];
+    events[index] = { ...event, attributes: redacted };
+  });
+  if (!attributes && !events) return span;
+  return overlaySpan(span, { ...(attributes ? { attributes } : {}), ...(events ? { events } : {}) });
+}
+
+/** Wraps `exporter` so that every span is redacted by `redactor` first. */
+export class RedactingExporter implements SpanExporter {
+  readonly #exporter: SpanExporter;
+  readonly #redactor: Redactor;
+
+  constructor(exporter: SpanExporter, redactor: Redactor) {
+    this.#exporter = exporter;
+    this.#redactor = redactor;
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.#exporter.export(
+      spans.map((span) => redactSpan(span, this.#redactor)),
+      resultCallback,
+    );
+  }
+
+  shutdown(): Promise<void> {
+    return this.#exporter.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.#exporter.forceFlush?.() ?? Promise.resolve();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Head sampling: a parent-based, trace-id-ratio sampler with per-span-name overrides. Decisions are a
+ * pure function of the trace id, so every service configured with the same ratio agrees on a trace
+ * without talking to each other. Sampled roots carry `wideline.sample_rate` (how many units each kept
+ * one stands for) and pass it downstream in `tracestate` so remote children can report it too.
+ *
+ * @module
+ */
+import { type Attributes, type Context, type Link, type SpanKind, trace } from '@opentelemetry/api';
+import { type Sampler, SamplingDecision, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { W3CTraceState } from './tracestate';
+
+/** Attribute holding the sampling weight: `1 / probability` of the decisions that kept this span. */
+export const SAMPLE_RATE_ATTRIBUTE = 'wideline.sample_rate';
+const TRACESTATE_KEY = 'wideline';
+
+/** A ratio for spans whose name matches. The first matching rule wins. */
+export interface HeadSamplingRule {
+  name: string | RegExp;
+  ratio: number;
+}
+
+/** Options for {@link headSampler}. */
+export interface HeadSamplingOptions {
+  /** Probability of keeping a new root trace, 0..1. Default 1. */
+  ratio?: number;
+  /** Per-root-span-name ratios, e.g. `[{ name: 'GET /health', ratio: 0 }]`. */
+  rules?: readonly HeadSamplingRule[];
+  /** Follow the parent's sampled flag when there is a parent. Default `true`. */
+  parentBased?: boolean;
+}
+
+/**
+ * A number in [0, 1) derived from the trace id's random low bits: the same for every service that
+ * sees the trace, so independent ratio decisions line up.
+ */
+export function traceIdRatio(traceId: string): number {
+  const low = Number.parseInt(traceId.slice(-8), 16);
+  return Number.isFinite(low) ? low / 0x1_0000_0000 : 0;
+}
+
+function parseRate(value: string | undefined): number | undefined {
+  if (!value?.startsWith('r:')) return undefined;
+  const rate = Number(value.slice(2));
+  return Number.isFinite(rate) && rate >= 1 ? rate : undefined;
+}
+
+/**
+ * Builds the head sampler.
+ *
+ * @example
+ * headSampler({ ratio: 0.25, rules: [{ name: /^GET \/health/, ratio: 0 }] })
+ */
+export function headSampler(options: HeadSamplingOptions = {}): Sampler {
+  const ratio = options.ratio ?? 1;
+  const rules = options.rules ?? [];
+  const parentBased = options.parentBased ?? true;
+  const describe = `WidelineHeadSampler{ratio=${ratio},rules=${rules.length},parentBased=${parentBased}}`;
+
+  return {
+    shouldSample(
+      context: Context,
+      traceId: string,
+      spanName: string,
+      _kind: SpanKind,
+      _attributes: Attributes,
+      _links: Link[],
+    ): SamplingResult {
+      const parent = trace.getSpanContext(context);
+      if (parent && parentBased) {
+        if ((parent.traceFlags & 0x01) === 0) return { decision: SamplingDecision.NOT_RECORD };
+        const inherited = parent.isRemote ? parseRate(parent.traceState?.get(TRACESTATE_KEY)) : undefined;
+        return {
+          decision: SamplingDecision.RECORD_AND_SAMPLED,
+          ...(inherited ? { attributes: { [SAMPLE_RATE_ATTRIBUTE]: inherited } } : {}),
+        };
+      }
+      const rule = rules.find((r) => (typeof r.name === 'string' ? r.name === spanName : r.name.test(spanName)));
+      const effective = rule ? rule.ratio : ratio;
+      if (effective <= 0 || traceIdRatio(traceId) >= effective) return { decision: SamplingDecision.NOT_RECORD };
+      if (effective >= 1) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+      const rate = 1 / effective;
+      const traceState = (parent?.traceState ?? new W3CTraceState()).set(TRACESTATE_KEY, `r:${rate}`);
+      return {
+        decision: SamplingDecision.RECORD_AND_SAMPLED,
+        attributes: { [SAMPLE_RATE_ATTRIBUTE]: rate },
+        traceState,
+      };
+    },
+    toString: () => describe,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The Sentry link: every Sentry event captured inside a traced unit of work carries that unit's
+ * OpenTelemetry trace id — in `contexts.trace`, in the envelope's dynamic sampling context (so Sentry's
+ * trace view and Jaeger agree), as a `trace_id` tag, and in an `otel` context with a Jaeger link.
+ *
+ * Structural types only: works with `@sentry/node`, `@sentry/cloudflare`, `@sentry/react` and
+ * `@sentry/browser` scopes and clients without importing any of them.
+ *
+ * @example
+ * import * as Sentry from '@sentry/node';
+ * import { linkSentry } from '@wideline/core';
+ *
+ * Sentry.init({ dsn, enableOpenTelemetrySetup: false });
+ * linkSentry(Sentry.getGlobalScope(), { jaegerUiUrl: 'http://localhost:16686' });
+ * @module
+ */
+import { type Span, type SpanContext, TraceFlags, isSpanContextValid, trace } from '@opentelemetry/api';
+
+/** The parts of a Sentry event this module writes. */
+export interface SentryEventLike {
+  contexts?: Record<string, Record<string, unknown> | undefined> | undefined;
+  tags?: Record<string, unknown> | undefined;
+  sdkProcessingMetadata?: Record<string, unknown> | undefined;
+}
+
+/** Anything with Sentry's `addEventProcessor` (a Scope or a Client). */
+export interface SentryEventProcessorHost<E extends SentryEventLike = SentryEventLike> {
+  addEventProcessor(processor: (event: E) => E | null): unknown;
+}
+
+/** Options for {@link linkSentry}. */
+export interface SentryLinkOptions {
+  /** Jaeger UI base URL. Default `http://localhost:16686`. */
+  jaegerUiUrl?: string;
+  /** Which span an event belongs to. Default: the active span. */
+  getSpan?: () => Span | undefined;
+}
+
+/** The Jaeger UI address of a trace. */
+export function jaegerTraceUrl(traceId: string, jaegerUiUrl = 'http://localhost:16686'): string {
+  return `${jaegerUiUrl.replace(/\/$/, '')}/trace/${traceId}`;
+}
+
+/** Writes a span context into a Sentry event (in place) and returns it. */
+export function stampSentryEvent<E extends SentryEventLike>(event: E, spanContext: SpanContext, jaegerUiUrl?: string): E {
+  const { traceId, spanId } = spanContext;
+  const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+  const url = jaegerTraceUrl(traceId, jaegerUiUrl);
+  event.contexts = {
+    ...event.contexts,
+    trace: { ...event.contexts?.trace, trace_id: traceId, span_id: spanId },
+    otel: { trace_id: traceId, span_id: spanId, trace_flags: spanContext.traceFlags, jaeger_url: url },
+  };
+  event.tags = { ...event.tags, trace_id: traceId };
+  const metadata = event.sdkProcessingMetadata ?? {};
+  const dsc = (metadata.dynamicSamplingContext as Record<string, unknown> | undefined) ?? {};
+  event.sdkProcessingMetadata = {
+    ...metadata,
+    dynamicSamplingContext: { ...dsc, trace_id: traceId, sampled: String(sampled) },
+  };
+  return event;
+}
+
+/**
+ * Installs an event processor on `host` that stamps each event with the active (or given) span's
+ * trace. Events captured outside any span are left as Sentry made them.
+ */
+export function linkSentry<E extends SentryEventLike>(host: SentryEventProcessorHost<E>, options: SentryLinkOptions = {}): void {
+  const getSpan = options.getSpan ?? (() => trace.getActiveSpan());
+  host.addEventProcessor((event) => {
+    try {
+      const spanContext = getSpan()?.spanContext();
+      return spanContext && isSpanContextValid(spanContext) ? stampSentryEvent(event, spanContext, options.jaegerUiUrl) : event;
+    } catch {
+      return event;
+    }
+  });
+}

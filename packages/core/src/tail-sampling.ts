@@ -1,0 +1,233 @@
+/**
+ * Tail sampling inside the process: every span of a unit of work is held until the unit's local root
+ * ends, then the whole unit is kept or dropped together. Errors and slow units are always kept;
+ * the rest by a trace-id ratio, so services agree; a caller can force a keep (see `traceresponse`).
+ *
+ * Not for traces whose parts end in different processes and must all be kept on one decision: that
+ * needs a collector-side tail sampler. Within a process, a trace kept once stays kept.
+ *
+ * @module
+ */
+import { type Attributes, type Context, SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { localRootIdOf } from './local-root';
+import { SAMPLE_RATE_ATTRIBUTE, traceIdRatio } from './sampling';
+import { estimateSpanBytes, hrTimeToMs, overlaySpan } from './span-view';
+
+/** One finished unit of work as the `keep` predicate sees it. */
+export interface TailUnit {
+  root: ReadableSpan;
+  spans: readonly ReadableSpan[];
+  errored: boolean;
+}
+
+/** Options for {@link TailSamplingProcessor}. */
+export interface TailSamplingOptions {
+  /** Keep units whose root took at least this many ms. Default 1000. */
+  slowMs?: number;
+  /** Probability of keeping a unit no rule kept, 0..1. Default 0.1. */
+  probability?: number;
+  /** Keep the unit when this returns true (e.g. a VIP customer). */
+  keep?: (unit: TailUnit) => boolean;
+  /** Spans held per unit; more are dropped and counted. Default 1000. */
+  maxSpansPerTrace?: number;
+  /** Units held at once; the oldest is decided early past this. Default 1000. */
+  maxTraces?: number;
+  /** Estimated bytes held; the oldest units are decided early past this. Default 32 MiB. */
+  maxBytes?: number;
+  /** A unit whose root has not ended after this long is decided early. Default 5 minutes. */
+  maxHoldMs?: number;
+}
+
+/** Why a unit was kept; stamped on its root as `wideline.sampling.reason`. */
+export type TailReason = 'forced' | 'error' | 'slow' | 'predicate' | 'probability';
+
+/** Counters of the tail sampler. */
+export interface TailStats {
+  tracesKept: number;
+  tracesDropped: number;
+  tracesDecidedEarly: number;
+  spansDropped: number;
+  spansOverflowed: number;
+  spansHeld: number;
+  bytesHeld: number;
+}
+
+interface Unit {
+  traceId: string;
+  rootId: string;
+  spans: ReadableSpan[];
+  bytes: number;
+  errored: boolean;
+  heldSince: number;
+  rootStartMs?: number;
+}
+
+const DECISION_MEMORY = 10_000;
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > DECISION_MEMORY) map.delete(map.keys().next().value as K);
+}
+
+/** The tail-sampling span processor; forwards kept spans to `next` (the export pipeline). */
+export class TailSamplingProcessor implements SpanProcessor {
+  readonly #next: SpanProcessor;
+  readonly #slowMs: number;
+  readonly #probability: number;
+  readonly #keep: ((unit: TailUnit) => boolean) | undefined;
+  readonly #maxSpans: number;
+  readonly #maxTraces: number;
+  readonly #maxBytes: number;
+  readonly #maxHoldMs: number;
+  readonly #units = new Map<string, Unit>();
+  /** Root span id → weight of a decided unit (0 = dropped), for spans that end after their root. */
+  readonly #decided = new Map<string, number>();
+  /** Trace ids kept (or forced) in this process: later units of the same trace are kept too. */
+  readonly #keptTraces = new Map<string, true>();
+  readonly #stats: TailStats = {
+    tracesKept: 0,
+    tracesDropped: 0,
+    tracesDecidedEarly: 0,
+    spansDropped: 0,
+    spansOverflowed: 0,
+    spansHeld: 0,
+    bytesHeld: 0,
+  };
+
+  constructor(next: SpanProcessor, options: TailSamplingOptions = {}) {
+    this.#next = next;
+    this.#slowMs = options.slowMs ?? 1000;
+    this.#probability = options.probability ?? 0.1;
+    this.#keep = options.keep;
+    this.#maxSpans = options.maxSpansPerTrace ?? 1000;
+    this.#maxTraces = options.maxTraces ?? 1000;
+    this.#maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+    this.#maxHoldMs = options.maxHoldMs ?? 5 * 60_000;
+  }
+
+  /** A snapshot of the counters. */
+  stats(): TailStats {
+    return { ...this.#stats };
+  }
+
+  /** Forces every unit of `traceId` in this process to be kept, e.g. after a callee's `traceresponse`. */
+  keepTrace(traceId: string): void {
+    remember(this.#keptTraces, traceId, true);
+  }
+
+  /**
+   * Whether the trace would be kept if decided now: forced, errored so far, slow so far, or within the
+   * ratio. Used to answer `traceresponse` before the unit has ended; a `true` answer is made binding.
+   */
+  wouldKeep(traceId: string): boolean {
+    let keep = this.#keptTraces.has(traceId) || traceIdRatio(traceId) < this.#probability;
+    const now = Date.now();
+    for (const unit of this.#units.values()) {
+      if (keep) break;
+      if (unit.traceId !== traceId) continue;
+      keep = unit.errored || (unit.rootStartMs !== undefined && now - unit.rootStartMs >= this.#slowMs);
+    }
+    if (keep) this.keepTrace(traceId);
+    return keep;
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    this.#next.onStart(span, parentContext);
+    const rootId = localRootIdOf(span);
+    if (this.#decided.has(rootId)) return;
+    const unit = this.#unitFor(rootId, span.spanContext().traceId);
+    if (rootId === span.spanContext().spanId) unit.rootStartMs = hrTimeToMs(span.startTime);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    const rootId = localRootIdOf(span);
+    const weight = this.#decided.get(rootId);
+    if (weight !== undefined) {
+      if (weight > 0) this.#forward(span, weight);
+      else this.#stats.spansDropped++;
+      return;
+    }
+    const unit = this.#unitFor(rootId, span.spanContext().traceId);
+    if (span.status.code === SpanStatusCode.ERROR) unit.errored = true;
+    if (unit.spans.length >= this.#maxSpans) {
+      this.#stats.spansOverflowed++;
+    } else {
+      const bytes = estimateSpanBytes(span);
+      unit.spans.push(span);
+      unit.bytes += bytes;
+      this.#stats.bytesHeld += bytes;
+      this.#stats.spansHeld++;
+    }
+    if (rootId === span.spanContext().spanId) this.#decide(unit, span);
+    while (this.#stats.bytesHeld > this.#maxBytes && this.#units.size > 0) this.#decideOldestEarly();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.#next.forceFlush();
+  }
+
+  async shutdown(): Promise<void> {
+    while (this.#units.size > 0) this.#decideOldestEarly();
+    await this.#next.shutdown();
+  }
+
+  #unitFor(rootId: string, traceId: string): Unit {
+    const existing = this.#units.get(rootId);
+    if (existing) return existing;
+    const now = Date.now();
+    while (this.#units.size >= this.#maxTraces) this.#decideOldestEarly();
+    const oldest = this.#units.values().next().value;
+    if (oldest && now - oldest.heldSince > this.#maxHoldMs) this.#decideOldestEarly();
+    const unit: Unit = { traceId, rootId, spans: [], bytes: 0, errored: false, heldSince: now };
+    this.#units.set(rootId, unit);
+    return unit;
+  }
+
+  #decideOldestEarly(): void {
+    const oldest = this.#units.values().next().value;
+    if (!oldest) return;
+    this.#stats.tracesDecidedEarly++;
+    this.#decide(oldest, undefined);
+  }
+
+  #reason(unit: Unit, root: ReadableSpan | undefined): TailReason | undefined {
+    if (this.#keptTraces.has(unit.traceId)) return 'forced';
+    if (unit.errored) return 'error';
+    if (root && hrTimeToMs(root.duration) >= this.#slowMs) return 'slow';
+    if (root && this.#keep?.({ root, spans: unit.spans, errored: unit.errored })) return 'predicate';
+    if (traceIdRatio(unit.traceId) < this.#probability) return 'probability';
+    return undefined;
+  }
+
+  #decide(unit: Unit, root: ReadableSpan | undefined): void {
+    this.#units.delete(unit.rootId);
+    this.#stats.bytesHeld -= unit.bytes;
+    this.#stats.spansHeld -= unit.spans.length;
+    let reason: TailReason | undefined;
+    try {
+      reason = this.#reason(unit, root);
+    } catch {
+      reason = 'error'; // a throwing predicate must not lose a unit that may matter
+    }
+    if (!reason) {
+      remember(this.#decided, unit.rootId, 0);
+      this.#stats.tracesDropped++;
+      this.#stats.spansDropped += unit.spans.length;
+      return;
+    }
+    const headRate = root?.attributes[SAMPLE_RATE_ATTRIBUTE];
+    const weight = (typeof headRate === 'number' ? headRate : 1) * (reason === 'probability' ? 1 / this.#probability : 1);
+    remember(this.#decided, unit.rootId, weight);
+    remember(this.#keptTraces, unit.traceId, true);
+    this.#stats.tracesKept++;
+    for (const span of unit.spans) this.#forward(span, weight, span === root ? reason : undefined);
+  }
+
+  #forward(span: ReadableSpan, weight: number, reason?: TailReason): void {
+    const attributes: Attributes = { ...span.attributes, [SAMPLE_RATE_ATTRIBUTE]: weight };
+    if (reason) attributes['wideline.sampling.reason'] = reason;
+    this.#next.onEnd(overlaySpan(span, { attributes }));
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Assembles Wideline's tracer provider: one provider, one export pipeline, owned by Wideline.
+ *
+ *   LocalRootProcessor → [WideEventLogProcessor] → [TailSamplingProcessor] → BatchExportProcessor
+ *                                                                              → RedactingExporter → OTLP/HTTP
+ *
+ * @example
+ * import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+ * import { createTracing } from '@wideline/core';
+ *
+ * const tracing = createTracing({
+ *   serviceName: 'jobs',
+ *   env: process.env,
+ *   contextManager: new AsyncLocalStorageContextManager(),
+ *   sampling: { tail: { slowMs: 500, probability: 0.1 } },
+ * });
+ * tracing.tracer.startActiveSpan('work', (span) => span.end());
+ * await tracing.shutdown();
+ * @module
+ */
+import { type ContextManager, context, propagation, type Tracer, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AlwaysOffSampler, BasicTracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { type ResolvedConfig, resolveConfig, type WidelineOptions } from './config';
+import { BatchExportProcessor, type ExportStats } from './export-processor';
+import { LocalRootProcessor } from './local-root';
+import { W3CPropagator } from './propagation';
+import { createRedactor, type Redactor } from './redact';
+import { RedactingExporter } from './redacting-exporter';
+import { headSampler } from './sampling';
+import { TailSamplingProcessor, type TailStats } from './tail-sampling';
+import { WideEventLogProcessor } from './wide-event-log';
+
+/** Runtime hooks a runtime package (or a Node app) supplies. */
+export interface TracingRuntime {
+  /** Replaces the OTLP/HTTP exporter (e.g. a Workers fetch exporter, or an in-memory one in tests). */
+  exporter?: SpanExporter;
+  /** Context manager to register globally (AsyncLocalStorage in Node and Workers). */
+  contextManager?: ContextManager;
+  /** Register the provider, propagator and context manager as OpenTelemetry globals. Default `true`. */
+  register?: boolean;
+}
+
+/** A running tracing pipeline. */
+export interface WidelineTracing {
+  readonly config: ResolvedConfig;
+  readonly provider: BasicTracerProvider;
+  /** A tracer named after the service. */
+  readonly tracer: Tracer;
+  /** The tail sampler, when tail sampling is on. */
+  readonly tailSampler: TailSamplingProcessor | undefined;
+  /** The redactor used on export (and available to loggers). */
+  readonly redactor: Redactor | undefined;
+  /** Counters: what was exported, dropped and why. */
+  stats(): { export: ExportStats; tail: TailStats | undefined };
+  /** Exports everything finished so far. Never rejects. */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops. Runs once. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Creates (and by default registers) Wideline's tracer provider. Configuration errors throw
+ * {@link WidelineConfigError}; nothing on the telemetry path throws afterwards.
+ */
+export function createTracing(options: WidelineOptions & TracingRuntime = {}): WidelineTracing {
+  const config = resolveConfig(options);
+  const redactor = config.redaction === false ? undefined : createRedactor(config.redaction);
+  const otlp =
+    options.exporter ??
+    new OTLPTraceExporter({ url: config.tracesEndpoint, headers: config.headers, timeoutMillis: config.exportTimeoutMs });
+  const exporter = redactor ? new RedactingExporter(otlp, redactor) : otlp;
+  const batch = new BatchExportProcessor(exporter, {
+    ...config.batch,
+    exportTimeoutMs: config.exportTimeoutMs,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  });
+  const tailSampler = config.tail === false ? undefined : new TailSamplingProcessor(batch, config.tail);
+  const spanProcessors: SpanProcessor[] = [new LocalRootProcessor()];
+  if (config.wideEventLog) spanProcessors.push(new WideEventLogProcessor({ sink: config.wideEventLog, ...(redactor ? { redactor } : {}) }));
+  spanProcessors.push(tailSampler ?? batch);
+
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes(config.resourceAttributes),
+    sampler: config.disabled ? new AlwaysOffSampler() : headSampler(config.head),
+    spanProcessors: config.disabled ? [] : spanProcessors,
+  });
+
+  if (options.register !== false) {
+    if (options.contextManager) context.setGlobalContextManager(options.contextManager.enable());
+    propagation.setGlobalPropagator(new W3CPropagator());
+    trace.setGlobalTracerProvider(provider);
+  }
+
+  let shutdown: Promise<void> | undefined;
+  return {
+    config,
+    provider,
+    tracer: provider.getTracer(config.serviceName),
+    tailSampler,
+    redactor,
+    stats: () => ({ export: batch.stats(), tail: tailSampler?.stats() }),
+    forceFlush: () => provider.forceFlush().catch(() => undefined),
+    shutdown: () => {
+      shutdown ??= provider.shutdown().catch(() => undefined);
+      return shutdown;
+    },
+  };
+}
