@@ -95,7 +95,7 @@ const EMAIL_PATTERN: RedactionPattern = {
 /** Values shorter than this cannot hold any default pattern; skipping them keeps the hot path cheap. */
 const MIN_PATTERN_LENGTH = 8;
 const URL_KEY_RE = /(^|\.)(url|full|query|target|href|uri)$/;
-const QUERY_PARAM_RE = /([?&;])([^=&#;]+)=([^&#;]*)/g;
+const QUERY_PARAM_RE = /(^|[?&;])([^=&#;?]+)=([^&#;]*)/g;
 const KEY_CACHE_LIMIT = 2048;
 
 /** Decides and applies redaction. Build one with {@link createRedactor} and reuse it. */
