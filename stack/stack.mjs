@@ -56,8 +56,14 @@ const services = [
     healthy: () => httpOk('http://localhost:13133/status'),
     timeoutMs: 60_000,
     command() {
-      const built = spawnSync('bash', [join(repo, 'stack', 'jaeger-build.sh')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-      if (built.status !== 0) throw new Error('could not build or find the Jaeger binary (see above); or run the stack with Docker: docker compose up -d');
+      const built = spawnSync('bash', [join(repo, 'stack', 'jaeger-build.sh')], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        encoding: 'utf8',
+      });
+      if (built.status !== 0)
+        throw new Error(
+          'could not build or find the Jaeger binary (see above); or run the stack with Docker: docker compose up -d',
+        );
       return [built.stdout.trim().split('\n').at(-1), ['--config', join(repo, 'stack', 'jaeger.yaml')]];
     },
   },
@@ -68,7 +74,10 @@ const services = [
     timeoutMs: 20_000,
     command() {
       const bin = which('redis-server');
-      if (!bin) throw new Error("'redis-server' is not installed. Install it with: apt-get install -y redis-server (or use Docker)");
+      if (!bin)
+        throw new Error(
+          "'redis-server' is not installed. Install it with: apt-get install -y redis-server (or use Docker)",
+        );
       return [bin, ['--port', '6379', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']];
     },
   },
@@ -113,27 +122,43 @@ async function waitHealthy(service, pid) {
     if (pid !== undefined && !ownedPid(service.name)) break;
     await sleep(250);
   }
-  const log = existsSync(logFile(service.name)) ? readFileSync(logFile(service.name), 'utf8').split('\n').slice(-20).join('\n') : '';
-  throw new Error(`${service.name} did not become healthy within ${service.timeoutMs / 1000}s. Last log lines:\n${log}`);
+  const log = existsSync(logFile(service.name))
+    ? readFileSync(logFile(service.name), 'utf8').split('\n').slice(-20).join('\n')
+    : '';
+  throw new Error(
+    `${service.name} did not become healthy within ${service.timeoutMs / 1000}s. Last log lines:\n${log}`,
+  );
 }
 
 async function startNative(service) {
   if (await service.healthy()) {
-    console.log(`  ${service.name.padEnd(10)} already up${ownedPid(service.name) ? '' : ' (not started by this stack; left alone)'}`);
+    console.log(
+      `  ${service.name.padEnd(10)} already up${ownedPid(service.name) ? '' : ' (not started by this stack; left alone)'}`,
+    );
     return;
   }
   for (const port of service.ports) {
-    if (await portInUse(port)) throw new Error(`${service.name}: port ${port} is taken by another process and ${service.name} is not answering there. Free the port and retry.`);
+    if (await portInUse(port))
+      throw new Error(
+        `${service.name}: port ${port} is taken by another process and ${service.name} is not answering there. Free the port and retry.`,
+      );
   }
   const [bin, args] = service.command();
   const out = openSync(logFile(service.name), 'a');
-  const child = spawn(bin, args, { cwd: repo, detached: true, stdio: ['ignore', out, out], env: { ...process.env, JAEGER_LISTEN_HOST: 'localhost' } });
+  const child = spawn(bin, args, {
+    cwd: repo,
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, JAEGER_LISTEN_HOST: 'localhost' },
+  });
   closeSync(out);
   writeFileSync(pidFile(service.name), String(child.pid));
   child.unref();
   const started = Date.now();
   await waitHealthy(service, child.pid);
-  console.log(`  ${service.name.padEnd(10)} up (pid ${child.pid}, ${((Date.now() - started) / 1000).toFixed(1)}s, log ${logFile(service.name)})`);
+  console.log(
+    `  ${service.name.padEnd(10)} up (pid ${child.pid}, ${((Date.now() - started) / 1000).toFixed(1)}s, log ${logFile(service.name)})`,
+  );
 }
 
 async function stopNative(service) {
@@ -167,7 +192,9 @@ async function up() {
   console.log('stack: starting natively (no Docker engine answers)');
   writeFileSync(modeFile, 'native');
   for (const service of services) await startNative(service);
-  console.log('stack: up — Jaeger UI http://localhost:16686, OTLP http://localhost:4318, Spotlight http://localhost:8969');
+  console.log(
+    'stack: up — Jaeger UI http://localhost:16686, OTLP http://localhost:4318, Spotlight http://localhost:8969',
+  );
 }
 
 async function down() {

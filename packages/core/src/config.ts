@@ -94,7 +94,11 @@ function httpUrl(value: string, option: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new WidelineConfigError(option, `'${value}' is not a URL`, 'give an absolute http(s) URL such as http://localhost:4318');
+    throw new WidelineConfigError(
+      option,
+      `'${value}' is not a URL`,
+      'give an absolute http(s) URL such as http://localhost:4318',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new WidelineConfigError(option, `'${value}' is not http(s)`, 'OTLP/HTTP needs an http:// or https:// URL');
@@ -110,12 +114,20 @@ export function parseKeyValueList(value: string, option: string): Record<string,
     const eq = part.indexOf('=');
     const key = eq > 0 ? part.slice(0, eq).trim() : '';
     if (key === '') {
-      throw new WidelineConfigError(option, `'${part.trim()}' is not key=value`, 'write a comma-separated list like a=1,b=2');
+      throw new WidelineConfigError(
+        option,
+        `'${part.trim()}' is not key=value`,
+        'write a comma-separated list like a=1,b=2',
+      );
     }
     try {
       result[decodeURIComponent(key)] = decodeURIComponent(part.slice(eq + 1).trim());
     } catch {
-      throw new WidelineConfigError(option, `'${part.trim()}' has broken percent-encoding`, 'percent-encode commas and equals signs in values');
+      throw new WidelineConfigError(
+        option,
+        `'${part.trim()}' has broken percent-encoding`,
+        'percent-encode commas and equals signs in values',
+      );
     }
   }
   return result;
@@ -125,7 +137,11 @@ function positiveNumber(value: number | string | undefined, option: string): num
   if (value === undefined) return undefined;
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(n) || n <= 0) {
-    throw new WidelineConfigError(option, `'${value}' is not a positive number`, 'give a duration in milliseconds, e.g. 10000');
+    throw new WidelineConfigError(
+      option,
+      `'${value}' is not a positive number`,
+      'give a duration in milliseconds, e.g. 10000',
+    );
   }
   return n;
 }
@@ -138,13 +154,24 @@ function ratio(value: number | string, option: string): number {
   return n;
 }
 
-const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'];
+const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
 
 function headFromEnv(env: EnvRecord): HeadSamplingOptions {
   const sampler = read(env, 'OTEL_TRACES_SAMPLER');
   if (sampler === undefined) return {};
   if (!SAMPLERS.includes(sampler)) {
-    throw new WidelineConfigError('OTEL_TRACES_SAMPLER', `'${sampler}' is not supported`, `use one of ${SAMPLERS.join(', ')}`);
+    throw new WidelineConfigError(
+      'OTEL_TRACES_SAMPLER',
+      `'${sampler}' is not supported`,
+      `use one of ${SAMPLERS.join(', ')}`,
+    );
   }
   const arg = read(env, 'OTEL_TRACES_SAMPLER_ARG');
   const parentBased = sampler.startsWith('parentbased_');
@@ -160,7 +187,11 @@ function validateOptions(options: WidelineOptions): void {
   const tail = options.sampling?.tail;
   if (tail && tail.probability !== undefined) ratio(tail.probability, 'sampling.tail.probability');
   if (tail && tail.slowMs !== undefined && !(tail.slowMs >= 0)) {
-    throw new WidelineConfigError('sampling.tail.slowMs', `'${tail.slowMs}' is negative`, 'give 0 or more milliseconds');
+    throw new WidelineConfigError(
+      'sampling.tail.slowMs',
+      `'${tail.slowMs}' is negative`,
+      'give 0 or more milliseconds',
+    );
   }
   if (options.serviceName !== undefined && options.serviceName.trim() === '') {
     throw new WidelineConfigError('serviceName', 'is empty', 'name the service, e.g. serviceName: "checkout-api"');
@@ -177,7 +208,11 @@ export function resolveConfig(options: WidelineOptions = {}, env: EnvRecord = op
   validateOptions(options);
   const protocol = read(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? read(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
   if (protocol !== undefined && protocol !== 'http/json' && protocol !== 'http/protobuf') {
-    throw new WidelineConfigError('OTEL_EXPORTER_OTLP_PROTOCOL', `'${protocol}' is not supported`, 'use http/json (Wideline exports OTLP over HTTP)');
+    throw new WidelineConfigError(
+      'OTEL_EXPORTER_OTLP_PROTOCOL',
+      `'${protocol}' is not supported`,
+      'use http/json (Wideline exports OTLP over HTTP)',
+    );
   }
   const envResource = read(env, 'OTEL_RESOURCE_ATTRIBUTES');
   const resourceAttributes: Attributes = {
@@ -185,7 +220,10 @@ export function resolveConfig(options: WidelineOptions = {}, env: EnvRecord = op
     ...options.resourceAttributes,
   };
   const serviceName =
-    options.serviceName ?? read(env, 'OTEL_SERVICE_NAME') ?? (resourceAttributes['service.name'] as string | undefined) ?? 'unknown_service';
+    options.serviceName ??
+    read(env, 'OTEL_SERVICE_NAME') ??
+    (resourceAttributes['service.name'] as string | undefined) ??
+    'unknown_service';
   resourceAttributes['service.name'] = serviceName;
   if (options.serviceVersion) resourceAttributes['service.version'] = options.serviceVersion;
   if (options.environment) resourceAttributes['deployment.environment.name'] = options.environment;
@@ -199,7 +237,8 @@ export function resolveConfig(options: WidelineOptions = {}, env: EnvRecord = op
         : `${httpUrl(read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? DEFAULT_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT')}/v1/traces`;
 
   const envHeaders = read(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS') ?? read(env, 'OTEL_EXPORTER_OTLP_HEADERS');
-  const wideEventLog = options.wideEventLog === true ? (line: string) => console.log(line) : options.wideEventLog || undefined;
+  const wideEventLog =
+    options.wideEventLog === true ? (line: string) => console.log(line) : options.wideEventLog || undefined;
 
   return {
     disabled: read(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true',
@@ -209,13 +248,19 @@ export function resolveConfig(options: WidelineOptions = {}, env: EnvRecord = op
     headers: { ...(envHeaders ? parseKeyValueList(envHeaders, 'OTEL_EXPORTER_OTLP_HEADERS') : {}), ...options.headers },
     exportTimeoutMs:
       positiveNumber(options.exportTimeoutMs, 'exportTimeoutMs') ??
-      positiveNumber(read(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? read(env, 'OTEL_EXPORTER_OTLP_TIMEOUT'), 'OTEL_EXPORTER_OTLP_TIMEOUT') ??
+      positiveNumber(
+        read(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? read(env, 'OTEL_EXPORTER_OTLP_TIMEOUT'),
+        'OTEL_EXPORTER_OTLP_TIMEOUT',
+      ) ??
       10_000,
     batch: options.batch ?? {},
     head: { ...headFromEnv(env), ...options.sampling?.head },
     tail: options.sampling?.tail ?? false,
     redaction: options.redaction ?? {},
     wideEventLog,
-    jaegerUiUrl: httpUrl(options.jaegerUiUrl ?? read(env, 'WIDELINE_JAEGER_UI_URL') ?? DEFAULT_JAEGER_UI, 'jaegerUiUrl'),
+    jaegerUiUrl: httpUrl(
+      options.jaegerUiUrl ?? read(env, 'WIDELINE_JAEGER_UI_URL') ?? DEFAULT_JAEGER_UI,
+      'jaegerUiUrl',
+    ),
   };
 }

@@ -14,8 +14,8 @@ export {
   WidelineConfigError,
   type WidelineOptions,
 } from './config';
-export { type BatchOptions, BatchExportProcessor, type ExportStats, type WarningHandler } from './export-processor';
-export { type Logger, type LoggerOptions, type LogLevel, type SentryLikeSink, createLogger } from './logger';
+export { BatchExportProcessor, type BatchOptions, type ExportStats, type WarningHandler } from './export-processor';
+export { createLogger, type Logger, type LoggerOptions, type LogLevel, type SentryLikeSink } from './logger';
 export { headersGetter, W3CPropagator } from './propagation';
 export {
   createRedactor,
@@ -26,10 +26,29 @@ export {
   type Redactor,
 } from './redact';
 export { RedactingExporter, redactSpan } from './redacting-exporter';
-export { type HeadSamplingOptions, type HeadSamplingRule, headSampler, SAMPLE_RATE_ATTRIBUTE, traceIdRatio } from './sampling';
-export { jaegerTraceUrl, linkSentry, type SentryEventLike, type SentryEventProcessorHost, type SentryLinkOptions, stampSentryEvent } from './sentry';
+export {
+  type HeadSamplingOptions,
+  type HeadSamplingRule,
+  headSampler,
+  SAMPLE_RATE_ATTRIBUTE,
+  traceIdRatio,
+} from './sampling';
+export {
+  jaegerTraceUrl,
+  linkSentry,
+  type SentryEventLike,
+  type SentryEventProcessorHost,
+  type SentryLinkOptions,
+  stampSentryEvent,
+} from './sentry';
 export { type SentryHeaderOptions, sentryTraceHeaders } from './sentry-headers';
-export { type TailReason, TailSamplingProcessor, type TailSamplingOptions, type TailStats, type TailUnit } from './tail-sampling';
+export {
+  type TailReason,
+  type TailSamplingOptions,
+  TailSamplingProcessor,
+  type TailStats,
+  type TailUnit,
+} from './tail-sampling';
 export {
   formatTraceparent,
   formatTraceresponse,

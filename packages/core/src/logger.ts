@@ -23,7 +23,12 @@ const SENTRY_LEVEL: Record<LogLevel, string> = { debug: 'debug', info: 'info', w
 /** The Sentry calls the logger uses (satisfied by `@sentry/*` namespaces and scopes). */
 export interface SentryLikeSink {
   captureException(exception: unknown, hint?: { extra?: Record<string, unknown> }): unknown;
-  addBreadcrumb?(breadcrumb: { category?: string; message?: string; level?: string; data?: Record<string, unknown> }): unknown;
+  addBreadcrumb?(breadcrumb: {
+    category?: string;
+    message?: string;
+    level?: string;
+    data?: Record<string, unknown>;
+  }): unknown;
 }
 
 /** Options for {@link createLogger}. */
@@ -64,12 +69,22 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     if (!redactor) return fields;
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(fields)) {
-      out[key] = redactor.isDeniedKey(key) ? REDACTED : typeof value === 'string' ? redactor.redactString(value) : value;
+      out[key] = redactor.isDeniedKey(key)
+        ? REDACTED
+        : typeof value === 'string'
+          ? redactor.redactString(value)
+          : value;
     }
     return out;
   };
 
-  const write = (level: LogLevel, message: string, base: Record<string, unknown>, fields?: Record<string, unknown>, error?: unknown) => {
+  const write = (
+    level: LogLevel,
+    message: string,
+    base: Record<string, unknown>,
+    fields?: Record<string, unknown>,
+    error?: unknown,
+  ) => {
     if (SEVERITY[level] < threshold) return;
     try {
       const spanContext = trace.getActiveSpan()?.spanContext();

@@ -7,12 +7,12 @@
  */
 import {
   type Context,
+  isSpanContextValid,
   propagation,
   type TextMapGetter,
   type TextMapPropagator,
   type TextMapSetter,
   trace,
-  isSpanContextValid,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { formatBaggage, parseBaggage } from './baggage';

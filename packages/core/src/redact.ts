@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
 
 /** What replaces a redacted value. */
 export const REDACTED = '[REDACTED]';
@@ -79,7 +79,11 @@ function luhnValid(digits: string): boolean {
 }
 
 const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
-  { name: 'auth-scheme', pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/]{6,}=*/gi, replacement: (m) => `${m.split(/\s+/)[0]} ${REDACTED}` },
+  {
+    name: 'auth-scheme',
+    pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/]{6,}=*/gi,
+    replacement: (m) => `${m.split(/\s+/)[0]} ${REDACTED}`,
+  },
   { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g },
   {
     name: 'card-number',
@@ -162,7 +166,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
 
   const redactQuery = (value: string): string =>
     value.includes('=')
-      ? value.replace(QUERY_PARAM_RE, (m, sep: string, name: string) => (nameDenied(name) ? `${sep}${name}=${REDACTED}` : m))
+      ? value.replace(QUERY_PARAM_RE, (m, sep: string, name: string) =>
+          nameDenied(name) ? `${sep}${name}=${REDACTED}` : m,
+        )
       : value;
 
   const redactValue = (key: string, value: AttributeValue): AttributeValue => {

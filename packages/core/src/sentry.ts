@@ -14,18 +14,21 @@
  * linkSentry(Sentry.getGlobalScope(), { jaegerUiUrl: 'http://localhost:16686' });
  * @module
  */
-import { type Span, type SpanContext, TraceFlags, isSpanContextValid, trace } from '@opentelemetry/api';
+import { isSpanContextValid, type Span, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
 
 /** The parts of a Sentry event this module writes. */
 export interface SentryEventLike {
-  contexts?: Record<string, Record<string, unknown> | undefined> | undefined;
+  // `object`, not `Record<string, unknown>`: Sentry declares its contexts as interfaces, which have no
+  // index signature.
+  contexts?: Record<string, object | undefined> | undefined;
   tags?: Record<string, unknown> | undefined;
   sdkProcessingMetadata?: Record<string, unknown> | undefined;
 }
 
 /** Anything with Sentry's `addEventProcessor` (a Scope or a Client). */
 export interface SentryEventProcessorHost<E extends SentryEventLike = SentryEventLike> {
-  addEventProcessor(processor: (event: E) => E | null): unknown;
+  // Shaped like Sentry's `EventProcessor` (event, hint) so that `E` is inferred as Sentry's `Event`.
+  addEventProcessor(processor: (event: E, hint: never) => E | PromiseLike<E | null> | null): unknown;
 }
 
 /** Options for {@link linkSentry}. */
@@ -42,7 +45,11 @@ export function jaegerTraceUrl(traceId: string, jaegerUiUrl = 'http://localhost:
 }
 
 /** Writes a span context into a Sentry event (in place) and returns it. */
-export function stampSentryEvent<E extends SentryEventLike>(event: E, spanContext: SpanContext, jaegerUiUrl?: string): E {
+export function stampSentryEvent<E extends SentryEventLike>(
+  event: E,
+  spanContext: SpanContext,
+  jaegerUiUrl?: string,
+): E {
   const { traceId, spanId } = spanContext;
   const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
   const url = jaegerTraceUrl(traceId, jaegerUiUrl);
@@ -65,12 +72,17 @@ export function stampSentryEvent<E extends SentryEventLike>(event: E, spanContex
  * Installs an event processor on `host` that stamps each event with the active (or given) span's
  * trace. Events captured outside any span are left as Sentry made them.
  */
-export function linkSentry<E extends SentryEventLike>(host: SentryEventProcessorHost<E>, options: SentryLinkOptions = {}): void {
+export function linkSentry<E extends SentryEventLike>(
+  host: SentryEventProcessorHost<E>,
+  options: SentryLinkOptions = {},
+): void {
   const getSpan = options.getSpan ?? (() => trace.getActiveSpan());
   host.addEventProcessor((event) => {
     try {
       const spanContext = getSpan()?.spanContext();
-      return spanContext && isSpanContextValid(spanContext) ? stampSentryEvent(event, spanContext, options.jaegerUiUrl) : event;
+      return spanContext && isSpanContextValid(spanContext)
+        ? stampSentryEvent(event, spanContext, options.jaegerUiUrl)
+        : event;
     } catch {
       return event;
     }

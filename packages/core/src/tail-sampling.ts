@@ -218,7 +218,8 @@ export class TailSamplingProcessor implements SpanProcessor {
       return;
     }
     const headRate = root?.attributes[SAMPLE_RATE_ATTRIBUTE];
-    const weight = (typeof headRate === 'number' ? headRate : 1) * (reason === 'probability' ? 1 / this.#probability : 1);
+    const weight =
+      (typeof headRate === 'number' ? headRate : 1) * (reason === 'probability' ? 1 / this.#probability : 1);
     remember(this.#decided, unit.rootId, weight);
     remember(this.#keptTraces, unit.traceId, true);
     this.#stats.tracesKept++;

@@ -80,9 +80,7 @@ export function formatTraceresponse(spanContext: SpanContext, kept: boolean): st
 }
 
 /** Parses a `traceresponse` header; same grammar as `traceparent`. */
-export function parseTraceresponse(
-  header: HeaderValue,
-): (TraceParent & { sampled: boolean }) | undefined {
+export function parseTraceresponse(header: HeaderValue): (TraceParent & { sampled: boolean }) | undefined {
   const parsed = parseTraceparent(header);
   if (!parsed) return undefined;
   return { ...parsed, sampled: (parsed.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED };

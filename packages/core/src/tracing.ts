@@ -21,7 +21,12 @@
 import { type ContextManager, context, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOffSampler, BasicTracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  BasicTracerProvider,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { type ResolvedConfig, resolveConfig, type WidelineOptions } from './config';
 import { BatchExportProcessor, type ExportStats } from './export-processor';
 import { LocalRootProcessor } from './local-root';
@@ -69,7 +74,11 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
   const redactor = config.redaction === false ? undefined : createRedactor(config.redaction);
   const otlp =
     options.exporter ??
-    new OTLPTraceExporter({ url: config.tracesEndpoint, headers: config.headers, timeoutMillis: config.exportTimeoutMs });
+    new OTLPTraceExporter({
+      url: config.tracesEndpoint,
+      headers: config.headers,
+      timeoutMillis: config.exportTimeoutMs,
+    });
   const exporter = redactor ? new RedactingExporter(otlp, redactor) : otlp;
   const batch = new BatchExportProcessor(exporter, {
     ...config.batch,
@@ -78,7 +87,8 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
   });
   const tailSampler = config.tail === false ? undefined : new TailSamplingProcessor(batch, config.tail);
   const spanProcessors: SpanProcessor[] = [new LocalRootProcessor()];
-  if (config.wideEventLog) spanProcessors.push(new WideEventLogProcessor({ sink: config.wideEventLog, ...(redactor ? { redactor } : {}) }));
+  if (config.wideEventLog)
+    spanProcessors.push(new WideEventLogProcessor({ sink: config.wideEventLog, ...(redactor ? { redactor } : {}) }));
   spanProcessors.push(tailSampler ?? batch);
 
   const provider = new BasicTracerProvider({

@@ -11,7 +11,7 @@
  * }
  * @module
  */
-import { type AttributeValue, type Attributes, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Attributes, type AttributeValue, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import { localRootOf } from './local-root';
 
 const COUNTERS = Symbol.for('wideline.counters');
@@ -64,17 +64,27 @@ class RootWideEvent implements WideEvent {
     return this;
   }
 
+  /** Running counter values, kept beside the root span so every `wideEvent()` handle shares them. */
+  #counters(): Map<string, number> {
+    let counters = this.#root[COUNTERS];
+    if (!counters) {
+      counters = new Map();
+      this.#root[COUNTERS] = counters;
+    }
+    return counters;
+  }
+
   increment(key: string, by = 1): WideEvent {
     if (!Number.isFinite(by)) return this;
-    this.#root[COUNTERS] ??= new Map();
-    const next = (this.#root[COUNTERS].get(key) ?? 0) + by;
-    this.#root[COUNTERS].set(key, next);
+    const counters = this.#counters();
+    const next = (counters.get(key) ?? 0) + by;
+    counters.set(key, next);
     this.#root.setAttribute(key, next);
     return this;
   }
 
   countBy(key: string, bucket: string | number, by = 1): WideEvent {
-    const counters = (this.#root[COUNTERS] ??= new Map());
+    const counters = this.#counters();
     let name = `${key}.${String(bucket).replace(BUCKET_UNSAFE_RE, '_').slice(0, 64)}`;
     if (!counters.has(name)) {
       const bucketsKey = `${key}\u0000buckets`;

@@ -15,16 +15,19 @@ describe('resolveConfig', () => {
   });
 
   it('reads the standard OTEL_* variables from any env record, ignoring non-string bindings', () => {
-    const config = resolveConfig({}, {
-      OTEL_SERVICE_NAME: 'edge-api',
-      OTEL_RESOURCE_ATTRIBUTES: 'service.name=ignored,team=payments,note=a%2Cb',
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example:4318/',
-      OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=acme, authorization=Basic%20abc',
-      OTEL_EXPORTER_OTLP_TIMEOUT: '2000',
-      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-      OTEL_TRACES_SAMPLER_ARG: '0.25',
-      MY_KV: { get() {} },
-    });
+    const config = resolveConfig(
+      {},
+      {
+        OTEL_SERVICE_NAME: 'edge-api',
+        OTEL_RESOURCE_ATTRIBUTES: 'service.name=ignored,team=payments,note=a%2Cb',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example:4318/',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=acme, authorization=Basic%20abc',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '2000',
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.25',
+        MY_KV: { get() {} },
+      },
+    );
     expect(config).toMatchObject({
       serviceName: 'edge-api',
       resourceAttributes: { 'service.name': 'edge-api', team: 'payments', note: 'a,b' },
@@ -36,12 +39,22 @@ describe('resolveConfig', () => {
   });
 
   it('lets options win over variables, and the traces endpoint win over the base endpoint', () => {
-    const env = { OTEL_SERVICE_NAME: 'env-name', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/custom' };
+    const env = {
+      OTEL_SERVICE_NAME: 'env-name',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/custom',
+    };
     expect(resolveConfig({}, env).tracesEndpoint).toBe('http://b:4318/custom');
-    const config = resolveConfig({ serviceName: 'opt-name', endpoint: 'http://c:4318', serviceVersion: '1.2.3', environment: 'dev' }, env);
+    const config = resolveConfig(
+      { serviceName: 'opt-name', endpoint: 'http://c:4318', serviceVersion: '1.2.3', environment: 'dev' },
+      env,
+    );
     expect(config.serviceName).toBe('opt-name');
     expect(config.tracesEndpoint).toBe('http://c:4318/v1/traces');
-    expect(config.resourceAttributes).toMatchObject({ 'service.version': '1.2.3', 'deployment.environment.name': 'dev' });
+    expect(config.resourceAttributes).toMatchObject({
+      'service.version': '1.2.3',
+      'deployment.environment.name': 'dev',
+    });
   });
 
   it.each([

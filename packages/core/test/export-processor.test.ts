@@ -23,7 +23,11 @@ describe('BatchExportProcessor', () => {
   it('drops and counts spans past the queue bound, warning once', async () => {
     let exported = 0;
     const slow: SpanExporter = {
-      export: (spans, done) => setTimeout(() => { exported += spans.length; done({ code: ExportResultCode.SUCCESS }); }, 20),
+      export: (spans, done) =>
+        setTimeout(() => {
+          exported += spans.length;
+          done({ code: ExportResultCode.SUCCESS });
+        }, 20),
       shutdown: async () => {},
     };
     const { tracing, warnings } = tracingWith(slow, { maxQueueSize: 100, maxExportBatchSize: 50 }, 1000);
@@ -48,7 +52,12 @@ describe('BatchExportProcessor', () => {
   });
 
   it('a throwing exporter never reaches user code', async () => {
-    const throwing: SpanExporter = { export: () => { throw new Error('kaput'); }, shutdown: async () => {} };
+    const throwing: SpanExporter = {
+      export: () => {
+        throw new Error('kaput');
+      },
+      shutdown: async () => {},
+    };
     const { tracing } = tracingWith(throwing);
     expect(() => tracing.tracer.startSpan('a').end()).not.toThrow();
     await expect(tracing.forceFlush()).resolves.toBeUndefined();
@@ -58,7 +67,10 @@ describe('BatchExportProcessor', () => {
   it('splits batches by estimated bytes', async () => {
     const batches: ReadableSpan[][] = [];
     const recording: SpanExporter = {
-      export: (spans, done) => { batches.push(spans); done({ code: ExportResultCode.SUCCESS }); },
+      export: (spans, done) => {
+        batches.push(spans);
+        done({ code: ExportResultCode.SUCCESS });
+      },
       shutdown: async () => {},
     };
     const { tracing } = tracingWith(recording, { maxBatchBytes: 4000 });
@@ -73,7 +85,11 @@ describe('BatchExportProcessor', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
     await new Promise((r) => server.close(r)); // the port is now closed: a dead collector
-    const { tracing } = tracingWith(new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces`, timeoutMillis: 500 }), {}, 2000);
+    const { tracing } = tracingWith(
+      new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces`, timeoutMillis: 500 }),
+      {},
+      2000,
+    );
     for (let i = 0; i < 5; i++) tracing.tracer.startSpan(`s${i}`).end();
     await tracing.forceFlush();
     expect(tracing.stats().export).toMatchObject({ spansExported: 0, spansDroppedExportFailed: 5 });

@@ -1,13 +1,26 @@
 import { trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { createLogger, jaegerTraceUrl, linkSentry, REDACTED, type SentryEventLike, stampSentryEvent } from '../src/index';
+import {
+  createLogger,
+  jaegerTraceUrl,
+  linkSentry,
+  REDACTED,
+  type SentryEventLike,
+  type SentryEventProcessorHost,
+  stampSentryEvent,
+} from '../src/index';
 import { memoryTracing } from './helpers';
 
 describe('createLogger', () => {
   it('writes JSON lines stamped with the active trace, redacted, filtered by level', () => {
     const { tracing } = memoryTracing();
     const lines: string[] = [];
-    const log = createLogger({ sink: (l) => lines.push(l), level: 'info', fields: { service: 'jobs' }, redactor: tracing.redactor! });
+    const log = createLogger({
+      sink: (l) => lines.push(l),
+      level: 'info',
+      fields: { service: 'jobs' },
+      redactor: tracing.redactor!,
+    });
     let traceId = '';
     tracing.tracer.startActiveSpan('op', (span) => {
       traceId = span.spanContext().traceId;
@@ -18,44 +31,75 @@ describe('createLogger', () => {
     log.info('outside');
     expect(lines).toHaveLength(2);
     const first = JSON.parse(lines[0] as string);
-    expect(first).toMatchObject({ level: 'info', msg: 'accepted', trace_id: traceId, service: 'jobs', order_id: 'o-1', password: REDACTED, note: `Bearer ${REDACTED}` });
+    expect(first).toMatchObject({
+      level: 'info',
+      msg: 'accepted',
+      trace_id: traceId,
+      service: 'jobs',
+      order_id: 'o-1',
+      password: REDACTED,
+      note: `Bearer ${REDACTED}`,
+    });
     expect(JSON.parse(lines[1] as string).trace_id).toBeUndefined();
   });
 
   it('forwards errors to Sentry as exceptions and other levels as breadcrumbs; a broken sink is harmless', () => {
     const captured: unknown[] = [];
     const crumbs: Array<{ level?: string; message?: string }> = [];
-    const sentry = { captureException: (e: unknown) => captured.push(e), addBreadcrumb: (b: { level?: string; message?: string }) => crumbs.push(b) };
+    const sentry = {
+      captureException: (e: unknown) => captured.push(e),
+      addBreadcrumb: (b: { level?: string; message?: string }) => crumbs.push(b),
+    };
     const log = createLogger({ sink: () => {}, sentry });
     const error = new Error('charge failed');
     log.warn('slow charge');
     log.error('charge failed', { order_id: 'o-2' }, error);
     expect(captured).toEqual([error]);
     expect(crumbs).toEqual([expect.objectContaining({ level: 'warning', message: 'slow charge' })]);
-    const broken = createLogger({ sink: () => { throw new Error('disk full'); } });
+    const broken = createLogger({
+      sink: () => {
+        throw new Error('disk full');
+      },
+    });
     expect(() => broken.error('x')).not.toThrow();
   });
 });
 
 describe('Sentry link', () => {
   it('stamps contexts.trace, the DSC, a trace_id tag and a Jaeger link', () => {
-    const event: SentryEventLike = { contexts: { trace: { trace_id: 'sentry-own', op: 'x' } }, sdkProcessingMetadata: { dynamicSamplingContext: { public_key: 'pk', trace_id: 'sentry-own' } } };
+    const event: SentryEventLike = {
+      contexts: { trace: { trace_id: 'sentry-own', op: 'x' } },
+      sdkProcessingMetadata: { dynamicSamplingContext: { public_key: 'pk', trace_id: 'sentry-own' } },
+    };
     stampSentryEvent(event, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }, 'http://jaeger:16686/');
     expect(event.contexts?.trace).toEqual({ trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16), op: 'x' });
     expect(event.tags?.trace_id).toBe('a'.repeat(32));
-    expect(event.contexts?.otel?.jaeger_url).toBe(`http://jaeger:16686/trace/${'a'.repeat(32)}`);
-    expect(event.sdkProcessingMetadata?.dynamicSamplingContext).toEqual({ public_key: 'pk', trace_id: 'a'.repeat(32), sampled: 'true' });
+    expect((event.contexts?.otel as { jaeger_url?: string })?.jaeger_url).toBe(
+      `http://jaeger:16686/trace/${'a'.repeat(32)}`,
+    );
+    expect(event.sdkProcessingMetadata?.dynamicSamplingContext).toEqual({
+      public_key: 'pk',
+      trace_id: 'a'.repeat(32),
+      sampled: 'true',
+    });
   });
 
   it('linkSentry stamps events captured inside a span and leaves others alone', () => {
     const { tracing } = memoryTracing();
-    let processor: ((e: SentryEventLike) => SentryEventLike | null) | undefined;
-    linkSentry({ addEventProcessor: (p: (e: SentryEventLike) => SentryEventLike | null) => { processor = p; } });
-    expect(processor?.({})).toEqual({});
+    let processor: Parameters<SentryEventProcessorHost['addEventProcessor']>[0] | undefined;
+    linkSentry({
+      addEventProcessor: (p) => {
+        processor = p;
+      },
+    });
+    const run = (event: SentryEventLike) => processor?.(event, undefined as never) as SentryEventLike | null;
+    expect(run({})).toEqual({});
     tracing.tracer.startActiveSpan('op', (span) => {
-      const out = processor?.({});
+      const out = run({});
       expect(out?.tags?.trace_id).toBe(span.spanContext().traceId);
-      expect(out?.contexts?.otel?.jaeger_url).toBe(jaegerTraceUrl(span.spanContext().traceId));
+      expect((out?.contexts?.otel as { jaeger_url?: string })?.jaeger_url).toBe(
+        jaegerTraceUrl(span.spanContext().traceId),
+      );
       span.end();
     });
     expect(trace.getActiveSpan()).toBeUndefined();

@@ -1,4 +1,12 @@
-import { context, defaultTextMapGetter, defaultTextMapSetter, propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import {
+  context,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  propagation,
+  ROOT_CONTEXT,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import {
   formatBaggage,
@@ -20,7 +28,9 @@ const VALID = `00-${TRACE_ID}-${SPAN_ID}-01`;
 
 /** An independent statement of the Recommendation's rules, to check the parser against. */
 function oracle(header: string): boolean {
-  const m = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/.exec(header.replace(/^[ \t]+|[ \t]+$/g, ''));
+  const m = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/.exec(
+    header.replace(/^[ \t]+|[ \t]+$/g, ''),
+  );
   if (!m) return false;
   const [, version, traceId, spanId, , rest] = m;
   if (version === 'ff' || (version === '00' && rest !== undefined)) return false;
@@ -35,7 +45,10 @@ describe('parseTraceparent', () => {
   });
 
   it('accepts future versions with extra fields after a dash, and keeps unknown flag bits', () => {
-    expect(parseTraceparent(`cc-${TRACE_ID}-${SPAN_ID}-09-what-the-future-holds`)).toMatchObject({ version: 'cc', traceFlags: 9 });
+    expect(parseTraceparent(`cc-${TRACE_ID}-${SPAN_ID}-09-what-the-future-holds`)).toMatchObject({
+      version: 'cc',
+      traceFlags: 9,
+    });
     expect(parseTraceparent(`cc-${TRACE_ID}-${SPAN_ID}-01x`)).toBeUndefined();
   });
 
@@ -119,7 +132,10 @@ describe('parseTracestate', () => {
   });
 
   it('set moves the key to the front and ignores invalid input', () => {
-    const state = new W3CTraceState([['a', '1'], ['b', '2']]).set('b', '3');
+    const state = new W3CTraceState([
+      ['a', '1'],
+      ['b', '2'],
+    ]).set('b', '3');
     expect(state.serialize()).toBe('b=3,a=1');
     expect(state.set('BAD', 'x').serialize()).toBe('b=3,a=1');
   });
@@ -155,11 +171,21 @@ describe('W3CPropagator', () => {
   });
 
   it('ignores invalid traceparent (new root) and invalid tracestate (dropped), without throwing', () => {
-    const bad = propagator.extract(ROOT_CONTEXT, { traceparent: VALID.toUpperCase(), tracestate: 'x=1' }, defaultTextMapGetter);
+    const bad = propagator.extract(
+      ROOT_CONTEXT,
+      { traceparent: VALID.toUpperCase(), tracestate: 'x=1' },
+      defaultTextMapGetter,
+    );
     expect(trace.getSpanContext(bad)).toBeUndefined();
-    const noState = propagator.extract(ROOT_CONTEXT, { traceparent: VALID, tracestate: 'a=1,a=2' }, defaultTextMapGetter);
+    const noState = propagator.extract(
+      ROOT_CONTEXT,
+      { traceparent: VALID, tracestate: 'a=1,a=2' },
+      defaultTextMapGetter,
+    );
     expect(trace.getSpanContext(noState)?.traceState).toBeUndefined();
-    expect(() => propagator.extract(context.active(), { traceparent: 42 as unknown as string }, defaultTextMapGetter)).not.toThrow();
+    expect(() =>
+      propagator.extract(context.active(), { traceparent: 42 as unknown as string }, defaultTextMapGetter),
+    ).not.toThrow();
   });
 });
 

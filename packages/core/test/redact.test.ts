@@ -27,12 +27,20 @@ const CORPUS: Array<[string, string, string]> = [
   ['user.id', 'u-42', 'u-42'],
   ['tokenizer.name', 'cl100k', 'cl100k'],
   // secrets inside values
-  ['exception.message', 'upstream said 401 for Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig', `upstream said 401 for Bearer ${REDACTED}`],
+  [
+    'exception.message',
+    'upstream said 401 for Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig',
+    `upstream said 401 for Bearer ${REDACTED}`,
+  ],
   ['log.message', 'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln leaked', `token ${REDACTED} leaked`],
   ['order.note', 'card 4111 1111 1111 1111 exp 12/30', 'card [REDACTED:card] exp 12/30'],
   ['order.note2', 'card 4111-1111-1111-1111', 'card [REDACTED:card]'],
   ['order.id', '1234567890123456', '1234567890123456'], // 16 digits, fails Luhn: an id, not a card
-  ['url.full', 'https://api.example.com/cb?code=abc&token=t0p&state=ok', `https://api.example.com/cb?code=abc&token=${REDACTED}&state=ok`],
+  [
+    'url.full',
+    'https://api.example.com/cb?code=abc&token=t0p&state=ok',
+    `https://api.example.com/cb?code=abc&token=${REDACTED}&state=ok`,
+  ],
   ['url.query', 'password=p&user=me', `password=${REDACTED}&user=me`],
   ['http.route', '/users/:id', '/users/:id'],
   ['user.email', 'ada@example.com', 'ada@example.com'], // e-mails only by option
@@ -73,7 +81,10 @@ describe('redaction options', () => {
 
   it('replaceDefaults keeps only what is given', () => {
     const only = createRedactor({ replaceDefaults: true, deny: ['pin'] });
-    expect(only.redactAttributes({ 'db.password': 'p', 'card.pin': '1234' })).toEqual({ 'db.password': 'p', 'card.pin': REDACTED });
+    expect(only.redactAttributes({ 'db.password': 'p', 'card.pin': '1234' })).toEqual({
+      'db.password': 'p',
+      'card.pin': REDACTED,
+    });
   });
 });
 

@@ -1,10 +1,13 @@
-import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { headSampler, SAMPLE_RATE_ATTRIBUTE, traceIdRatio, W3CTraceState } from '../src/index';
 import { memoryTracing } from './helpers';
 
-const idWithRatio = (r: number) => `${'a'.repeat(24)}${Math.floor(r * 0x1_0000_0000).toString(16).padStart(8, '0')}`;
+const idWithRatio = (r: number) =>
+  `${'a'.repeat(24)}${Math.floor(r * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0')}`;
 const decide = (sampler: ReturnType<typeof headSampler>, traceId: string, name = 'op', ctx = ROOT_CONTEXT) =>
   sampler.shouldSample(ctx, traceId, name, SpanKind.SERVER, {}, []);
 
@@ -30,7 +33,13 @@ describe('headSampler', () => {
   });
 
   it('applies per-name rules before the default ratio', () => {
-    const sampler = headSampler({ ratio: 1, rules: [{ name: 'GET /health', ratio: 0 }, { name: /^cron /, ratio: 0.5 }] });
+    const sampler = headSampler({
+      ratio: 1,
+      rules: [
+        { name: 'GET /health', ratio: 0 },
+        { name: /^cron /, ratio: 0.5 },
+      ],
+    });
     expect(decide(sampler, idWithRatio(0.01), 'GET /health').decision).toBe(SamplingDecision.NOT_RECORD);
     expect(decide(sampler, idWithRatio(0.4), 'cron cleanup').attributes?.[SAMPLE_RATE_ATTRIBUTE]).toBe(2);
     expect(decide(sampler, idWithRatio(0.99), 'GET /orders').decision).toBe(SamplingDecision.RECORD_AND_SAMPLED);
@@ -39,14 +48,26 @@ describe('headSampler', () => {
   it('follows a parent and inherits a remote parent’s weight from tracestate', () => {
     const sampler = headSampler({ ratio: 0 });
     const parent = (flags: number, state?: W3CTraceState) =>
-      trace.setSpanContext(ROOT_CONTEXT, { traceId: idWithRatio(0.9), spanId: 'b'.repeat(16), traceFlags: flags, isRemote: true, ...(state ? { traceState: state } : {}) });
-    const followed = decide(sampler, idWithRatio(0.9), 'op', parent(TraceFlags.SAMPLED, new W3CTraceState([['wideline', 'r:8']])));
+      trace.setSpanContext(ROOT_CONTEXT, {
+        traceId: idWithRatio(0.9),
+        spanId: 'b'.repeat(16),
+        traceFlags: flags,
+        isRemote: true,
+        ...(state ? { traceState: state } : {}),
+      });
+    const followed = decide(
+      sampler,
+      idWithRatio(0.9),
+      'op',
+      parent(TraceFlags.SAMPLED, new W3CTraceState([['wideline', 'r:8']])),
+    );
     expect(followed.decision).toBe(SamplingDecision.RECORD_AND_SAMPLED);
     expect(followed.attributes?.[SAMPLE_RATE_ATTRIBUTE]).toBe(8);
     expect(decide(sampler, idWithRatio(0.1), 'op', parent(TraceFlags.NONE)).decision).toBe(SamplingDecision.NOT_RECORD);
-    expect(decide(headSampler({ ratio: 0, parentBased: false }), idWithRatio(0.1), 'op', parent(TraceFlags.SAMPLED)).decision).toBe(
-      SamplingDecision.NOT_RECORD,
-    );
+    expect(
+      decide(headSampler({ ratio: 0, parentBased: false }), idWithRatio(0.1), 'op', parent(TraceFlags.SAMPLED))
+        .decision,
+    ).toBe(SamplingDecision.NOT_RECORD);
   });
 
   it('agrees with traceIdRatio, the same function the tail sampler uses', () => {

@@ -9,7 +9,11 @@ function tailTracing(tail: TailSamplingOptions) {
 }
 
 /** Runs a unit of work: a root with `children` child spans, the first failing when `error`. */
-function unit(tracing: ReturnType<typeof memoryTracing>['tracing'], name: string, opts: { children?: number; error?: boolean } = {}) {
+function unit(
+  tracing: ReturnType<typeof memoryTracing>['tracing'],
+  name: string,
+  opts: { children?: number; error?: boolean } = {},
+) {
   return tracing.tracer.startActiveSpan(name, (root) => {
     for (let i = 0; i < (opts.children ?? 2); i++) {
       const child = tracing.tracer.startSpan(`${name}.child${i}`);
@@ -50,7 +54,10 @@ describe('TailSamplingProcessor', () => {
   });
 
   it('keeps units a predicate asks for', async () => {
-    const { tracing, finished } = tailTracing({ probability: 0, keep: ({ root }) => root.attributes['user.tier'] === 'vip' });
+    const { tracing, finished } = tailTracing({
+      probability: 0,
+      keep: ({ root }) => root.attributes['user.tier'] === 'vip',
+    });
     tracing.tracer.startActiveSpan('vip', (root) => {
       root.setAttribute('user.tier', 'vip');
       root.end();
@@ -71,7 +78,9 @@ describe('TailSamplingProcessor', () => {
   });
 
   it('multiplies the head rate into the weight', async () => {
-    const { tracing, finished } = memoryTracing({ sampling: { head: { ratio: 0.5 }, tail: { probability: 0.5, slowMs: 60_000 } } });
+    const { tracing, finished } = memoryTracing({
+      sampling: { head: { ratio: 0.5 }, tail: { probability: 0.5, slowMs: 60_000 } },
+    });
     for (let i = 0; i < 200; i++) unit(tracing, `u${i}`, { children: 0 });
     const spans = await finished();
     expect(spans.length).toBeGreaterThan(0);
@@ -103,7 +112,9 @@ describe('TailSamplingProcessor', () => {
       expect(tracing.tailSampler?.wouldKeep(root.spanContext().traceId)).toBe(true);
       root.end();
     });
-    const reasons = (await finished()).filter((s) => !s.parentSpanContext).map((s) => s.attributes['wideline.sampling.reason']);
+    const reasons = (await finished())
+      .filter((s) => !s.parentSpanContext)
+      .map((s) => s.attributes['wideline.sampling.reason']);
     expect(reasons).toEqual(['forced', 'forced']);
   });
 
@@ -147,7 +158,14 @@ describe('TailSamplingProcessor', () => {
       register: false,
       exporter,
       batch: { scheduledDelayMs: 1 },
-      sampling: { tail: { probability: 0, keep: () => { throw new Error('bug'); } } },
+      sampling: {
+        tail: {
+          probability: 0,
+          keep: () => {
+            throw new Error('bug');
+          },
+        },
+      },
     });
     tracing.tracer.startSpan('x').end();
     await tracing.forceFlush();

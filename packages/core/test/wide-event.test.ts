@@ -1,4 +1,4 @@
-import { context, ROOT_CONTEXT, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { REDACTED, wideEvent } from '../src/index';
 import { memoryTracing } from './helpers';
@@ -20,7 +20,12 @@ describe('wideEvent', () => {
     });
     const spans = await finished();
     const root = spans.find((s) => s.name === 'POST /checkout');
-    expect(root?.attributes).toMatchObject({ 'user.id': 'u-1', 'cart.items': 3, 'cart.total': 42.5, 'cart.currency': 'EUR' });
+    expect(root?.attributes).toMatchObject({
+      'user.id': 'u-1',
+      'cart.items': 3,
+      'cart.total': 42.5,
+      'cart.currency': 'EUR',
+    });
     expect(spans.find((s) => s.name === 'db.row')?.attributes).toEqual({});
   });
 
@@ -51,7 +56,10 @@ describe('wideEvent', () => {
     tracing.tracer.startActiveSpan('ws.session', (root) => {
       for (let i = 0; i < 5; i++) wideEvent().increment('messages');
       wideEvent().increment('bytes', 100).increment('bytes', 20).increment('bytes', Number.NaN);
-      wideEvent().countBy('messages.by_type', 'chat').countBy('messages.by_type', 'chat').countBy('messages.by_type', 'ping');
+      wideEvent()
+        .countBy('messages.by_type', 'chat')
+        .countBy('messages.by_type', 'chat')
+        .countBy('messages.by_type', 'ping');
       for (let i = 0; i < 40; i++) wideEvent().countBy('errors.by_code', `E${i}`);
       wideEvent().countBy('weird', 'a b/c');
       root.end();

@@ -53,7 +53,9 @@ interface RawSpan {
   links?: Array<{ traceId: string; spanId: string; attributes?: OtlpAttribute[] }>;
 }
 interface V3Response {
-  result?: { resourceSpans?: Array<{ resource?: { attributes?: OtlpAttribute[] }; scopeSpans?: Array<{ spans?: RawSpan[] }> }> };
+  result?: {
+    resourceSpans?: Array<{ resource?: { attributes?: OtlpAttribute[] }; scopeSpans?: Array<{ spans?: RawSpan[] }> }>;
+  };
 }
 
 /** Flattens an `/api/v3/traces/{id}` answer. */
@@ -75,7 +77,11 @@ export function flattenOtlp(body: V3Response): StoredSpan[] {
           attributes: attributes(s.attributes),
           status: s.status ?? {},
           events: (s.events ?? []).map((e) => ({ name: e.name, attributes: attributes(e.attributes) })),
-          links: (s.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: attributes(l.attributes) })),
+          links: (s.links ?? []).map((l) => ({
+            traceId: l.traceId,
+            spanId: l.spanId,
+            attributes: attributes(l.attributes),
+          })),
         });
       }
     }
@@ -103,5 +109,7 @@ export async function waitForTrace(traceId: string, minSpans: number, timeoutMs 
     if (spans.length >= minSpans) return spans;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`trace ${traceId}: ${spans.length} of ${minSpans} spans arrived in Jaeger within ${timeoutMs} ms: ${spans.map((s) => s.name).join(', ')}`);
+  throw new Error(
+    `trace ${traceId}: ${spans.length} of ${minSpans} spans arrived in Jaeger within ${timeoutMs} ms: ${spans.map((s) => s.name).join(', ')}`,
+  );
 }

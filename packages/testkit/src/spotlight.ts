@@ -44,7 +44,10 @@ export async function waitForEnvelope(match: (envelope: Envelope) => boolean, ti
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const res = await fetch(`${SPOTLIGHT_URL}/stream`, { headers: { accept: 'text/event-stream' }, signal: controller.signal });
+    const res = await fetch(`${SPOTLIGHT_URL}/stream`, {
+      headers: { accept: 'text/event-stream' },
+      signal: controller.signal,
+    });
     if (!res.ok || !res.body) throw new Error(`Spotlight /stream answered ${res.status}`);
     const decoder = new TextDecoder();
     let buffer = '';
@@ -66,7 +69,8 @@ export async function waitForEnvelope(match: (envelope: Envelope) => boolean, ti
     }
     throw new Error('Spotlight closed the stream');
   } catch (error) {
-    if (controller.signal.aborted) throw new Error(`no matching Sentry envelope reached Spotlight within ${timeoutMs} ms`);
+    if (controller.signal.aborted)
+      throw new Error(`no matching Sentry envelope reached Spotlight within ${timeoutMs} ms`);
     throw error;
   } finally {
     clearTimeout(timer);

@@ -17,6 +17,8 @@ export async function requireStack(): Promise<void> {
   if (!(await answers(`${JAEGER_QUERY_URL}/api/v3/services`))) missing.push(`Jaeger (${JAEGER_QUERY_URL})`);
   if (!(await answers(`${SPOTLIGHT_URL}/health`))) missing.push(`Spotlight (${SPOTLIGHT_URL})`);
   if (missing.length > 0) {
-    throw new Error(`The local stack is not running: ${missing.join(', ')} did not answer. Start it with: pnpm stack up`);
+    throw new Error(
+      `The local stack is not running: ${missing.join(', ')} did not answer. Start it with: pnpm stack up`,
+    );
   }
 }

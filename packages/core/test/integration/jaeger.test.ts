@@ -2,7 +2,7 @@ import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { requireStack, waitForTrace } from '@wideline/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTracing, REDACTED, wideEvent, type WidelineTracing } from '../../src/index';
+import { createTracing, REDACTED, type WidelineTracing, wideEvent } from '../../src/index';
 
 describe('a Node process tracing through @wideline/core into the real Jaeger', () => {
   let tracing: WidelineTracing;
@@ -59,7 +59,9 @@ describe('a Node process tracing through @wideline/core into the real Jaeger', (
       'payment.attempts_by_method.card': 1,
       'http.request.header.authorization': REDACTED,
     });
-    expect(JSON.stringify(spans, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain('live-secret-token');
+    expect(JSON.stringify(spans, (_k, v) => (typeof v === 'bigint' ? String(v) : v))).not.toContain(
+      'live-secret-token',
+    );
     expect(byName.get('charge')?.status.message).toBe('card declined');
   });
 });

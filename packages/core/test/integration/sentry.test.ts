@@ -10,7 +10,11 @@ describe('a Sentry event sent with @sentry/node to Spotlight', () => {
 
   beforeAll(async () => {
     await requireStack();
-    tracing = createTracing({ serviceName: 'core-sentry-int', env: process.env, contextManager: new AsyncLocalStorageContextManager() });
+    tracing = createTracing({
+      serviceName: 'core-sentry-int',
+      env: process.env,
+      contextManager: new AsyncLocalStorageContextManager(),
+    });
     Sentry.init({
       // @sentry/node's HTTP transport sends no content type, which Spotlight skips; its spotlight
       // option forwards every envelope to the sidecar instead.
@@ -38,7 +42,10 @@ describe('a Sentry event sent with @sentry/node to Spotlight', () => {
     await Sentry.flush(5000);
 
     const envelope = await waitForEnvelope((e) => JSON.stringify(eventOf(e) ?? {}).includes(marker));
-    const event = eventOf(envelope) as { contexts: Record<string, Record<string, unknown>>; tags: Record<string, string> };
+    const event = eventOf(envelope) as {
+      contexts: Record<string, Record<string, unknown>>;
+      tags: Record<string, string>;
+    };
     expect(envelope.header.trace?.trace_id).toBe(traceId);
     expect(event.contexts.trace?.trace_id).toBe(traceId);
     expect(event.contexts.trace?.span_id).toBe(spanId);
