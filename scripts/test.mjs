@@ -1,0 +1,12 @@
+// `pnpm test`: the whole suite against the real stack. Installs dependencies if needed, brings the
+// stack up (or finds it up), builds and typechecks every package, lints, then runs every Vitest project
+// (unit and `*:integration`). Extra arguments go to Vitest, e.g. `pnpm test --project core`.
+import { bin, ensureInstalled, step } from './lib.mjs';
+
+const started = Date.now();
+ensureInstalled();
+step('stack up (Jaeger, Redis, Spotlight)', process.execPath, ['stack/stack.mjs', 'up']);
+step('build and typecheck', bin('turbo'), ['run', 'build', 'typecheck', '--output-logs=errors-only']);
+step('lint', bin('biome'), ['check', '.']);
+step('tests', bin('vitest'), ['run', ...process.argv.slice(2)]);
+console.log(`\nAll green in ${((Date.now() - started) / 1000).toFixed(0)}s.`);
