@@ -1,0 +1,39 @@
+/**
+ * Attribute names: OpenTelemetry messaging semantic conventions, BullMQ specifics under
+ * `messaging.bullmq.*`, and Wideline's own link types.
+ *
+ * @internal
+ * @module
+ */
+export const MESSAGING_SYSTEM = 'messaging.system';
+export const MESSAGING_OPERATION_NAME = 'messaging.operation.name';
+export const MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
+export const MESSAGING_DESTINATION_NAME = 'messaging.destination.name';
+export const MESSAGING_MESSAGE_ID = 'messaging.message.id';
+export const MESSAGING_BATCH_MESSAGE_COUNT = 'messaging.batch.message_count';
+export const MESSAGING_CONSUMER_GROUP_NAME = 'messaging.consumer.group.name';
+export const ERROR_TYPE = 'error.type';
+
+export const BULLMQ_JOB_NAME = 'messaging.bullmq.job.name';
+export const BULLMQ_ATTEMPT = 'messaging.bullmq.job.attempt';
+export const BULLMQ_MAX_ATTEMPTS = 'messaging.bullmq.job.max_attempts';
+export const BULLMQ_DELAY_MS = 'messaging.bullmq.job.delay_ms';
+export const BULLMQ_PRIORITY = 'messaging.bullmq.job.priority';
+export const BULLMQ_QUEUE_WAIT_MS = 'messaging.bullmq.job.queue_wait_ms';
+export const BULLMQ_PROCESSING_MS = 'messaging.bullmq.job.processing_ms';
+export const BULLMQ_FINAL_ATTEMPT = 'messaging.bullmq.job.final_attempt';
+export const BULLMQ_OUTCOME = 'messaging.bullmq.job.outcome';
+export const BULLMQ_RESULT_SIZE = 'messaging.bullmq.job.result_size';
+export const BULLMQ_STALLED_COUNT = 'messaging.bullmq.job.stalled_count';
+export const BULLMQ_REPEAT_KEY = 'messaging.bullmq.job.repeat_key';
+export const BULLMQ_PARENT_ID = 'messaging.bullmq.job.parent_id';
+export const BULLMQ_CHILDREN_COUNT = 'messaging.bullmq.job.children_count';
+/** Why this attempt starts where it does: `fresh`, `retry`, `stalled`, `delayed`, `repeat`, `old`, `none`. */
+export const BULLMQ_START_REASON = 'messaging.bullmq.job.start_reason';
+/** Set when the stored creation context could not be used (malformed, hostile, oversized). */
+export const BULLMQ_CONTEXT_REJECTED = 'messaging.bullmq.context_rejected';
+
+/** Link attribute naming what a link points at (shared with the saga contract). */
+export const LINK_TYPE = 'wideline.link.type';
+
+export const SYSTEM = 'bullmq';

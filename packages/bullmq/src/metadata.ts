@@ -1,0 +1,110 @@
+/**
+ * The creation context stored in a job's options, in BullMQ's own telemetry format:
+ * `opts.telemetry.metadata` is a JSON object of propagation fields (`{"traceparent": …}`), exactly what
+ * `bullmq-otel` writes and reads, so a fleet mixing Wideline and `bullmq-otel` keeps its traces
+ * joined. Wideline adds one optional key, `wideline.children` (a flow parent's children), which
+ * `bullmq-otel` ignores.
+ *
+ * Reading never throws: a job's options are data from Redis, possibly written by anyone.
+ *
+ * @module
+ */
+import { type SpanContext, TraceFlags } from '@opentelemetry/api';
+import { formatTraceparent, parseTraceparent, parseTracestate } from '@wideline/core';
+
+/** Larger stored metadata is ignored unread: it cannot be a context we wrote. */
+export const MAX_METADATA_LENGTH = 16_384;
+/** A flow parent's links to its children are capped (the SDK's default link limit is 128). */
+export const MAX_CHILD_LINKS = 64;
+const CHILDREN_KEY = 'wideline.children';
+const MAX_TRACESTATE_LENGTH = 512;
+
+/** What a job's stored metadata yielded. */
+export interface StoredContext {
+  /** The creation context, as a remote span context. */
+  creation: SpanContext | undefined;
+  /** A flow parent's children's creation contexts. */
+  children: SpanContext[];
+  /** True when metadata was present but unusable. */
+  rejected: boolean;
+}
+
+const NONE: StoredContext = Object.freeze({ creation: undefined, children: [], rejected: false }) as StoredContext;
+const REJECTED: StoredContext = Object.freeze({ creation: undefined, children: [], rejected: true }) as StoredContext;
+
+/** Serialises a creation context (and optionally a flow parent's children) as job metadata. */
+export function encodeMetadata(spanContext: SpanContext, children?: readonly SpanContext[]): string {
+  const carrier: Record<string, unknown> = { traceparent: formatTraceparent(spanContext) };
+  const state = spanContext.traceState?.serialize();
+  if (state) carrier.tracestate = state;
+  if (children && children.length > 0)
+    carrier[CHILDREN_KEY] = children.slice(0, MAX_CHILD_LINKS).map((c) => formatTraceparent(c));
+  return JSON.stringify(carrier);
+}
+
+function toSpanContext(value: unknown, tracestate?: unknown): SpanContext | undefined {
+  if (typeof value !== 'string') return undefined;
+  const parsed = parseTraceparent(value);
+  if (!parsed) return undefined;
+  const spanContext: SpanContext = {
+    traceId: parsed.traceId,
+    spanId: parsed.spanId,
+    traceFlags: parsed.traceFlags & TraceFlags.SAMPLED,
+    isRemote: true,
+  };
+  // A bad tracestate is dropped; the traceparent alone is still a valid parent.
+  if (typeof tracestate === 'string' && tracestate.length <= MAX_TRACESTATE_LENGTH) {
+    const state = parseTracestate(tracestate);
+    if (state) spanContext.traceState = state;
+  }
+  return spanContext;
+}
+
+/**
+ * Reads the creation context from a job's options. Accepts anything (`job.opts` is untrusted); returns
+ * `rejected: true` for metadata that is present but not a usable context.
+ *
+ * @example
+ * readStoredContext(job.opts).creation?.traceId
+ */
+export function readStoredContext(opts: unknown): StoredContext {
+  try {
+    if (typeof opts !== 'object' || opts === null) return NONE;
+    const telemetry = (opts as { telemetry?: unknown }).telemetry;
+    if (telemetry === undefined || telemetry === null) return NONE;
+    if (typeof telemetry !== 'object') return REJECTED;
+    const metadata = (telemetry as { metadata?: unknown }).metadata;
+    if (metadata === undefined || metadata === null) return NONE;
+    if (typeof metadata !== 'string' || metadata.length > MAX_METADATA_LENGTH) return REJECTED;
+    const carrier: unknown = JSON.parse(metadata);
+    if (typeof carrier !== 'object' || carrier === null || Array.isArray(carrier)) return REJECTED;
+    const fields = carrier as Record<string, unknown>;
+    const creation = toSpanContext(fields.traceparent, fields.tracestate);
+    if (!creation) return REJECTED;
+    const rawChildren = fields[CHILDREN_KEY];
+    const children: SpanContext[] = [];
+    if (Array.isArray(rawChildren)) {
+      for (const raw of rawChildren.slice(0, MAX_CHILD_LINKS)) {
+        const child = toSpanContext(raw);
+        if (child) children.push(child);
+      }
+    }
+    return { creation, children, rejected: false };
+  } catch {
+    return REJECTED;
+  }
+}
+
+/**
+ * Job options with the creation context stored in `telemetry.metadata`. Options that ask BullMQ to
+ * omit the context (`telemetry.omitContext`) are returned untouched.
+ */
+export function withStoredContext<O extends object>(
+  opts: O | undefined,
+  spanContext: SpanContext,
+  children?: readonly SpanContext[],
+): O {
+  const telemetry = (opts as { telemetry?: { omitContext?: boolean } } | undefined)?.telemetry;
+  if (telemetry?.omitContext === true) return opts as O;
+  return { ...opts, telemetry: { ...telemetry, metadata: encodeMetadata(spanContext, children) } } as O;
+}

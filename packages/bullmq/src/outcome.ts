@@ -1,0 +1,64 @@
+/**
+ * What an attempt's thrown value means to BullMQ. Some throws are control flow, not failures:
+ * `DelayedError` (the job moved itself to delayed), `WaitingChildrenError` (it waits for its
+ * children), `WaitingError` (moved back to wait) and the rate-limit error. A failure is final when
+ * it is an `UnrecoverableError` or the attempts are used up; otherwise BullMQ retries.
+ *
+ * Errors are told apart by name, not `instanceof`, so a second copy of BullMQ (or a sandboxed
+ * processor's serialised error) is classified the same way.
+ *
+ * @internal
+ * @module
+ */
+
+/** An attempt's outcome, recorded as `messaging.bullmq.job.outcome`. */
+export type AttemptOutcome =
+  | 'completed'
+  | 'retry'
+  | 'failed'
+  | 'delayed'
+  | 'waiting_children'
+  | 'waiting'
+  | 'rate_limited';
+
+/** The classification of a thrown value. */
+export interface ThrownOutcome {
+  outcome: AttemptOutcome;
+  /** True for failures (ERROR status); false for BullMQ control flow. */
+  isFailure: boolean;
+  /** True when BullMQ will not try again. */
+  final: boolean;
+}
+
+const RATE_LIMIT_MESSAGE = 'bullmq:rateLimitExceeded';
+
+const CONTROL_FLOW: Record<string, AttemptOutcome> = {
+  DelayedError: 'delayed',
+  WaitingChildrenError: 'waiting_children',
+  WaitingError: 'waiting',
+  RateLimitError: 'rate_limited',
+};
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/** Classifies what a processor threw, given the attempt it was on and the attempts allowed. */
+export function classifyThrown(error: unknown, attemptsMade: number, maxAttempts: number): ThrownOutcome {
+  const name = field(error, 'name');
+  const control = typeof name === 'string' ? CONTROL_FLOW[name] : undefined;
+  if (control) return { outcome: control, isFailure: false, final: false };
+  if (field(error, 'message') === RATE_LIMIT_MESSAGE)
+    return { outcome: 'rate_limited', isFailure: false, final: false };
+  const final = name === 'UnrecoverableError' || attemptsMade + 1 >= Math.max(1, maxAttempts);
+  return { outcome: final ? 'failed' : 'retry', isFailure: true, final };
+}
+
+/** The value as an `Error`, for recording. */
+export function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  const err = new Error(typeof field(error, 'message') === 'string' ? String(field(error, 'message')) : String(error));
+  const name = field(error, 'name');
+  if (typeof name === 'string') err.name = name;
+  return err;
+}

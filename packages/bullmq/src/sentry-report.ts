@@ -1,0 +1,52 @@
+/**
+ * Reports a job's final failure to a Sentry-like client, stamped with the attempt's trace id (the
+ * event, its envelope's sampling context and a Jaeger link), through structural types: pass the
+ * `@sentry/node` namespace, or anything with `withScope` and `captureException`.
+ *
+ * @module
+ */
+import type { SpanContext } from '@opentelemetry/api';
+import { type SentryEventLike, stampSentryEvent } from '@wideline/core';
+
+/** The part of a Sentry scope used here. */
+export interface SentryScopeLike {
+  addEventProcessor(processor: (event: SentryEventLike) => SentryEventLike | null): unknown;
+  setTag(key: string, value: string): unknown;
+  setContext(name: string, context: Record<string, unknown> | null): unknown;
+}
+
+/** The part of a Sentry SDK used here (e.g. `import * as Sentry from '@sentry/node'`). */
+export interface SentryLike {
+  withScope(callback: (scope: SentryScopeLike) => void): unknown;
+  captureException(exception: unknown): unknown;
+}
+
+/** What is known about the failed job. */
+export interface FailedJobInfo {
+  queue: string;
+  jobId: string | undefined;
+  jobName: string;
+  attempt: number;
+  maxAttempts: number;
+}
+
+/** Captures `error` in its own scope, stamped with `spanContext`. Never throws. */
+export function reportFinalFailure(
+  sentry: SentryLike,
+  error: unknown,
+  spanContext: SpanContext,
+  job: FailedJobInfo,
+  jaegerUiUrl?: string,
+): void {
+  try {
+    sentry.withScope((scope) => {
+      scope.addEventProcessor((event) => stampSentryEvent(event, spanContext, jaegerUiUrl));
+      scope.setTag('messaging.destination.name', job.queue);
+      scope.setTag('messaging.bullmq.job.name', job.jobName);
+      scope.setContext('bullmq', { ...job });
+      sentry.captureException(error);
+    });
+  } catch {
+    // Reporting is best effort; the job's own failure handling must not change.
+  }
+}
