@@ -17,7 +17,11 @@ export interface BatchOptions {
   maxQueueSize?: number;
   /** Spans per export request. Default 512. */
   maxExportBatchSize?: number;
-  /** Estimated bytes per export request. Default 4 MiB. */
+  /**
+   * Estimated bytes per export request. Default: no byte bound (batches are bounded by count, memory
+   * by `maxQueueSize`). Set it where the transport limits bodies, as `@wideline/browser` does for the
+   * 64 KiB `keepalive` budget; estimating costs CPU per span, so it is off unless asked for.
+   */
   maxBatchBytes?: number;
   /** Delay before a partial batch is sent. Default 1000 ms. */
   scheduledDelayMs?: number;
@@ -62,7 +66,7 @@ export class BatchExportProcessor implements SpanProcessor {
     this.#exporter = exporter;
     this.#maxQueueSize = options.maxQueueSize ?? 2048;
     this.#maxBatch = Math.min(options.maxExportBatchSize ?? 512, this.#maxQueueSize);
-    this.#maxBatchBytes = options.maxBatchBytes ?? 4 * 1024 * 1024;
+    this.#maxBatchBytes = options.maxBatchBytes ?? Number.POSITIVE_INFINITY;
     this.#delayMs = options.scheduledDelayMs ?? 1000;
     this.#timeoutMs = options.exportTimeoutMs ?? 10_000;
     this.#warn = options.onWarning ?? ((message) => console.warn(message));
@@ -124,6 +128,7 @@ export class BatchExportProcessor implements SpanProcessor {
   }
 
   #takeBatch(): ReadableSpan[] {
+    if (this.#maxBatchBytes === Number.POSITIVE_INFINITY) return this.#queue.splice(0, this.#maxBatch);
     let count = 0;
     let bytes = 0;
     while (count < this.#queue.length && count < this.#maxBatch) {

@@ -7,7 +7,7 @@
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { Redactor } from './redact';
-import { overlaySpan } from './span-view';
+import { copySpan } from './span-view';
 
 /** Redacts one finished span; returns the same object when nothing changed. */
 export function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan {
@@ -20,7 +20,7 @@ export function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan
     events[index] = { ...event, attributes: redacted };
   });
   if (!attributes && !events) return span;
-  return overlaySpan(span, { ...(attributes ? { attributes } : {}), ...(events ? { events } : {}) });
+  return copySpan(span, { ...(attributes ? { attributes } : {}), ...(events ? { events } : {}) });
 }
 
 /** Wraps `exporter` so that every span is redacted by `redactor` first. */

@@ -1,7 +1,5 @@
 /**
- * Copy-on-write views of finished spans. The SDK's `ReadableSpan` objects are shared by every span
- * processor, so Wideline never mutates them: a view overlays changed fields on the original through
- * its prototype, and an untouched span is passed on as itself.
+ * Helpers over finished spans.
  *
  * @internal
  * @module
@@ -9,18 +7,39 @@
 import type { Attributes, HrTime, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 
-/** Fields a view may replace. */
+/** Fields a copy may replace. */
 export interface SpanOverlay {
   attributes?: Attributes;
   events?: TimedEvent[];
 }
 
-/** Returns `span` with `overlay` applied; the original is left untouched. */
-export function overlaySpan(span: ReadableSpan, overlay: SpanOverlay): ReadableSpan {
-  return Object.create(span, {
-    ...(overlay.attributes ? { attributes: { value: overlay.attributes, enumerable: true } } : {}),
-    ...(overlay.events ? { events: { value: overlay.events, enumerable: true } } : {}),
-  }) as ReadableSpan;
+/**
+ * A plain copy of a finished span with some fields replaced, for changes other processors must not
+ * see (redaction). Every copy has the same shape: prototype-based overlays made the exporter's
+ * property reads megamorphic and cost more than the whole export (measured in bench/core).
+ */
+export function copySpan(span: ReadableSpan, overlay: SpanOverlay): ReadableSpan {
+  const spanContext = span.spanContext();
+  return {
+    name: span.name,
+    kind: span.kind,
+    spanContext: () => spanContext,
+    // Always present (possibly undefined) so that every copy keeps one shape.
+    parentSpanContext: span.parentSpanContext as SpanContext,
+    startTime: span.startTime,
+    endTime: span.endTime,
+    status: span.status,
+    attributes: overlay.attributes ?? span.attributes,
+    links: span.links,
+    events: overlay.events ?? span.events,
+    duration: span.duration,
+    ended: span.ended,
+    resource: span.resource,
+    instrumentationScope: span.instrumentationScope,
+    droppedAttributesCount: span.droppedAttributesCount,
+    droppedEventsCount: span.droppedEventsCount,
+    droppedLinksCount: span.droppedLinksCount,
+  };
 }
 
 /** Whether a span is the local root of its unit of work: no parent, or a parent from another process. */
@@ -35,7 +54,8 @@ export function hrTimeToMs(time: HrTime): number {
 
 /**
  * A cheap upper estimate of a span's OTLP-JSON size, used for byte bounds. It counts strings and a
- * fixed cost per field instead of serialising.
+ * fixed cost per field instead of serialising. Not memoised on the span: adding a property to the SDK's
+ * span objects changes their shape and slowed the SDK's own code more than recomputing (bench/core).
  */
 export function estimateSpanBytes(span: ReadableSpan): number {
   let bytes = 200 + span.name.length;

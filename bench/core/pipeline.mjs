@@ -1,0 +1,76 @@
+// Spans per second and CPU per span: Wideline (tail sampler keeping everything + redaction + bounded
+// batching + OTLP/HTTP exporter) against plain OpenTelemetry (BasicTracerProvider + BatchSpanProcessor
+// + OTLPTraceExporter), same process, same receiver, alternating rounds. Prints the ratio.
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createTracing } from '@wideline/core';
+import { startReceiver } from './receiver.mjs';
+import { runWorkload, SPANS_PER_TRACE } from './workload.mjs';
+
+const TRACES = Number(process.env.BENCH_TRACES ?? 20_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const QUEUE = 65_536;
+
+function plainOtel(url) {
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }), { maxQueueSize: QUEUE, maxExportBatchSize: 512, scheduledDelayMillis: 200 })],
+  });
+  return { tracer: provider.getTracer('bench'), flush: () => provider.forceFlush(), shutdown: () => provider.shutdown(), dropped: () => 0 };
+}
+
+function wideline(url) {
+  const tracing = createTracing({
+    serviceName: 'bench',
+    register: false,
+    tracesEndpoint: url,
+    batch: { maxQueueSize: QUEUE, maxExportBatchSize: 512, scheduledDelayMs: 200 },
+    sampling: { tail: { probability: 1, slowMs: 60_000 } },
+  });
+  return {
+    tracer: tracing.tracer,
+    flush: () => tracing.forceFlush(),
+    shutdown: () => tracing.shutdown(),
+    dropped: () => {
+      const s = tracing.stats().export;
+      return s.spansDroppedQueueFull + s.spansDroppedExportFailed;
+    },
+  };
+}
+
+async function measure(make, url) {
+  const pipeline = make(url);
+  globalThis.gc?.();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await runWorkload(pipeline.tracer, TRACES);
+  await pipeline.flush();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const dropped = pipeline.dropped();
+  await pipeline.shutdown();
+  const spans = TRACES * SPANS_PER_TRACE;
+  return { spansPerSec: spans / (wallMs / 1000), cpuUsPerSpan: (cpu.user + cpu.system) / spans, dropped };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const receiver = await startReceiver();
+const results = { otel: [], wideline: [] };
+await measure(plainOtel, receiver.url); // warm-up, both code paths
+await measure(wideline, receiver.url);
+for (let round = 0; round < ROUNDS; round++) {
+  results.otel.push(await measure(plainOtel, receiver.url));
+  results.wideline.push(await measure(wideline, receiver.url));
+}
+receiver.stop();
+
+const summary = Object.fromEntries(
+  Object.entries(results).map(([name, runs]) => [
+    name,
+    { spansPerSec: median(runs.map((r) => r.spansPerSec)), cpuUsPerSpan: median(runs.map((r) => r.cpuUsPerSpan)), dropped: Math.max(...runs.map((r) => r.dropped)) },
+  ]),
+);
+console.log(`pipeline: ${TRACES * SPANS_PER_TRACE} spans per round, ${ROUNDS} rounds, medians (Node ${process.version})`);
+console.table(summary);
+const ratio = summary.wideline.cpuUsPerSpan / summary.otel.cpuUsPerSpan;
+console.log(`CPU per span, Wideline / plain OTel: ${ratio.toFixed(3)} (extra cost ${((ratio - 1) * 100).toFixed(1)}%, target <= 25%)`);
+console.log(`throughput, Wideline / plain OTel: ${(summary.wideline.spansPerSec / summary.otel.spansPerSec).toFixed(3)}`);
