@@ -1,0 +1,202 @@
+/**
+ * The `wideline` command line: `wideline <command> [options]`, parsed with `node:util` `parseArgs`
+ * (strict: unknown options are errors, not silently ignored).
+ *
+ * @module
+ */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UsageError } from './errors.ts';
+import { parseDuration, parsePercentiles, parsePositiveInt, parseWhere, type WhereClause } from './format.ts';
+
+/** Options every command takes. */
+export interface GlobalOptions {
+  jaegerUrl: string;
+  json: boolean;
+  color: boolean;
+  width: number;
+}
+
+/** A parsed command. */
+export type Command =
+  | { name: 'trace'; traceId: string; timings: boolean }
+  | { name: 'why'; traceId: string }
+  | {
+      name: 'find';
+      service: string;
+      since: string;
+      sinceUs: number;
+      where: WhereClause[];
+      errorsOnly: boolean;
+      limit: number;
+      depth: number;
+    }
+  | {
+      name: 'stats';
+      service: string;
+      by: string | undefined;
+      percentiles: number[];
+      since: string;
+      sinceUs: number;
+      where: WhereClause[];
+      depth: number;
+    }
+  | { name: 'help'; topic: string | undefined }
+  | { name: 'version' };
+
+/** What the environment contributes to defaults. */
+export interface CliEnvironment {
+  env: Record<string, string | undefined>;
+  isTTY: boolean;
+  columns: number | undefined;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON: Options = {
+  jaeger: { type: 'string' },
+  json: { type: 'boolean' },
+  color: { type: 'boolean' },
+  width: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const SEARCH: Options = {
+  service: { type: 'string', short: 's' },
+  since: { type: 'string' },
+  where: { type: 'string', short: 'w', multiple: true },
+};
+
+const COMMAND_OPTIONS: Record<string, Options> = {
+  trace: { timings: { type: 'boolean' } },
+  why: {},
+  find: { ...SEARCH, errors: { type: 'boolean' }, limit: { type: 'string', short: 'n' }, depth: { type: 'string' } },
+  stats: {
+    ...SEARCH,
+    by: { type: 'string', short: 'b' },
+    percentiles: { type: 'string', short: 'p' },
+    depth: { type: 'string' },
+  },
+};
+
+/** Default Jaeger query URL. */
+export const DEFAULT_JAEGER_URL = 'http://localhost:16686';
+
+function requireService(values: Record<string, unknown>, command: string): string {
+  const service = values.service;
+  if (typeof service !== 'string' || service === '')
+    throw new UsageError(`wideline ${command} needs --service <name> (the service.name of the spans to search)`);
+  return service;
+}
+
+function traceIdArg(positionals: string[], command: string): string {
+  if (positionals.length === 0)
+    throw new UsageError(`wideline ${command} needs a trace id: wideline ${command} <trace-id>`);
+  if (positionals.length > 1) throw new UsageError(`wideline ${command} takes one trace id, got ${positionals.length}`);
+  return positionals[0]!;
+}
+
+/** Parses `argv` (without `node` and the script). Throws {@link UsageError} on bad input. */
+export function parseCommandLine(
+  argv: readonly string[],
+  environment: CliEnvironment,
+): { command: Command; options: GlobalOptions } {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
+    return {
+      command: { name: 'help', topic: first === 'help' ? rest[0] : undefined },
+      options: defaults(environment, {}),
+    };
+  }
+  if (first === '--version' || first === '-v' || first === 'version')
+    return { command: { name: 'version' }, options: defaults(environment, {}) };
+  const specific = COMMAND_OPTIONS[first];
+  if (!specific) throw new UsageError(`unknown command "${first}": use trace, why, find or stats (wideline --help)`);
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      options: { ...COMMON, ...specific },
+      allowPositionals: true,
+      allowNegative: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/s, '')} (wideline ${first} --help)`);
+  }
+  const { values, positionals } = parsed;
+  const options = defaults(environment, values);
+  if (values.help) return { command: { name: 'help', topic: first }, options };
+  const where = ((values.where as string[] | undefined) ?? []).map(parseWhere);
+  switch (first) {
+    case 'trace':
+      return {
+        command: { name: 'trace', traceId: traceIdArg(positionals, first), timings: values.timings === true },
+        options,
+      };
+    case 'why':
+      return { command: { name: 'why', traceId: traceIdArg(positionals, first) }, options };
+    case 'find': {
+      if (positionals.length > 0)
+        throw new UsageError(`wideline find takes no positional arguments (got "${positionals[0]}")`);
+      const limit = values.limit === undefined ? 20 : parsePositiveInt(String(values.limit), 'limit');
+      const filtered = where.length > 0 || values.errors === true;
+      const depth =
+        values.depth === undefined
+          ? filtered
+            ? Math.max(500, limit)
+            : limit
+          : parsePositiveInt(String(values.depth), 'depth');
+      return {
+        command: {
+          name: 'find',
+          service: requireService(values, first),
+          since: String(values.since ?? '15m'),
+          sinceUs: parseDuration(String(values.since ?? '15m'), 'since'),
+          where,
+          errorsOnly: values.errors === true,
+          limit,
+          depth,
+        },
+        options,
+      };
+    }
+    default: {
+      if (positionals.length > 0)
+        throw new UsageError(`wideline stats takes no positional arguments (got "${positionals[0]}")`);
+      return {
+        command: {
+          name: 'stats',
+          service: requireService(values, first),
+          by: typeof values.by === 'string' ? values.by : undefined,
+          percentiles: parsePercentiles(String(values.percentiles ?? '50,95,99')),
+          since: String(values.since ?? '1h'),
+          sinceUs: parseDuration(String(values.since ?? '1h'), 'since'),
+          where,
+          depth: values.depth === undefined ? 1000 : parsePositiveInt(String(values.depth), 'depth'),
+        },
+        options,
+      };
+    }
+  }
+}
+
+function defaults(environment: CliEnvironment, values: Record<string, unknown>): GlobalOptions {
+  const { env } = environment;
+  const json = values.json === true;
+  const noColorEnv = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  const color = !json && values.color !== false && (values.color === true || (!noColorEnv && environment.isTTY));
+  const widthText = typeof values.width === 'string' ? values.width : undefined;
+  const width = widthText
+    ? parsePositiveInt(widthText, 'width')
+    : (environment.columns ?? (Number(env.COLUMNS) || 120));
+  const jaegerUrl =
+    typeof values.jaeger === 'string' ? values.jaeger : env.WIDELINE_JAEGER_QUERY_URL || DEFAULT_JAEGER_URL;
+  if (!/^https?:\/\/[^/\s]+/.test(jaegerUrl))
+    throw new UsageError(`--jaeger "${jaegerUrl}" is not an http(s) URL: use e.g. http://localhost:16686`);
+  return {
+    jaegerUrl,
+    json,
+    color,
+    width,
+  };
+}

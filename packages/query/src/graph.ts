@@ -1,0 +1,281 @@
+/**
+ * The in-memory graph of one trace: who is whose parent, where the roots are, which spans lost their
+ * parent, and display times corrected for clock skew between hosts. Analyses (failure, saga
+ * compensations, critical path, time per service) are methods so a caller holds one object.
+ *
+ * Built for big traces: everything is iterative (no recursion over depth), O(n log n) at worst.
+ *
+ * @example
+ * const graph = TraceGraph.fromSpans(spans);
+ * const failure = graph.firstFailure();
+ * if (failure) console.log(graph.pathTo(failure.span.spanId).map((n) => n.span.name).join(' → '));
+ * @module
+ */
+import { type CriticalSegment, criticalPath } from './critical-path.ts';
+import { errorMessages, firstFailure } from './failure.ts';
+import { type Compensation, compensations, type SagaOutcome, sagaOutcomes } from './saga.ts';
+import { type ServiceTime, serviceTimes } from './service-time.ts';
+import { durationUs, type Span } from './span.ts';
+
+/** A span in the graph. Times are display times: the span's own, shifted by `skewUs` when corrected. */
+export interface SpanNode {
+  span: Span;
+  parent: SpanNode | undefined;
+  /** Sorted by start time. */
+  children: SpanNode[];
+  depth: number;
+  /** Its parent span id is not in the trace (lost, unsampled, or still in flight); hung under the root. */
+  orphan: boolean;
+  startUs: number;
+  endUs: number;
+  /** Shift applied to correct clock skew against the parent's host (0 when none). */
+  skewUs: number;
+}
+
+/** A span link, resolved to its target span when that span is in this trace. */
+export interface ResolvedLink {
+  from: SpanNode;
+  to: SpanNode | undefined;
+  traceId: string;
+  spanId: string;
+  /** `wideline.link.type` (e.g. `compensates`, `failed_step`), when the link carries one. */
+  type: string | undefined;
+}
+
+function byStart(a: SpanNode, b: SpanNode): number {
+  return a.startUs - b.startUs || a.endUs - b.endUs;
+}
+
+/** One trace as a tree (or forest) of {@link SpanNode}s. */
+export class TraceGraph {
+  readonly traceId: string;
+  /** Every span by span id (duplicates Jaeger returned are dropped). */
+  readonly nodes: ReadonlyMap<string, SpanNode>;
+  /** Spans without a parent id; when a trace has none, its earliest orphan stands in. */
+  readonly roots: readonly SpanNode[];
+  /** Spans whose parent is missing, in start order; each hangs under {@link root}. */
+  readonly orphans: readonly SpanNode[];
+  /** All nodes in display order (depth-first, children by start time). */
+  readonly ordered: readonly SpanNode[];
+
+  private constructor(traceId: string, nodes: Map<string, SpanNode>, roots: SpanNode[], orphans: SpanNode[]) {
+    this.traceId = traceId;
+    this.nodes = nodes;
+    this.roots = roots;
+    this.orphans = orphans;
+    this.ordered = preOrder(roots, true);
+  }
+
+  /** Builds the graph. Throws only on an empty span list. */
+  static fromSpans(spans: readonly Span[]): TraceGraph {
+    if (spans.length === 0) throw new Error('TraceGraph needs at least one span');
+    const nodes = new Map<string, SpanNode>();
+    for (const span of spans) {
+      if (nodes.has(span.spanId)) continue;
+      nodes.set(span.spanId, {
+        span,
+        parent: undefined,
+        children: [],
+        depth: 0,
+        orphan: false,
+        startUs: span.startUs,
+        endUs: span.startUs + durationUs(span),
+        skewUs: 0,
+      });
+    }
+    const roots: SpanNode[] = [];
+    const orphans: SpanNode[] = [];
+    for (const node of nodes.values()) {
+      const parentId = node.span.parentSpanId;
+      const parent = parentId ? nodes.get(parentId) : undefined;
+      if (!parentId) roots.push(node);
+      else if (!parent || parent === node) orphans.push(node);
+      else {
+        node.parent = parent;
+        parent.children.push(node);
+      }
+    }
+    roots.sort(byStart);
+    orphans.sort(byStart);
+    if (roots.length === 0) roots.push(orphans.shift()!);
+    const primary = roots[0]!;
+    const adopt = (node: SpanNode) => {
+      node.orphan = true;
+      node.parent = primary;
+      primary.children.push(node);
+    };
+    for (const orphan of orphans) adopt(orphan);
+    // A parent cycle (corrupt data) leaves spans unreachable from any root: break it and adopt them.
+    const reached = new Set(preOrder(roots));
+    if (reached.size < nodes.size) {
+      for (const node of [...nodes.values()].sort(byStart)) {
+        if (reached.has(node)) continue;
+        const parent = node.parent;
+        if (parent) parent.children.splice(parent.children.indexOf(node), 1);
+        adopt(node);
+        orphans.push(node);
+        for (const n of preOrder([node])) reached.add(n);
+      }
+    }
+    for (const node of nodes.values()) node.children.sort(byStart);
+    correctClockSkew(roots);
+    for (const node of nodes.values()) node.children.sort(byStart);
+    return new TraceGraph(primary.span.traceId, nodes, roots, orphans);
+  }
+
+  /** The first root: the entry point of the user action. */
+  get root(): SpanNode {
+    return this.roots[0]!;
+  }
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  /** Earliest display start over all spans. */
+  get startUs(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const n of this.nodes.values()) min = Math.min(min, n.startUs);
+    return min;
+  }
+
+  /** Latest display end over all spans. */
+  get endUs(): number {
+    let max = Number.NEGATIVE_INFINITY;
+    for (const n of this.nodes.values()) max = Math.max(max, n.endUs);
+    return max;
+  }
+
+  get durationUs(): number {
+    return this.endUs - this.startUs;
+  }
+
+  /** Service names in order of first appearance in the tree. */
+  get services(): string[] {
+    return [...new Set(this.ordered.map((n) => n.span.service))];
+  }
+
+  get(spanId: string): SpanNode | undefined {
+    return this.nodes.get(spanId);
+  }
+
+  parentOf(spanId: string): SpanNode | undefined {
+    return this.nodes.get(spanId)?.parent;
+  }
+
+  childrenOf(spanId: string): readonly SpanNode[] {
+    return this.nodes.get(spanId)?.children ?? [];
+  }
+
+  /** Nodes from the root down to `spanId` (inclusive); empty when the span is not in the trace. */
+  pathTo(spanId: string): SpanNode[] {
+    const path: SpanNode[] = [];
+    for (let node = this.nodes.get(spanId); node; node = node.parent) path.push(node);
+    return path.reverse();
+  }
+
+  /** Spans with ERROR status, in display order. */
+  errors(): SpanNode[] {
+    return this.ordered.filter((n) => n.span.status.code === 'ERROR');
+  }
+
+  /** The root cause: the earliest-ending ERROR span with no ERROR span beneath it. */
+  firstFailure(): SpanNode | undefined {
+    return firstFailure(this.ordered);
+  }
+
+  /** The status message and recorded exceptions of a span, most specific first. */
+  errorMessages(node: SpanNode): string[] {
+    return errorMessages(node.span);
+  }
+
+  /** Saga compensations (`wideline.saga.role = compensation`) with the steps they undo. */
+  compensations(): Compensation[] {
+    return compensations(this);
+  }
+
+  /** Outcomes recorded on saga roots (`wideline.saga.outcome`). */
+  sagaOutcomes(): SagaOutcome[] {
+    return sagaOutcomes(this.ordered);
+  }
+
+  /** The chain of work that determined when the trace finished, in time order. */
+  criticalPath(): CriticalSegment[] {
+    return criticalPath(this.roots);
+  }
+
+  /** Self time (time not covered by child spans) and span counts per service, largest first. */
+  serviceTimes(): ServiceTime[] {
+    return serviceTimes(this.ordered);
+  }
+
+  /** Every span link, resolved where the target is in this trace. */
+  links(): ResolvedLink[] {
+    const out: ResolvedLink[] = [];
+    for (const from of this.ordered) {
+      for (const link of from.span.links) {
+        const type = link.attributes['wideline.link.type'];
+        out.push({
+          from,
+          to: link.traceId === this.traceId ? this.nodes.get(link.spanId) : undefined,
+          traceId: link.traceId,
+          spanId: link.spanId,
+          type: typeof type === 'string' ? type : undefined,
+        });
+      }
+    }
+    return out;
+  }
+}
+
+/** Depth-first pre-order over the forest. Iterative so a 10k-deep chain is fine. */
+function preOrder(roots: readonly SpanNode[], setDepth = false): SpanNode[] {
+  const out: SpanNode[] = [];
+  const stack: SpanNode[] = [...roots].reverse();
+  if (setDepth) for (const r of roots) r.depth = 0;
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    out.push(node);
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      const child = node.children[i]!;
+      if (setDepth) child.depth = node.depth + 1;
+      stack.push(child);
+    }
+  }
+  return out;
+}
+
+/**
+ * Hosts disagree about the time. A span cannot start before its parent did, and a synchronous call
+ * (client → server) cannot outlast its client span; when a child from another service breaks either
+ * rule, shift it and its subtree: to the middle of the parent for synchronous calls (splitting the
+ * unknown network latency evenly, as Jaeger's adjuster does), else to the parent's start. Asynchronous
+ * children (messaging) may end after their parent, so only the start rule applies to them.
+ */
+function correctClockSkew(roots: readonly SpanNode[]): void {
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const parent = stack.pop()!;
+    for (const child of parent.children) {
+      if (child.span.service !== parent.span.service && !child.orphan) {
+        const sync = parent.span.kind === 'client' && child.span.kind === 'server';
+        const childDur = child.endUs - child.startUs;
+        const parentDur = parent.endUs - parent.startUs;
+        let target = child.startUs;
+        if (sync && childDur <= parentDur && (child.startUs < parent.startUs || child.endUs > parent.endUs)) {
+          target = parent.startUs + (parentDur - childDur) / 2;
+        } else if (child.startUs < parent.startUs) target = parent.startUs;
+        if (target !== child.startUs) shift(child, target - child.startUs);
+      }
+      stack.push(child);
+    }
+  }
+}
+
+function shift(node: SpanNode, deltaUs: number): void {
+  for (const n of preOrder([node])) {
+    n.startUs += deltaUs;
+    n.endUs += deltaUs;
+    n.skewUs += deltaUs;
+  }
+}

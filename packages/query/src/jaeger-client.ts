@@ -1,0 +1,184 @@
+/**
+ * A small Jaeger query client: `/api/v3` (OTLP-JSON) first, the legacy `/api` (Jaeger-JSON) when the
+ * v3 route is not there (Jaeger before 1.35) or fails. Every failure becomes a {@link WidelineQueryError}
+ * that names what to do.
+ *
+ * @example
+ * const jaeger = new JaegerClient({ url: 'http://localhost:16686' });
+ * const spans = await jaeger.getTrace('4bf92f3577b34da6a3ce929d0e0e4736');
+ * @module
+ */
+import { JaegerResponseError, JaegerUnreachableError, MalformedTraceIdError, TraceNotFoundError } from './errors.ts';
+import { type JaegerTracesBody, type OtlpTracesBody, spansFromLegacy, spansFromOtlp } from './otlp.ts';
+import type { Span } from './span.ts';
+
+/** Options for {@link JaegerClient}. */
+export interface JaegerClientOptions {
+  /** Jaeger query base URL. Default `http://localhost:16686`. */
+  url?: string;
+  /** Give up on one request after this long. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Injected for tests. Default the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+/** Search parameters for {@link JaegerClient.searchTraces}. */
+export interface TraceSearch {
+  service: string;
+  /** Window on span start times, microseconds since the epoch. */
+  startMinUs: number;
+  startMaxUs: number;
+  /** How many matching traces Jaeger returns at most (its search depth). */
+  limit: number;
+  /** Restrict to spans with this name. */
+  operation?: string;
+}
+
+/** Which API answered: v3, or the legacy fallback (no link attributes). */
+export type JaegerApi = 'v3' | 'legacy';
+
+/** The answer to a trace fetch. */
+export interface FetchedTrace {
+  traceId: string;
+  spans: Span[];
+  api: JaegerApi;
+}
+
+const TRACE_ID = /^[0-9a-f]{1,32}$/;
+
+/**
+ * Accepts a trace id as people paste it — 32 hex digits, a shorter id (left-padded, as Jaeger does), a
+ * `traceparent` header value, or a Jaeger UI trace URL — and returns 32 lowercase hex digits.
+ * Throws {@link MalformedTraceIdError} otherwise.
+ */
+export function normalizeTraceId(input: string): string {
+  let id = input.trim().toLowerCase();
+  const fromUrl = /\/trace\/([0-9a-f]+)\/?(?:[?#].*)?$/.exec(id);
+  if (fromUrl?.[1]) id = fromUrl[1];
+  const fromTraceparent = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(id);
+  if (fromTraceparent?.[1]) id = fromTraceparent[1];
+  if (!TRACE_ID.test(id) || /^0+$/.test(id)) throw new MalformedTraceIdError(input);
+  return id.padStart(32, '0');
+}
+
+function rfc3339(us: number): string {
+  return new Date(Math.floor(us / 1000)).toISOString();
+}
+
+/** Groups spans by trace id, keeping first-seen order. */
+export function groupByTrace(spans: Span[]): Map<string, Span[]> {
+  const traces = new Map<string, Span[]>();
+  for (const span of spans) {
+    const list = traces.get(span.traceId);
+    if (list) list.push(span);
+    else traces.set(span.traceId, [span]);
+  }
+  return traces;
+}
+
+/** Reads traces from Jaeger's query service. */
+export class JaegerClient {
+  readonly url: string;
+  readonly #timeoutMs: number;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: JaegerClientOptions = {}) {
+    this.url = (options.url ?? 'http://localhost:16686').replace(/\/+$/, '');
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /** The Jaeger UI page of a trace. */
+  uiUrl(traceId: string): string {
+    return `${this.url}/trace/${traceId}`;
+  }
+
+  /** Fetches one trace. Throws {@link TraceNotFoundError} when Jaeger does not have it. */
+  async getTrace(traceIdInput: string): Promise<FetchedTrace> {
+    const traceId = normalizeTraceId(traceIdInput);
+    const v3 = await this.#get(`/api/v3/traces/${traceId}`);
+    if (v3.status === 200) {
+      const spans = spansFromOtlp((await this.#json(v3)) as OtlpTracesBody);
+      if (spans.length === 0) throw new TraceNotFoundError(traceId, this.url);
+      return { traceId, spans, api: 'v3' };
+    }
+    if (v3.status === 404 && (await isJaegerNotFound(v3))) throw new TraceNotFoundError(traceId, this.url);
+    const legacy = await this.#get(`/api/traces/${traceId}`);
+    if (legacy.status === 404) throw new TraceNotFoundError(traceId, this.url);
+    if (legacy.status !== 200) throw await this.#unusable(legacy);
+    const spans = spansFromLegacy((await this.#json(legacy)) as JaegerTracesBody);
+    if (spans.length === 0) throw new TraceNotFoundError(traceId, this.url);
+    return { traceId, spans, api: 'legacy' };
+  }
+
+  /** Finds traces with a span of `service` starting in the window; an empty map when none match. */
+  async searchTraces(search: TraceSearch): Promise<{ traces: Map<string, Span[]>; api: JaegerApi }> {
+    const v3Params = new URLSearchParams({
+      'query.service_name': search.service,
+      'query.start_time_min': rfc3339(search.startMinUs),
+      'query.start_time_max': rfc3339(search.startMaxUs),
+      'query.num_traces': String(search.limit),
+    });
+    if (search.operation) v3Params.set('query.operation_name', search.operation);
+    const v3 = await this.#get(`/api/v3/traces?${v3Params}`);
+    if (v3.status === 200)
+      return { traces: groupByTrace(spansFromOtlp((await this.#json(v3)) as OtlpTracesBody)), api: 'v3' };
+    // v3 answers 404 with a JSON error when nothing matches; a plain-text 404 means no v3 route.
+    if (v3.status === 404 && (await isJaegerNotFound(v3))) return { traces: new Map(), api: 'v3' };
+    const legacyParams = new URLSearchParams({
+      service: search.service,
+      start: String(Math.floor(search.startMinUs)),
+      end: String(Math.ceil(search.startMaxUs)),
+      limit: String(search.limit),
+    });
+    if (search.operation) legacyParams.set('operation', search.operation);
+    const legacy = await this.#get(`/api/traces?${legacyParams}`);
+    if (legacy.status !== 200) throw await this.#unusable(legacy);
+    return { traces: groupByTrace(spansFromLegacy((await this.#json(legacy)) as JaegerTracesBody)), api: 'legacy' };
+  }
+
+  async #get(path: string): Promise<Response> {
+    try {
+      return await this.#fetch(`${this.url}${path}`, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (error) {
+      throw new JaegerUnreachableError(this.url, describeFetchError(error, this.#timeoutMs));
+    }
+  }
+
+  async #json(res: Response): Promise<unknown> {
+    const text = await res.text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new JaegerResponseError(
+        `${this.url} answered ${res.status} with something that is not JSON (${text.slice(0, 80)}…): is this Jaeger's query port (16686)?`,
+      );
+    }
+  }
+
+  async #unusable(res: Response): Promise<JaegerResponseError> {
+    const text = (await res.text().catch(() => '')).slice(0, 200);
+    return new JaegerResponseError(`Jaeger at ${this.url} answered ${res.status} ${res.statusText}: ${text}`);
+  }
+}
+
+/** True when a 404 is Jaeger saying "no such trace" (JSON), not "no such route" (plain text). */
+async function isJaegerNotFound(res: Response): Promise<boolean> {
+  const text = await res.clone().text();
+  try {
+    const body = JSON.parse(text) as { error?: unknown; errors?: unknown };
+    return body.error !== undefined || body.errors !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return `no answer within ${timeoutMs} ms`;
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}

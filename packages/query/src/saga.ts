@@ -1,0 +1,109 @@
+/**
+ * Reads the saga contract that `@wideline/bullmq` writes: compensation spans
+ * (`wideline.saga.role = compensation`) name the step they undo and the step whose failure triggered
+ * them, as attributes and as span links typed by `wideline.link.type` (`compensates`, `failed_step`).
+ * Links win when present (they point at the exact span); attributes are the fallback, e.g. when the
+ * legacy API dropped the link attributes.
+ *
+ * @module
+ */
+import type { SpanNode, TraceGraph } from './graph.ts';
+
+/** A compensation and what it undid. */
+export interface Compensation {
+  node: SpanNode;
+  sagaName: string | undefined;
+  sagaId: string | undefined;
+  /** Name of the step it undoes (`wideline.saga.compensates`). */
+  undoesStep: string | undefined;
+  /** The span of that step, when found. */
+  undoes: SpanNode | undefined;
+  /** Name of the step whose failure triggered compensation. */
+  failedStep: string | undefined;
+  failed: SpanNode | undefined;
+  /** `wideline.saga.reason`: the failure message. */
+  reason: string | undefined;
+  /** False when the compensation itself ended in ERROR. */
+  succeeded: boolean;
+}
+
+/** A saga's recorded outcome (`wideline.saga.outcome` on its root / wide event). */
+export interface SagaOutcome {
+  node: SpanNode;
+  sagaName: string | undefined;
+  sagaId: string | undefined;
+  outcome: string;
+  failedStep: string | undefined;
+}
+
+function str(node: SpanNode, key: string): string | undefined {
+  const v = node.span.attributes[key];
+  return v === undefined ? undefined : String(v);
+}
+
+function linkedSpan(graph: TraceGraph, node: SpanNode, type: string): SpanNode | undefined {
+  for (const link of node.span.links) {
+    if (link.attributes['wideline.link.type'] === type && link.traceId === graph.traceId) {
+      const target = graph.get(link.spanId);
+      if (target) return target;
+    }
+  }
+  return undefined;
+}
+
+/** The saga step span named `step` in saga run `sagaId`; the last attempt when a step was retried. */
+function stepSpan(graph: TraceGraph, sagaId: string | undefined, step: string | undefined): SpanNode | undefined {
+  if (!step) return undefined;
+  let found: SpanNode | undefined;
+  for (const n of graph.ordered) {
+    if (str(n, 'wideline.saga.role') !== 'step' || str(n, 'wideline.saga.step') !== step) continue;
+    if (sagaId !== undefined && str(n, 'wideline.saga.id') !== sagaId) continue;
+    if (!found || n.startUs > found.startUs) found = n;
+  }
+  return found;
+}
+
+/** All compensations in the trace, in time order. */
+export function compensations(graph: TraceGraph): Compensation[] {
+  const out: Compensation[] = [];
+  for (const node of graph.ordered) {
+    const isCompensation =
+      str(node, 'wideline.saga.role') === 'compensation' ||
+      node.span.links.some((l) => l.attributes['wideline.link.type'] === 'compensates');
+    if (!isCompensation) continue;
+    const sagaId = str(node, 'wideline.saga.id');
+    const undoes = linkedSpan(graph, node, 'compensates');
+    const failed = linkedSpan(graph, node, 'failed_step');
+    const undoesStep = str(node, 'wideline.saga.compensates') ?? str(node, 'wideline.saga.step');
+    const failedStep = str(node, 'wideline.saga.failed_step');
+    out.push({
+      node,
+      sagaName: str(node, 'wideline.saga.name'),
+      sagaId,
+      undoesStep: undoesStep ?? (undoes && str(undoes, 'wideline.saga.step')),
+      undoes: undoes ?? stepSpan(graph, sagaId, undoesStep),
+      failedStep: failedStep ?? (failed && str(failed, 'wideline.saga.step')),
+      failed: failed ?? stepSpan(graph, sagaId, failedStep),
+      reason: str(node, 'wideline.saga.reason'),
+      succeeded: node.span.status.code !== 'ERROR',
+    });
+  }
+  return out.sort((a, b) => a.node.startUs - b.node.startUs);
+}
+
+/** Every span carrying `wideline.saga.outcome`. */
+export function sagaOutcomes(ordered: readonly SpanNode[]): SagaOutcome[] {
+  const out: SagaOutcome[] = [];
+  for (const node of ordered) {
+    const outcome = str(node, 'wideline.saga.outcome');
+    if (outcome === undefined) continue;
+    out.push({
+      node,
+      sagaName: str(node, 'wideline.saga.name'),
+      sagaId: str(node, 'wideline.saga.id'),
+      outcome,
+      failedStep: str(node, 'wideline.saga.failed_step'),
+    });
+  }
+  return out;
+}

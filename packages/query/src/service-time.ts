@@ -1,0 +1,58 @@
+/**
+ * Time per service: each span's self time (its duration minus the time covered by its children),
+ * summed by service. Self time adds up to the busy time of the trace instead of counting nested work
+ * twice, so it answers "where did the time go".
+ *
+ * @module
+ */
+import type { SpanNode } from './graph.ts';
+
+/** One service's share of a trace. */
+export interface ServiceTime {
+  service: string;
+  /** Sum of self time over the service's spans, µs. */
+  selfUs: number;
+  spans: number;
+  errors: number;
+}
+
+/** Self time of one span: its interval minus the union of its children's intervals (clipped to it). */
+export function selfTimeUs(node: SpanNode): number {
+  const total = node.endUs - node.startUs;
+  if (total <= 0) return 0;
+  let covered = 0;
+  let runStart = Number.NaN;
+  let runEnd = Number.NaN;
+  // Children are sorted by start, so overlapping children merge in one pass.
+  for (const child of node.children) {
+    // An adopted orphan is not really this span's child: its time says nothing about this span.
+    if (child.orphan) continue;
+    const s = Math.max(child.startUs, node.startUs);
+    const e = Math.min(child.endUs, node.endUs);
+    if (e <= s) continue;
+    if (Number.isNaN(runStart) || s > runEnd) {
+      if (!Number.isNaN(runStart)) covered += runEnd - runStart;
+      runStart = s;
+      runEnd = e;
+    } else runEnd = Math.max(runEnd, e);
+  }
+  if (!Number.isNaN(runStart)) covered += runEnd - runStart;
+  return Math.max(0, total - covered);
+}
+
+/** Self time, span count and error count per service, most time first. */
+export function serviceTimes(nodes: readonly SpanNode[]): ServiceTime[] {
+  const by = new Map<string, ServiceTime>();
+  for (const node of nodes) {
+    const service = node.span.service;
+    let entry = by.get(service);
+    if (!entry) {
+      entry = { service, selfUs: 0, spans: 0, errors: 0 };
+      by.set(service, entry);
+    }
+    entry.selfUs += selfTimeUs(node);
+    entry.spans++;
+    if (node.span.status.code === 'ERROR') entry.errors++;
+  }
+  return [...by.values()].sort((a, b) => b.selfUs - a.selfUs || a.service.localeCompare(b.service));
+}
