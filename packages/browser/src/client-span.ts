@@ -1,0 +1,91 @@
+/**
+ * What fetch and XHR spans share: the CLIENT span with HTTP semantic-convention attributes, the
+ * decision whether this URL may carry trace headers, and the headers themselves.
+ *
+ * @internal
+ * @module
+ */
+import { type Context, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { formatTraceparent, sentryTraceHeaders } from '@wideline/core';
+import type { ActivityTracker } from './activity';
+import { safeUrl } from './allowlist';
+
+/** What the fetch and XHR instrumentations need from `initBrowser`. */
+export interface HttpInstrumentationDeps {
+  tracer: Tracer;
+  activities: ActivityTracker;
+  /** May this URL carry trace headers? */
+  allowed: (url: string) => boolean;
+  /** URLs never traced (the OTLP endpoint, Sentry's intake). */
+  ignored: (url: string) => boolean;
+  /** Also send `sentry-trace` + `baggage` to allowed origins. */
+  sentryHeaders: boolean;
+}
+
+/** A request in flight. */
+export interface ClientRequest {
+  span: Span;
+  /** Headers to add (empty when the URL is not allowed). */
+  headers: Record<string, string>;
+  /** Ends the span with a status code, or an error. */
+  finish(status: number | undefined, error?: unknown): void;
+}
+
+/** Starts a CLIENT span for a request, or returns `undefined` when it must not be traced. */
+export function startClientRequest(
+  deps: HttpInstrumentationDeps,
+  method: string,
+  rawUrl: string,
+  parent: Context = context.active(),
+): ClientRequest | undefined {
+  const url = safeUrl(rawUrl, globalThis.location?.href);
+  if (!url || isTracingSuppressed(parent) || deps.ignored(url.href)) return undefined;
+  const upper = method.toUpperCase();
+  const span = deps.tracer.startSpan(
+    `${upper} ${url.pathname}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': upper,
+        'url.full': `${url.origin}${url.pathname}`,
+        'server.address': url.hostname,
+        'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+      },
+    },
+    parent,
+  );
+  const headers: Record<string, string> = {};
+  const spanContext = span.spanContext();
+  if (deps.allowed(url.href) && trace.isSpanContextValid(spanContext)) {
+    headers.traceparent = formatTraceparent(spanContext);
+    const state = spanContext.traceState?.serialize();
+    if (state) headers.tracestate = state;
+    if (deps.sentryHeaders) Object.assign(headers, sentryTraceHeaders(spanContext));
+  }
+  span.setAttribute('wideline.propagated', Object.keys(headers).length > 0);
+  const release = deps.activities.hold();
+  return {
+    span,
+    headers,
+    finish(status, error) {
+      try {
+        if (status !== undefined && status > 0) span.setAttribute('http.response.status_code', status);
+        if (error !== undefined) {
+          span.recordException(error instanceof Error ? error : String(error));
+          span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
+          span.setStatus({
+            code: SpanStatusCode.ERROR,
+            message: error instanceof Error ? error.message : String(error),
+          });
+        } else if (status === undefined || status === 0 || status >= 400) {
+          span.setAttribute('error.type', status ? String(status) : 'network');
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+        span.end();
+      } finally {
+        release();
+      }
+    },
+  };
+}

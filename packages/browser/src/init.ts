@@ -1,0 +1,191 @@
+/**
+ * `initBrowser`: one call that sets up tracing for a page on top of `@wideline/core`.
+ *
+ * @example
+ * import { initBrowser } from '@wideline/browser';
+ *
+ * const browser = initBrowser({
+ *   service: 'web',
+ *   endpoint: 'https://otel.example.com',
+ *   propagateTo: ['https://api.example.com'],
+ * });
+ * @module
+ */
+import { type Span, type SpanContext, type Tracer, trace } from '@opentelemetry/api';
+import type { HeadSamplingOptions, RedactionOptions, TailSamplingOptions, WidelineTracing } from '@wideline/core';
+import { type ActivityOptions, ActivityTracker } from './activity';
+import { type PropagationTarget, propagationAllowlist } from './allowlist';
+import { AmbientContextManager } from './context-manager';
+import type { TransportStats } from './exporter';
+import { instrumentFetch } from './fetch';
+import { type InteractionOptions, instrumentInteractions, instrumentNavigations } from './interactions';
+import type { OfflineQueueOptions } from './offline-queue';
+import { startPageView, traceDocumentLoad } from './page-load';
+import { startPipeline } from './pipeline';
+import type { SessionOptions } from './session';
+import { recordWebVitals } from './vitals';
+import { type TracedWebSocket, type TraceWebSocketOptions, wrapWebSocket } from './websocket';
+import { instrumentXhr } from './xhr';
+
+/** Options of {@link initBrowser}. Every field but `service` has a default. */
+export interface BrowserOptions {
+  /** `service.name` of the page, e.g. `web`. */
+  service: string;
+  serviceVersion?: string;
+  environment?: string;
+  /** OTLP/HTTP base URL (`/v1/traces` is appended). Default `http://localhost:4318`. */
+  endpoint?: string;
+  /** Full traces URL, used as is (wins over `endpoint`). */
+  tracesEndpoint?: string;
+  /** Headers on export requests; each must be allowed by the collector's CORS. */
+  headers?: Record<string, string>;
+  /** Origins, URL prefixes or patterns that receive trace headers, besides the page's own origin. Default none. */
+  propagateTo?: readonly PropagationTarget[];
+  /** Send trace headers to the page's own origin. Default `true`. */
+  propagateToSameOrigin?: boolean;
+  /** Also send `sentry-trace` + `baggage` to allowed origins (for a Sentry SDK on the server). Default `false`. */
+  sentryHeaders?: boolean;
+  /** URLs never traced (the OTLP endpoint and Sentry intake are always ignored). */
+  ignoreUrls?: readonly PropagationTarget[];
+  /** Head and tail sampling, as in `@wideline/core`. Default: keep everything. */
+  sampling?: { head?: HeadSamplingOptions; tail?: TailSamplingOptions | false };
+  /** Session id options, or `false` for none. Default: localStorage, 30 min idle, 4 h max. */
+  session?: SessionOptions | false;
+  /** When interactions and navigations end. Default: 500 ms idle, 30 s at most. */
+  activity?: ActivityOptions;
+  /** Interaction spans, or `false`. Default: clicks and submits. */
+  interactions?: InteractionOptions | false;
+  /** Record single-page navigations. Default `true`. */
+  navigations?: boolean;
+  /** Record the page view and document load. Default `true`. */
+  pageLoad?: boolean;
+  /** Record Core Web Vitals on the page view. Default `true`. */
+  webVitals?: boolean;
+  /** Trace `fetch` / `XMLHttpRequest`. Default `true` each. */
+  fetch?: boolean;
+  xhr?: boolean;
+  /** Export retries and the offline queue. Default: 3 retries from 500 ms, queue on (256 KiB). */
+  export?: { maxRetries?: number; backoffMs?: number; maxPending?: number; offlineQueue?: OfflineQueueOptions | false };
+  /** Span queue and batching. Default: 512 spans queued, batches of ≤ 100 spans and ≤ 48 KiB, 1 s delay. */
+  batch?: { maxQueueSize?: number; maxExportBatchSize?: number; maxBatchBytes?: number; scheduledDelayMs?: number };
+  /** Attribute redaction, as in core. Default: core's deny list. */
+  redaction?: RedactionOptions | false;
+  /** Jaeger UI base URL for links (Sentry). Default `http://localhost:16686`. */
+  jaegerUiUrl?: string;
+  /** More resource attributes. */
+  resourceAttributes?: Record<string, string | number | boolean>;
+  /** One warning per kind of trouble. Default `console.warn`. */
+  onWarning?: (message: string) => void;
+}
+
+/** A running browser SDK. */
+export interface BrowserTracing {
+  readonly tracing: WidelineTracing;
+  readonly tracer: Tracer;
+  /** The page view span (the page's wide event), when page-load tracing is on. */
+  readonly pageView: Span | undefined;
+  /** The session id now (`undefined` when sessions are off). */
+  sessionId(): string | undefined;
+  /** The span context errors should be linked to: the active span, else the last activity (≤ 10 s ago), else the page view. */
+  errorSpanContext(): SpanContext | undefined;
+  /** Wraps a WebSocket so its JSON messages carry trace context. */
+  traceWebSocket(socket: WebSocket, options?: TraceWebSocketOptions): TracedWebSocket;
+  /** Counters of the span pipeline and the transport. */
+  stats(): ReturnType<WidelineTracing['stats']> & { transport: TransportStats };
+  /** Sends everything finished so far. */
+  flush(): Promise<void>;
+  /** Removes the patches and flushes. Runs once. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts browser tracing. Call once, as early as possible (before the app's first fetch). Calling
+ * it again returns the running instance. Option mistakes throw `WidelineConfigError` right away.
+ */
+export function initBrowser(options: BrowserOptions): BrowserTracing {
+  const running = (globalThis as { [RUNNING]?: BrowserTracing })[RUNNING];
+  if (running) return running;
+  const manager = new AmbientContextManager();
+  const activities = new ActivityTracker(manager, options.activity);
+  const pipeline = startPipeline(options, manager);
+  const { tracing, exporter, session, endpoint } = pipeline;
+  const tracer = tracing.tracer;
+  const ignore = propagationAllowlist([endpoint, /\/api\/\d+\/envelope\//, ...(options.ignoreUrls ?? [])], {
+    sameOrigin: false,
+  });
+  const deps = {
+    tracer,
+    activities,
+    allowed: propagationAllowlist(options.propagateTo ?? [], { sameOrigin: options.propagateToSameOrigin ?? true }),
+    ignored: ignore,
+    sentryHeaders: options.sentryHeaders ?? false,
+  };
+  const undo: Array<() => void> = [];
+  let pageView: Span | undefined;
+  const countOnPageView = (key: string) => {
+    if (!pageView?.isRecording()) return;
+    counts[key] = (counts[key] ?? 0) + 1;
+    pageView.setAttribute(key, counts[key]);
+  };
+  const counts: Record<string, number> = {};
+  if (options.pageLoad !== false && typeof document !== 'undefined') {
+    pageView = startPageView(tracer, session?.id());
+    if (options.webVitals !== false) recordWebVitals(pageView);
+    traceDocumentLoad(tracer, activities, pageView, ignore);
+  }
+  if (options.fetch !== false) undo.push(instrumentFetch(deps));
+  if (options.xhr !== false) undo.push(instrumentXhr(deps));
+  const hooks = {
+    onInteraction: () => {
+      session?.id();
+      countOnPageView('wideline.interactions');
+    },
+    onNavigation: (_span: Span, path: string) => {
+      countOnPageView('wideline.navigations');
+      pageView?.setAttribute('wideline.route', path);
+    },
+  };
+  if (options.interactions !== false)
+    undo.push(instrumentInteractions(tracer, activities, options.interactions || {}, hooks));
+  if (options.navigations !== false) undo.push(instrumentNavigations(tracer, activities, hooks));
+  undo.push(
+    pipeline.onPageHidden(() => {
+      // Final vitals were reported by web-vitals' own listeners, which ran first.
+      activities.endAll('hidden');
+      pageView?.end();
+    }),
+  );
+
+  let stopped: Promise<void> | undefined;
+  const instance: BrowserTracing = {
+    tracing,
+    tracer,
+    pageView,
+    sessionId: () => session?.id(),
+    errorSpanContext() {
+      const active = trace.getSpanContext(manager.active());
+      if (active) return active;
+      const last = activities.lastEnded();
+      if (last && Date.now() - last.endedAt <= 10_000) return last.spanContext;
+      return pageView?.spanContext();
+    },
+    traceWebSocket: (socket, wsOptions) => wrapWebSocket({ tracer, activities }, socket, wsOptions),
+    stats: () => ({ ...tracing.stats(), transport: exporter.stats() }),
+    flush: () => tracing.forceFlush(),
+    shutdown() {
+      stopped ??= (async () => {
+        for (const fn of undo.reverse()) fn();
+        activities.endAll('hidden');
+        pageView?.end();
+        await tracing.shutdown();
+        manager.disable();
+        delete (globalThis as { [RUNNING]?: BrowserTracing })[RUNNING];
+      })();
+      return stopped;
+    },
+  };
+  (globalThis as { [RUNNING]?: BrowserTracing })[RUNNING] = instance;
+  return instance;
+}
+
+const RUNNING = Symbol.for('wideline.browser');

@@ -1,0 +1,130 @@
+/**
+ * User interactions and single-page navigations as activities. A click or submit starts a new trace
+ * (the user started something new); a route change started during an interaction stays in that
+ * interaction's trace, so click → navigation → the new route's fetches read as one story in Jaeger.
+ *
+ * @internal
+ * @module
+ */
+import { context, ROOT_CONTEXT, type Span, type Tracer, trace } from '@opentelemetry/api';
+import type { ActivityTracker } from './activity';
+
+/** Options for interaction spans. */
+export interface InteractionOptions {
+  /** DOM events that start an interaction. Default `['click', 'submit']`. */
+  events?: readonly string[];
+}
+
+/** What interactions and navigations report to the page view. */
+export interface InteractionHooks {
+  onInteraction?: (span: Span) => void;
+  onNavigation?: (span: Span, path: string) => void;
+}
+
+const MAX_LABEL = 64;
+
+/** `button#buy`, `a[data-wideline-name=checkout]`, `form#signup`: short and free of user text. */
+export function describeTarget(target: EventTarget | null): string {
+  if (!(target instanceof Element)) return 'document';
+  const element = target.closest('[data-wideline-name],button,a,input,select,textarea,form,[role=button]') ?? target;
+  const named = element.getAttribute('data-wideline-name');
+  if (named) return named.slice(0, MAX_LABEL);
+  const id = element.id ? `#${element.id}` : '';
+  return `${element.tagName.toLowerCase()}${id}`.slice(0, MAX_LABEL);
+}
+
+/** Starts an interaction span for each configured DOM event; returns the uninstaller. */
+export function instrumentInteractions(
+  tracer: Tracer,
+  activities: ActivityTracker,
+  options: InteractionOptions = {},
+  hooks: InteractionHooks = {},
+): () => void {
+  const events = options.events ?? ['click', 'submit'];
+  const listener = (event: Event) => {
+    try {
+      const label = describeTarget(event.target);
+      const span = tracer.startSpan(
+        `${event.type} ${label}`,
+        {
+          root: true,
+          attributes: {
+            'wideline.interaction.type': event.type,
+            'wideline.interaction.target': label,
+            'url.path': globalThis.location?.pathname ?? '',
+          },
+        },
+        ROOT_CONTEXT,
+      );
+      activities.start(trace.setSpan(ROOT_CONTEXT, span), (reason) => {
+        span.setAttribute('wideline.end_reason', reason);
+        span.end();
+      });
+      hooks.onInteraction?.(span);
+    } catch {
+      // Never break the page's own handlers.
+    }
+  };
+  // Capture on window runs before any handler of the page, so those handlers see the new ambient span.
+  for (const type of events) globalThis.addEventListener?.(type, listener, { capture: true, passive: true });
+  return () => {
+    for (const type of events) globalThis.removeEventListener?.(type, listener, { capture: true });
+  };
+}
+
+/** Starts a navigation span when the path changes (pushState, replaceState, back/forward, hash). */
+export function instrumentNavigations(
+  tracer: Tracer,
+  activities: ActivityTracker,
+  hooks: InteractionHooks = {},
+): () => void {
+  const history = globalThis.history;
+  if (!history || !globalThis.location) return () => undefined;
+  let lastPath = `${location.pathname}${location.hash}`;
+  const changed = (trigger: string) => {
+    try {
+      const path = `${location.pathname}${location.hash}`;
+      if (path === lastPath) return;
+      const from = lastPath;
+      lastPath = path;
+      const span = tracer.startSpan(
+        `navigation ${location.pathname}`,
+        {
+          attributes: {
+            'url.path': location.pathname,
+            'wideline.navigation.from': from,
+            'wideline.navigation.trigger': trigger,
+          },
+        },
+        context.active(),
+      );
+      activities.start(trace.setSpan(ROOT_CONTEXT, span), (reason) => {
+        span.setAttribute('wideline.end_reason', reason);
+        span.end();
+      });
+      hooks.onNavigation?.(span, location.pathname);
+    } catch {
+      // Never break routing.
+    }
+  };
+  const { pushState, replaceState } = history;
+  history.pushState = function (...args: Parameters<History['pushState']>) {
+    const result = pushState.apply(this, args);
+    changed('pushState');
+    return result;
+  };
+  history.replaceState = function (...args: Parameters<History['replaceState']>) {
+    const result = replaceState.apply(this, args);
+    changed('replaceState');
+    return result;
+  };
+  const onPop = () => changed('popstate');
+  globalThis.addEventListener('popstate', onPop);
+  globalThis.addEventListener('hashchange', onPop);
+  return () => {
+    history.pushState = pushState;
+    history.replaceState = replaceState;
+    globalThis.removeEventListener('popstate', onPop);
+    globalThis.removeEventListener('hashchange', onPop);
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * The page-load trace. Its root is the *page view* — the page's wide event, open from navigation
+ * start until the page is first hidden, carrying route, session, viewport, connection and the Core
+ * Web Vitals as they settle. Under it, `documentLoad` (navigation timing as events), `documentFetch`
+ * and one `resourceFetch` per resource loaded before `load`. A `<meta name="traceparent">` written by
+ * the server makes the page view a child of the server's request, so one trace spans both.
+ *
+ * @internal
+ * @module
+ */
+import { type Attributes, type Context, ROOT_CONTEXT, type Span, type Tracer, trace } from '@opentelemetry/api';
+import { parseTraceparent, parseTracestate } from '@wideline/core';
+import type { ActivityTracker } from './activity';
+
+/** Resources recorded per page load at most; the rest are counted. */
+const MAX_RESOURCES = 50;
+
+const NAVIGATION_EVENTS = [
+  'fetchStart',
+  'domainLookupStart',
+  'domainLookupEnd',
+  'connectStart',
+  'secureConnectionStart',
+  'connectEnd',
+  'requestStart',
+  'responseStart',
+  'responseEnd',
+  'domInteractive',
+  'domContentLoadedEventStart',
+  'domContentLoadedEventEnd',
+  'domComplete',
+  'loadEventStart',
+  'loadEventEnd',
+] as const;
+
+/** The server's trace context from `<meta name="traceparent">` (and `tracestate`), if valid. */
+export function serverContext(doc: Document | undefined = globalThis.document): Context {
+  const meta = (name: string) => doc?.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
+  const parent = parseTraceparent(meta('traceparent'));
+  if (!parent) return ROOT_CONTEXT;
+  const traceState = parseTracestate(meta('tracestate'));
+  return trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: parent.traceId,
+    spanId: parent.spanId,
+    traceFlags: parent.traceFlags & 0x01,
+    isRemote: true,
+    ...(traceState ? { traceState } : {}),
+  });
+}
+
+function connectionType(): string | undefined {
+  const connection = (globalThis.navigator as Navigator & { connection?: { effectiveType?: string } }).connection;
+  return connection?.effectiveType;
+}
+
+/** Fields of the page view known at start. */
+export function pageViewAttributes(sessionId: string | undefined): Attributes {
+  const attributes: Attributes = {
+    'url.path': globalThis.location?.pathname ?? '',
+    'wideline.route': globalThis.location?.pathname ?? '',
+    'browser.viewport.width': globalThis.innerWidth,
+    'browser.viewport.height': globalThis.innerHeight,
+    'browser.language': globalThis.navigator?.language,
+    'user_agent.original': globalThis.navigator?.userAgent,
+  };
+  const connection = connectionType();
+  if (connection) attributes['network.connection.subtype'] = connection;
+  if (sessionId) attributes['session.id'] = sessionId;
+  if (globalThis.document?.referrer) attributes['wideline.referrer'] = globalThis.document.referrer.split('?')[0];
+  return attributes;
+}
+
+/** Starts the page view span (the page's wide event). */
+export function startPageView(tracer: Tracer, sessionId: string | undefined): Span {
+  return tracer.startSpan(
+    'page view',
+    { startTime: performance.timeOrigin, attributes: pageViewAttributes(sessionId) },
+    serverContext(),
+  );
+}
+
+const at = (ms: number) => performance.timeOrigin + ms;
+
+function recordDocumentLoad(tracer: Tracer, parent: Context, ignored: (url: string) => boolean): void {
+  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  const end = nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : performance.now();
+  const load = tracer.startSpan(
+    'documentLoad',
+    { startTime: at(0), attributes: { 'url.path': location.pathname } },
+    parent,
+  );
+  const loadContext = trace.setSpan(parent, load);
+  if (nav) {
+    for (const name of NAVIGATION_EVENTS) if (nav[name] > 0) load.addEvent(name, at(nav[name]));
+    load.setAttributes({
+      'http.response.status_code':
+        (nav as PerformanceNavigationTiming & { responseStatus?: number }).responseStatus ?? 0,
+      'http.response.body.size': nav.encodedBodySize,
+      'wideline.navigation.type': nav.type,
+    });
+    tracer
+      .startSpan(
+        'documentFetch',
+        { startTime: at(nav.fetchStart), attributes: { 'url.full': location.origin + location.pathname } },
+        loadContext,
+      )
+      .end(at(nav.responseEnd || nav.fetchStart));
+  }
+  const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+  let recorded = 0;
+  for (const entry of resources) {
+    if (entry.startTime > end || ignored(entry.name)) continue;
+    if (recorded >= MAX_RESOURCES) break;
+    recorded++;
+    tracer
+      .startSpan(
+        'resourceFetch',
+        {
+          startTime: at(entry.startTime),
+          attributes: {
+            'url.full': entry.name.split('?')[0] ?? entry.name,
+            'wideline.resource.initiator': entry.initiatorType,
+            'http.response.body.size': entry.encodedBodySize,
+          },
+        },
+        loadContext,
+      )
+      .end(at(entry.responseEnd || entry.startTime));
+  }
+  load.setAttribute('wideline.resources', resources.length);
+  load.end(at(end));
+}
+
+/**
+ * Records the document load once the page has loaded (right away when it already has). The page
+ * view stays ambient until then, so requests made while the page loads join the page-load trace.
+ */
+export function traceDocumentLoad(
+  tracer: Tracer,
+  activities: ActivityTracker,
+  pageView: Span,
+  ignored: (url: string) => boolean,
+): void {
+  const parent = trace.setSpan(ROOT_CONTEXT, pageView);
+  const activity = activities.start(parent, () => undefined);
+  const release = activities.hold(activity);
+  const done = () => {
+    // loadEventEnd is filled in after the load handlers return.
+    setTimeout(() => {
+      try {
+        recordDocumentLoad(tracer, parent, ignored);
+      } catch {
+        // Timing APIs differ between browsers; a missing one costs the span, not the page.
+      } finally {
+        release();
+      }
+    }, 0);
+  };
+  if (document.readyState === 'complete') done();
+  else globalThis.addEventListener('load', done, { once: true });
+}

@@ -1,0 +1,73 @@
+/**
+ * Explicit spans for work that is neither an interaction nor a request: `withSpan` runs a function
+ * (sync or async) inside a new span and ends it when the function settles; `traced` wraps a function
+ * once for repeated use. A thrown error or rejected promise marks the span failed and is re-thrown.
+ *
+ * @module
+ */
+import { type Attributes, context, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+
+/** Options for {@link withSpan}. */
+export interface WithSpanOptions {
+  attributes?: Attributes;
+  /** A tracer; default the global tracer `@wideline/browser`. */
+  tracer?: Tracer;
+}
+
+function fail(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+}
+
+/**
+ * Runs `fn` inside a new child span of the active (or ambient) span.
+ *
+ * @example
+ * const total = await withSpan('cart.total', async (span) => {
+ *   span.setAttribute('cart.items', items.length);
+ *   return computeTotal(items);
+ * });
+ */
+export function withSpan<T>(name: string, fn: (span: Span) => T, options: WithSpanOptions = {}): T {
+  const tracer = options.tracer ?? trace.getTracer('@wideline/browser');
+  const span = tracer.startSpan(name, options.attributes ? { attributes: options.attributes } : {});
+  let result: T;
+  try {
+    result = context.with(trace.setSpan(context.active(), span), () => fn(span));
+  } catch (error) {
+    fail(span, error);
+    span.end();
+    throw error;
+  }
+  if (result instanceof Promise) {
+    return result.then(
+      (value) => {
+        span.end();
+        return value;
+      },
+      (error: unknown) => {
+        fail(span, error);
+        span.end();
+        throw error;
+      },
+    ) as T;
+  }
+  span.end();
+  return result;
+}
+
+/**
+ * Wraps `fn` so that every call runs inside a span named `name`.
+ *
+ * @example
+ * const loadCart = traced('cart.load', async (id: string) => (await fetch(`/api/cart/${id}`)).json());
+ */
+export function traced<A extends unknown[], R>(
+  name: string,
+  fn: (...args: A) => R,
+  options: WithSpanOptions = {},
+): (...args: A) => R {
+  return function (this: unknown, ...args: A): R {
+    return withSpan(name, () => fn.apply(this, args), options);
+  };
+}

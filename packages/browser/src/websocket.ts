@@ -1,0 +1,149 @@
+/**
+ * WebSocket messages with trace context *inside* the message (WebSockets have no per-message headers).
+ * Each outgoing JSON message gets a `wideline` field — `{ traceparent, tracestate?, correlationId }` —
+ * which the Worker SDK's Durable Object handling reads on the other side; replies carrying the same
+ * field continue the server's trace. Send spans are PRODUCER, receive spans CONSUMER; a received
+ * message is ambient while the page reacts to it, like a click.
+ *
+ * @example
+ * const socket = traceWebSocket(new WebSocket('wss://api.example.com/chat'));
+ * socket.onMessage((message) => render(message));
+ * socket.send({ type: 'chat.post', text: 'hi' });
+ * // on the wire: {"type":"chat.post","text":"hi","wideline":{"traceparent":"00-…-01","correlationId":"…"}}
+ * @module
+ */
+import { type Context, context, ROOT_CONTEXT, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { formatTraceparent, parseTraceparent, parseTracestate } from '@wideline/core';
+import type { ActivityTracker } from './activity';
+import { randomHex } from './session';
+
+/** The field Wideline adds to each message; the Worker SDK reads the same one. */
+export const WS_FIELD = 'wideline';
+
+/** Trace context carried in a message. */
+export interface WebSocketTraceField {
+  traceparent: string;
+  tracestate?: string;
+  correlationId: string;
+}
+
+/** Options for {@link traceWebSocket}. */
+export interface TraceWebSocketOptions {
+  /** The message field naming its type, used in span names. Default `type`. */
+  typeField?: string;
+}
+
+/** A WebSocket whose JSON messages carry trace context. */
+export interface TracedWebSocket {
+  readonly socket: WebSocket;
+  /** Sends `message` as JSON with a `wideline` field; returns its correlation id. */
+  send(message: Record<string, unknown>): string;
+  /** Calls `handler` for each JSON message, inside that message's receive span. Returns an unsubscribe. */
+  onMessage(handler: (message: Record<string, unknown>, event: MessageEvent) => void): () => void;
+}
+
+interface Deps {
+  tracer: Tracer;
+  activities: ActivityTracker;
+}
+
+function parse(data: unknown): Record<string, unknown> | undefined {
+  if (typeof data !== 'string') return undefined;
+  try {
+    const value: unknown = JSON.parse(data);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The trace context a message carries, as a remote parent; the active context when it carries none. */
+function carriedContext(field: unknown): { ctx: Context; correlationId: string | undefined } {
+  const record = typeof field === 'object' && field !== null ? (field as Record<string, unknown>) : {};
+  const correlationId = typeof record.correlationId === 'string' ? record.correlationId.slice(0, 128) : undefined;
+  const parent = parseTraceparent(typeof record.traceparent === 'string' ? record.traceparent : undefined);
+  if (!parent) return { ctx: context.active(), correlationId };
+  const traceState = parseTracestate(typeof record.tracestate === 'string' ? record.tracestate : undefined);
+  const ctx = trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: parent.traceId,
+    spanId: parent.spanId,
+    traceFlags: parent.traceFlags & 0x01,
+    isRemote: true,
+    ...(traceState ? { traceState } : {}),
+  });
+  return { ctx, correlationId };
+}
+
+function destination(socket: WebSocket): string {
+  try {
+    return new URL(socket.url).pathname;
+  } catch {
+    return 'websocket';
+  }
+}
+
+/** Wraps `socket`. @internal Use `browser.traceWebSocket` from `initBrowser`. */
+export function wrapWebSocket(deps: Deps, socket: WebSocket, options: TraceWebSocketOptions = {}): TracedWebSocket {
+  const typeField = options.typeField ?? 'type';
+  const path = destination(socket);
+  const typeOf = (message: Record<string, unknown>) => {
+    const type = message[typeField];
+    return typeof type === 'string' ? type.slice(0, 64) : 'message';
+  };
+  const base = (operation: 'send' | 'receive', type: string, correlationId: string | undefined, size: number) => ({
+    'messaging.system': 'websocket',
+    'messaging.operation.type': operation,
+    'messaging.destination.name': path,
+    'wideline.ws.message_type': type,
+    'messaging.message.body.size': size,
+    ...(correlationId ? { 'messaging.message.conversation_id': correlationId } : {}),
+  });
+
+  return {
+    socket,
+    send(message) {
+      const correlationId = globalThis.crypto?.randomUUID?.() ?? randomHex(16);
+      const type = typeOf(message);
+      let span: Span | undefined;
+      try {
+        span = deps.tracer.startSpan(`ws send ${type}`, { kind: SpanKind.PRODUCER }, context.active());
+        const spanContext = span.spanContext();
+        const field: WebSocketTraceField = { traceparent: formatTraceparent(spanContext), correlationId };
+        const state = spanContext.traceState?.serialize();
+        if (state) field.tracestate = state;
+        const body = JSON.stringify({ ...message, [WS_FIELD]: field });
+        span.setAttributes(base('send', type, correlationId, body.length));
+        socket.send(body);
+      } catch (error) {
+        span?.recordException(error instanceof Error ? error : String(error));
+        span?.setStatus({ code: 2 });
+        if (!span) socket.send(JSON.stringify(message));
+        else throw error;
+      } finally {
+        span?.end();
+      }
+      return correlationId;
+    },
+    onMessage(handler) {
+      const listener = (event: MessageEvent) => {
+        const message = parse(event.data);
+        if (!message) return;
+        const { ctx, correlationId } = carriedContext(message[WS_FIELD]);
+        const type = typeOf(message);
+        const span = deps.tracer.startSpan(
+          `ws receive ${type}`,
+          { kind: SpanKind.CONSUMER, attributes: base('receive', type, correlationId, String(event.data).length) },
+          ctx,
+        );
+        const spanCtx = trace.setSpan(ctx, span);
+        deps.activities.start(spanCtx, () => span.end());
+        delete message[WS_FIELD];
+        context.with(spanCtx, () => handler(message, event));
+      };
+      socket.addEventListener('message', listener);
+      return () => socket.removeEventListener('message', listener);
+    },
+  };
+}
