@@ -9,6 +9,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { JAEGER_CONFIG, PORTS } from './services.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const stateDir = join(repo, '.wideline', 'stack');
@@ -52,7 +53,7 @@ function which(command) {
 const services = [
   {
     name: 'jaeger',
-    ports: [4317, 4318, 16686, 13133],
+    ports: PORTS.jaeger,
     healthy: () => httpOk('http://localhost:13133/status'),
     timeoutMs: 60_000,
     command() {
@@ -64,12 +65,12 @@ const services = [
         throw new Error(
           'could not build or find the Jaeger binary (see above); or run the stack with Docker: docker compose up -d',
         );
-      return [built.stdout.trim().split('\n').at(-1), ['--config', join(repo, 'stack', 'jaeger.yaml')]];
+      return [built.stdout.trim().split('\n').at(-1), ['--config', join(repo, JAEGER_CONFIG)]];
     },
   },
   {
     name: 'redis',
-    ports: [6379],
+    ports: PORTS.redis,
     healthy: () => redisPing(6379),
     timeoutMs: 20_000,
     command() {
@@ -83,7 +84,7 @@ const services = [
   },
   {
     name: 'spotlight',
-    ports: [8969],
+    ports: PORTS.spotlight,
     healthy: () => httpOk('http://localhost:8969/health', 'OK'),
     timeoutMs: 30_000,
     command: () => [process.execPath, [join(repo, 'stack', 'spotlight.mjs'), '8969']],

@@ -1,0 +1,53 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { JAEGER_CONFIG, PORTS } from './services.mjs';
+
+const repo = dirname(dirname(fileURLToPath(import.meta.url)));
+const stackCli = (...args) =>
+  spawnSync(process.execPath, [join(repo, 'stack', 'stack.mjs'), ...args], { cwd: repo, encoding: 'utf8' });
+
+describe('docker-compose.yml', () => {
+  it('is valid for Docker Compose (compose-go) and matches the native stack: same services, ports and Jaeger config', () => {
+    const out = execFileSync('go', ['run', '.', join(repo, 'docker-compose.yml')], {
+      cwd: join(repo, 'stack', 'compose-check'),
+      encoding: 'utf8',
+    });
+    const services = JSON.parse(out);
+    expect(Object.keys(services).sort()).toEqual(Object.keys(PORTS).sort());
+    for (const [name, ports] of Object.entries(PORTS)) expect(services[name].ports.sort()).toEqual([...ports].sort());
+    expect(services.jaeger.volumes).toContain(`${join(repo, JAEGER_CONFIG)}:/etc/wideline/jaeger.yaml`);
+    expect(services.jaeger.command).toEqual(['--config', '/etc/wideline/jaeger.yaml']);
+    expect(services.jaeger.image).toMatch(/^jaegertracing\/jaeger:2\./);
+  });
+});
+
+describe('pnpm stack', () => {
+  it('up is idempotent and status reports every service healthy', () => {
+    const up = stackCli('up');
+    expect(up.status, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/already up/);
+    const status = stackCli('status');
+    expect(status.status).toBe(0);
+    for (const name of Object.keys(PORTS)) expect(status.stdout).toMatch(new RegExp(`${name}\\s+up`));
+  });
+
+  it('rejects an unknown command with usage', () => {
+    const result = stackCli('sideways');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/usage: pnpm stack up \| down \| status \| logs/);
+  });
+
+  it('Jaeger answers CORS preflights for local dev origins only', async () => {
+    const preflight = (origin) =>
+      fetch('http://localhost:4318/v1/traces', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+    const local = await preflight('http://localhost:5173');
+    expect(local.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const foreign = await preflight('https://evil.example');
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
