@@ -27,7 +27,7 @@ function fit(text: string, width: number): string {
   return `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
-/** Tree prefixes (`├─ `, `│  `) for every node, computed in one pass over the pre-order list. */
+/** Tree prefixes (`├─ `, with 2-column `│ ` guides so deep trees keep room for names) for every node, computed in one pass over the pre-order list. */
 function treePrefixes(graph: TraceGraph): Map<SpanNode, string> {
   const prefixes = new Map<SpanNode, string>();
   const guides = new Map<SpanNode, string>(); // what this node's children inherit
@@ -42,7 +42,7 @@ function treePrefixes(graph: TraceGraph): Map<SpanNode, string> {
     const last = siblings[siblings.length - 1] === node;
     const inherited = guides.get(parent) ?? '';
     prefixes.set(node, `${inherited}${last ? '└─ ' : '├─ '}`);
-    guides.set(node, `${inherited}${last ? '   ' : '│  '}`);
+    guides.set(node, `${inherited}${last ? '  ' : '│ '}`);
   }
   return prefixes;
 }
@@ -55,7 +55,7 @@ export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): s
   const serviceIndex = new Map(services.map((s, i) => [s, i]));
   const serviceWidth = Math.min(18, Math.max(7, ...services.map((s) => s.length)));
   const durationWidth = 9;
-  const nameWidth = Math.floor((width - serviceWidth - durationWidth - 6) * 0.5);
+  const nameWidth = Math.floor((width - serviceWidth - durationWidth - 6) * 0.55);
   const barWidth = width - serviceWidth - nameWidth - durationWidth - 6;
   const t0 = graph.startUs;
   const total = Math.max(1, graph.endUs - t0);

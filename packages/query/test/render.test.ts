@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { createStyle, explainFailure, renderWaterfall, renderWhy, TraceGraph } from '../src/index.ts';
+import { stripAnsi } from '../src/style.ts';
+import { failed, sagaTrace, span, TRACE_ID } from './helpers.ts';
+
+const plain = createStyle(false);
+const JAEGER = 'http://localhost:16686';
+
+describe('waterfall', () => {
+  const lines = renderWaterfall(TraceGraph.fromSpans(sagaTrace()), { style: plain, width: 120, jaegerUrl: JAEGER });
+
+  it('heads with the trace summary and the Jaeger UI link', () => {
+    expect(lines[0]).toBe(`Trace ${TRACE_ID}  4 services · 10 spans · 400 ms · ✗ 2 errors`);
+    expect(lines[1]).toBe(`${JAEGER}/trace/${TRACE_ID}`);
+  });
+
+  it('draws one line per span with service, tree, duration and a bar in time order', () => {
+    const spanLines = lines.filter((l) => /^(web|edge-api|jobs|jobs-worker)\s/.test(l));
+    expect(spanLines).toHaveLength(10);
+    const row = (name: string) => spanLines.find((l) => l.includes(name))!;
+    expect(row('click checkout')).toMatch(/^web\s+click checkout\s+40\.0 ms\s+█/);
+    expect(row('order.charge')).toMatch(/^jobs-worker {14}├─ order\.charge ✗\s+120 ms\s+[█▒]+$/);
+    expect(row('order.reserve-stock compensate')).toContain('└─ order.reserve-stock compensate');
+    // Bars sit on the trace's timeline: the job's bar starts far to the right of the request's.
+    const barStart = (l: string) => l.search(/[█▒]/);
+    expect(barStart(row('order process'))).toBeGreaterThan(barStart(row('click checkout')) + 3);
+    expect(lines.every((l) => l.length <= 120)).toBe(true);
+  });
+
+  it('notes errors and links under their span', () => {
+    const charge = lines.findIndex((l) => l.includes('├─ order.charge'));
+    expect(lines[charge + 1]?.trim()).toBe('✗ PaymentDeclined: card declined');
+    const compensation = lines.findIndex((l) => l.includes('└─ order.reserve-stock compensate'));
+    expect(lines.slice(compensation + 1, compensation + 3).map((l) => l.trim())).toEqual([
+      '↪ compensates → order.reserve-stock (jobs-worker)',
+      '↪ failed_step → order.charge (jobs-worker)',
+    ]);
+  });
+
+  it('ends with time per service and the critical path', () => {
+    const text = lines.join('\n');
+    expect(text).toMatch(/Time per service \(self time\)\n {2}jobs-worker .*\d+%/);
+    expect(text).toMatch(
+      /Critical path ◆ .*\n {2}click checkout \(web\) .* → .*order\.reserve-stock compensate \(jobs-worker\)/,
+    );
+  });
+
+  it('marks orphans and clock-skew corrections', () => {
+    const graph = TraceGraph.fromSpans([
+      span('root', undefined, 0, 100, { kind: 'client', service: 'a' }),
+      span('srv', 'root', -50, 40, { kind: 'server', service: 'b' }),
+      span('lost', 'ffffffffffffffff', 10, 20),
+    ]);
+    const out = renderWaterfall(graph, { style: plain, jaegerUrl: JAEGER }).join('\n');
+    expect(out).toContain('⚠ 1 orphaned');
+    expect(out).toContain('lost ⚠');
+    expect(out).toContain('⚠ orphan: parent ffffffffffffffff is not in the trace');
+    expect(out).toContain('⏱ clock skew corrected by 55.0 ms');
+  });
+
+  it('adds colour only when asked, without changing the text', () => {
+    const coloured = renderWaterfall(TraceGraph.fromSpans(sagaTrace()), {
+      style: createStyle(true),
+      width: 120,
+      jaegerUrl: JAEGER,
+    });
+    expect(coloured.join('\n')).toContain('\x1b[31m');
+    expect(coloured.map(stripAnsi)).toEqual(lines);
+  });
+});
+
+describe('why', () => {
+  it('names the failing step, its error, the propagation and the compensation', () => {
+    const report = explainFailure(TraceGraph.fromSpans(sagaTrace()), JAEGER);
+    expect(report.failure).toMatchObject({
+      name: 'order.charge',
+      service: 'jobs-worker',
+      messages: ['PaymentDeclined: card declined'],
+    });
+    const out = renderWhy(report, plain);
+    expect(out[0]).toBe(`✗ Trace ${TRACE_ID} failed at jobs-worker › order.charge (250 ms into the trace)`);
+    const text = out.join('\n');
+    expect(text).toContain('Failure path\n  web          click checkout\n  web          └─ POST /api/orders');
+    expect(text).toMatch(/jobs-worker\s+└─ order\.charge ✗ {2}← root cause/);
+    expect(text).toContain('Error\n  PaymentDeclined: card declined\n  propagated to: order process');
+    expect(text).toContain('✓ order.reserve-stock compensate  undid reserve-stock after charge failed');
+    expect(text).toContain('Saga outcome (order o-42): compensated');
+  });
+
+  it('says when a compensation failed, and why', () => {
+    const out = renderWhy(explainFailure(TraceGraph.fromSpans(sagaTrace(true)), JAEGER), plain).join('\n');
+    expect(out).toContain(
+      '✗ order.reserve-stock compensate  undid reserve-stock after charge failed — compensation FAILED',
+    );
+    expect(out).toContain('Error: ECONNREFUSED');
+  });
+
+  it('says so when nothing failed', () => {
+    const report = explainFailure(TraceGraph.fromSpans([span('ok', undefined, 0, 1)]), JAEGER);
+    expect(report.failed).toBe(false);
+    expect(renderWhy(report, plain)[0]).toBe(`✓ Trace ${TRACE_ID} has no failed spans.`);
+  });
+
+  it('lists failures unrelated to the root cause separately', () => {
+    const report = explainFailure(
+      TraceGraph.fromSpans([
+        span('r', undefined, 0, 100),
+        span('a', 'r', 0, 10, failed('first')),
+        span('b', 'r', 20, 30, failed('second')),
+      ]),
+      JAEGER,
+    );
+    expect(report.failure?.spanId).toBe('a');
+    expect(renderWhy(report, plain).join('\n')).toContain('Other failures\n  ✗ svc › b: second');
+  });
+});
