@@ -1,0 +1,171 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { wideEvent } from '@wideline/core';
+import { UnrecoverableError } from 'bullmq';
+import { describe, expect, it, vi } from 'vitest';
+import { encodeMetadata, tracedProcessor } from '../src/index';
+import { memoryTracing } from './helpers';
+
+const creation = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 };
+
+function job(extra: Record<string, unknown> = {}) {
+  const logs: string[] = [];
+  return {
+    logs,
+    id: '7',
+    name: 'charge',
+    queueName: 'orders',
+    opts: { attempts: 3, telemetry: { metadata: encodeMetadata(creation) } },
+    timestamp: Date.now() - 40,
+    processedOn: Date.now() - 10,
+    attemptsMade: 0,
+    attemptsStarted: 1,
+    stalledCounter: 0,
+    log: async (row: string) => logs.push(row),
+    ...extra,
+  };
+}
+
+describe('tracedProcessor', () => {
+  it('makes the first attempt a CONSUMER child of the creation context, carrying the wide event', async () => {
+    const { tracing, finished } = memoryTracing();
+    const j = job();
+    const run = tracedProcessor(
+      async (_job: typeof j) => {
+        wideEvent().set('order.id', 'o-1');
+        return { ok: true };
+      },
+      { tracer: tracing.tracer },
+    );
+    await expect(run(j)).resolves.toEqual({ ok: true });
+    const [span] = await finished();
+    expect(span?.name).toBe('process orders');
+    expect(span?.kind).toBe(SpanKind.CONSUMER);
+    expect(span?.spanContext().traceId).toBe(creation.traceId);
+    expect(span?.parentSpanContext?.spanId).toBe(creation.spanId);
+    expect(span?.links).toEqual([]);
+    expect(span?.attributes).toMatchObject({
+      'messaging.system': 'bullmq',
+      'messaging.operation.name': 'process',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': 'orders',
+      'messaging.message.id': '7',
+      'messaging.bullmq.job.name': 'charge',
+      'messaging.bullmq.job.attempt': 1,
+      'messaging.bullmq.job.max_attempts': 3,
+      'messaging.bullmq.job.final_attempt': false,
+      'messaging.bullmq.job.start_reason': 'fresh',
+      'messaging.bullmq.job.outcome': 'completed',
+      'messaging.bullmq.job.result_size': 11,
+      'order.id': 'o-1',
+    });
+    expect(span?.attributes['messaging.bullmq.job.queue_wait_ms']).toBeGreaterThanOrEqual(25);
+    expect(typeof span?.attributes['messaging.bullmq.job.processing_ms']).toBe('number');
+    expect(j.logs).toEqual([`wideline.attempt 1 00-${creation.traceId}-${span?.spanContext().spanId}-01`]);
+  });
+
+  it('records a retryable failure as ERROR, not final; the error reaches BullMQ unchanged', async () => {
+    const { tracing, finished } = memoryTracing();
+    const boom = new TypeError('card declined');
+    const run = tracedProcessor(
+      async () => {
+        throw boom;
+      },
+      { tracer: tracing.tracer },
+    );
+    await expect(run(job({ attemptsMade: 1, attemptsStarted: 2 }))).rejects.toBe(boom);
+    const [span] = await finished();
+    expect(span?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'card declined' });
+    expect(span?.attributes).toMatchObject({
+      'error.type': 'TypeError',
+      'messaging.bullmq.job.outcome': 'retry',
+      'messaging.bullmq.job.final_attempt': false,
+      'messaging.bullmq.job.attempt': 2,
+      'messaging.bullmq.job.start_reason': 'retry',
+    });
+    expect(span?.parentSpanContext).toBeUndefined();
+    expect(span?.links[0]?.context.spanId).toBe(creation.spanId);
+    expect(span?.events.map((e) => e.name)).toContain('exception');
+  });
+
+  it('reports an UnrecoverableError as the final failure, once, to the Sentry-like client', async () => {
+    const { tracing, finished } = memoryTracing();
+    const captured: unknown[] = [];
+    const events: Record<string, unknown>[] = [];
+    const sentry = {
+      withScope: (cb: (scope: never) => void) =>
+        cb({
+          addEventProcessor: (p: (e: Record<string, unknown>) => unknown) =>
+            events.push(p({}) as Record<string, unknown>),
+          setTag: () => undefined,
+          setContext: () => undefined,
+        } as never),
+      captureException: (e: unknown) => captured.push(e),
+    };
+    const run = tracedProcessor(
+      async () => {
+        throw new UnrecoverableError('gone');
+      },
+      { tracer: tracing.tracer, sentry },
+    );
+    await expect(run(job())).rejects.toThrow('gone');
+    const [span] = await finished();
+    expect(span?.attributes).toMatchObject({
+      'messaging.bullmq.job.outcome': 'failed',
+      'messaging.bullmq.job.final_attempt': true,
+      'error.type': 'UnrecoverableError',
+    });
+    expect(captured).toHaveLength(1);
+    expect(events[0]).toMatchObject({ tags: { trace_id: creation.traceId } });
+  });
+
+  it('a processor that throws a non-error, and a job without any fields, never break tracing', async () => {
+    const { tracing, finished } = memoryTracing();
+    const onWarning = vi.fn();
+    const run = tracedProcessor(
+      async (_job: { name: string }) => {
+        throw 'plain string';
+      },
+      { tracer: tracing.tracer, onWarning },
+    );
+    await expect(run({ name: 'x' })).rejects.toBe('plain string');
+    const [span] = await finished();
+    expect(span?.name).toBe('process unknown');
+    expect(span?.attributes['messaging.bullmq.job.start_reason']).toBe('none');
+    expect(onWarning).not.toHaveBeenCalled();
+  });
+
+  it('a failing job log costs a single warning, never the job', async () => {
+    const { tracing } = memoryTracing();
+    const onWarning = vi.fn();
+    const run = tracedProcessor(async () => 1, { tracer: tracing.tracer, onWarning });
+    const failing = job({ log: () => Promise.reject(new Error('redis down')) });
+    await expect(run(failing)).resolves.toBe(1);
+    await expect(run(failing)).resolves.toBe(1);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(onWarning).toHaveBeenCalledTimes(1);
+  });
+
+  it('links a flow parent to its children and a re-picked stalled job to its crashed attempt', async () => {
+    const { tracing, finished } = memoryTracing();
+    const child = { ...creation, spanId: '1111111111111111' };
+    const crashed = `wideline.attempt 1 00-${creation.traceId}-2222222222222222-01`;
+    const run = tracedProcessor(async () => 'ok', {
+      tracer: tracing.tracer,
+      readJobLog: async () => ['user line', crashed],
+    });
+    await run(
+      job({
+        opts: { telemetry: { metadata: encodeMetadata(creation, [child]) } },
+        attemptsStarted: 2,
+        stalledCounter: 1,
+      }),
+    );
+    const [span] = await finished();
+    expect(span?.parentSpanContext?.spanId).toBe(creation.spanId);
+    expect(span?.attributes['messaging.bullmq.job.start_reason']).toBe('stalled');
+    expect(span?.links.map((l) => [l.context.spanId, l.attributes?.['wideline.link.type']])).toEqual([
+      ['2222222222222222', 'previous_attempt'],
+      ['1111111111111111', 'child'],
+    ]);
+  });
+});
