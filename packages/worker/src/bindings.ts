@@ -1,0 +1,288 @@
+/**
+ * Spans for calls through bindings: KV, R2, D1, Queues (producer side), service bindings and
+ * Durable Object stubs. The env object is wrapped in a Proxy; each binding is wrapped on first
+ * access and cached per binding object, so the wrapping costs one WeakMap lookup after that.
+ *
+ * Bindings are recognised by their runtime class name (KvNamespace, R2Bucket, …), not by duck
+ * typing: RPC stubs answer every property name, so "has a get method" would misfire.
+ *
+ * @internal
+ * @module
+ */
+import { type Attributes, context, type Span, SpanKind, trace } from '@opentelemetry/api';
+import type { IsolateRuntime } from './config';
+import { recordFailure } from './invocation';
+import { tracedFetch } from './outgoing';
+import { injectIntoBody } from './queue';
+
+type AnyFunction = (...args: unknown[]) => unknown;
+type RuntimeRef = { current: IsolateRuntime };
+
+const KV_METHODS = new Set(['get', 'getWithMetadata', 'put', 'delete', 'list']);
+const R2_METHODS = new Set(['head', 'get', 'put', 'delete', 'list', 'createMultipartUpload']);
+const D1_STATEMENT_METHODS = new Set(['first', 'all', 'run', 'raw']);
+const STUB_PLAIN_PROPERTIES = new Set(['fetch', 'connect', 'id', 'name', 'then', 'dup', 'constructor']);
+
+const UNWRAPPED = Symbol.for('wideline.unwrapped');
+
+function kindOf(value: object): string {
+  return (value as { constructor?: { name?: string } }).constructor?.name ?? '';
+}
+
+/** Runs `call` inside a CLIENT span when a recording span is active; plain call otherwise. */
+function spanned(
+  ref: RuntimeRef,
+  name: string,
+  attributes: Attributes,
+  call: () => unknown,
+  onResult?: (span: Span, result: unknown) => void,
+  kind: SpanKind = SpanKind.CLIENT,
+): unknown {
+  const active = context.active();
+  if (!trace.getSpan(active)?.isRecording()) return call();
+  const span = ref.current.tracing.tracer.startSpan(name, { kind, attributes }, active);
+  let result: unknown;
+  try {
+    result = context.with(trace.setSpan(active, span), call);
+  } catch (error) {
+    recordFailure(span, error);
+    span.end();
+    throw error;
+  }
+  // Bindings return promises (or RPC promise-likes); observe them without changing what is returned.
+  Promise.resolve(result).then(
+    (value) => {
+      try {
+        onResult?.(span, value);
+      } catch {
+        // Reading the result for attributes must never affect the caller.
+      }
+      span.end();
+    },
+    (error: unknown) => {
+      recordFailure(span, error);
+      span.end();
+    },
+  );
+  return result;
+}
+
+function methodProxy<T extends object>(
+  target: T,
+  wrap: (name: string, method: AnyFunction, target: T) => AnyFunction | undefined,
+): T {
+  const cache = new Map<string, AnyFunction>();
+  return new Proxy(target, {
+    get(obj, prop) {
+      if (prop === UNWRAPPED) return obj;
+      const value = Reflect.get(obj, prop, obj);
+      if (typeof prop !== 'string' || typeof value !== 'function') return value;
+      const cached = cache.get(prop);
+      if (cached) return cached;
+      const wrapped = wrap(prop, value as AnyFunction, obj) ?? (value as AnyFunction).bind(obj);
+      cache.set(prop, wrapped);
+      return wrapped;
+    },
+  });
+}
+
+function kv(ref: RuntimeRef, binding: string, target: object): object {
+  return methodProxy(target, (method, fn, obj) => {
+    if (!KV_METHODS.has(method)) return undefined;
+    return (...args: unknown[]) => {
+      const attributes: Attributes = {
+        'db.system.name': 'cloudflare.kv',
+        'db.namespace': binding,
+        'db.operation.name': method,
+      };
+      if (typeof args[0] === 'string') attributes['cloudflare.kv.key'] = args[0];
+      return spanned(ref, `KV ${method}`, attributes, () => fn.apply(obj, args), (span, result) => {
+        if (method === 'get') span.setAttribute('cloudflare.kv.hit', result !== null);
+      });
+    };
+  });
+}
+
+function r2(ref: RuntimeRef, binding: string, target: object): object {
+  return methodProxy(target, (method, fn, obj) => {
+    if (!R2_METHODS.has(method)) return undefined;
+    return (...args: unknown[]) => {
+      const attributes: Attributes = {
+        'db.system.name': 'cloudflare.r2',
+        'db.namespace': binding,
+        'db.operation.name': method,
+      };
+      if (typeof args[0] === 'string') attributes['cloudflare.r2.key'] = args[0];
+      return spanned(ref, `R2 ${method}`, attributes, () => fn.apply(obj, args), (span, result) => {
+        if (method === 'get' || method === 'head') span.setAttribute('cloudflare.r2.hit', result !== null);
+        const size = (result as { size?: unknown } | null)?.size;
+        if (typeof size === 'number') span.setAttribute('cloudflare.r2.size', size);
+      });
+    };
+  });
+}
+
+function d1Statement(ref: RuntimeRef, binding: string, sql: string, target: object): object {
+  return methodProxy(target, (method, fn, obj) => {
+    if (method === 'bind') return (...args: unknown[]) => d1Statement(ref, binding, sql, fn.apply(obj, args) as object);
+    if (!D1_STATEMENT_METHODS.has(method)) return undefined;
+    return (...args: unknown[]) =>
+      spanned(
+        ref,
+        `D1 ${method}`,
+        {
+          'db.system.name': 'cloudflare.d1',
+          'db.namespace': binding,
+          'db.operation.name': method,
+          'db.query.text': sql,
+        },
+        () => fn.apply(obj, args),
+        (span, result) => {
+          const meta = (result as { meta?: { rows_read?: unknown; rows_written?: unknown } } | null)?.meta;
+          if (typeof meta?.rows_read === 'number') span.setAttribute('cloudflare.d1.rows_read', meta.rows_read);
+          if (typeof meta?.rows_written === 'number') span.setAttribute('cloudflare.d1.rows_written', meta.rows_written);
+        },
+      );
+  });
+}
+
+function unwrap<T>(value: T): T {
+  return ((value as { [UNWRAPPED]?: T } | null)?.[UNWRAPPED] as T | undefined) ?? value;
+}
+
+function d1(ref: RuntimeRef, binding: string, target: object): object {
+  return methodProxy(target, (method, fn, obj) => {
+    const attributes: Attributes = { 'db.system.name': 'cloudflare.d1', 'db.namespace': binding };
+    if (method === 'prepare')
+      return (sql: unknown) => d1Statement(ref, binding, String(sql), fn.call(obj, sql) as object);
+    if (method === 'batch')
+      return (statements: unknown) => {
+        // The runtime's batch reads its own statement objects; hand it those, not our proxies.
+        const raw = Array.isArray(statements) ? statements.map(unwrap) : statements;
+        const count = Array.isArray(raw) ? raw.length : 0;
+        return spanned(
+          ref,
+          'D1 batch',
+          { ...attributes, 'db.operation.name': 'batch', 'db.operation.batch.size': count },
+          () => fn.call(obj, raw),
+        );
+      };
+    if (method === 'exec')
+      return (sql: unknown) =>
+        spanned(ref, 'D1 exec', { ...attributes, 'db.operation.name': 'exec', 'db.query.text': String(sql) }, () =>
+          fn.call(obj, sql),
+        );
+    return undefined;
+  });
+}
+
+function queueProducer(ref: RuntimeRef, binding: string, target: object): object {
+  return methodProxy(target, (method, fn, obj) => {
+    if (method !== 'send' && method !== 'sendBatch') return undefined;
+    return (...args: unknown[]) => {
+      const attributes: Attributes = {
+        'messaging.system': 'cloudflare_queues',
+        'messaging.destination.name': binding,
+        'messaging.operation.type': 'send',
+        'messaging.operation.name': method,
+      };
+      if (method === 'sendBatch' && Array.isArray(args[0]))
+        attributes['messaging.batch.message_count'] = args[0].length;
+      return spanned(
+        ref,
+        `send ${binding}`,
+        attributes,
+        () => {
+          const spanContext = trace.getActiveSpan()?.spanContext();
+          const injected =
+            method === 'send'
+              ? [injectIntoBody(args[0], spanContext), ...args.slice(1)]
+              : [
+                  Array.isArray(args[0])
+                    ? args[0].map((m: { body?: unknown }) =>
+                        m && typeof m === 'object' ? { ...m, body: injectIntoBody(m.body, spanContext) } : m,
+                      )
+                    : args[0],
+                  ...args.slice(1),
+                ];
+          return fn.apply(obj, injected);
+        },
+        undefined,
+        SpanKind.PRODUCER,
+      );
+    };
+  });
+}
+
+/** A service binding or Durable Object stub: traced, context-carrying `fetch`; spans for RPC calls. */
+function stub(ref: RuntimeRef, binding: string, target: object, system: string): object {
+  return methodProxy(target, (method, fn, obj) => {
+    if (method === 'fetch')
+      return (input: unknown, init?: unknown) =>
+        tracedFetch(
+          ref.current,
+          {
+            call: (i, n) => fn.call(obj, i, n) as Promise<Response>,
+            internal: true,
+            attributes: { 'cloudflare.binding': binding },
+          },
+          input as RequestInfo,
+          init as RequestInit | undefined,
+        );
+    if (STUB_PLAIN_PROPERTIES.has(method)) return undefined;
+    return (...args: unknown[]) =>
+      spanned(ref, `${binding}.${method}`, {
+        'rpc.system': system,
+        'rpc.service': binding,
+        'rpc.method': method,
+      }, () => fn.apply(obj, args));
+  });
+}
+
+function durableObjectNamespace(ref: RuntimeRef, binding: string, target: object): object {
+  return methodProxy(target, (method, fn, obj) => {
+    if (method !== 'get' && method !== 'getByName') return undefined;
+    return (...args: unknown[]) => stub(ref, binding, fn.apply(obj, args) as object, 'cloudflare_durable_object');
+  });
+}
+
+const WRAPPERS: Record<string, (ref: RuntimeRef, binding: string, target: object) => object> = {
+  KvNamespace: kv,
+  R2Bucket: r2,
+  D1Database: d1,
+  WorkerQueue: queueProducer,
+  DurableObjectNamespace: durableObjectNamespace,
+  Fetcher: (ref, binding, target) => stub(ref, binding, target, 'cloudflare_service_binding'),
+};
+
+const wrappedEnvs = new WeakMap<object, { env: object; ref: RuntimeRef }>();
+
+/**
+ * The env with its bindings traced. The same env object always yields the same proxy, and its
+ * runtime reference is refreshed (tests may replace the runtime).
+ */
+export function instrumentEnv<Env>(env: Env, runtime: IsolateRuntime): Env {
+  if (typeof env !== 'object' || env === null || runtime.config.instrumentBindings === false) return env;
+  const existing = wrappedEnvs.get(env);
+  if (existing) {
+    existing.ref.current = runtime;
+    return existing.env as Env;
+  }
+  const ref: RuntimeRef = { current: runtime };
+  const bindings = new Map<PropertyKey, object>();
+  const proxy = new Proxy(env, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'object' || value === null || typeof prop !== 'string') return value;
+      const cached = bindings.get(prop);
+      if (cached) return cached;
+      const wrap = WRAPPERS[kindOf(value)];
+      if (!wrap) return value;
+      const wrapped = wrap(ref, prop, value);
+      bindings.set(prop, wrapped);
+      return wrapped;
+    },
+  });
+  wrappedEnvs.set(env, { env: proxy, ref });
+  return proxy;
+}

@@ -1,0 +1,118 @@
+/**
+ * Worker configuration and the per-isolate tracing runtime. A Workers isolate serves many requests
+ * and may host several instrumented entry points (the default export, Durable Object classes,
+ * WorkerEntrypoints); they all share one tracer provider, Wideline's, created on the first invocation
+ * because bindings (and so `OTEL_*` values) only arrive with it.
+ *
+ * @module
+ */
+import { context, propagation, trace } from '@opentelemetry/api';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { createTracing, resolveConfig, type WidelineOptions, type WidelineTracing } from '@wideline/core';
+import { WorkersContextManager } from './async-context';
+import { FetchSpanExporter } from './fetch-exporter';
+
+/** Whether an incoming request's `traceparent`/`tracestate`/`baggage` is continued. */
+export type AcceptTraceContext = 'always' | 'never' | ((request: Request) => boolean);
+
+/** Which outgoing `fetch` destinations receive `traceparent`/`tracestate`/`baggage`. */
+export type PropagateTo = ReadonlyArray<string | RegExp> | ((url: URL) => boolean);
+
+/** Options of {@link instrument} and {@link instrumentDO}: core's options plus Worker-specific ones. */
+export interface WorkerConfig extends Omit<WidelineOptions, 'env'> {
+  /**
+   * Continue the caller's W3C trace context: `'always'`, `'never'`, or a predicate such as an origin
+   * allowlist. Rejected context starts a new trace. Default `'always'`.
+   */
+  acceptTraceContext?: AcceptTraceContext;
+  /**
+   * Hosts (exact names, `*.example.com` wildcards, or RegExps matched against the host) or a
+   * predicate on the URL whose `fetch` requests carry trace context. Service bindings, Durable
+   * Object stubs and Queues always carry it. Default: none.
+   */
+  propagateTo?: PropagateTo;
+  /** Spans for KV, R2, D1, Queue, service-binding and Durable Object calls. Default `true`. */
+  instrumentBindings?: boolean;
+  /** Replaces the OTLP/HTTP `fetch` exporter (tests use an in-memory exporter). */
+  exporter?: SpanExporter;
+}
+
+/** A config, or a function of the Worker's bindings that returns one. */
+export type ConfigOrFactory<Env = unknown> = WorkerConfig | ((env: Env) => WorkerConfig);
+
+/** Export timeout when neither the option nor `OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT` sets one. */
+export const DEFAULT_EXPORT_TIMEOUT_MS = 2000;
+
+/** What every instrumented entry point of this isolate shares. @internal */
+export interface IsolateRuntime {
+  tracing: WidelineTracing;
+  config: WorkerConfig;
+}
+
+// The isolate's one runtime. Module state is the point here: it is what "per isolate" means.
+let runtime: IsolateRuntime | undefined;
+
+function envRecord(env: unknown): Record<string, unknown> {
+  return typeof env === 'object' && env !== null ? (env as Record<string, unknown>) : {};
+}
+
+/**
+ * The isolate's runtime, created on first use from `config` and the invocation's bindings. Later
+ * calls return the same runtime: a second config (another entry point) is not applied.
+ * Configuration errors throw here, on the first invocation, naming the option.
+ * @internal
+ */
+export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: Env): IsolateRuntime {
+  if (runtime) return runtime;
+  const config = typeof configOrFactory === 'function' ? configOrFactory(env) : configOrFactory;
+  const bindings = envRecord(env);
+  const timeoutSet =
+    config.exportTimeoutMs !== undefined ||
+    typeof bindings.OTEL_EXPORTER_OTLP_TIMEOUT === 'string' ||
+    typeof bindings.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT === 'string';
+  const options: WidelineOptions = {
+    ...config,
+    env: bindings,
+    ...(timeoutSet ? {} : { exportTimeoutMs: DEFAULT_EXPORT_TIMEOUT_MS }),
+  };
+  const contextManager = new WorkersContextManager();
+  const resolved = resolveConfig(options);
+  const exporter =
+    config.exporter ??
+    new FetchSpanExporter({
+      url: resolved.tracesEndpoint,
+      headers: resolved.headers,
+      timeoutMs: resolved.exportTimeoutMs,
+    });
+  const tracing = createTracing({ ...options, exporter, contextManager });
+  // Sentry's `enableOpenTelemetrySetup` (or any other SDK) may have registered a provider first; the
+  // global registration then fails silently. Wideline's spans do not depend on it (they come from
+  // `tracing.tracer`), but third-party OpenTelemetry instrumentation would go elsewhere: say so.
+  const global = trace.getTracerProvider() as { getDelegate?: () => unknown };
+  if (global.getDelegate?.() !== tracing.provider) {
+    (config.onWarning ?? console.warn)(
+      '[wideline] another OpenTelemetry tracer provider is registered globally (Sentry with enableOpenTelemetrySetup: true?); Wideline keeps its own provider for its spans',
+    );
+  }
+  runtime = { tracing, config };
+  return runtime;
+}
+
+/** The isolate's runtime if an invocation has created it. @internal */
+export function currentIsolateRuntime(): IsolateRuntime | undefined {
+  return runtime;
+}
+
+/**
+ * Shuts the isolate's tracing down and forgets it, so that the next invocation builds a new one.
+ * For tests that need different configs in one isolate.
+ */
+export async function resetIsolateRuntime(): Promise<void> {
+  const current = runtime;
+  runtime = undefined;
+  await current?.tracing.shutdown();
+  // Unregister the OpenTelemetry globals so that the next runtime can register its own.
+  trace.disable();
+  context.disable();
+  propagation.disable();
+}

@@ -1,0 +1,232 @@
+/**
+ * `instrumentDO()`: Durable Objects — `fetch`, `alarm`, RPC methods, and hibernated WebSocket
+ * handlers. Each WebSocket message is a unit of work that continues the trace the client put in the
+ * message; each connection yields one wide event (span `websocket connection`) when it closes.
+ *
+ * @module
+ */
+import { type Attributes, type Context, ROOT_CONTEXT, type SpanContext, SpanKind, trace } from '@opentelemetry/api';
+import { instrumentEnv } from './bindings';
+import type { ConfigOrFactory, IsolateRuntime } from './config';
+import { classMethods, runtimeFor, traceRpc } from './handlers';
+import { traceFetch } from './incoming';
+import { runTraced, type WaitUntilHost } from './invocation';
+import { spanContextOf } from './queue';
+import {
+  type ConnectionStats,
+  countMessage,
+  parseMessage,
+  patchSocket,
+  readStats,
+  startStats,
+  upgradeContext,
+  writeStats,
+} from './websocket';
+
+type AnyFunction = (...args: unknown[]) => unknown;
+// biome-ignore lint/suspicious/noExplicitAny: constructor signatures of user classes vary.
+type DurableObjectClass = new (...args: any[]) => any;
+
+interface SocketLike {
+  serializeAttachment(value: unknown): void;
+  deserializeAttachment(): unknown;
+}
+
+interface StateLike extends WaitUntilHost {
+  acceptWebSocket?: (ws: SocketLike, tags?: string[]) => void;
+  getWebSockets?: (tag?: string) => SocketLike[];
+}
+
+const HIBERNATION_HANDLERS = new Set(['webSocketMessage', 'webSocketClose', 'webSocketError']);
+
+/** The state the object sees: accepted sockets start their counters; listed sockets are patched. */
+function instrumentState(state: StateLike, runtime: () => IsolateRuntime): StateLike {
+  return new Proxy(state, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      if (prop === 'acceptWebSocket')
+        return (ws: SocketLike, tags?: string[]) => {
+          const result = (value as AnyFunction).call(target, ws, tags);
+          const accept = runtime().config.acceptTraceContext !== 'never';
+          startStats(ws, trace.getActiveSpan()?.spanContext(), accept);
+          patchSocket(ws);
+          return result;
+        };
+      if (prop === 'getWebSockets')
+        return (...args: unknown[]) => {
+          const sockets = (value as AnyFunction).apply(target, args) as SocketLike[];
+          for (const ws of sockets) patchSocket(ws);
+          return sockets;
+        };
+      return (value as AnyFunction).bind(target);
+    },
+  });
+}
+
+function messageParent(stats: ConnectionStats, carried: SpanContext | undefined): { parent: Context; links?: { context: SpanContext }[] } {
+  const upgrade = upgradeContext(stats);
+  if (carried && stats.a) return { parent: trace.setSpanContext(ROOT_CONTEXT, carried) };
+  return { parent: ROOT_CONTEXT, ...(upgrade ? { links: [{ context: upgrade }] } : {}) };
+}
+
+function connectionAttributes(stats: ConnectionStats, now: number): Attributes {
+  const attributes: Attributes = {
+    'websocket.connected_at': new Date(stats.c).toISOString(),
+    'websocket.disconnected_at': new Date(now).toISOString(),
+    'websocket.duration_ms': now - stats.c,
+    'websocket.message_count': stats.m,
+    'websocket.error_count': stats.e,
+  };
+  for (const [type, count] of Object.entries(stats.t)) attributes[`websocket.messages_by_type.${type}`] = count;
+  if (stats.le) attributes['websocket.last_error'] = stats.le;
+  return attributes;
+}
+
+function wrapHibernationHandler(
+  name: string,
+  original: AnyFunction,
+  className: string,
+): (this: Instance, ...args: unknown[]) => Promise<unknown> {
+  return function (this: Instance, ...args: unknown[]) {
+    const { runtime, state } = this[RUNTIME];
+    const ws = args[0] as SocketLike;
+    patchSocket(ws);
+    const stats = readStats(ws);
+    const call = () => original.apply(this, args);
+    if (name === 'webSocketMessage') {
+      const parsed = parseMessage(args[1]);
+      countMessage(stats, parsed.type);
+      writeStats(ws, stats);
+      const attributes: Attributes = {
+        'websocket.message.type': parsed.type,
+        'websocket.message.size': parsed.size,
+        'websocket.message.index': stats.m,
+        'rpc.service': className,
+      };
+      if (parsed.fields?.correlationId) attributes['wideline.correlation_id'] = parsed.fields.correlationId;
+      const unit = messageParent(stats, spanContextOf(parsed.fields));
+      return runTraced(
+        runtime,
+        state,
+        { name: `websocket message ${parsed.type}`, kind: SpanKind.SERVER, attributes, ...unit },
+        call,
+      ).catch((error: unknown) => {
+        const latest = readStats(ws);
+        latest.e++;
+        latest.le = String((error as Error)?.message ?? error).slice(0, 200);
+        writeStats(ws, latest);
+        throw error;
+      });
+    }
+    if (name === 'webSocketError') {
+      stats.e++;
+      stats.le = String((args[1] as Error)?.message ?? args[1]).slice(0, 200);
+      writeStats(ws, stats);
+      const upgrade = upgradeContext(stats);
+      return runTraced(
+        runtime,
+        state,
+        {
+          name: 'websocket error',
+          kind: SpanKind.INTERNAL,
+          attributes: { 'error.type': (args[1] as Error)?.name ?? 'WebSocketError', 'rpc.service': className },
+          parent: upgrade ? trace.setSpanContext(ROOT_CONTEXT, upgrade) : ROOT_CONTEXT,
+        },
+        call,
+      );
+    }
+    // webSocketClose: the connection's one wide event. Its span runs from connect to now, and the
+    // application's close handler runs inside it, so wideEvent() there adds to the connection.
+    const now = Date.now();
+    const upgrade = upgradeContext(stats);
+    const attributes = connectionAttributes(stats, now);
+    attributes['websocket.close.code'] = Number(args[1]);
+    attributes['websocket.close.reason'] = String(args[2] ?? '').slice(0, 123);
+    attributes['websocket.close.was_clean'] = args[3] === true;
+    attributes['rpc.service'] = className;
+    stats.x = true;
+    writeStats(ws, stats);
+    return runTraced(
+      runtime,
+      state,
+      {
+        name: 'websocket connection',
+        kind: SpanKind.SERVER,
+        attributes,
+        parent: upgrade ? trace.setSpanContext(ROOT_CONTEXT, upgrade) : ROOT_CONTEXT,
+        startTime: stats.c,
+      },
+      call,
+    );
+  };
+}
+
+const RUNTIME = Symbol('wideline.runtime');
+
+/** What the instrumented object keeps: its isolate runtime and the real state (for waitUntil). */
+type Instance = { [RUNTIME]: { runtime: IsolateRuntime; state: StateLike } };
+
+/**
+ * Traces a Durable Object class: `fetch` (continuing the caller's trace, which Wideline-instrumented
+ * stubs always send), `alarm`, every RPC method, and the hibernation handlers `webSocketMessage`,
+ * `webSocketClose` and `webSocketError`. Export the returned class under the name your wrangler
+ * config binds.
+ *
+ * @example
+ * import { DurableObject } from 'cloudflare:workers';
+ * import { instrumentDO } from '@wideline/worker';
+ *
+ * class ChatRoomBase extends DurableObject {
+ *   async fetch(request: Request) {
+ *     const [client, server] = Object.values(new WebSocketPair());
+ *     this.ctx.acceptWebSocket(server);
+ *     return new Response(null, { status: 101, webSocket: client });
+ *   }
+ *   async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) { ws.send(message); }
+ * }
+ * export const ChatRoom = instrumentDO(ChatRoomBase, { serviceName: 'chat' });
+ */
+export function instrumentDO<C extends DurableObjectClass, Env = unknown>(Class: C, config: ConfigOrFactory<Env>): C {
+  const Instrumented = class extends Class {
+    [RUNTIME]: { runtime: IsolateRuntime; state: StateLike };
+
+    // biome-ignore lint/suspicious/noExplicitAny: forwarded as the runtime passes them.
+    constructor(...args: any[]) {
+      const [state, env] = args;
+      const runtime = runtimeFor(config, env);
+      super(instrumentState(state, () => runtime), instrumentEnv(env, runtime));
+      this[RUNTIME] = { runtime, state };
+    }
+  };
+  for (const name of classMethods(Class)) {
+    const original = Class.prototype[name] as AnyFunction;
+    let wrapped: AnyFunction;
+    if (HIBERNATION_HANDLERS.has(name)) {
+      wrapped = wrapHibernationHandler(name, original, Class.name) as AnyFunction;
+    } else {
+      wrapped = function (this: Instance, ...args: unknown[]) {
+        const { runtime, state } = this[RUNTIME];
+        const call = () => original.apply(this, args);
+        // Requests reach a Durable Object only through a stub, i.e. from inside the account.
+        if (name === 'fetch') return traceFetch(runtime, state, args[0] as Request, call as () => Promise<Response>, 'always');
+        if (name === 'alarm')
+          return runTraced(
+            runtime,
+            state,
+            {
+              name: `${Class.name}.alarm`,
+              kind: SpanKind.INTERNAL,
+              attributes: { 'faas.trigger': 'timer', 'rpc.service': Class.name },
+              parent: ROOT_CONTEXT,
+            },
+            call,
+          );
+        return traceRpc(runtime, state, Class.name, name, 'cloudflare_durable_object', call);
+      } as AnyFunction;
+    }
+    Object.defineProperty(Instrumented.prototype, name, { value: wrapped, writable: true, configurable: true });
+  }
+  Object.defineProperty(Instrumented, 'name', { value: Class.name });
+  return Instrumented;
+}

@@ -1,0 +1,223 @@
+/**
+ * `instrument()`: module-syntax handlers (`fetch`, `scheduled`, `queue`) and `WorkerEntrypoint`
+ * classes. Each invocation is one unit of work (one local root span, one wide event), flushed under
+ * `waitUntil` when it ends.
+ *
+ * @module
+ */
+import { type Attributes, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
+import { wideEvent } from '@wideline/core';
+import { instrumentEnv } from './bindings';
+import { type ConfigOrFactory, type IsolateRuntime, isolateRuntime } from './config';
+import { traceFetch } from './incoming';
+import { runTraced, type WaitUntilHost } from './invocation';
+import { instrumentGlobalFetch } from './outgoing';
+import { batchParent, readEnvelope, spanContextOf, stripEnvelope } from './queue';
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/** The runtime for this invocation, with global `fetch` instrumented. @internal */
+export function runtimeFor<Env>(config: ConfigOrFactory<Env>, env: Env): IsolateRuntime {
+  const runtime = isolateRuntime(config, env);
+  instrumentGlobalFetch(runtime);
+  return runtime;
+}
+
+interface MessageLike {
+  id?: string;
+  body?: unknown;
+}
+
+interface BatchLike {
+  queue: string;
+  messages: readonly MessageLike[];
+}
+
+const COUNTED_CALLS: Record<string, string> = {
+  ack: 'messaging.cloudflare.acked',
+  retry: 'messaging.cloudflare.retried',
+  ackAll: 'messaging.cloudflare.acked_all',
+  retryAll: 'messaging.cloudflare.retried_all',
+};
+
+/** Counts ack/retry calls on the unit's wide event, passing them through unchanged. */
+function countingProxy<T extends object>(target: T, overrides: Record<PropertyKey, unknown>): T {
+  return new Proxy(target, {
+    get(obj, prop) {
+      if (prop in overrides) return overrides[prop];
+      const value = Reflect.get(obj, prop, obj);
+      if (typeof value !== 'function') return value;
+      const counter = typeof prop === 'string' ? COUNTED_CALLS[prop] : undefined;
+      return (...args: unknown[]) => {
+        if (counter) wideEvent().increment(counter);
+        return (value as AnyFunction).apply(obj, args);
+      };
+    },
+  });
+}
+
+/** Runs a queue consumer batch as one CONSUMER unit that continues (or links to) its producers. */
+export function traceQueue<T>(
+  runtime: IsolateRuntime,
+  host: WaitUntilHost | undefined,
+  batch: BatchLike,
+  run: (batch: BatchLike) => T | Promise<T>,
+): Promise<T> {
+  const envelopes = batch.messages.map((m) => readEnvelope(m.body));
+  const { parent, links } = batchParent(envelopes.map(spanContextOf));
+  const messages = batch.messages.map((m) => countingProxy(m, { body: stripEnvelope(m.body) }));
+  const attributes: Attributes = {
+    'messaging.system': 'cloudflare_queues',
+    'messaging.destination.name': batch.queue,
+    'messaging.operation.type': 'process',
+    'messaging.batch.message_count': batch.messages.length,
+  };
+  const first = batch.messages[0];
+  if (batch.messages.length === 1 && first?.id) attributes['messaging.message.id'] = first.id;
+  return runTraced(
+    runtime,
+    host,
+    { name: `process ${batch.queue}`, kind: SpanKind.CONSUMER, attributes, parent, links },
+    () => run(countingProxy(batch, { messages })),
+  );
+}
+
+/** Runs a cron trigger as one unit. */
+export function traceScheduled<T>(
+  runtime: IsolateRuntime,
+  host: WaitUntilHost | undefined,
+  controller: { cron?: string; scheduledTime?: number },
+  run: () => T | Promise<T>,
+): Promise<T> {
+  const attributes: Attributes = { 'faas.trigger': 'timer' };
+  if (controller.cron) attributes['faas.cron'] = controller.cron;
+  if (controller.scheduledTime !== undefined)
+    attributes['faas.time'] = new Date(controller.scheduledTime).toISOString();
+  return runTraced(
+    runtime,
+    host,
+    { name: `scheduled ${controller.cron ?? ''}`.trim(), kind: SpanKind.INTERNAL, attributes, parent: ROOT_CONTEXT },
+    run,
+  );
+}
+
+/** Runs an RPC method call (WorkerEntrypoint or Durable Object) as one SERVER unit. */
+export function traceRpc<T>(
+  runtime: IsolateRuntime,
+  host: WaitUntilHost | undefined,
+  service: string,
+  method: string,
+  system: string,
+  run: () => T | Promise<T>,
+): Promise<T> {
+  return runTraced(
+    runtime,
+    host,
+    {
+      name: `${service}.${method}`,
+      kind: SpanKind.SERVER,
+      attributes: { 'rpc.system': system, 'rpc.service': service, 'rpc.method': method },
+      parent: ROOT_CONTEXT,
+    },
+    run,
+  );
+}
+
+/** Method names a class defines (own and inherited), up to but excluding the runtime's base class. */
+export function classMethods(Class: abstract new (...args: never[]) => unknown): string[] {
+  const names = new Set<string>();
+  for (let proto = Class.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const base = (proto.constructor as { name?: string } | undefined)?.name;
+    if (base === 'WorkerEntrypoint' || base === 'DurableObject') break;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name === 'constructor' || name.startsWith('_')) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+      if (typeof descriptor?.value === 'function') names.add(name);
+    }
+  }
+  return [...names];
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: constructor signatures of user classes vary.
+type EntrypointClass = new (...args: any[]) => any;
+
+function instrumentEntrypoint<C extends EntrypointClass, Env>(Class: C, config: ConfigOrFactory<Env>): C {
+  const Instrumented = class extends Class {
+    // biome-ignore lint/suspicious/noExplicitAny: forwarded as the runtime passes them.
+    constructor(...args: any[]) {
+      const [ctx, env] = args;
+      super(ctx, instrumentEnv(env, runtimeFor(config, env)));
+    }
+  };
+  for (const name of classMethods(Class)) {
+    const original = Class.prototype[name] as AnyFunction;
+    const wrapped = function (this: { ctx: WaitUntilHost; env: Env }, ...args: unknown[]) {
+      const runtime = runtimeFor(config, this.env);
+      const call = () => original.apply(this, args);
+      if (name === 'fetch') return traceFetch(runtime, this.ctx, args[0] as Request, call as () => Promise<Response>);
+      if (name === 'scheduled') return traceScheduled(runtime, this.ctx, args[0] as { cron?: string }, call);
+      if (name === 'queue')
+        return traceQueue(runtime, this.ctx, args[0] as BatchLike, (batch) => original.call(this, batch, ...args.slice(1)));
+      return traceRpc(runtime, this.ctx, Class.name, name, 'cloudflare_worker_entrypoint', call);
+    };
+    Object.defineProperty(Instrumented.prototype, name, { value: wrapped, writable: true, configurable: true });
+  }
+  Object.defineProperty(Instrumented, 'name', { value: Class.name });
+  return Instrumented;
+}
+
+/** A module-syntax handler object (`export default { fetch, scheduled, queue }`). */
+export interface ModuleHandler<Env = unknown> {
+  fetch?: (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response>;
+  scheduled?: (controller: ScheduledController, env: Env, ctx: ExecutionContext) => void | Promise<void>;
+  // biome-ignore lint/suspicious/noExplicitAny: message bodies are whatever the producer sent.
+  queue?: (batch: MessageBatch<any>, env: Env, ctx: ExecutionContext) => void | Promise<void>;
+}
+
+function instrumentModule<H extends ModuleHandler<Env>, Env>(handler: H, config: ConfigOrFactory<Env>): H {
+  const result: ModuleHandler<Env> = { ...handler };
+  const { fetch, scheduled, queue } = handler;
+  if (fetch)
+    result.fetch = (request, env, ctx) => {
+      const runtime = runtimeFor(config, env);
+      const traced = instrumentEnv(env, runtime);
+      return traceFetch(runtime, ctx, request, () => fetch.call(handler, request, traced, ctx));
+    };
+  if (scheduled)
+    result.scheduled = (controller, env, ctx) => {
+      const runtime = runtimeFor(config, env);
+      return traceScheduled(runtime, ctx, controller, () =>
+        scheduled.call(handler, controller, instrumentEnv(env, runtime), ctx),
+      );
+    };
+  if (queue)
+    result.queue = (batch, env, ctx) => {
+      const runtime = runtimeFor(config, env);
+      return traceQueue(runtime, ctx, batch, (traced) =>
+        queue.call(handler, traced as typeof batch, instrumentEnv(env, runtime), ctx),
+      );
+    };
+  return result as H;
+}
+
+/**
+ * Traces a Worker: every `fetch`, `scheduled` and `queue` invocation (or, for a `WorkerEntrypoint`
+ * class, every `fetch` and RPC method) becomes one unit of work with its own wide event; outgoing
+ * `fetch` and binding calls become child spans; spans are exported after the response, under
+ * `ctx.waitUntil`. Needs the `nodejs_compat` compatibility flag.
+ *
+ * @param handler - the module handler object or a `WorkerEntrypoint` class.
+ * @param config - a {@link WorkerConfig}, or a function of `env` returning one. `OTEL_*` bindings
+ *   are read too (options win).
+ * @example
+ * import { instrument } from '@wideline/worker';
+ *
+ * export default instrument(
+ *   { async fetch(request, env) { return fetch('https://api.example.com/items'); } },
+ *   (env) => ({ serviceName: 'edge-api', propagateTo: ['api.example.com'] }),
+ * );
+ */
+export function instrument<H, Env = unknown>(handler: H, config: ConfigOrFactory<Env>): H {
+  if (typeof handler === 'function') return instrumentEntrypoint(handler as EntrypointClass, config) as H;
+  return instrumentModule(handler as ModuleHandler<Env>, config) as H;
+}

@@ -1,0 +1,139 @@
+/**
+ * Incoming HTTP: the caller's W3C context accepted per config, a SERVER span with HTTP semantic
+ * conventions, a `traceresponse` header, and — for streamed bodies — a span that ends when the body
+ * has been sent, not when the handler returned.
+ *
+ * @internal
+ * @module
+ */
+import { type Attributes, type Context, context, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { formatTraceresponse, headersGetter, W3CPropagator } from '@wideline/core';
+import type { AcceptTraceContext, IsolateRuntime } from './config';
+import { flushAfter, recordFailure, type WaitUntilHost } from './invocation';
+
+const propagator = new W3CPropagator();
+
+/** The caller's context if config accepts it, else the root (a new trace). Never throws. */
+export function incomingContext(request: Request, accept: AcceptTraceContext | undefined): Context {
+  try {
+    const allowed = accept === undefined || accept === 'always' || (accept !== 'never' && accept(request) === true);
+    return allowed ? propagator.extract(ROOT_CONTEXT, request.headers, headersGetter) : ROOT_CONTEXT;
+  } catch {
+    return ROOT_CONTEXT;
+  }
+}
+
+/** HTTP server attributes of a request (OpenTelemetry HTTP semantic conventions). */
+export function requestAttributes(request: Request): Attributes {
+  const attributes: Attributes = { 'http.request.method': request.method };
+  try {
+    const url = new URL(request.url);
+    attributes['url.full'] = request.url;
+    attributes['url.scheme'] = url.protocol.slice(0, -1);
+    attributes['url.path'] = url.pathname;
+    if (url.search) attributes['url.query'] = url.search.slice(1);
+    attributes['server.address'] = url.hostname;
+    if (url.port) attributes['server.port'] = Number(url.port);
+  } catch {
+    // A Request always has an absolute URL; a mock may not.
+  }
+  const userAgent = request.headers.get('user-agent');
+  if (userAgent) attributes['user_agent.original'] = userAgent;
+  const client = request.headers.get('cf-connecting-ip');
+  if (client) attributes['client.address'] = client;
+  const ray = request.headers.get('cf-ray');
+  if (ray) attributes['cloudflare.ray_id'] = ray;
+  const cf = (request as { cf?: { colo?: unknown; httpProtocol?: unknown } }).cf;
+  if (typeof cf?.colo === 'string') attributes['cloudflare.colo'] = cf.colo;
+  if (typeof cf?.httpProtocol === 'string') attributes['network.protocol.name'] = cf.httpProtocol;
+  return attributes;
+}
+
+function kept(runtime: IsolateRuntime, span: Span): boolean {
+  const spanContext = span.spanContext();
+  if (!span.isRecording()) return false;
+  const tail = runtime.tracing.tailSampler;
+  return tail ? tail.wouldKeep(spanContext.traceId) : (spanContext.traceFlags & 1) === 1;
+}
+
+function endWithStatus(span: Span, status: number): void {
+  span.setAttribute('http.response.status_code', status);
+  if (status >= 500) span.setStatus({ code: 2 });
+}
+
+interface FixedLengthStreamClass {
+  new (length: number): TransformStream;
+}
+
+/** A response like `response`, with `traceresponse` set and a body that reports when it is done. */
+function instrumentResponse(
+  request: Request,
+  response: Response,
+  traceresponse: string,
+): { response: Response; done: Promise<void> } {
+  const headers = new Headers(response.headers);
+  headers.set('traceresponse', traceresponse);
+  const webSocket = (response as { webSocket?: unknown }).webSocket;
+  if (webSocket) {
+    const init = { status: response.status, statusText: response.statusText, headers, webSocket };
+    return { response: new Response(null, init as ResponseInit), done: Promise.resolve() };
+  }
+  const init = { status: response.status, statusText: response.statusText, headers };
+  // A HEAD response's body is never read, so waiting for it would hold the span open.
+  if (response.body === null || request.method === 'HEAD') return { response: new Response(null, init), done: Promise.resolve() };
+  // Workers send a stream of unknown length chunked; FixedLengthStream keeps Content-Length.
+  const length = Number(response.headers.get('content-length') ?? Number.NaN);
+  const FixedLength = (globalThis as { FixedLengthStream?: FixedLengthStreamClass }).FixedLengthStream;
+  const pipe = FixedLength && Number.isSafeInteger(length) && length >= 0 ? new FixedLength(length) : new TransformStream();
+  const done = response.body.pipeTo(pipe.writable);
+  return { response: new Response(pipe.readable, init), done };
+}
+
+/**
+ * Runs an HTTP handler inside a SERVER span. The span ends when the response body has been sent
+ * (or the handler threw); the export is flushed after that, under `waitUntil`.
+ */
+export async function traceFetch(
+  runtime: IsolateRuntime,
+  host: WaitUntilHost | undefined,
+  request: Request,
+  handler: () => Response | Promise<Response>,
+  accept: AcceptTraceContext | undefined = runtime.config.acceptTraceContext,
+): Promise<Response> {
+  const parent = incomingContext(request, accept);
+  const span = runtime.tracing.tracer.startSpan(
+    request.method,
+    { kind: SpanKind.SERVER, attributes: requestAttributes(request) },
+    parent,
+  );
+  let response: Response;
+  try {
+    response = await context.with(trace.setSpan(parent, span), handler);
+  } catch (error) {
+    recordFailure(span, error);
+    span.setAttribute('http.response.status_code', 500);
+    span.end();
+    flushAfter(runtime, host);
+    throw error;
+  }
+  let traced: { response: Response; done: Promise<void> };
+  try {
+    endWithStatus(span, response.status);
+    traced = instrumentResponse(request, response, formatTraceresponse(span.spanContext(), kept(runtime, span)));
+  } catch {
+    span.end();
+    flushAfter(runtime, host);
+    return response;
+  }
+  const ended = traced.done.then(
+    () => span.end(),
+    (error: unknown) => {
+      // The client went away or the body failed mid-stream: the response was already committed.
+      span.setAttribute('wideline.response.aborted', true);
+      span.addEvent('response body aborted', { 'error.message': String(error) });
+      span.end();
+    },
+  );
+  flushAfter(runtime, host, ended);
+  return traced.response;
+}

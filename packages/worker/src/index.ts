@@ -1,0 +1,25 @@
+/**
+ * `@wideline/worker`: Wideline for Cloudflare Workers. Wrap the default export with
+ * {@link instrument}, Durable Object classes with {@link instrumentDO}; add {@link widelineSentry}
+ * to `@sentry/cloudflare`'s integrations. Needs the `nodejs_compat` compatibility flag.
+ *
+ * @example
+ * import { instrument } from '@wideline/worker';
+ *
+ * export default instrument({ fetch: () => new Response('hello') }, { serviceName: 'hello' });
+ * @module
+ */
+export { WorkersContextManager } from './async-context';
+export {
+  type AcceptTraceContext,
+  type ConfigOrFactory,
+  DEFAULT_EXPORT_TIMEOUT_MS,
+  type PropagateTo,
+  resetIsolateRuntime,
+  type WorkerConfig,
+} from './config';
+export { instrumentDO } from './durable-object';
+export { FetchSpanExporter, type FetchSpanExporterOptions } from './fetch-exporter';
+export { instrument, type ModuleHandler } from './handlers';
+export { ENVELOPE_KEY, type MessageTraceFields } from './queue';
+export { type WidelineSentryIntegration, type WidelineSentryOptions, widelineSentry } from './sentry';

@@ -1,0 +1,131 @@
+/**
+ * Outgoing HTTP: CLIENT spans for `fetch` and for service bindings, and W3C context on the request
+ * only where it is meant to go — allowlisted hosts for the open internet; always for service
+ * bindings and Durable Object stubs, which stay inside the account.
+ *
+ * @internal
+ * @module
+ */
+import { type Attributes, context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { W3CPropagator } from '@wideline/core';
+import type { IsolateRuntime, PropagateTo } from './config';
+import { recordFailure } from './invocation';
+
+const propagator = new W3CPropagator();
+const headersSetter = {
+  set(carrier: Headers, key: string, value: string) {
+    carrier.set(key, value);
+  },
+};
+
+function hostMatches(host: string, pattern: string | RegExp): boolean {
+  if (typeof pattern !== 'string') return pattern.test(host);
+  const wanted = pattern.toLowerCase();
+  if (wanted.startsWith('*.')) return host.endsWith(wanted.slice(1));
+  return host === wanted;
+}
+
+/** Whether `url` may receive trace context under `propagateTo`. Never throws. */
+export function mayPropagate(url: URL, propagateTo: PropagateTo | undefined): boolean {
+  if (!propagateTo) return false;
+  try {
+    if (typeof propagateTo === 'function') return propagateTo(url) === true;
+    const host = url.hostname.toLowerCase();
+    return propagateTo.some((pattern) => hostMatches(host, pattern));
+  } catch {
+    return false;
+  }
+}
+
+function clientAttributes(request: Request, url: URL | undefined): Attributes {
+  const attributes: Attributes = { 'http.request.method': request.method };
+  if (url) {
+    attributes['url.full'] = url.href;
+    attributes['server.address'] = url.hostname;
+    attributes['server.port'] = url.port
+      ? Number(url.port)
+      : url.protocol === 'https:'
+        ? 443
+        : 80;
+  }
+  return attributes;
+}
+
+/** How a traced outgoing call is made: through global `fetch` or a binding's `fetch`. */
+export interface OutgoingTarget {
+  call: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  /** Always propagate (service bindings, Durable Object stubs). */
+  internal?: boolean;
+  /** Extra attributes, e.g. the binding name. */
+  attributes?: Attributes;
+}
+
+/**
+ * Makes one outgoing request inside a CLIENT span. Without an active recording span, or inside
+ * suppressed tracing (the exporter's own requests), the request goes out untouched.
+ */
+export async function tracedFetch(
+  runtime: IsolateRuntime,
+  target: OutgoingTarget,
+  input: RequestInfo | URL,
+  init?: RequestInit,
+): Promise<Response> {
+  const active = context.active();
+  const parent = trace.getSpan(active);
+  if (!parent?.isRecording() || isTracingSuppressed(active)) return target.call(input, init);
+  let request: Request;
+  try {
+    // A Request built here has mutable headers, unlike one the caller may have passed in.
+    request = new Request(input, init);
+  } catch {
+    // Let the runtime raise its own error for a request it cannot build.
+    return target.call(input, init);
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(request.url);
+  } catch {
+    url = undefined;
+  }
+  const span = runtime.tracing.tracer.startSpan(
+    request.method,
+    { kind: SpanKind.CLIENT, attributes: { ...clientAttributes(request, url), ...target.attributes } },
+    active,
+  );
+  const propagate = target.internal === true || (url !== undefined && mayPropagate(url, runtime.config.propagateTo));
+  if (propagate) propagator.inject(trace.setSpan(active, span), request.headers, headersSetter);
+  try {
+    const response = await context.with(trace.setSpan(active, span), () => target.call(request));
+    span.setAttribute('http.response.status_code', response.status);
+    if (response.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+    return response;
+  } catch (error) {
+    recordFailure(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+const PATCHED = Symbol.for('wideline.fetch');
+
+/**
+ * Wraps the isolate's global `fetch` once. Later calls (other entry points, a new runtime in tests)
+ * only swap the runtime the wrapper reads, so `fetch` is never wrapped twice by Wideline.
+ */
+export function instrumentGlobalFetch(runtime: IsolateRuntime): void {
+  const current = globalThis.fetch as typeof fetch & { [PATCHED]?: { runtime: IsolateRuntime } };
+  const existing = current[PATCHED];
+  if (existing) {
+    existing.runtime = runtime;
+    return;
+  }
+  const original = current;
+  const state = { runtime };
+  const target: OutgoingTarget = { call: (input, init) => original(input, init) };
+  const wrapped = ((input: RequestInfo | URL, init?: RequestInit) =>
+    tracedFetch(state.runtime, target, input, init)) as typeof fetch & { [PATCHED]?: { runtime: IsolateRuntime } };
+  wrapped[PATCHED] = state;
+  globalThis.fetch = wrapped;
+}

@@ -1,0 +1,66 @@
+/**
+ * Composition with `@sentry/cloudflare`. Sentry's SDK keeps error reporting; Wideline keeps tracing:
+ * one tracer provider (Wideline's — leave Sentry's `enableOpenTelemetrySetup` at its default,
+ * `false`), one `fetch` instrumentation (Wideline's — drop Sentry's `Fetch` integration), and every
+ * Sentry event stamped with the Wideline trace id and a Jaeger link by {@link widelineSentry}.
+ *
+ * Supported order: `withSentry(options, instrument(handler, config))` — Sentry outermost, so that it
+ * sees errors after Wideline has recorded them on the span. The other order works too.
+ *
+ * @module
+ */
+import { isSpanContextValid, type SpanContext, trace } from '@opentelemetry/api';
+import { type SentryEventLike, stampSentryEvent } from '@wideline/core';
+import { currentIsolateRuntime } from './config';
+import { spanContextOfError } from './invocation';
+
+/** The parts of a Sentry integration this module provides (structural: no Sentry import). */
+export interface WidelineSentryIntegration {
+  name: 'Wideline';
+  processEvent<E extends SentryEventLike>(event: E, hint: { originalException?: unknown }): E;
+}
+
+/** Options for {@link widelineSentry}. */
+export interface WidelineSentryOptions {
+  /** Jaeger UI base URL for the link on each event. Default: the Worker config's `jaegerUiUrl`
+   * (`WIDELINE_JAEGER_UI_URL`, else `http://localhost:16686`). */
+  jaegerUiUrl?: string;
+}
+
+/**
+ * A Sentry integration that stamps each event with the trace it happened in: the error's own span
+ * (Wideline marks errors thrown out of traced handlers, so this works even when Sentry captures
+ * after the span ended), else the active span.
+ *
+ * @example
+ * import * as Sentry from '@sentry/cloudflare';
+ * import { instrument, widelineSentry } from '@wideline/worker';
+ *
+ * export default Sentry.withSentry(
+ *   (env) => ({
+ *     dsn: env.SENTRY_DSN,
+ *     integrations: (defaults) => [...defaults.filter((i) => i.name !== 'Fetch'), widelineSentry()],
+ *   }),
+ *   instrument(handler, { serviceName: 'edge-api' }),
+ * );
+ */
+export function widelineSentry(options: WidelineSentryOptions = {}): WidelineSentryIntegration {
+  return {
+    name: 'Wideline',
+    processEvent(event, hint) {
+      try {
+        const spanContext: SpanContext | undefined =
+          spanContextOfError(hint?.originalException) ?? trace.getActiveSpan()?.spanContext();
+        return spanContext && isSpanContextValid(spanContext)
+          ? stampSentryEvent(
+              event,
+              spanContext,
+              options.jaegerUiUrl ?? currentIsolateRuntime()?.tracing.config.jaegerUiUrl,
+            )
+          : event;
+      } catch {
+        return event;
+      }
+    },
+  };
+}

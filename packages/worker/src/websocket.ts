@@ -1,0 +1,159 @@
+/**
+ * Hibernated WebSockets in Durable Objects. With hibernation the object may be evicted between two
+ * messages, so nothing about a connection can live in memory: its counters travel in the socket's
+ * attachment (`serializeAttachment`), beside — never instead of — the application's own attachment.
+ *
+ * Message convention (shared with `@wideline/browser`): a JSON text message that is an object may
+ * carry its sender's trace context, since browsers cannot put headers on WebSocket messages:
+ *
+ *   { "type": "chat.send", …, "wideline": { "traceparent": "00-…", "tracestate": "…", "correlationId": "…" } }
+ *
+ * @internal
+ * @module
+ */
+import type { SpanContext } from '@opentelemetry/api';
+import { parseTraceparent } from '@wideline/core';
+import { type MessageTraceFields, readEnvelope } from './queue';
+
+/** Longest text message parsed for a type and trace fields; larger ones are counted only. */
+const MAX_PARSED_BYTES = 64 * 1024;
+const MAX_TYPES = 16;
+const MAX_TYPE_LENGTH = 32;
+
+/** Per-connection counters kept in the attachment. Short keys: attachments are limited to 2 KiB. */
+export interface ConnectionStats {
+  /** Connected at (epoch ms). */
+  c: number;
+  /** Messages received. */
+  m: number;
+  /** Messages by type. */
+  t: Record<string, number>;
+  /** Errors. */
+  e: number;
+  /** Last error message. */
+  le?: string;
+  /** Traceparent of the request span that accepted the connection. */
+  tp?: string;
+  /** Whether message-borne trace context is continued (decided at the upgrade). */
+  a: boolean;
+  /** Connection event emitted. */
+  x?: boolean;
+}
+
+interface Attached {
+  __wideline: ConnectionStats;
+  user?: unknown;
+}
+
+interface SocketLike {
+  serializeAttachment(value: unknown): void;
+  deserializeAttachment(): unknown;
+}
+
+const PATCHED = Symbol.for('wideline.websocket');
+
+function isAttached(value: unknown): value is Attached {
+  return typeof value === 'object' && value !== null && '__wideline' in value;
+}
+
+/**
+ * Makes the socket's attachment methods keep Wideline's counters beside the application's value.
+ * WebSocket objects are new after each wake-up, so this runs on every handler entry. Idempotent.
+ */
+export function patchSocket(ws: SocketLike): void {
+  const socket = ws as SocketLike & { [PATCHED]?: true };
+  if (socket[PATCHED]) return;
+  const serialize = ws.serializeAttachment.bind(ws);
+  const deserialize = ws.deserializeAttachment.bind(ws);
+  Object.defineProperties(ws, {
+    [PATCHED]: { value: true },
+    serializeAttachment: {
+      value: (value: unknown) => {
+        const current = deserialize();
+        serialize(isAttached(current) ? { __wideline: current.__wideline, user: value } : value);
+      },
+      configurable: true,
+    },
+    deserializeAttachment: {
+      value: () => {
+        const current = deserialize();
+        return isAttached(current) ? current.user : current;
+      },
+      configurable: true,
+    },
+  });
+}
+
+function rawAttachment(ws: SocketLike): unknown {
+  // The original method, from the prototype: the instance one hides Wideline's part.
+  return Object.getPrototypeOf(ws).deserializeAttachment.call(ws);
+}
+
+/** The connection's counters, or fresh ones when the socket was accepted before instrumentation. */
+export function readStats(ws: SocketLike): ConnectionStats {
+  try {
+    const raw = rawAttachment(ws);
+    if (isAttached(raw)) return raw.__wideline;
+  } catch {
+    // Fall through: a socket without readable attachment still gets counted from now on.
+  }
+  return { c: Date.now(), m: 0, t: {}, e: 0, a: true };
+}
+
+/** Stores the counters; failures (a closed socket, the size limit) are swallowed. */
+export function writeStats(ws: SocketLike, stats: ConnectionStats): void {
+  try {
+    const raw = rawAttachment(ws);
+    const user = isAttached(raw) ? raw.user : raw;
+    const value: Attached = user === undefined || user === null ? { __wideline: stats } : { __wideline: stats, user };
+    Object.getPrototypeOf(ws).serializeAttachment.call(ws, value);
+  } catch {
+    // Telemetry must not break the socket.
+  }
+}
+
+/** Starts a connection's counters when the Durable Object accepts it. */
+export function startStats(ws: SocketLike, acceptedIn: SpanContext | undefined, acceptContext: boolean): void {
+  const stats: ConnectionStats = { c: Date.now(), m: 0, t: {}, e: 0, a: acceptContext };
+  if (acceptedIn) stats.tp = `00-${acceptedIn.traceId}-${acceptedIn.spanId}-0${acceptedIn.traceFlags & 1}`;
+  writeStats(ws, stats);
+}
+
+/** What Wideline reads from one incoming message. */
+export interface ParsedMessage {
+  type: string;
+  size: number;
+  fields: MessageTraceFields | undefined;
+}
+
+/** Reads type and trace fields from a message; never throws, whatever arrives. */
+export function parseMessage(message: unknown): ParsedMessage {
+  if (typeof message !== 'string') {
+    const size = (message as { byteLength?: number } | null)?.byteLength ?? 0;
+    return { type: 'binary', size, fields: undefined };
+  }
+  const size = message.length;
+  if (size > MAX_PARSED_BYTES || !message.trimStart().startsWith('{')) return { type: 'text', size, fields: undefined };
+  try {
+    const body = JSON.parse(message) as Record<string, unknown>;
+    const type = typeof body.type === 'string' && body.type !== '' ? body.type.slice(0, MAX_TYPE_LENGTH) : 'json';
+    return { type, size, fields: readEnvelope(body) };
+  } catch {
+    return { type: 'text', size, fields: undefined };
+  }
+}
+
+/** Counts a message into the stats, keeping the number of distinct types bounded. */
+export function countMessage(stats: ConnectionStats, type: string): void {
+  stats.m++;
+  const key = type in stats.t || Object.keys(stats.t).length < MAX_TYPES ? type : 'other';
+  stats.t[key] = (stats.t[key] ?? 0) + 1;
+}
+
+/** The span context of the upgrade request, from the stats. */
+export function upgradeContext(stats: ConnectionStats): SpanContext | undefined {
+  const parsed = parseTraceparent(stats.tp);
+  return parsed
+    ? { traceId: parsed.traceId, spanId: parsed.spanId, traceFlags: parsed.traceFlags, isRemote: true }
+    : undefined;
+}

@@ -1,0 +1,37 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineProject } from 'vitest/config';
+
+// Unit tests run inside workerd (the Workers runtime), with real KV, R2, D1, Queues and Durable
+// Objects simulated by Miniflare; spans go to an in-memory exporter.
+export default defineProject({
+  plugins: [
+    cloudflareTest({
+      main: './test/fixtures/unit-worker.ts',
+      miniflare: {
+        compatibilityDate: '2026-08-01',
+        compatibilityFlags: ['nodejs_compat'],
+        kvNamespaces: ['KV'],
+        r2Buckets: ['BUCKET'],
+        d1Databases: ['DB'],
+        queueProducers: { QUEUE: { queueName: 'jobs' } },
+        queueConsumers: { jobs: { maxBatchTimeout: 0.05, maxBatchSize: 5 } },
+        durableObjects: { ROOM: 'Room' },
+        serviceBindings: { GREETER: 'greeter' },
+        // Every outgoing fetch of the Worker under test lands on the echo Worker.
+        outboundService: 'greeter',
+        // A second Worker behind a service binding; it echoes the trace context it received.
+        workers: [
+          {
+            name: 'greeter',
+            modules: true,
+            compatibilityDate: '2026-08-01',
+            script: `export default { fetch(request) { return Response.json({ url: request.url, traceparent: request.headers.get('traceparent'), tracestate: request.headers.get('tracestate'), baggage: request.headers.get('baggage') }); } };`,
+          },
+        ],
+        bindings: { OTEL_SERVICE_NAME: 'unit-worker' },
+      },
+    }),
+  ],
+  resolve: { conditions: ['@wideline/source'] },
+  test: { name: 'worker', include: ['test/*.test.ts'], testTimeout: 15_000 },
+});
