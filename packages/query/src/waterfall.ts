@@ -121,7 +121,7 @@ export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): s
     const noteIndent = `${indent}${' '.repeat(Math.min(nameWidth - 2, (prefixes.get(node) ?? '').length + 3))}`;
     for (const note of notes) lines.push(`${noteIndent}${note}`);
   }
-  lines.push('', ...renderServiceTimes(graph, style), '', ...renderCriticalPath(path, style));
+  lines.push('', ...renderServiceTimes(graph, style), '', ...renderCriticalPath(path, style, width));
   return lines;
 }
 
@@ -141,13 +141,32 @@ function renderServiceTimes(graph: TraceGraph, style: Style): string[] {
   return lines;
 }
 
-function renderCriticalPath(path: readonly CriticalSegment[], style: Style, max = 12): string[] {
+function renderCriticalPath(path: readonly CriticalSegment[], style: Style, width: number, max = 12): string[] {
   const byNode = new Map<SpanNode, number>();
   for (const seg of path) byNode.set(seg.node, (byNode.get(seg.node) ?? 0) + seg.endUs - seg.startUs);
   const steps = [...byNode.entries()];
-  const shown = steps
-    .slice(0, max)
-    .map(([node, us]) => `${node.span.name} ${style.dim(`(${node.span.service}) ${formatDuration(us)}`)}`);
-  if (steps.length > max) shown.push(style.dim(`… ${steps.length - max} more`));
-  return [style.bold(`Critical path ${MARK.critical} (█ in the timeline)`), `  ${shown.join(' → ')}`];
+  const pieces = steps.slice(0, max).map(([node, us], i) => {
+    const arrow = i === 0 ? '' : ' → ';
+    const detail = `(${node.span.service}) ${formatDuration(us)}`;
+    return { plain: `${arrow}${node.span.name} ${detail}`, styled: `${arrow}${node.span.name} ${style.dim(detail)}` };
+  });
+  if (steps.length > max) {
+    const more = ` → … ${steps.length - max} more`;
+    pieces.push({ plain: more, styled: style.dim(more) });
+  }
+  const lines = [style.bold(`Critical path ${MARK.critical} (█ in the timeline)`)];
+  // Wrap between steps, measuring plain text so colour codes do not count towards the width.
+  let plain = ' ';
+  let styled = ' ';
+  for (const piece of pieces) {
+    if (plain.length + piece.plain.length + 1 > width && plain.trim() !== '') {
+      lines.push(styled);
+      plain = '   ';
+      styled = '   ';
+    }
+    plain += piece.plain;
+    styled += piece.styled;
+  }
+  lines.push(styled);
+  return lines.map((l, i) => (i === 0 ? l : ` ${l}`));
 }
