@@ -79,7 +79,9 @@ function methodProxy<T extends object>(
       if (typeof prop !== 'string' || typeof value !== 'function') return value;
       const cached = cache.get(prop);
       if (cached) return cached;
-      const wrapped = wrap(prop, value as AnyFunction, obj) ?? (value as AnyFunction).bind(obj);
+      // Reflect.apply, never fn.apply/bind: on RPC stubs those names are remote method lookups.
+      const wrapped =
+        wrap(prop, value as AnyFunction, obj) ?? ((...args: unknown[]) => Reflect.apply(value as AnyFunction, obj, args));
       cache.set(prop, wrapped);
       return wrapped;
     },
@@ -96,7 +98,7 @@ function kv(ref: RuntimeRef, binding: string, target: object): object {
         'db.operation.name': method,
       };
       if (typeof args[0] === 'string') attributes['cloudflare.kv.key'] = args[0];
-      return spanned(ref, `KV ${method}`, attributes, () => fn.apply(obj, args), (span, result) => {
+      return spanned(ref, `KV ${method}`, attributes, () => Reflect.apply(fn, obj, args), (span, result) => {
         if (method === 'get') span.setAttribute('cloudflare.kv.hit', result !== null);
       });
     };
@@ -113,7 +115,7 @@ function r2(ref: RuntimeRef, binding: string, target: object): object {
         'db.operation.name': method,
       };
       if (typeof args[0] === 'string') attributes['cloudflare.r2.key'] = args[0];
-      return spanned(ref, `R2 ${method}`, attributes, () => fn.apply(obj, args), (span, result) => {
+      return spanned(ref, `R2 ${method}`, attributes, () => Reflect.apply(fn, obj, args), (span, result) => {
         if (method === 'get' || method === 'head') span.setAttribute('cloudflare.r2.hit', result !== null);
         const size = (result as { size?: unknown } | null)?.size;
         if (typeof size === 'number') span.setAttribute('cloudflare.r2.size', size);
@@ -124,7 +126,7 @@ function r2(ref: RuntimeRef, binding: string, target: object): object {
 
 function d1Statement(ref: RuntimeRef, binding: string, sql: string, target: object): object {
   return methodProxy(target, (method, fn, obj) => {
-    if (method === 'bind') return (...args: unknown[]) => d1Statement(ref, binding, sql, fn.apply(obj, args) as object);
+    if (method === 'bind') return (...args: unknown[]) => d1Statement(ref, binding, sql, Reflect.apply(fn, obj, args) as object);
     if (!D1_STATEMENT_METHODS.has(method)) return undefined;
     return (...args: unknown[]) =>
       spanned(
@@ -136,7 +138,7 @@ function d1Statement(ref: RuntimeRef, binding: string, sql: string, target: obje
           'db.operation.name': method,
           'db.query.text': sql,
         },
-        () => fn.apply(obj, args),
+        () => Reflect.apply(fn, obj, args),
         (span, result) => {
           const meta = (result as { meta?: { rows_read?: unknown; rows_written?: unknown } } | null)?.meta;
           if (typeof meta?.rows_read === 'number') span.setAttribute('cloudflare.d1.rows_read', meta.rows_read);
@@ -154,7 +156,7 @@ function d1(ref: RuntimeRef, binding: string, target: object): object {
   return methodProxy(target, (method, fn, obj) => {
     const attributes: Attributes = { 'db.system.name': 'cloudflare.d1', 'db.namespace': binding };
     if (method === 'prepare')
-      return (sql: unknown) => d1Statement(ref, binding, String(sql), fn.call(obj, sql) as object);
+      return (sql: unknown) => d1Statement(ref, binding, String(sql), Reflect.apply(fn, obj, [sql]) as object);
     if (method === 'batch')
       return (statements: unknown) => {
         // The runtime's batch reads its own statement objects; hand it those, not our proxies.
@@ -164,13 +166,13 @@ function d1(ref: RuntimeRef, binding: string, target: object): object {
           ref,
           'D1 batch',
           { ...attributes, 'db.operation.name': 'batch', 'db.operation.batch.size': count },
-          () => fn.call(obj, raw),
+          () => Reflect.apply(fn, obj, [raw]),
         );
       };
     if (method === 'exec')
       return (sql: unknown) =>
         spanned(ref, 'D1 exec', { ...attributes, 'db.operation.name': 'exec', 'db.query.text': String(sql) }, () =>
-          fn.call(obj, sql),
+          Reflect.apply(fn, obj, [sql]),
         );
     return undefined;
   });
@@ -205,7 +207,7 @@ function queueProducer(ref: RuntimeRef, binding: string, target: object): object
                     : args[0],
                   ...args.slice(1),
                 ];
-          return fn.apply(obj, injected);
+          return Reflect.apply(fn, obj, injected);
         },
         undefined,
         SpanKind.PRODUCER,
@@ -222,7 +224,7 @@ function stub(ref: RuntimeRef, binding: string, target: object, system: string):
         tracedFetch(
           ref.current,
           {
-            call: (i, n) => fn.call(obj, i, n) as Promise<Response>,
+            call: (i, n) => Reflect.apply(fn, obj, [i, n]) as Promise<Response>,
             internal: true,
             attributes: { 'cloudflare.binding': binding },
           },
@@ -235,14 +237,14 @@ function stub(ref: RuntimeRef, binding: string, target: object, system: string):
         'rpc.system': system,
         'rpc.service': binding,
         'rpc.method': method,
-      }, () => fn.apply(obj, args));
+      }, () => Reflect.apply(fn, obj, args));
   });
 }
 
 function durableObjectNamespace(ref: RuntimeRef, binding: string, target: object): object {
   return methodProxy(target, (method, fn, obj) => {
     if (method !== 'get' && method !== 'getByName') return undefined;
-    return (...args: unknown[]) => stub(ref, binding, fn.apply(obj, args) as object, 'cloudflare_durable_object');
+    return (...args: unknown[]) => stub(ref, binding, Reflect.apply(fn, obj, args) as object, 'cloudflare_durable_object');
   });
 }
 

@@ -39,29 +39,42 @@ interface StateLike extends WaitUntilHost {
 
 const HIBERNATION_HANDLERS = new Set(['webSocketMessage', 'webSocketClose', 'webSocketError']);
 
-/** The state the object sees: accepted sockets start their counters; listed sockets are patched. */
-function instrumentState(state: StateLike, runtime: () => IsolateRuntime): StateLike {
-  return new Proxy(state, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      if (prop === 'acceptWebSocket')
-        return (ws: SocketLike, tags?: string[]) => {
-          const result = (value as AnyFunction).call(target, ws, tags);
-          const accept = runtime().config.acceptTraceContext !== 'never';
-          startStats(ws, trace.getActiveSpan()?.spanContext(), accept);
+const STATE_PATCHED = Symbol.for('wideline.durableObjectState');
+
+/**
+ * Patches the object's state in place (the runtime's DurableObject base class accepts only the
+ * real state object, so a Proxy will not do): accepted sockets start their counters, listed sockets
+ * keep them apart from the application's attachment. Idempotent.
+ */
+function instrumentState(state: StateLike, runtime: IsolateRuntime): void {
+  const patched = state as StateLike & { [STATE_PATCHED]?: true };
+  if (patched[STATE_PATCHED]) return;
+  const accept = state.acceptWebSocket;
+  const list = state.getWebSockets;
+  try {
+    Object.defineProperty(state, STATE_PATCHED, { value: true });
+    if (typeof accept === 'function')
+      Object.defineProperty(state, 'acceptWebSocket', {
+        configurable: true,
+        value: (ws: SocketLike, tags?: string[]) => {
+          const result = Reflect.apply(accept, state, tags === undefined ? [ws] : [ws, tags]);
+          startStats(ws, trace.getActiveSpan()?.spanContext(), runtime.config.acceptTraceContext !== 'never');
           patchSocket(ws);
           return result;
-        };
-      if (prop === 'getWebSockets')
-        return (...args: unknown[]) => {
-          const sockets = (value as AnyFunction).apply(target, args) as SocketLike[];
+        },
+      });
+    if (typeof list === 'function')
+      Object.defineProperty(state, 'getWebSockets', {
+        configurable: true,
+        value: (...args: unknown[]) => {
+          const sockets = Reflect.apply(list, state, args) as SocketLike[];
           for (const ws of sockets) patchSocket(ws);
           return sockets;
-        };
-      return (value as AnyFunction).bind(target);
-    },
-  });
+        },
+      });
+  } catch {
+    // A state object that cannot be patched still works; its sockets are counted from the handlers.
+  }
 }
 
 function messageParent(stats: ConnectionStats, carried: SpanContext | undefined): { parent: Context; links?: { context: SpanContext }[] } {
@@ -195,7 +208,8 @@ export function instrumentDO<C extends DurableObjectClass, Env = unknown>(Class:
     constructor(...args: any[]) {
       const [state, env] = args;
       const runtime = runtimeFor(config, env);
-      super(instrumentState(state, () => runtime), instrumentEnv(env, runtime));
+      instrumentState(state, runtime);
+      super(state, instrumentEnv(env, runtime));
       this[RUNTIME] = { runtime, state };
     }
   };

@@ -1,0 +1,115 @@
+import { SpanStatusCode } from '@opentelemetry/api';
+import { env, evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test';
+import { exports } from 'cloudflare:workers';
+import { beforeEach, expect, it } from 'vitest';
+import type { Env } from './fixtures/unit-worker';
+import { parentId, reset, SpanKind, spans, TRACE_ID, TRACEPARENT, waitFor } from './helpers';
+
+beforeEach(() => reset());
+
+async function open(): Promise<WebSocket> {
+  const response = await exports.default.fetch('https://edge.test/do/ws', {
+    headers: { upgrade: 'websocket', traceparent: TRACEPARENT },
+  });
+  expect(response.status).toBe(101);
+  const ws = response.webSocket!;
+  ws.accept();
+  return ws;
+}
+
+function nextMessage(ws: WebSocket): Promise<string> {
+  return new Promise((resolve) => ws.addEventListener('message', (e) => resolve(String(e.data)), { once: true }));
+}
+
+const CLIENT_TRACE = 'abcdefabcdefabcdefabcdefabcdef01';
+
+it('gives each WebSocket message a span continuing the trace and correlation id the client put in it', async () => {
+  const ws = await open();
+  const reply = nextMessage(ws);
+  ws.send(
+    JSON.stringify({
+      type: 'chat.send',
+      text: 'hi',
+      wideline: { traceparent: `00-${CLIENT_TRACE}-1111111111111111-01`, correlationId: 'corr-1' },
+    }),
+  );
+  expect(JSON.parse(await reply)).toHaveProperty('echo');
+  const message = await waitFor((all) => all.find((s) => s.name === 'websocket message chat.send'));
+  expect(message.kind).toBe(SpanKind.SERVER);
+  expect(message.spanContext().traceId).toBe(CLIENT_TRACE);
+  expect(parentId(message)).toBe('1111111111111111');
+  expect(message.attributes).toMatchObject({
+    'websocket.message.type': 'chat.send',
+    'wideline.correlation_id': 'corr-1',
+    'websocket.message.index': 1,
+    // The application's own attachment is untouched by Wideline's counters.
+    'room.user': 'ada',
+  });
+  ws.close(1000, 'bye');
+  await waitFor((all) => all.find((s) => s.name === 'websocket connection'));
+});
+
+it('emits one connection wide event on close — counts by type, errors, close code — across hibernation', async () => {
+  const ws = await open();
+  const upgrade = await waitFor((all) => all.find((s) => s.attributes['http.response.status_code'] === 101 && s.attributes['url.path'] === '/do/ws'));
+  for (const type of ['a', 'b', 'a']) {
+    const reply = nextMessage(ws);
+    ws.send(JSON.stringify({ type }));
+    await reply;
+  }
+  // Hibernate: the object is evicted from memory, its sockets stay open. Counters must survive.
+  await evictDurableObject((env as Env).ROOM.getByName('lobby'), { webSockets: 'hibernate' });
+  ws.send('not json at all');
+  ws.send(JSON.stringify({ type: 'boom' }));
+  await waitFor((all) => all.find((s) => s.name === 'websocket message boom'));
+  ws.close(4001, 'done here');
+  const isThis = (s: { name: string; attributes: Record<string, unknown> }) =>
+    s.name === 'websocket connection' && s.attributes['websocket.close.code'] === 4001;
+  const connection = await waitFor((all) => all.find(isThis));
+  expect(connection.attributes).toMatchObject({
+    'websocket.message_count': 5,
+    'websocket.messages_by_type.a': 2,
+    'websocket.messages_by_type.b': 1,
+    'websocket.messages_by_type.text': 1,
+    'websocket.messages_by_type.boom': 1,
+    'websocket.error_count': 1,
+    'websocket.last_error': 'message handler failed',
+    'websocket.close.code': 4001,
+    'websocket.close.reason': 'done here',
+    'room.closed_by': 'client',
+  });
+  expect(connection.attributes['websocket.duration_ms']).toBeGreaterThanOrEqual(0);
+  // The connection belongs to the trace of the request that opened it.
+  expect(connection.spanContext().traceId).toBe(TRACE_ID);
+  expect(parentId(connection)).toBe(upgrade.spanContext().spanId);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(spans().filter(isThis)).toHaveLength(1);
+  const failed = spans().find((s) => s.name === 'websocket message boom');
+  expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
+});
+
+it('continues the request trace into the Durable Object fetch through the stub', async () => {
+  const response = await exports.default.fetch('https://edge.test/do/echo', { headers: { traceparent: TRACEPARENT } });
+  const { traceparent } = (await response.json()) as { traceparent: string };
+  const client = await waitFor((all) => all.find((s) => s.kind === SpanKind.CLIENT && s.attributes['cloudflare.binding'] === 'ROOM'));
+  expect(traceparent).toBe(`00-${TRACE_ID}-${client.spanContext().spanId}-01`);
+  const inside = await waitFor((all) => all.find((s) => s.kind === SpanKind.SERVER && parentId(s) === client.spanContext().spanId));
+  expect(inside.attributes['url.path']).toBe('/echo');
+});
+
+it('traces RPC calls on both sides and alarms', async () => {
+  const response = await exports.default.fetch('https://edge.test/do/rpc');
+  expect(await response.json()).toEqual({ count: 2 });
+  const caller = await waitFor((all) => all.find((s) => s.name === 'ROOM.increment'));
+  const callee = await waitFor((all) => all.find((s) => s.name === 'RoomBase.increment'));
+  expect(caller.kind).toBe(SpanKind.CLIENT);
+  expect(callee.kind).toBe(SpanKind.SERVER);
+  expect(callee.attributes).toMatchObject({ 'rpc.system': 'cloudflare_durable_object', 'rpc.method': 'increment' });
+
+  const stub = (env as Env).ROOM.getByName('alarmed');
+  await stub.arm();
+  reset();
+  expect(await runDurableObjectAlarm(stub)).toBe(true);
+  const alarm = await waitFor((all) => all.find((s) => s.name === 'RoomBase.alarm'));
+  expect(alarm.attributes).toMatchObject({ 'faas.trigger': 'timer', 'room.alarm': true });
+});
