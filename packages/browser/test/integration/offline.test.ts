@@ -1,0 +1,47 @@
+import { waitForTrace } from '@wideline/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appOrigin, connect, openPage, otlpSeen, uniqueId, until } from './harness';
+
+describe('export while offline', () => {
+  afterAll(async () => {
+    await (await connect()).close();
+  });
+
+  it('keeps spans in storage while offline and sends them once when back online, also across a reload', async () => {
+    const id = uniqueId();
+    const { page, context } = await openPage('/page', {
+      id,
+      service: `browser-offline-${id}`,
+      // Through the site's OTLP proxy, which counts every span id that crosses it, then on to Jaeger.
+      endpoint: `${appOrigin()}/otlp`,
+    });
+    await context.setOffline(true);
+    await page.click('#work');
+    await page.click('#work');
+    // The flush ran while offline: the batch waits in localStorage, not in memory.
+    await page.waitForFunction(() => (localStorage.getItem('wideline.queue') ?? '').includes('offline.work'));
+    const { workSpanIds, workTraceId } = (await page.evaluate(
+      () => (window as unknown as { results: object }).results,
+    )) as { workSpanIds: string[]; workTraceId: string };
+    expect(workSpanIds).toHaveLength(2);
+    const before = await otlpSeen();
+    expect(workSpanIds.map((spanId) => before.counts[spanId] ?? 0)).toEqual([0, 0]);
+
+    await context.setOffline(false);
+    const after = await until(otlpSeen, (seen) => workSpanIds.every((spanId) => seen.counts[spanId] === 1));
+    expect(workSpanIds.map((spanId) => after.counts[spanId])).toEqual([1, 1]);
+    expect(await page.evaluate(() => localStorage.getItem('wideline.queue'))).toBeNull();
+
+    // A reload drains whatever is stored; nothing is, so nothing is sent again.
+    await page.reload();
+    await page.waitForFunction(() => (window as { ready?: boolean }).ready === true);
+    await page.waitForTimeout(1500);
+    await page.goto('about:blank');
+    const final = await otlpSeen();
+    expect(workSpanIds.map((spanId) => final.counts[spanId])).toEqual([1, 1]);
+    await context.close();
+
+    const spans = await waitForTrace(workTraceId, 2);
+    expect(spans.filter((s) => s.name === 'offline.work').length).toBeGreaterThanOrEqual(1);
+  });
+});
