@@ -1,25 +1,21 @@
 /**
- * Finding the root cause of a failed trace. Errors propagate upwards (a failing job fails its flow,
- * which fails the request), so the cause is the deepest ERROR span — one with no ERROR span beneath
- * it — and when several independent ones exist, the one that ended first.
+ * Finding the root cause of a failed trace: the earliest-ending ERROR span, and among spans that
+ * ended together the deepest. Errors propagate upwards (a failing step fails its job, which fails the
+ * flow), and a span's failure can only be caused by one that ended no later — so the earliest end is
+ * the cause, and on a tie the deeper span is where it started. An asynchronous producer that failed
+ * before its consumer did is, rightly, its own cause.
  *
  * @module
  */
 import type { SpanNode } from './graph.ts';
 import type { Span } from './span.ts';
 
-/** The first root-cause failure among `ordered` (pre-order), or `undefined` when nothing failed. */
-export function firstFailure(ordered: readonly SpanNode[]): SpanNode | undefined {
-  const errorBelow = new Set<SpanNode>();
+/** The first root-cause failure among `nodes`, or `undefined` when nothing failed. */
+export function firstFailure(nodes: readonly SpanNode[]): SpanNode | undefined {
   let best: SpanNode | undefined;
-  // Reverse pre-order visits every child before its parent.
-  for (let i = ordered.length - 1; i >= 0; i--) {
-    const node = ordered[i]!;
-    const failed = node.span.status.code === 'ERROR';
-    if (failed && !errorBelow.has(node)) {
-      if (!best || node.endUs < best.endUs || (node.endUs === best.endUs && node.depth > best.depth)) best = node;
-    }
-    if ((failed || errorBelow.has(node)) && node.parent && !node.orphan) errorBelow.add(node.parent);
+  for (const node of nodes) {
+    if (node.span.status.code !== 'ERROR') continue;
+    if (!best || node.endUs < best.endUs || (node.endUs === best.endUs && node.depth > best.depth)) best = node;
   }
   return best;
 }

@@ -27,6 +27,13 @@ function fit(text: string, width: number): string {
   return `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
+/** Service names often share a prefix (`shop-…`): keep both ends so they stay distinguishable. */
+function fitMiddle(text: string, width: number): string {
+  if (text.length <= width) return text.padEnd(width);
+  const head = Math.ceil((width - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (width - 1 - head))}`;
+}
+
 /** Tree prefixes (`├─ `, with 2-column `│ ` guides so deep trees keep room for names) for every node, computed in one pass over the pre-order list. */
 function treePrefixes(graph: TraceGraph): Map<SpanNode, string> {
   const prefixes = new Map<SpanNode, string>();
@@ -53,7 +60,7 @@ export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): s
   const width = Math.max(80, options.width ?? 120);
   const services = graph.services;
   const serviceIndex = new Map(services.map((s, i) => [s, i]));
-  const serviceWidth = Math.min(18, Math.max(7, ...services.map((s) => s.length)));
+  const serviceWidth = Math.min(24, Math.max(7, ...services.map((s) => s.length)));
   const durationWidth = 9;
   const nameWidth = Math.floor((width - serviceWidth - durationWidth - 6) * 0.55);
   const barWidth = width - serviceWidth - nameWidth - durationWidth - 6;
@@ -101,13 +108,14 @@ export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): s
     const barLen = Math.min(len, barWidth - Math.min(from, barWidth - 1));
     const bar = `${' '.repeat(Math.min(from, barWidth - 1))}${(critical.has(node) ? '█' : '▒').repeat(barLen)}`;
     const colorBar = failed ? style.red(bar) : style.service(bar, serviceIndex.get(span.service) ?? 0);
-    const service = style.service(fit(span.service, serviceWidth), serviceIndex.get(span.service) ?? 0);
+    const service = style.service(fitMiddle(span.service, serviceWidth), serviceIndex.get(span.service) ?? 0);
     const duration = formatDuration(node.endUs - node.startUs).padStart(durationWidth);
     lines.push(`${service}  ${failed ? style.red(label) : label} ${duration}  ${colorBar}`);
     const notes: string[] = [];
     if (failed) {
-      const message = graph.errorMessages(node)[0];
-      notes.push(style.red(`${MARK.error} ${message ?? 'ERROR status (no message)'}`));
+      const messages = graph.errorMessages(node);
+      if (messages.length === 0) messages.push('ERROR status (no message)');
+      for (const message of messages.slice(0, 2)) notes.push(style.red(`${MARK.error} ${message}`));
     }
     if (node.orphan)
       notes.push(style.yellow(`${MARK.orphan} orphan: parent ${span.parentSpanId ?? '?'} is not in the trace`));

@@ -29,6 +29,22 @@ describe('first failure', () => {
     expect(names(graph.errors())).toEqual(['root', 'late', 'early']);
   });
 
+  it('is the deeper span when a failure and the span it failed end together', () => {
+    const graph = TraceGraph.fromSpans([
+      span('handler', undefined, 0, 50, failed('request failed')),
+      span('query', 'handler', 10, 50, failed('deadlock')),
+    ]);
+    expect(graph.firstFailure()?.span.spanId).toBe('query');
+  });
+
+  it('is an async producer that failed before the job it queued did', () => {
+    const graph = TraceGraph.fromSpans([
+      span('enqueue', undefined, 0, 20, { kind: 'producer', ...failed('queue full') }),
+      span('job', 'enqueue', 100, 300, { kind: 'consumer', service: 'worker', ...failed('timeout') }),
+    ]);
+    expect(graph.firstFailure()?.span.spanId).toBe('enqueue');
+  });
+
   it('is undefined for a trace without errors', () => {
     expect(TraceGraph.fromSpans([span('root', undefined, 0, 1)]).firstFailure()).toBeUndefined();
   });
