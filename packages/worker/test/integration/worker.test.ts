@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { eventOf, requireStack, waitForEnvelope, waitForTrace } from '@wideline/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CollectorProxy, type Downstream, startCollectorProxy, startDownstream } from './servers';
+import { type RunningWorker, startWorker } from './wrangler';
+
+const SERVER = 2; // OTLP SpanKind: SERVER
+const CLIENT = 3;
+
+let downstream: Downstream;
+let collector: CollectorProxy;
+let worker: RunningWorker;
+
+beforeAll(async () => {
+  await requireStack();
+  downstream = await startDownstream();
+  collector = await startCollectorProxy();
+  worker = await startWorker('wrangler.jsonc', {
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+    DOWNSTREAM_URL: downstream.url,
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await downstream?.close();
+  await collector?.close();
+});
+
+function newTraceparent(): { traceId: string; parentId: string; header: string } {
+  const traceId = randomBytes(16).toString('hex');
+  const parentId = randomBytes(8).toString('hex');
+  return { traceId, parentId, header: `00-${traceId}-${parentId}-01` };
+}
+
+function kindOf(kind: number | string): number {
+  if (typeof kind === 'number') return kind;
+  return { SPAN_KIND_SERVER: SERVER, SPAN_KIND_CLIENT: CLIENT }[kind] ?? Number(kind);
+}
+
+describe('a Worker under wrangler dev (workerd)', () => {
+  it('exports the request tree to Jaeger, and the Node server it calls sees the CLIENT span as parent', async () => {
+    const { traceId, parentId, header } = newTraceparent();
+    const response = await fetch(`${worker.url}/chain`, { headers: { traceparent: header } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('downstream ok');
+
+    const spans = await waitForTrace(traceId, 2);
+    const server = spans.find((s) => kindOf(s.kind) === SERVER);
+    const client = spans.find((s) => kindOf(s.kind) === CLIENT);
+    expect(server?.service).toBe('wideline-worker-it');
+    expect(server?.parentSpanId).toBe(parentId);
+    expect(server?.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'url.path': '/chain',
+      'http.response.status_code': 200,
+      'chain.downstream_status': 200,
+    });
+    expect(client?.parentSpanId).toBe(server?.spanId);
+    expect(client?.attributes['server.address']).toBe('127.0.0.1');
+
+    const seen = downstream.seen.at(-1);
+    expect(seen?.traceparent).toBe(`00-${traceId}-${client?.spanId}-01`);
+    expect(response.headers.get('traceresponse')).toBe(`00-${traceId}-${server?.spanId}-01`);
+  });
+
+  it('sends a thrown error to Spotlight with the Wideline trace id and a Jaeger link', async () => {
+    const { traceId, header } = newTraceparent();
+    const response = await fetch(`${worker.url}/boom`, { headers: { traceparent: header } });
+    expect(response.status).toBe(500);
+
+    const envelope = await waitForEnvelope((e) => {
+      const event = eventOf(e) as { tags?: Record<string, unknown> } | undefined;
+      return event?.tags?.trace_id === traceId;
+    });
+    const event = eventOf(envelope) as {
+      contexts: Record<string, Record<string, unknown>>;
+      exception: { values: Array<{ value: string }> };
+    };
+    expect(event.exception.values.at(-1)?.value).toBe('integration boom');
+    expect(event.contexts.trace?.trace_id).toBe(traceId);
+    expect(event.contexts.otel?.jaeger_url).toBe(`http://localhost:16686/trace/${traceId}`);
+    expect(envelope.header.trace?.trace_id).toBe(traceId);
+
+    const [span] = await waitForTrace(traceId, 1);
+    expect(span?.status.code === 2 || span?.status.code === 'STATUS_CODE_ERROR').toBe(true);
+    expect(event.contexts.trace?.span_id).toBe(span?.spanId);
+  });
+});
+
+async function timedRequests(count: number): Promise<{ statuses: number[]; medianMs: number; maxMs: number }> {
+  const statuses: number[] = [];
+  const durations: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const response = await fetch(`${worker.url}/hello`);
+    await response.text();
+    durations.push(performance.now() - started);
+    statuses.push(response.status);
+  }
+  durations.sort((a, b) => a - b);
+  return { statuses, medianMs: durations[Math.floor(count / 2)] ?? 0, maxMs: durations.at(-1) ?? 0 };
+}
+
+describe('a slow or dead collector', () => {
+  afterAll(() => {
+    collector.mode = 'forward';
+  });
+
+  it.each(['hang', 'refuse'] as const)(
+    'collector that %ss: same status, latency not held by the export (2 s timeout)',
+    async (mode) => {
+      collector.mode = 'forward';
+      const baseline = await timedRequests(6);
+      collector.mode = mode;
+      const before = collector.received[mode];
+      const troubled = await timedRequests(6);
+      // Let the pending exports reach the collector: they run after each response, under waitUntil.
+      const deadline = Date.now() + 5000;
+      while (collector.received[mode] === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      collector.mode = 'forward';
+
+      expect(troubled.statuses).toEqual(baseline.statuses);
+      expect(troubled.statuses.every((s) => s === 200)).toBe(true);
+      // Exports were attempted against the troubled collector while requests were answered.
+      expect(collector.received[mode]).toBeGreaterThan(before);
+      // Were the response waiting for the export, a hanging collector would add the 2 s timeout.
+      expect(troubled.maxMs).toBeLessThan(1000);
+      expect(troubled.medianMs).toBeLessThan(baseline.medianMs + 150);
+    },
+    30_000,
+  );
+});
+
+describe('a Worker without nodejs_compat', () => {
+  it('fails at start-up with an error that says how to enable the flag', async () => {
+    const bare = await startWorker('wrangler.no-compat.jsonc');
+    try {
+      const response = await fetch(bare.url);
+      expect(response.status).toBe(500);
+      const deadline = Date.now() + 5000;
+      while (!bare.output().includes('nodejs_compat') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(bare.output()).toContain('compatibility_flags = ["nodejs_compat"]');
+    } finally {
+      await bare.stop();
+    }
+  }, 90_000);
+});
