@@ -1,6 +1,11 @@
 import { defineProject } from 'vitest/config';
 
+// Workspace packages resolve to their TypeScript sources (the `@wideline/source` export condition),
+// on the server side too, so tests never run against a stale build.
+const conditions = ['@wideline/source'];
+
 export default defineProject({
-  resolve: { conditions: ['@wideline/source'] },
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: { name: 'bullmq', include: ['test/*.test.ts'] },
 });

@@ -10,7 +10,9 @@ import { type SentryEventLike, stampSentryEvent } from '@wideline/core';
 
 /** The part of a Sentry scope used here. */
 export interface SentryScopeLike {
-  addEventProcessor(processor: (event: SentryEventLike) => SentryEventLike | null): unknown;
+  // `never`: any SDK's event-processor type is accepted; the processor passed in only touches the
+  // fields of `SentryEventLike`, which every Sentry event has.
+  addEventProcessor(processor: never): unknown;
   setTag(key: string, value: string): unknown;
   setContext(name: string, context: Record<string, unknown> | null): unknown;
 }
@@ -40,7 +42,8 @@ export function reportFinalFailure(
 ): void {
   try {
     sentry.withScope((scope) => {
-      scope.addEventProcessor((event) => stampSentryEvent(event, spanContext, jaegerUiUrl));
+      const stamp = (event: SentryEventLike) => stampSentryEvent(event, spanContext, jaegerUiUrl);
+      scope.addEventProcessor(stamp as never);
       scope.setTag('messaging.destination.name', job.queue);
       scope.setTag('messaging.bullmq.job.name', job.jobName);
       scope.setContext('bullmq', { ...job });

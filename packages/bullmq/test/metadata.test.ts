@@ -7,11 +7,11 @@ const CTX = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba9
 
 describe('stored creation context', () => {
   it('is BullMQ telemetry metadata that bullmq-otel (propagation.extract of the JSON) reads back', () => {
-    const opts = withStoredContext({ attempts: 3 }, CTX);
+    const opts = withStoredContext({ attempts: 3 } as { attempts: number; telemetry?: { metadata: string } }, CTX);
     expect(opts.attempts).toBe(3);
     propagation.setGlobalPropagator(new W3CPropagator());
     // What bullmq-otel's BullMQOTelContextManager.fromMetadata does with it:
-    const extracted = propagation.extract(ROOT_CONTEXT, JSON.parse(opts.telemetry.metadata));
+    const extracted = propagation.extract(ROOT_CONTEXT, JSON.parse(opts.telemetry?.metadata ?? ''));
     expect(trace.getSpanContext(extracted)).toMatchObject({ ...CTX, isRemote: true });
     propagation.disable();
   });

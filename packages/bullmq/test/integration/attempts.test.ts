@@ -169,7 +169,10 @@ describe('retries, final failures, delayed and repeatable jobs (real Redis, read
       'messaging.bullmq.job.final_attempt': true,
     });
     const envelope = await waitForEnvelope((e) => JSON.stringify(eventOf(e) ?? {}).includes(marker));
-    const event = eventOf(envelope) as { contexts: Record<string, Record<string, unknown>>; tags: Record<string, string> };
+    const event = eventOf(envelope) as {
+      contexts: Record<string, Record<string, unknown>>;
+      tags: Record<string, string>;
+    };
     expect(envelope.header.trace?.trace_id).toBe(last.traceId);
     expect(event.contexts.trace?.span_id).toBe(last.spanId);
     expect(event.tags.trace_id).toBe(last.traceId);
