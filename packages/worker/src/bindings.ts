@@ -81,7 +81,8 @@ function methodProxy<T extends object>(
       if (cached) return cached;
       // Reflect.apply, never fn.apply/bind: on RPC stubs those names are remote method lookups.
       const wrapped =
-        wrap(prop, value as AnyFunction, obj) ?? ((...args: unknown[]) => Reflect.apply(value as AnyFunction, obj, args));
+        wrap(prop, value as AnyFunction, obj) ??
+        ((...args: unknown[]) => Reflect.apply(value as AnyFunction, obj, args));
       cache.set(prop, wrapped);
       return wrapped;
     },
@@ -98,9 +99,15 @@ function kv(ref: RuntimeRef, binding: string, target: object): object {
         'db.operation.name': method,
       };
       if (typeof args[0] === 'string') attributes['cloudflare.kv.key'] = args[0];
-      return spanned(ref, `KV ${method}`, attributes, () => Reflect.apply(fn, obj, args), (span, result) => {
-        if (method === 'get') span.setAttribute('cloudflare.kv.hit', result !== null);
-      });
+      return spanned(
+        ref,
+        `KV ${method}`,
+        attributes,
+        () => Reflect.apply(fn, obj, args),
+        (span, result) => {
+          if (method === 'get') span.setAttribute('cloudflare.kv.hit', result !== null);
+        },
+      );
     };
   });
 }
@@ -115,18 +122,25 @@ function r2(ref: RuntimeRef, binding: string, target: object): object {
         'db.operation.name': method,
       };
       if (typeof args[0] === 'string') attributes['cloudflare.r2.key'] = args[0];
-      return spanned(ref, `R2 ${method}`, attributes, () => Reflect.apply(fn, obj, args), (span, result) => {
-        if (method === 'get' || method === 'head') span.setAttribute('cloudflare.r2.hit', result !== null);
-        const size = (result as { size?: unknown } | null)?.size;
-        if (typeof size === 'number') span.setAttribute('cloudflare.r2.size', size);
-      });
+      return spanned(
+        ref,
+        `R2 ${method}`,
+        attributes,
+        () => Reflect.apply(fn, obj, args),
+        (span, result) => {
+          if (method === 'get' || method === 'head') span.setAttribute('cloudflare.r2.hit', result !== null);
+          const size = (result as { size?: unknown } | null)?.size;
+          if (typeof size === 'number') span.setAttribute('cloudflare.r2.size', size);
+        },
+      );
     };
   });
 }
 
 function d1Statement(ref: RuntimeRef, binding: string, sql: string, target: object): object {
   return methodProxy(target, (method, fn, obj) => {
-    if (method === 'bind') return (...args: unknown[]) => d1Statement(ref, binding, sql, Reflect.apply(fn, obj, args) as object);
+    if (method === 'bind')
+      return (...args: unknown[]) => d1Statement(ref, binding, sql, Reflect.apply(fn, obj, args) as object);
     if (!D1_STATEMENT_METHODS.has(method)) return undefined;
     return (...args: unknown[]) =>
       spanned(
@@ -142,7 +156,8 @@ function d1Statement(ref: RuntimeRef, binding: string, sql: string, target: obje
         (span, result) => {
           const meta = (result as { meta?: { rows_read?: unknown; rows_written?: unknown } } | null)?.meta;
           if (typeof meta?.rows_read === 'number') span.setAttribute('cloudflare.d1.rows_read', meta.rows_read);
-          if (typeof meta?.rows_written === 'number') span.setAttribute('cloudflare.d1.rows_written', meta.rows_written);
+          if (typeof meta?.rows_written === 'number')
+            span.setAttribute('cloudflare.d1.rows_written', meta.rows_written);
         },
       );
   });
@@ -233,18 +248,24 @@ function stub(ref: RuntimeRef, binding: string, target: object, system: string):
         );
     if (STUB_PLAIN_PROPERTIES.has(method)) return undefined;
     return (...args: unknown[]) =>
-      spanned(ref, `${binding}.${method}`, {
-        'rpc.system': system,
-        'rpc.service': binding,
-        'rpc.method': method,
-      }, () => Reflect.apply(fn, obj, args));
+      spanned(
+        ref,
+        `${binding}.${method}`,
+        {
+          'rpc.system': system,
+          'rpc.service': binding,
+          'rpc.method': method,
+        },
+        () => Reflect.apply(fn, obj, args),
+      );
   });
 }
 
 function durableObjectNamespace(ref: RuntimeRef, binding: string, target: object): object {
   return methodProxy(target, (method, fn, obj) => {
     if (method !== 'get' && method !== 'getByName') return undefined;
-    return (...args: unknown[]) => stub(ref, binding, Reflect.apply(fn, obj, args) as object, 'cloudflare_durable_object');
+    return (...args: unknown[]) =>
+      stub(ref, binding, Reflect.apply(fn, obj, args) as object, 'cloudflare_durable_object');
   });
 }
 

@@ -77,7 +77,10 @@ function instrumentState(state: StateLike, runtime: IsolateRuntime): void {
   }
 }
 
-function messageParent(stats: ConnectionStats, carried: SpanContext | undefined): { parent: Context; links?: { context: SpanContext }[] } {
+function messageParent(
+  stats: ConnectionStats,
+  carried: SpanContext | undefined,
+): { parent: Context; links?: { context: SpanContext }[] } {
   const upgrade = upgradeContext(stats);
   if (carried && stats.a) return { parent: trace.setSpanContext(ROOT_CONTEXT, carried) };
   return { parent: ROOT_CONTEXT, ...(upgrade ? { links: [{ context: upgrade }] } : {}) };
@@ -223,7 +226,8 @@ export function instrumentDO<C extends DurableObjectClass, Env = unknown>(Class:
         const { runtime, state } = this[RUNTIME];
         const call = () => original.apply(this, args);
         // Requests reach a Durable Object only through a stub, i.e. from inside the account.
-        if (name === 'fetch') return traceFetch(runtime, state, args[0] as Request, call as () => Promise<Response>, 'always');
+        if (name === 'fetch')
+          return traceFetch(runtime, state, args[0] as Request, call as () => Promise<Response>, 'always');
         if (name === 'alarm')
           return runTraced(
             runtime,

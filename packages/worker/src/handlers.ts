@@ -157,7 +157,9 @@ function instrumentEntrypoint<C extends EntrypointClass, Env>(Class: C, config: 
       if (name === 'fetch') return traceFetch(runtime, this.ctx, args[0] as Request, call as () => Promise<Response>);
       if (name === 'scheduled') return traceScheduled(runtime, this.ctx, args[0] as { cron?: string }, call);
       if (name === 'queue')
-        return traceQueue(runtime, this.ctx, args[0] as BatchLike, (batch) => original.call(this, batch, ...args.slice(1)));
+        return traceQueue(runtime, this.ctx, args[0] as BatchLike, (batch) =>
+          original.call(this, batch, ...args.slice(1)),
+        );
       return traceRpc(runtime, this.ctx, Class.name, name, 'cloudflare_worker_entrypoint', call);
     };
     Object.defineProperty(Instrumented.prototype, name, { value: wrapped, writable: true, configurable: true });

@@ -80,11 +80,13 @@ function instrumentResponse(
   }
   const init = { status: response.status, statusText: response.statusText, headers };
   // A HEAD response's body is never read, so waiting for it would hold the span open.
-  if (response.body === null || request.method === 'HEAD') return { response: new Response(null, init), done: Promise.resolve() };
+  if (response.body === null || request.method === 'HEAD')
+    return { response: new Response(null, init), done: Promise.resolve() };
   // Workers send a stream of unknown length chunked; FixedLengthStream keeps Content-Length.
   const length = Number(response.headers.get('content-length') ?? Number.NaN);
   const FixedLength = (globalThis as { FixedLengthStream?: FixedLengthStreamClass }).FixedLengthStream;
-  const pipe = FixedLength && Number.isSafeInteger(length) && length >= 0 ? new FixedLength(length) : new TransformStream();
+  const pipe =
+    FixedLength && Number.isSafeInteger(length) && length >= 0 ? new FixedLength(length) : new TransformStream();
   const done = response.body.pipeTo(pipe.writable);
   return { response: new Response(pipe.readable, init), done };
 }

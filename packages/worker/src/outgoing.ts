@@ -43,11 +43,7 @@ function clientAttributes(request: Request, url: URL | undefined): Attributes {
   if (url) {
     attributes['url.full'] = url.href;
     attributes['server.address'] = url.hostname;
-    attributes['server.port'] = url.port
-      ? Number(url.port)
-      : url.protocol === 'https:'
-        ? 443
-        : 80;
+    attributes['server.port'] = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   }
   return attributes;
 }

@@ -1,13 +1,13 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { beforeEach, expect, it } from 'vitest';
-import worker, { type Env } from './fixtures/unit-worker';
-import { parentId, reset, SpanKind, spans } from './helpers';
+import type { Env } from './fixtures/unit-worker';
+import { parentId, reset, SpanKind, spans, worker } from './helpers';
 
 beforeEach(() => reset());
 
 it('gives KV, R2 and D1 calls CLIENT spans under the request, with what they touched', async () => {
   const ctx = createExecutionContext();
-  const response = await worker.fetch!(new Request('https://edge.test/bindings'), env as Env, ctx);
+  const response = await worker.fetch(new Request('https://edge.test/bindings'), env as Env, ctx);
   expect(await response.json()).toEqual({ kv: 'v', miss: null, r2: 'hello r2', rows: 1, batch: 2 });
   await waitOnExecutionContext(ctx);
 
@@ -27,10 +27,19 @@ it('gives KV, R2 and D1 calls CLIENT spans under the request, with what they tou
   for (const child of children) expect(child.kind).toBe(SpanKind.CLIENT);
 
   const [put, hit, miss] = children;
-  expect(put?.attributes).toMatchObject({ 'db.system.name': 'cloudflare.kv', 'db.namespace': 'KV', 'cloudflare.kv.key': 'k' });
+  expect(put?.attributes).toMatchObject({
+    'db.system.name': 'cloudflare.kv',
+    'db.namespace': 'KV',
+    'cloudflare.kv.key': 'k',
+  });
   expect(hit?.attributes['cloudflare.kv.hit']).toBe(true);
   expect(miss?.attributes['cloudflare.kv.hit']).toBe(false);
-  expect(children[4]?.attributes).toMatchObject({ 'db.system.name': 'cloudflare.r2', 'cloudflare.r2.key': 'obj', 'cloudflare.r2.hit': true, 'cloudflare.r2.size': 8 });
+  expect(children[4]?.attributes).toMatchObject({
+    'db.system.name': 'cloudflare.r2',
+    'cloudflare.r2.key': 'obj',
+    'cloudflare.r2.hit': true,
+    'cloudflare.r2.size': 8,
+  });
   expect(children[6]?.attributes).toMatchObject({
     'db.system.name': 'cloudflare.d1',
     'db.namespace': 'DB',

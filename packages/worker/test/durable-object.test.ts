@@ -1,6 +1,6 @@
-import { SpanStatusCode } from '@opentelemetry/api';
 import { env, evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { beforeEach, expect, it } from 'vitest';
 import type { Env } from './fixtures/unit-worker';
 import { parentId, reset, SpanKind, spans, TRACE_ID, TRACEPARENT, waitFor } from './helpers';
@@ -51,7 +51,9 @@ it('gives each WebSocket message a span continuing the trace and correlation id 
 
 it('emits one connection wide event on close — counts by type, errors, close code — across hibernation', async () => {
   const ws = await open();
-  const upgrade = await waitFor((all) => all.find((s) => s.attributes['http.response.status_code'] === 101 && s.attributes['url.path'] === '/do/ws'));
+  const upgrade = await waitFor((all) =>
+    all.find((s) => s.attributes['http.response.status_code'] === 101 && s.attributes['url.path'] === '/do/ws'),
+  );
   for (const type of ['a', 'b', 'a']) {
     const reply = nextMessage(ws);
     ws.send(JSON.stringify({ type }));
@@ -91,9 +93,13 @@ it('emits one connection wide event on close — counts by type, errors, close c
 it('continues the request trace into the Durable Object fetch through the stub', async () => {
   const response = await exports.default.fetch('https://edge.test/do/echo', { headers: { traceparent: TRACEPARENT } });
   const { traceparent } = (await response.json()) as { traceparent: string };
-  const client = await waitFor((all) => all.find((s) => s.kind === SpanKind.CLIENT && s.attributes['cloudflare.binding'] === 'ROOM'));
+  const client = await waitFor((all) =>
+    all.find((s) => s.kind === SpanKind.CLIENT && s.attributes['cloudflare.binding'] === 'ROOM'),
+  );
   expect(traceparent).toBe(`00-${TRACE_ID}-${client.spanContext().spanId}-01`);
-  const inside = await waitFor((all) => all.find((s) => s.kind === SpanKind.SERVER && parentId(s) === client.spanContext().spanId));
+  const inside = await waitFor((all) =>
+    all.find((s) => s.kind === SpanKind.SERVER && parentId(s) === client.spanContext().spanId),
+  );
   expect(inside.attributes['url.path']).toBe('/echo');
 });
 

@@ -1,16 +1,16 @@
-import { SpanStatusCode } from '@opentelemetry/api';
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { beforeEach, expect, it } from 'vitest';
-import worker, { type Env } from './fixtures/unit-worker';
-import { reset, SpanKind, spans, waitFor } from './helpers';
+import type { Env } from './fixtures/unit-worker';
+import { reset, SpanKind, spans, waitFor, worker } from './helpers';
 
 beforeEach(() => reset());
 
 it('traces a cron trigger as one unit with its schedule', async () => {
   const controller = createScheduledController({ cron: '*/5 * * * *', scheduledTime: Date.UTC(2026, 0, 1) });
   const ctx = createExecutionContext();
-  await worker.scheduled!(controller, env as Env, ctx);
+  await worker.scheduled(controller, env as Env, ctx);
   await waitOnExecutionContext(ctx);
   const [span] = spans();
   expect(span?.name).toBe('scheduled */5 * * * *');

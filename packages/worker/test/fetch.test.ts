@@ -1,14 +1,14 @@
-import { SpanStatusCode } from '@opentelemetry/api';
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { beforeEach, describe, expect, it } from 'vitest';
-import worker, { type Env } from './fixtures/unit-worker';
-import { named, PARENT_ID, parentId, reset, SpanKind, spans, TRACE_ID, TRACEPARENT, waitFor } from './helpers';
+import type { Env } from './fixtures/unit-worker';
+import { named, PARENT_ID, parentId, reset, SpanKind, spans, TRACE_ID, TRACEPARENT, waitFor, worker } from './helpers';
 
 /** Calls the instrumented handler directly, reads the body, and waits for the flush. */
 async function call(path: string, init?: RequestInit): Promise<Response & { text: string }> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch!(new Request(`https://edge.test${path}`, init), env as Env, ctx);
+  const response = await worker.fetch(new Request(`https://edge.test${path}`, init), env as Env, ctx);
   const text = await response.text().catch(() => '');
   await waitOnExecutionContext(ctx);
   return Object.assign(response, { text });
@@ -62,7 +62,7 @@ describe('incoming fetch', () => {
 
   it('records a thrown error on the span and lets it reach the runtime unchanged', async () => {
     const ctx = createExecutionContext();
-    await expect(worker.fetch!(new Request('https://edge.test/error'), env as Env, ctx)).rejects.toThrow(
+    await expect(worker.fetch(new Request('https://edge.test/error'), env as Env, ctx)).rejects.toThrow(
       'handler exploded',
     );
     await waitOnExecutionContext(ctx);
@@ -83,7 +83,7 @@ describe('incoming fetch', () => {
 
   it('ends a streamed response span only when the body has been sent', async () => {
     const ctx = createExecutionContext();
-    const response = await worker.fetch!(new Request('https://edge.test/stream'), env as Env, ctx);
+    const response = await worker.fetch(new Request('https://edge.test/stream'), env as Env, ctx);
     const returnedAt = Date.now();
     expect(spans()).toHaveLength(0);
     expect(await response.text()).toBe('abc');

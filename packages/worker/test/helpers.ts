@@ -1,6 +1,13 @@
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { exporter } from './fixtures/unit-worker';
+import instrumented, { type Env, exporter } from './fixtures/unit-worker';
+
+/** The instrumented default export, typed by how the runtime calls it. */
+export const worker = instrumented as unknown as {
+  fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response>;
+  scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void>;
+  queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void>;
+};
 
 export { SpanKind };
 
@@ -20,7 +27,11 @@ export async function waitFor<T>(pick: (all: ReadableSpan[]) => T | undefined, t
     const found = pick(spans());
     if (found !== undefined && found !== false) return found;
     if (Date.now() > deadline) {
-      throw new Error(`timed out; spans so far: ${spans().map((s) => s.name).join(', ')}`);
+      throw new Error(
+        `timed out; spans so far: ${spans()
+          .map((s) => s.name)
+          .join(', ')}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

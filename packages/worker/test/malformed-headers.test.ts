@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { expect, it } from 'vitest';
-import worker, { type Env } from './fixtures/unit-worker';
-import { reset } from './helpers';
+import type { Env } from './fixtures/unit-worker';
+import { reset, worker } from './helpers';
 
 /** A small seeded PRNG (mulberry32), so a failure can be replayed. */
 function prng(seed: number): () => number {
@@ -113,7 +113,7 @@ it('survives thousands of generated traceparent/tracestate/baggage values: inval
     if (random() < 0.7) headers.set('tracestate', tracestateCase());
     if (random() < 0.7) headers.set('baggage', baggageCase());
     const ctx = createExecutionContext();
-    const response = await worker.fetch!(new Request('https://edge.test/hello', { headers }), env as Env, ctx);
+    const response = await worker.fetch(new Request('https://edge.test/hello', { headers }), env as Env, ctx);
     expect(response.status).toBe(200);
     await response.arrayBuffer();
     await waitOnExecutionContext(ctx);

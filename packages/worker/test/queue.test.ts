@@ -1,8 +1,8 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { beforeEach, expect, it } from 'vitest';
-import worker, { type Env } from './fixtures/unit-worker';
-import { PARENT_ID, parentId, reset, SpanKind, spans, TRACE_ID, TRACEPARENT, waitFor } from './helpers';
+import type { Env } from './fixtures/unit-worker';
+import { PARENT_ID, parentId, reset, SpanKind, spans, TRACE_ID, TRACEPARENT, waitFor, worker } from './helpers';
 
 beforeEach(() => reset());
 
@@ -11,11 +11,16 @@ it('carries the producer context through a real queue to the consumer, which see
     headers: { traceparent: TRACEPARENT },
   });
   expect(await response.text()).toBe('queued');
-  const consumer = await waitFor((all) => all.find((s) => s.kind === SpanKind.CONSUMER && s.attributes['messaging.batch.message_count'] === 2));
+  const consumer = await waitFor((all) =>
+    all.find((s) => s.kind === SpanKind.CONSUMER && s.attributes['messaging.batch.message_count'] === 2),
+  );
   const producers = spans().filter((s) => s.kind === SpanKind.PRODUCER);
   expect(producers).toHaveLength(2);
   expect(producers[0]?.name).toBe('send QUEUE');
-  expect(producers[0]?.attributes).toMatchObject({ 'messaging.system': 'cloudflare_queues', 'messaging.destination.name': 'QUEUE' });
+  expect(producers[0]?.attributes).toMatchObject({
+    'messaging.system': 'cloudflare_queues',
+    'messaging.destination.name': 'QUEUE',
+  });
 
   // The object body carried the first producer's context; the string body could not carry any.
   expect(consumer.name).toBe('process jobs');
@@ -37,7 +42,7 @@ it('links a mixed batch to every producer instead of choosing one parent', async
     { id: 'c', timestamp: new Date(), attempts: 1, body: { n: 3, wideline: { traceparent: 'garbage' } } },
   ]);
   const ctx = createExecutionContext();
-  await worker.queue!(batch, env as Env, ctx);
+  await worker.queue(batch, env as Env, ctx);
   const result = await getQueueResult(batch, ctx);
   expect(result.explicitAcks).toEqual(['a', 'b', 'c']);
   const consumer = spans().find((s) => s.kind === SpanKind.CONSUMER);

@@ -2,7 +2,7 @@
  * Local Node servers the integration tests start: a downstream service that records the headers it
  * receives, and an OTLP proxy in front of the real collector that can be told to hang or refuse.
  */
-import { createServer, type IncomingHttpHeaders, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OTLP_URL } from '@wideline/testkit';
 

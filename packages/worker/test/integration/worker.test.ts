@@ -139,7 +139,8 @@ describe('a Worker without nodejs_compat', () => {
       const response = await fetch(bare.url);
       expect(response.status).toBe(500);
       const deadline = Date.now() + 5000;
-      while (!bare.output().includes('nodejs_compat') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!bare.output().includes('nodejs_compat') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       expect(bare.output()).toContain('compatibility_flags = ["nodejs_compat"]');
     } finally {
       await bare.stop();
