@@ -179,8 +179,8 @@ function renderFindTable(
   command: Extract<Command, { name: 'find' }>,
   style: Style,
 ): string[] {
-  const filters = [...command.where.map((w) => `${w.key}${w.op}${w.value}`), ...(command.errorsOnly ? ['errors'] : [])];
-  const head = `${found.length} trace${found.length === 1 ? '' : 's'} of ${command.service} in the last ${command.since}${filters.length > 0 ? ` matching ${filters.join(' ')}` : ''} (${scanned} scanned)`;
+  const filters = command.where.map((w) => `${w.key}${w.op}${w.value}`);
+  const head = `${found.length} trace${found.length === 1 ? '' : 's'} of ${command.service} in the last ${command.since}${filters.length > 0 ? ` matching ${filters.join(' and ')}` : ''}${command.errorsOnly ? ' with errors' : ''} (${scanned} scanned)`;
   if (found.length === 0) return [head];
   const rows = [['TRACE ID', 'STARTED', 'DURATION', 'SPANS', 'ERRORS', 'ROOT']];
   for (const t of found) {

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { JAEGER_QUERY_URL, requireStack, waitForTrace } from '@wideline/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { explainFailure, type Span, spansFromLegacy, spansFromOtlp, TraceGraph } from '../../src/index.ts';
 import { type FixtureSpan, newSpanId, newTraceId, postSpans } from './otlp.ts';
 import { type SagaRun, sagaRun } from './saga-fixture.ts';
 
@@ -275,5 +276,48 @@ describe('the wideline CLI against the real Jaeger', () => {
     const { code, stderr } = await wideline(['stats', '--by', 'http.route']);
     expect(code).toBe(2);
     expect(stderr).toBe('wideline: wideline stats needs --service <name> (the service.name of the spans to search)\n');
+  });
+});
+
+describe('the legacy API fallback on real Jaeger data', () => {
+  it('reads the same tree from /api/traces as from /api/v3', async () => {
+    await requireStack();
+    const fixture = sagaRun(`${run}-legacy`, true);
+    await postSpans(fixture.spans);
+    await waitForTrace(fixture.traceId, fixture.spans.length);
+    const v3 = spansFromOtlp(
+      (await (await fetch(`${JAEGER_QUERY_URL}/api/v3/traces/${fixture.traceId}`)).json()) as Parameters<
+        typeof spansFromOtlp
+      >[0],
+    );
+    const legacy = spansFromLegacy(
+      (await (await fetch(`${JAEGER_QUERY_URL}/api/traces/${fixture.traceId}`)).json()) as Parameters<
+        typeof spansFromLegacy
+      >[0],
+    );
+    const shape = (spans: Span[]) =>
+      spans
+        .map((s) =>
+          [
+            s.spanId,
+            s.parentSpanId,
+            s.name,
+            s.service,
+            s.kind,
+            s.startUs,
+            s.endUs,
+            s.status.code,
+            s.status.message,
+            s.events.length,
+          ].join('|'),
+        )
+        .sort();
+    expect(shape(legacy)).toEqual(shape(v3));
+    // What a user sees: why names the same cause and compensation through either API.
+    const why = (spans: Span[]) => explainFailure(TraceGraph.fromSpans(spans), JAEGER_QUERY_URL);
+    expect(why(legacy).failure?.name).toBe('order.charge');
+    expect(why(legacy).compensations.map((c) => [c.undoesStep, c.undoesSpanId])).toEqual(
+      why(v3).compensations.map((c) => [c.undoesStep, c.undoesSpanId]),
+    );
   });
 });
