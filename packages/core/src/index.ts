@@ -14,6 +14,7 @@ export {
   WidelineConfigError,
   type WidelineOptions,
 } from './config';
+export { answerTraceresponse, followTraceresponse, type TailDecisions } from './cross-hop';
 export { BatchExportProcessor, type BatchOptions, type ExportStats, type WarningHandler } from './export-processor';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, type SentryLikeSink } from './logger';
 export { headersGetter, W3CPropagator } from './propagation';

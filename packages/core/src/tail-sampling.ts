@@ -60,7 +60,8 @@ interface Unit {
   bytes: number;
   errored: boolean;
   heldSince: number;
-  rootStartMs?: number;
+  /** The live root span (from onStart): its status and start are read before it ends, by `wouldKeep`. */
+  liveRoot?: Span;
 }
 
 const DECISION_MEMORY = 10_000;
@@ -118,8 +119,9 @@ export class TailSamplingProcessor implements SpanProcessor {
   }
 
   /**
-   * Whether the trace would be kept if decided now: forced, errored so far, slow so far, or within the
-   * ratio. Used to answer `traceresponse` before the unit has ended; a `true` answer is made binding.
+   * Whether the trace would be kept if decided now: forced, errored so far (an ended span, or the root's
+   * current status), slow so far, or within the ratio. Used to answer `traceresponse` before the unit
+   * has ended; a `true` answer is made binding.
    */
   wouldKeep(traceId: string): boolean {
     let keep = this.#keptTraces.has(traceId) || traceIdRatio(traceId) < this.#probability;
@@ -127,7 +129,11 @@ export class TailSamplingProcessor implements SpanProcessor {
     for (const unit of this.#units.values()) {
       if (keep) break;
       if (unit.traceId !== traceId) continue;
-      keep = unit.errored || (unit.rootStartMs !== undefined && now - unit.rootStartMs >= this.#slowMs);
+      const root = unit.liveRoot;
+      keep =
+        unit.errored ||
+        (root !== undefined &&
+          (root.status.code === SpanStatusCode.ERROR || now - hrTimeToMs(root.startTime) >= this.#slowMs));
     }
     if (keep) this.keepTrace(traceId);
     return keep;
@@ -138,7 +144,7 @@ export class TailSamplingProcessor implements SpanProcessor {
     const rootId = localRootIdOf(span);
     if (this.#decided.has(rootId)) return;
     const unit = this.#unitFor(rootId, span.spanContext().traceId);
-    if (rootId === span.spanContext().spanId) unit.rootStartMs = hrTimeToMs(span.startTime);
+    if (rootId === span.spanContext().spanId) unit.liveRoot = span;
   }
 
   onEnd(span: ReadableSpan): void {
