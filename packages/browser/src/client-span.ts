@@ -5,9 +5,18 @@
  * @internal
  * @module
  */
-import { type Context, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  type Span,
+  type SpanContext,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { formatTraceparent, sentryTraceHeaders } from '@wideline/core';
+import { formatTraceparent } from '@wideline/core';
 import type { ActivityTracker } from './activity';
 import { safeUrl } from './allowlist';
 
@@ -19,8 +28,8 @@ export interface HttpInstrumentationDeps {
   allowed: (url: string) => boolean;
   /** URLs never traced (the OTLP endpoint, Sentry's intake). */
   ignored: (url: string) => boolean;
-  /** Also send `sentry-trace` + `baggage` to allowed origins. */
-  sentryHeaders: boolean;
+  /** More headers for allowed origins (e.g. core's `sentryTraceHeaders`). */
+  extraHeaders?: (spanContext: SpanContext) => Record<string, string>;
 }
 
 /** A request in flight. */
@@ -61,7 +70,11 @@ export function startClientRequest(
     headers.traceparent = formatTraceparent(spanContext);
     const state = spanContext.traceState?.serialize();
     if (state) headers.tracestate = state;
-    if (deps.sentryHeaders) Object.assign(headers, sentryTraceHeaders(spanContext));
+    try {
+      if (deps.extraHeaders) Object.assign(headers, deps.extraHeaders(spanContext));
+    } catch {
+      // The app's header function failed: the W3C headers still go out.
+    }
   }
   span.setAttribute('wideline.propagated', Object.keys(headers).length > 0);
   const release = deps.activities.hold();

@@ -1,6 +1,6 @@
 /**
  * OTLP/HTTP JSON export for pages. The pinned `@opentelemetry/exporter-trace-otlp-http` browser build
- * already uses `fetch` with `keepalive` inside the 64 KiB budget and retries; what it lacks is what
+ * (0.223.1) already uses `fetch` with `keepalive` inside the 64 KiB budget and retries; what it lacks is what
  * pages need when they go away: a hand-off that does not wait for the response (so a flush in
  * `pagehide` sends every batch before the page dies), a queue in storage for offline periods and
  * reloads, and counters. It also weighs more (see the README's size table).
@@ -11,9 +11,9 @@
  * @module
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { OfflineQueue, type OfflineQueueOptions } from './offline-queue';
+import { encodeSpans } from './otlp-json';
 import { type StorageLike, storageArea } from './session';
 
 /** Browsers refuse keepalive requests past 64 KiB in flight; leave room for headers. */
@@ -53,7 +53,6 @@ export interface TransportStats {
 
 const RETRYABLE = new Set([429, 502, 503, 504]);
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** Adds attributes to a finished span without copying or mutating it. */
 function withAttributes(span: ReadableSpan, extra: Record<string, string> | undefined): ReadableSpan {
@@ -104,13 +103,7 @@ export class BrowserOtlpExporter implements SpanExporter {
     }
     let body: string;
     try {
-      const stamped = spans.map((span) => withAttributes(span, this.#options.stamp?.(span)));
-      // The transformer's types name the SDK's next package; the shape is the same ReadableSpan.
-      const bytes = JsonTraceSerializer.serializeRequest(
-        stamped as Parameters<typeof JsonTraceSerializer.serializeRequest>[0],
-      );
-      if (!bytes) throw new Error('serializer returned nothing');
-      body = decoder.decode(bytes);
+      body = encodeSpans(spans.map((span) => withAttributes(span, this.#options.stamp?.(span))));
     } catch (error) {
       this.#stats.requestsDropped++;
       resultCallback({ code: ExportResultCode.FAILED, error: error as Error });

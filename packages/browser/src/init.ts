@@ -11,8 +11,8 @@
  * });
  * @module
  */
-import { type Span, type SpanContext, type Tracer, trace } from '@opentelemetry/api';
-import type { HeadSamplingOptions, RedactionOptions, TailSamplingOptions, WidelineTracing } from '@wideline/core';
+import { type Span, type SpanContext, type TextMapPropagator, type Tracer, trace } from '@opentelemetry/api';
+import type { HeadSamplingOptions, RedactionOptions, WidelineTracing } from '@wideline/core';
 import { type ActivityOptions, ActivityTracker } from './activity';
 import { type PropagationTarget, propagationAllowlist } from './allowlist';
 import { AmbientContextManager } from './context-manager';
@@ -43,12 +43,24 @@ export interface BrowserOptions {
   propagateTo?: readonly PropagationTarget[];
   /** Send trace headers to the page's own origin. Default `true`. */
   propagateToSameOrigin?: boolean;
-  /** Also send `sentry-trace` + `baggage` to allowed origins (for a Sentry SDK on the server). Default `false`. */
-  sentryHeaders?: boolean;
+  /**
+   * More headers for allowed origins, derived from the request span, e.g. core's `sentryTraceHeaders`
+   * for a Sentry SDK on the server (`sentry-trace` + `baggage`). Default none.
+   */
+  extraTraceHeaders?: (spanContext: SpanContext) => Record<string, string>;
+  /**
+   * A propagator to register globally for other OpenTelemetry instrumentations, e.g.
+   * `new W3CPropagator()` from `@wideline/core`. Wideline's own instrumentations do not need one.
+   * Default none (it is opt-in for bundle size).
+   */
+  propagator?: TextMapPropagator;
   /** URLs never traced (the OTLP endpoint and Sentry intake are always ignored). */
   ignoreUrls?: readonly PropagationTarget[];
-  /** Head and tail sampling, as in `@wideline/core`. Default: keep everything. */
-  sampling?: { head?: HeadSamplingOptions; tail?: TailSamplingOptions | false };
+  /**
+   * Head sampling, as in `@wideline/core` (decided per interaction, from the trace id, so servers
+   * with the same ratio agree). Default: keep everything. Tail sampling belongs on the server side.
+   */
+  sampling?: { head?: HeadSamplingOptions };
   /** Session id options, or `false` for none. Default: localStorage, 30 min idle, 4 h max. */
   session?: SessionOptions | false;
   /** When interactions and navigations end. Default: 500 ms idle, 30 s at most. */
@@ -118,7 +130,7 @@ export function initBrowser(options: BrowserOptions): BrowserTracing {
     activities,
     allowed: propagationAllowlist(options.propagateTo ?? [], { sameOrigin: options.propagateToSameOrigin ?? true }),
     ignored: ignore,
-    sentryHeaders: options.sentryHeaders ?? false,
+    ...(options.extraTraceHeaders ? { extraHeaders: options.extraTraceHeaders } : {}),
   };
   const undo: Array<() => void> = [];
   let pageView: Span | undefined;

@@ -7,10 +7,22 @@
  * @internal
  * @module
  */
-import { createTracing, type WidelineTracing } from '@wideline/core';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchExportProcessor,
+  createRedactor,
+  headSampler,
+  RedactingExporter,
+  type ResolvedConfig,
+  WidelineConfigError,
+  type WidelineTracing,
+} from '@wideline/core';
 import type { AmbientContextManager } from './context-manager';
 import { BrowserOtlpExporter } from './exporter';
 import type { BrowserOptions } from './init';
+import { LocalRootProcessor } from './local-root';
 import { Session } from './session';
 
 /** What `initBrowser` builds on. */
@@ -24,42 +36,34 @@ export interface Pipeline {
   onPageHidden(fn: () => void): () => void;
 }
 
-/** Sets up core's tracing with the browser exporter and the lifecycle flushes. */
+function tracesUrl(options: BrowserOptions): string {
+  const option = options.tracesEndpoint ? 'tracesEndpoint' : 'endpoint';
+  const raw = options.tracesEndpoint ?? `${(options.endpoint ?? 'http://localhost:4318').replace(/\/$/, '')}/v1/traces`;
+  try {
+    const url = new URL(raw, globalThis.location?.href);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
+  } catch {
+    // Reported below.
+  }
+  throw new WidelineConfigError(option, `'${raw}' is not an http(s) URL`, 'give e.g. https://otel.example.com');
+}
+
+/**
+ * Core's pipeline, assembled here rather than by `createTracing`: that function imports the Node/OTLP
+ * exporter statically (about 30 KB gzip in a page bundle, measured), which a page never uses.
+ *
+ *   LocalRootProcessor → BatchExportProcessor → RedactingExporter → BrowserOtlpExporter
+ */
 export function startPipeline(options: BrowserOptions, manager: AmbientContextManager): Pipeline {
+  if (typeof options.service !== 'string' || options.service.trim() === '') {
+    throw new WidelineConfigError('service', 'is missing or empty', "name the page's service, e.g. service: 'web'");
+  }
+  const endpoint = tracesUrl(options);
   const session = options.session === false ? undefined : new Session(options.session);
-  let exporter: BrowserOtlpExporter | undefined;
-  const tracing = createTracing({
-    serviceName: options.service,
-    ...(options.serviceVersion ? { serviceVersion: options.serviceVersion } : {}),
-    ...(options.environment ? { environment: options.environment } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.tracesEndpoint ? { tracesEndpoint: options.tracesEndpoint } : {}),
-    ...(options.sampling ? { sampling: options.sampling } : {}),
-    ...(options.redaction !== undefined ? { redaction: options.redaction } : {}),
-    ...(options.jaegerUiUrl ? { jaegerUiUrl: options.jaegerUiUrl } : {}),
-    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-    resourceAttributes: { 'telemetry.sdk.language': 'webjs', ...options.resourceAttributes },
-    batch: {
-      maxQueueSize: 512,
-      maxExportBatchSize: 100,
-      // Estimated bytes; a batch must fit the 64 KiB keepalive budget with the resource attached.
-      maxBatchBytes: 48 * 1024,
-      scheduledDelayMs: 1000,
-      ...options.batch,
-    },
-    exportTimeoutMs: 30_000,
-    contextManager: manager,
-    // The exporter is built lazily below, once the endpoint is resolved by core's config.
-    exporter: {
-      export: (spans, done) => (exporter as BrowserOtlpExporter).export(spans, done),
-      shutdown: () => exporter?.shutdown() ?? Promise.resolve(),
-      forceFlush: () => Promise.resolve(),
-    },
-  });
-  const endpoint = tracing.config.tracesEndpoint;
-  exporter = new BrowserOtlpExporter({
+  const redactor = options.redaction === false ? undefined : createRedactor(options.redaction);
+  const exporter = new BrowserOtlpExporter({
     url: endpoint,
-    headers: tracing.config.headers,
+    ...(options.headers ? { headers: options.headers } : {}),
     ...options.export,
     fetch: globalThis.fetch.bind(globalThis),
     ...(session
@@ -67,6 +71,61 @@ export function startPipeline(options: BrowserOptions, manager: AmbientContextMa
       : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
+  const batch = new BatchExportProcessor(redactor ? new RedactingExporter(exporter, redactor) : exporter, {
+    maxQueueSize: 512,
+    maxExportBatchSize: 100,
+    // Estimated bytes; a batch must fit the 64 KiB keepalive budget with the resource attached.
+    maxBatchBytes: 48 * 1024,
+    scheduledDelayMs: 1000,
+    exportTimeoutMs: 30_000,
+    ...options.batch,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  });
+  const resourceAttributes = {
+    'telemetry.sdk.language': 'webjs',
+    ...options.resourceAttributes,
+    'service.name': options.service,
+    ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
+    ...(options.environment ? { 'deployment.environment.name': options.environment } : {}),
+  };
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes(resourceAttributes),
+    sampler: headSampler(options.sampling?.head ?? {}),
+    spanProcessors: [new LocalRootProcessor(), batch],
+  });
+  context.setGlobalContextManager(manager.enable());
+  // Wideline's own fetch, XHR and WebSocket code formats headers directly; a global propagator is
+  // for other instrumentations and costs bundle size, so it is opt-in.
+  if (options.propagator) propagation.setGlobalPropagator(options.propagator);
+  trace.setGlobalTracerProvider(provider);
+  const config: ResolvedConfig = {
+    disabled: false,
+    serviceName: options.service,
+    resourceAttributes,
+    tracesEndpoint: endpoint,
+    headers: options.headers ?? {},
+    exportTimeoutMs: 30_000,
+    batch: options.batch ?? {},
+    head: options.sampling?.head ?? {},
+    tail: false,
+    redaction: options.redaction ?? {},
+    wideEventLog: undefined,
+    jaegerUiUrl: (options.jaegerUiUrl ?? 'http://localhost:16686').replace(/\/$/, ''),
+  };
+  let stopped: Promise<void> | undefined;
+  const tracing: WidelineTracing = {
+    config,
+    provider,
+    tracer: provider.getTracer(options.service),
+    tailSampler: undefined,
+    redactor,
+    stats: () => ({ export: batch.stats(), tail: undefined }),
+    forceFlush: () => provider.forceFlush().catch(() => undefined),
+    shutdown: () => {
+      stopped ??= provider.shutdown().catch(() => undefined);
+      return stopped;
+    },
+  };
   const transport = exporter;
 
   const hiddenHooks: Array<() => void> = [];

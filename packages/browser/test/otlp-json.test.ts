@@ -1,0 +1,50 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeSpans } from '../src/otlp-json';
+import { memoryProvider } from './helpers';
+
+describe('encodeSpans', () => {
+  const memory = memoryProvider();
+  afterEach(() => memory.reset());
+
+  it('produces the same OTLP/JSON request as the OpenTelemetry serializer', () => {
+    const parent = memory.tracer.startSpan('click button#buy', {
+      attributes: { 'wideline.interaction.type': 'click' },
+    });
+    parent.addEvent('responseEnd', { 'x.count': 3, 'x.ratio': 0.5, 'x.ok': true, 'x.list': ['a', 'b'] });
+    const child = memory.tracer.startSpan(
+      'GET /api/buy',
+      { kind: SpanKind.CLIENT, attributes: { 'http.response.status_code': 503, 'url.full': 'http://x/api' } },
+      trace.setSpan(context.active(), parent),
+    );
+    child.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream' });
+    child.end();
+    parent.end();
+    const spans = memory.spans();
+
+    const ours = JSON.parse(encodeSpans(spans));
+    const reference = JSON.parse(
+      new TextDecoder().decode(
+        JsonTraceSerializer.serializeRequest(spans as Parameters<typeof JsonTraceSerializer.serializeRequest>[0]),
+      ),
+    );
+    // The reference adds empty optional fields (flags, schemaUrl) that collectors treat as absent.
+    const strip = (value: unknown): unknown =>
+      JSON.parse(JSON.stringify(value), (key, v) =>
+        ['flags', 'schemaUrl', 'droppedAttributesCount', 'entityRefs'].includes(key) || v === '' ? undefined : v,
+      );
+    expect(strip(ours)).toEqual(strip(reference));
+  });
+
+  it('writes 64-bit times as strings and OTLP span kinds', () => {
+    memory.tracer
+      .startSpan('ws send chat.post', { kind: SpanKind.PRODUCER, startTime: 1_700_000_000_123 })
+      .end(1_700_000_000_456);
+    const body = JSON.parse(encodeSpans(memory.spans()));
+    const span = body.resourceSpans[0].scopeSpans[0].spans[0];
+    expect(span.startTimeUnixNano).toBe('1700000000123000000');
+    expect(span.endTimeUnixNano).toBe('1700000000456000000');
+    expect(span.kind).toBe(4);
+  });
+});
