@@ -36,8 +36,9 @@ export function errorMessages(span: Span): string[] {
     const message = event.attributes['exception.message'];
     add([type, message].filter((v) => v !== undefined && v !== '').join(': '));
   }
-  // A status message that repeats an exception's message says nothing new; the typed form is kept.
-  const status = span.status.message;
-  if (status && !out.some((m) => m === status || m.endsWith(`: ${status}`))) out.unshift(status);
+  // A status message that an exception already says (often a shorter form of it) adds nothing; the
+  // typed exception is kept.
+  const status = span.status.message?.trim();
+  if (status && !out.some((m) => m.includes(status))) out.unshift(status);
   return out;
 }

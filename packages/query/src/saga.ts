@@ -91,12 +91,19 @@ export function compensations(graph: TraceGraph): Compensation[] {
   return out.sort((a, b) => a.node.startUs - b.node.startUs);
 }
 
-/** Every span carrying `wideline.saga.outcome`. */
+/**
+ * Saga outcomes, one per saga run: the saga span and the job's wide event both carry the outcome, so
+ * repeats of the same (saga, id, outcome) are dropped.
+ */
 export function sagaOutcomes(ordered: readonly SpanNode[]): SagaOutcome[] {
   const out: SagaOutcome[] = [];
+  const seen = new Set<string>();
   for (const node of ordered) {
     const outcome = str(node, 'wideline.saga.outcome');
     if (outcome === undefined) continue;
+    const key = JSON.stringify([str(node, 'wideline.saga.name'), str(node, 'wideline.saga.id'), outcome]);
+    if (seen.has(key)) continue;
+    seen.add(key);
     out.push({
       node,
       sagaName: str(node, 'wideline.saga.name'),
@@ -106,4 +113,10 @@ export function sagaOutcomes(ordered: readonly SpanNode[]): SagaOutcome[] {
     });
   }
   return out;
+}
+
+/** The saga step a span belongs to: itself or its nearest ancestor with `wideline.saga.role = step`. */
+export function enclosingSagaStep(node: SpanNode | undefined): SpanNode | undefined {
+  for (let n = node; n; n = n.parent) if (str(n, 'wideline.saga.role') === 'step') return n;
+  return undefined;
 }

@@ -113,7 +113,11 @@ export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): s
     lines.push(`${service}  ${failed ? style.red(label) : label} ${duration}  ${colorBar}`);
     const notes: string[] = [];
     if (failed) {
-      const messages = graph.errorMessages(node);
+      // An error that only repeats what a failed child said is shown as propagated, not again.
+      const failedChildren = node.children.filter((c) => c.span.status.code === 'ERROR' && !c.orphan);
+      const seen = new Set(failedChildren.flatMap((c) => graph.errorMessages(c)));
+      const messages = graph.errorMessages(node).filter((m) => !seen.has(m));
+      if (messages.length === 0 && failedChildren[0]) messages.push(`propagated from ${failedChildren[0].span.name}`);
       if (messages.length === 0) messages.push('ERROR status (no message)');
       for (const message of messages.slice(0, 2)) notes.push(style.red(`${MARK.error} ${message}`));
     }

@@ -7,7 +7,7 @@
  */
 import { formatDuration } from './format.ts';
 import type { SpanNode, TraceGraph } from './graph.ts';
-import type { Compensation } from './saga.ts';
+import { type Compensation, enclosingSagaStep } from './saga.ts';
 import type { Style } from './style.ts';
 import { MARK } from './waterfall.ts';
 
@@ -17,6 +17,8 @@ export interface WhyReport {
   jaegerUrl: string;
   failed: boolean;
   failure?: { spanId: string; name: string; service: string; messages: string[]; atUs: number };
+  /** The saga step that failed (the root cause itself or the step span around it), if any. */
+  sagaStep?: { spanId: string; step: string; sagaName: string | undefined; sagaId: string | undefined };
   path: Array<{ spanId: string; name: string; service: string; status: string }>;
   /** Other ERROR spans: ancestors the failure propagated to, and independent failures. */
   otherErrors: Array<{ spanId: string; name: string; service: string; messages: string[]; propagated: boolean }>;
@@ -45,6 +47,11 @@ export function explainFailure(graph: TraceGraph, jaegerUrl: string): WhyReport 
   const onPath = new Set(path);
   const compensations = graph.compensations();
   const compensationNodes = new Set(compensations.map((c) => c.node));
+  const step = enclosingSagaStep(failure);
+  const attr = (key: string) => {
+    const v = step?.span.attributes[key];
+    return v === undefined ? undefined : String(v);
+  };
   return {
     traceId: graph.traceId,
     jaegerUrl: `${jaegerUrl.replace(/\/+$/, '')}/trace/${graph.traceId}`,
@@ -55,6 +62,16 @@ export function explainFailure(graph: TraceGraph, jaegerUrl: string): WhyReport 
             ...ref(failure),
             messages: graph.errorMessages(failure),
             atUs: failure.endUs - graph.startUs,
+          },
+        }
+      : {}),
+    ...(step
+      ? {
+          sagaStep: {
+            spanId: step.span.spanId,
+            step: attr('wideline.saga.step') ?? step.span.name,
+            sagaName: attr('wideline.saga.name'),
+            sagaId: attr('wideline.saga.id'),
           },
         }
       : {}),
@@ -88,9 +105,12 @@ export function renderWhy(report: WhyReport, style: Style): string[] {
     style.red(style.bold(`${MARK.error} Trace ${report.traceId} failed at ${f.service} › ${f.name}`)) +
       style.dim(` (${formatDuration(f.atUs)} into the trace)`),
     style.dim(report.jaegerUrl),
-    '',
-    style.bold('Failure path'),
   );
+  if (report.sagaStep) {
+    const saga = [report.sagaStep.sagaName, report.sagaStep.sagaId].filter(Boolean).join(' ');
+    lines.push(`Failed saga step: ${style.bold(report.sagaStep.step)}${saga ? ` (saga ${saga})` : ''}`);
+  }
+  lines.push('', style.bold('Failure path'));
   const serviceWidth = Math.max(...report.path.map((p) => p.service.length));
   report.path.forEach((p, i) => {
     const tree = i === 0 ? '' : `${'   '.repeat(i - 1)}└─ `;
@@ -104,7 +124,16 @@ export function renderWhy(report: WhyReport, style: Style): string[] {
     lines.push(`  ${style.red(m)}`);
   const propagated = report.otherErrors.filter((e) => e.propagated);
   const independent = report.otherErrors.filter((e) => !e.propagated);
-  if (propagated.length > 0) lines.push(style.dim(`  propagated to: ${propagated.map((e) => e.name).join(' ← ')}`));
+  if (propagated.length > 0) {
+    lines.push(style.dim('  propagated to:'));
+    // Innermost first, the way the error travelled; a message is shown where it changes.
+    let previous = f.messages;
+    for (const e of [...propagated].reverse()) {
+      const fresh = e.messages.filter((m) => !previous.includes(m));
+      lines.push(`    ${e.name}${fresh.length > 0 ? style.dim(` — ${fresh.join(' · ')}`) : ''}`);
+      if (e.messages.length > 0) previous = e.messages;
+    }
+  }
   if (independent.length > 0) {
     lines.push('', style.bold('Other failures'));
     for (const e of independent)

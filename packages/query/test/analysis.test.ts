@@ -74,6 +74,25 @@ describe('saga compensations', () => {
     expect(graph.sagaOutcomes()).toMatchObject([{ sagaName: 'order', sagaId: 'o-42', outcome: 'compensated' }]);
   });
 
+  it('reports each saga outcome once, though the saga span and the job wide event both carry it', () => {
+    const outcome = {
+      'wideline.saga.name': 'order',
+      'wideline.saga.id': 'o-1',
+      'wideline.saga.outcome': 'compensation_failed',
+    };
+    const graph = TraceGraph.fromSpans([
+      span('job', undefined, 0, 10, { attributes: outcome }),
+      span('saga', 'job', 1, 9, { attributes: outcome }),
+      span('other', 'job', 1, 9, {
+        attributes: { ...outcome, 'wideline.saga.id': 'o-2', 'wideline.saga.outcome': 'completed' },
+      }),
+    ]);
+    expect(graph.sagaOutcomes().map((o) => [o.sagaId, o.outcome, o.node.span.spanId])).toEqual([
+      ['o-1', 'compensation_failed', 'job'],
+      ['o-2', 'completed', 'other'],
+    ]);
+  });
+
   it('finds the undone step by saga attributes when links carry no type (legacy API)', () => {
     const spans = sagaTrace().map((s) => ({ ...s, links: s.links.map((l) => ({ ...l, attributes: {} })) }));
     const [c] = TraceGraph.fromSpans(spans).compensations();

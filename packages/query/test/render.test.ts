@@ -84,7 +84,10 @@ describe('why', () => {
     const text = out.join('\n');
     expect(text).toContain('Failure path\n  web          click checkout\n  web          └─ POST /api/orders');
     expect(text).toMatch(/jobs-worker\s+└─ order\.charge ✗ {2}← root cause/);
-    expect(text).toContain('Error\n  PaymentDeclined: card declined\n  propagated to: order process');
+    expect(out[2]).toBe('Failed saga step: charge (saga order o-42)');
+    expect(text).toContain(
+      'Error\n  PaymentDeclined: card declined\n  propagated to:\n    order process — charge failed',
+    );
     expect(text).toContain('✓ order.reserve-stock compensate  undid reserve-stock after charge failed');
     expect(text).toContain('Saga outcome (order o-42): compensated');
   });

@@ -106,15 +106,19 @@ describe('the wideline CLI against the real Jaeger', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = stdout.split('\n');
-    expect(lines[0]).toBe(`Trace ${failing.traceId}  4 services · 10 spans · 400 ms · ✗ 2 errors`);
+    expect(lines[0]).toBe(`Trace ${failing.traceId}  4 services · 12 spans · 400 ms · ✗ 4 errors`);
     expect(lines[1]).toBe(`${JAEGER_QUERY_URL}/trace/${failing.traceId}`);
     const row = (name: string) => lines.find((l) => l.includes(name)) ?? '';
     expect(row('click place-order')).toMatch(new RegExp(`^${run}-web\\s+click place-order\\s+60\\.0 ms`));
     expect(row('orders process')).toMatch(new RegExp(`^${run}-worker\\s+[ │]*└─ orders process ✗\\s+320 ms`));
-    expect(row('order.charge')).toMatch(/├─ order\.charge ✗\s+100 ms/);
+    expect(row('├─ saga.step charge')).toMatch(/├─ saga\.step charge ✗\s+100 ms/);
+    expect(row('POST /payments')).toMatch(/│ └─ POST \/payments ✗\s+80\.0 ms/);
+    // Each error is said once, where it arose; its ancestors point at the child it came from.
     expect(stdout).toContain('✗ PaymentDeclinedError: card declined (insufficient funds)');
-    expect(stdout).toContain('↪ compensates → order.reserve-stock');
-    expect(stdout).toContain('↪ failed_step → order.charge');
+    expect(stdout).toContain('✗ HTTP 402 Payment Required');
+    expect(stdout).toContain('✗ propagated from saga.step charge');
+    expect(stdout).toContain('↪ compensates → saga.step reserve-stock');
+    expect(stdout).toContain('↪ failed_step → saga.step charge');
     expect(stdout).toMatch(new RegExp(`Time per service \\(self time\\)\\n {2}${run}-worker`));
     expect(stdout).toContain('Critical path ◆');
   });
@@ -136,24 +140,30 @@ describe('the wideline CLI against the real Jaeger', () => {
       '        POST /orders',
       '          orders add',
       '            orders process',
-      '              order.reserve-stock',
-      '              order.charge',
-      '              order.reserve-stock.compensate',
+      '              saga order',
+      '                saga.step reserve-stock',
+      '                saga.step charge',
+      '                  POST /payments',
+      '                saga.compensate reserve-stock',
     ]);
-    expect(data.firstFailure).toBe(failing.spans.find((s) => s.name === 'order.charge')!.spanId);
+    expect(data.firstFailure).toBe(failing.spans.find((s) => s.name === 'POST /payments')!.spanId);
   });
 
   it('why: names the failing step, its error and the compensation that undid reserve-stock', async () => {
     const { code, stdout } = await wideline(['why', failing.traceId]);
     expect(code).toBe(0);
-    expect(stdout.split('\n')[0]).toBe(
-      `✗ Trace ${failing.traceId} failed at ${run}-worker › order.charge (260 ms into the trace)`,
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe(
+      `✗ Trace ${failing.traceId} failed at ${run}-worker › POST /payments (250 ms into the trace)`,
     );
-    expect(stdout).toMatch(/└─ order\.charge ✗ {2}← root cause/);
+    expect(lines[2]).toBe(`Failed saga step: charge (saga order ${failing.orderId})`);
+    expect(stdout).toMatch(/└─ saga\.step charge ✗\n.*└─ POST \/payments ✗ {2}← root cause/);
     expect(stdout).toContain(
-      'Error\n  card declined\n  PaymentDeclinedError: card declined (insufficient funds)\n  propagated to: orders process',
+      'Error\n  HTTP 402 Payment Required\n  propagated to:\n    saga.step charge — PaymentDeclinedError: card declined (insufficient funds)\n    saga order\n    orders process',
     );
-    expect(stdout).toContain('✓ order.reserve-stock.compensate  undid reserve-stock after charge failed');
+    expect(stdout).toContain(
+      'Compensations\n  ✓ saga.compensate reserve-stock  undid reserve-stock after charge failed',
+    );
     expect(stdout).toContain(`Saga outcome (order ${failing.orderId}): compensated`);
   });
 
@@ -189,7 +199,7 @@ describe('the wideline CLI against the real Jaeger', () => {
     const text = await wideline(['find', '-s', `${run}-worker`, '--since', '5m', '--errors']);
     expect(text.stdout).toContain('TRACE ID');
     expect(text.stdout).toMatch(
-      new RegExp(`${failing.traceId} .* 400 ms\\s+10\\s+✗ 2\\s+${run}-web: click place-order`),
+      new RegExp(`${failing.traceId} .* 400 ms\\s+12\\s+✗ 4\\s+${run}-web: click place-order`),
     );
   });
 
@@ -315,7 +325,8 @@ describe('the legacy API fallback on real Jaeger data', () => {
     expect(shape(legacy)).toEqual(shape(v3));
     // What a user sees: why names the same cause and compensation through either API.
     const why = (spans: Span[]) => explainFailure(TraceGraph.fromSpans(spans), JAEGER_QUERY_URL);
-    expect(why(legacy).failure?.name).toBe('order.charge');
+    expect(why(legacy).failure?.name).toBe('POST /payments');
+    expect(why(legacy).sagaStep).toEqual(why(v3).sagaStep);
     expect(why(legacy).compensations.map((c) => [c.undoesStep, c.undoesSpanId])).toEqual(
       why(v3).compensations.map((c) => [c.undoesStep, c.undoesSpanId]),
     );

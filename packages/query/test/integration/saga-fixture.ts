@@ -1,8 +1,9 @@
 /**
  * The order journey as the demo records it — web → edge-api → jobs → worker running the order saga
- * (reserve-stock, charge, ship) — with the saga attributes and links of the contract
- * (/tmp/saga-contract.md, written by @wideline/bullmq). A failing run declines the charge and
- * compensates reserve-stock.
+ * (reserve-stock, charge, ship) — shaped like @wideline/bullmq's `runSaga` output: a `saga order` span
+ * under the job's wide event, `saga.step <name>` and `saga.compensate <name>` spans with the saga
+ * attributes and typed links of the saga contract. A failing run has the payment call answer 402
+ * inside the charge step and compensates reserve-stock.
  */
 import { type FixtureSpan, newSpanId, newTraceId } from './otlp.ts';
 
@@ -17,9 +18,28 @@ export function sagaRun(run: string, failing: boolean, t0 = Date.now() - 5_000):
   const orderId = `o-${newSpanId().slice(0, 6)}`;
   const id = () => newSpanId();
   const saga = { 'wideline.saga.name': 'order', 'wideline.saga.id': orderId };
-  const [click, fetchSpan, edge, edgeCall, http, add, proc] = [id(), id(), id(), id(), id(), id(), id()];
-  const [reserve, charge, ship, undo] = [id(), id(), id(), id()];
+  const [click, fetchSpan, edge, edgeCall, http, add, proc, sagaSpan] = [
+    id(),
+    id(),
+    id(),
+    id(),
+    id(),
+    id(),
+    id(),
+    id(),
+  ];
+  const [reserve, charge, payment, ship, undo] = [id(), id(), id(), id(), id()];
   const svc = (s: string) => `${run}-${s}`;
+  const outcome = {
+    ...saga,
+    'wideline.saga.outcome': failing ? 'compensated' : 'completed',
+    ...(failing ? { 'wideline.saga.failed_step': 'charge' } : {}),
+  };
+  const declined = {
+    message: 'card declined',
+    exception: { type: 'PaymentDeclinedError', message: 'card declined (insufficient funds)' },
+  };
+  const worker = svc('worker');
   const spans: FixtureSpan[] = [
     { traceId, spanId: click, service: svc('web'), name: 'click place-order', startMs: t0, endMs: t0 + 60 },
     {
@@ -77,24 +97,31 @@ export function sagaRun(run: string, failing: boolean, t0 = Date.now() - 5_000):
       traceId,
       spanId: proc,
       parentSpanId: add,
-      service: svc('worker'),
+      service: worker,
       name: 'orders process',
       kind: 'consumer',
       startMs: t0 + 80,
       endMs: t0 + 400,
-      attributes: {
-        ...saga,
-        'wideline.saga.outcome': failing ? 'compensated' : 'completed',
-        ...(failing ? { 'wideline.saga.failed_step': 'charge' } : {}),
-      },
-      ...(failing ? { error: { message: 'saga order compensated after charge failed' } } : {}),
+      attributes: outcome,
+      ...(failing ? { error: declined } : {}),
+    },
+    {
+      traceId,
+      spanId: sagaSpan,
+      parentSpanId: proc,
+      service: worker,
+      name: 'saga order',
+      startMs: t0 + 85,
+      endMs: t0 + 395,
+      attributes: outcome,
+      ...(failing ? { error: declined } : {}),
     },
     {
       traceId,
       spanId: reserve,
-      parentSpanId: proc,
-      service: svc('worker'),
-      name: 'order.reserve-stock',
+      parentSpanId: sagaSpan,
+      service: worker,
+      name: 'saga.step reserve-stock',
       startMs: t0 + 90,
       endMs: t0 + 150,
       attributes: {
@@ -107,9 +134,9 @@ export function sagaRun(run: string, failing: boolean, t0 = Date.now() - 5_000):
     {
       traceId,
       spanId: charge,
-      parentSpanId: proc,
-      service: svc('worker'),
-      name: 'order.charge',
+      parentSpanId: sagaSpan,
+      service: worker,
+      name: 'saga.step charge',
       startMs: t0 + 160,
       endMs: t0 + 260,
       attributes: {
@@ -118,23 +145,28 @@ export function sagaRun(run: string, failing: boolean, t0 = Date.now() - 5_000):
         'wideline.saga.step': 'charge',
         'wideline.saga.step_index': 1,
       },
-      ...(failing
-        ? {
-            error: {
-              message: 'card declined',
-              exception: { type: 'PaymentDeclinedError', message: 'card declined (insufficient funds)' },
-            },
-          }
-        : {}),
+      ...(failing ? { error: declined } : {}),
+    },
+    {
+      traceId,
+      spanId: payment,
+      parentSpanId: charge,
+      service: worker,
+      name: 'POST /payments',
+      kind: 'client',
+      startMs: t0 + 170,
+      endMs: t0 + 250,
+      attributes: { 'http.response.status_code': failing ? 402 : 200 },
+      ...(failing ? { error: { message: 'HTTP 402 Payment Required' } } : {}),
     },
   ];
   if (failing) {
     spans.push({
       traceId,
       spanId: undo,
-      parentSpanId: proc,
-      service: svc('worker'),
-      name: 'order.reserve-stock.compensate',
+      parentSpanId: sagaSpan,
+      service: worker,
+      name: 'saga.compensate reserve-stock',
       startMs: t0 + 270,
       endMs: t0 + 390,
       attributes: {
@@ -143,7 +175,7 @@ export function sagaRun(run: string, failing: boolean, t0 = Date.now() - 5_000):
         'wideline.saga.step': 'reserve-stock',
         'wideline.saga.compensates': 'reserve-stock',
         'wideline.saga.failed_step': 'charge',
-        'wideline.saga.reason': 'card declined',
+        'wideline.saga.reason': 'card declined (insufficient funds)',
       },
       links: [
         { spanId: reserve, type: 'compensates' },
@@ -154,9 +186,9 @@ export function sagaRun(run: string, failing: boolean, t0 = Date.now() - 5_000):
     spans.push({
       traceId,
       spanId: ship,
-      parentSpanId: proc,
-      service: svc('worker'),
-      name: 'order.ship',
+      parentSpanId: sagaSpan,
+      service: worker,
+      name: 'saga.step ship',
       startMs: t0 + 270,
       endMs: t0 + 390,
       attributes: {
