@@ -37,10 +37,12 @@ describe('a page load and a click in real Chromium, read back from Jaeger', () =
     // The server saw the traceparent of the fetch, in the click's trace.
     const requests = await until(
       () => seen(id),
-      (list) => list.length >= 3,
+      (list) => list.length >= 4,
     );
     const own = requests.find((r) => r.path === '/api/buy');
     expect(String(own?.headers.traceparent)).toMatch(new RegExp(`^00-${clickTraceId}-[0-9a-f]{16}-01$`));
+    const xhr = requests.find((r) => r.path === '/api/xhr');
+    expect(String(xhr?.headers.traceparent)).toMatch(new RegExp(`^00-${clickTraceId}-[0-9a-f]{16}-01$`));
     const third = requests.find((r) => r.path === '/api/third');
     expect(third).toBeDefined();
     expect(third?.headers.traceparent).toBeUndefined();
@@ -54,10 +56,13 @@ describe('a page load and a click in real Chromium, read back from Jaeger', () =
     await page.goto('about:blank');
     await context.close();
 
-    const click = await waitForTrace(clickTraceId, 3);
+    const click = await waitForTrace(clickTraceId, 5);
     const clickSpan = click.find((s) => s.name === 'click button#buy');
     const buy = click.find((s) => s.name === 'GET /api/buy');
     const thirdSpan = click.find((s) => s.name === 'GET /api/third');
+    const xhrSpan = click.find((s) => s.name === 'GET /api/xhr');
+    expect(xhrSpan?.parentSpanId).toBe(clickSpan?.spanId);
+    expect(String(xhr?.headers.traceparent).split('-')[2]).toBe(xhrSpan?.spanId);
     expect(clickSpan?.parentSpanId).toBeUndefined();
     expect(buy?.parentSpanId).toBe(clickSpan?.spanId);
     expect(String(buy?.kind)).toMatch(/CLIENT|^3$/);

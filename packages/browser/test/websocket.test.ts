@@ -1,0 +1,71 @@
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ActivityTracker } from '../src/activity';
+import { wrapWebSocket } from '../src/websocket';
+import { memoryProvider } from './helpers';
+
+class FakeSocket extends EventTarget {
+  readonly url = 'wss://api.example.com/chat';
+  readonly sent: string[] = [];
+  send(data: string): void {
+    this.sent.push(data);
+  }
+  receive(data: string): void {
+    this.dispatchEvent(new MessageEvent('message', { data }));
+  }
+}
+
+describe('wrapWebSocket', () => {
+  const memory = memoryProvider();
+  beforeEach(() => memory.reset());
+
+  it('stamps outgoing messages with trace context and a correlation id inside the message', () => {
+    const fake = new FakeSocket();
+    const socket = wrapWebSocket(
+      { tracer: memory.tracer, activities: new ActivityTracker(memory.manager) },
+      fake as unknown as WebSocket,
+    );
+    const parent = memory.tracer.startSpan('click');
+    const correlationId = context.with(trace.setSpan(context.active(), parent), () =>
+      socket.send({ type: 'chat.post', text: 'hi' }),
+    );
+    const message = JSON.parse(fake.sent[0] as string);
+    const [send] = memory.spans();
+    expect(message).toEqual({
+      type: 'chat.post',
+      text: 'hi',
+      wideline: {
+        traceparent: `00-${parent.spanContext().traceId}-${send?.spanContext().spanId}-01`,
+        correlationId,
+      },
+    });
+    expect(send?.name).toBe('ws send chat.post');
+    expect(send?.kind).toBe(SpanKind.PRODUCER);
+    expect(send?.attributes['messaging.message.conversation_id']).toBe(correlationId);
+  });
+
+  it('runs handlers inside a receive span continuing the sender’s trace, without the Wideline field', () => {
+    const fake = new FakeSocket();
+    const socket = wrapWebSocket(
+      { tracer: memory.tracer, activities: new ActivityTracker(memory.manager) },
+      fake as unknown as WebSocket,
+    );
+    const seen: Array<{ message: unknown; traceId: string | undefined }> = [];
+    socket.onMessage((message) => seen.push({ message, traceId: trace.getActiveSpan()?.spanContext().traceId }));
+    const traceId = 'a'.repeat(32);
+    fake.receive(
+      JSON.stringify({
+        type: 'ack',
+        wideline: { traceparent: `00-${traceId}-${'b'.repeat(16)}-01`, correlationId: 'c1' },
+      }),
+    );
+    fake.receive('not json');
+    fake.receive(JSON.stringify({ type: 'tick', wideline: { traceparent: 'garbage' } }));
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toEqual({ message: { type: 'ack' }, traceId });
+    // A broken traceparent is ignored: the message joins what the page is busy with (the ambient
+    // receive activity of the message before), never a corrupted trace.
+    expect(seen[1]?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(memory.spans().every((s) => s.spanContext().traceId !== '0'.repeat(32))).toBe(true);
+  });
+});
