@@ -1,7 +1,7 @@
 /**
- * Each attempt writes its span context as one line of the job's own log (`job.log`), so the attempt
- * that re-picks a stalled job (its worker crashed; BullMQ moved it back to wait) can link to the
- * attempt that never finished. The job's log is removed with the job, so nothing is left behind in
+ * An attempt that runs long enough to matter writes its span context as one line of the job's own
+ * log (`job.log`), so the attempt that re-picks a stalled job (its worker crashed; BullMQ moved it
+ * back to wait) can link to the attempt that never finished. The job's log is removed with the job, so nothing is left behind in
  * Redis, and the line doubles as a pointer from a job dashboard to the trace.
  *
  * @internal

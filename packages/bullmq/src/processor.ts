@@ -82,8 +82,13 @@ export interface ConsumerTracingOptions {
   policy?: StartPolicy;
   /** A job older than this (ms since it was added) starts a new linked trace. Default 300 000 (5 min). */
   maxParentAgeMs?: number;
-  /** Write each attempt's span context to the job's log, for stalled-job links. Default `true`. */
-  recordAttempts?: boolean;
+  /**
+   * Writes an attempt's span context to the job's log once the attempt has run this long (ms), so a
+   * re-pick after a crash can link to it; `0` writes at once, `false` never. Default 500: a stall
+   * needs the lock to expire first (30 s by default), and short jobs then never pay the extra Redis
+   * command; only a crash in an attempt's first 500 ms loses the previous-attempt link.
+   */
+  attemptLogAfterMs?: number | false;
   /** Reads a job's recent log lines (the traced `Worker` supplies this); enables previous-attempt links. */
   readJobLog?: (jobId: string) => Promise<readonly unknown[]>;
   /** Record the JSON size of the result as `messaging.bullmq.job.result_size`. Default `true`. */
@@ -101,6 +106,7 @@ export interface ConsumerTracingOptions {
 }
 
 const DEFAULT_MAX_PARENT_AGE_MS = 300_000;
+const DEFAULT_ATTEMPT_LOG_AFTER_MS = 500;
 
 function queueNameOf(job: TracedJobLike, fallback: string | undefined): string {
   if (typeof job.queueName === 'string') return job.queueName;
@@ -145,6 +151,7 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
   const tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
   const policy = options.policy ?? 'link';
   const maxAge = options.maxParentAgeMs ?? DEFAULT_MAX_PARENT_AGE_MS;
+  const attemptLogAfterMs = options.attemptLogAfterMs ?? DEFAULT_ATTEMPT_LOG_AFTER_MS;
   const warned = new Set<string>();
   const warn = (kind: string, error: unknown) => {
     if (warned.has(kind)) return;
@@ -155,6 +162,7 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
 
   return async function processWithTrace(job: J, ...rest: A): Promise<R> {
     let span: Span | undefined;
+    let attemptLogTimer: ReturnType<typeof setTimeout> | undefined;
     let meta: { queue: string; attemptsMade: number; maxAttempts: number; started: number } | undefined;
     try {
       const opts = (typeof job.opts === 'object' && job.opts !== null ? job.opts : {}) as JobOptionsLike & {
@@ -206,10 +214,22 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
         attrs[BULLMQ_QUEUE_WAIT_MS] = Math.max(0, job.processedOn - timestamp - num(opts.delay, 0));
       span = startSpan(tracer, queue, start, attrs);
       meta = { queue, attemptsMade, maxAttempts, started };
-      if (options.recordAttempts !== false && typeof job.log === 'function') {
-        const pending = job.log(attemptLine(started, span.spanContext()));
-        if (pending instanceof Promise)
-          pending.catch((error: unknown) => warn('writing the attempt log failed', error));
+      if (attemptLogAfterMs !== false && typeof job.log === 'function') {
+        const line = attemptLine(started, span.spanContext());
+        const write = () => {
+          try {
+            const pending = job.log?.(line);
+            if (pending instanceof Promise)
+              pending.catch((error: unknown) => warn('writing the attempt log failed', error));
+          } catch (error) {
+            warn('writing the attempt log failed', error);
+          }
+        };
+        if (attemptLogAfterMs <= 0) write();
+        else {
+          attemptLogTimer = setTimeout(write, attemptLogAfterMs);
+          attemptLogTimer.unref?.();
+        }
       }
     } catch (error) {
       warn('starting the process span failed', error);
@@ -257,6 +277,7 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
       }
       throw error;
     } finally {
+      clearTimeout(attemptLogTimer);
       active.setAttribute(BULLMQ_PROCESSING_MS, Math.round((performance.now() - began) * 1000) / 1000);
       active.end();
       if (options.flush) await options.flush().catch((error: unknown) => warn('flush failed', error));

@@ -34,7 +34,7 @@ describe('tracedProcessor', () => {
         wideEvent().set('order.id', 'o-1');
         return { ok: true };
       },
-      { tracer: tracing.tracer },
+      { tracer: tracing.tracer, attemptLogAfterMs: 0 },
     );
     await expect(run(j)).resolves.toEqual({ ok: true });
     const [span] = await finished();
@@ -137,12 +137,27 @@ describe('tracedProcessor', () => {
   it('a failing job log costs a single warning, never the job', async () => {
     const { tracing } = memoryTracing();
     const onWarning = vi.fn();
-    const run = tracedProcessor(async () => 1, { tracer: tracing.tracer, onWarning });
+    const run = tracedProcessor(async () => 1, { tracer: tracing.tracer, onWarning, attemptLogAfterMs: 0 });
     const failing = job({ log: () => Promise.reject(new Error('redis down')) });
     await expect(run(failing)).resolves.toBe(1);
     await expect(run(failing)).resolves.toBe(1);
     await new Promise((r) => setTimeout(r, 10));
     expect(onWarning).toHaveBeenCalledTimes(1);
+  });
+
+  it('writes the attempt log only for attempts that outlive attemptLogAfterMs', async () => {
+    const { tracing } = memoryTracing();
+    const slow = tracedProcessor(async () => new Promise((r) => setTimeout(r, 60)), {
+      tracer: tracing.tracer,
+      attemptLogAfterMs: 20,
+    });
+    const [quickJob, slowJob] = [job(), job()];
+    await tracedProcessor(async () => 1, { tracer: tracing.tracer, attemptLogAfterMs: 20 })(quickJob);
+    await slow(slowJob);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(quickJob.logs).toEqual([]);
+    expect(slowJob.logs).toHaveLength(1);
+    expect(slowJob.logs[0]).toMatch(/^wideline\.attempt 1 00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
   });
 
   it('links a flow parent to its children and a re-picked stalled job to its crashed attempt', async () => {

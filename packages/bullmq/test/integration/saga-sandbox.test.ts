@@ -41,7 +41,7 @@ describe('an order saga in a job, and a sandboxed processor (real Redis, read ba
   it('a saga whose third step fails: compensations present, linked to the steps they undo and to the failure', async () => {
     const q = name('order-saga');
     const queue = open(new Queue(q, { connection: REDIS }));
-    const failed = deferred<{ traceId: string; spanId: string }>();
+    const failed = deferred();
     const undone: string[] = [];
     const worker = open(
       new Worker<{ orderId: string }>(

@@ -1,0 +1,165 @@
+/**
+ * Throughput of adding and processing N BullMQ jobs (worker concurrency 50) against the same Redis:
+ * no tracing, @wideline/bullmq, and BullMQ's own telemetry with bullmq-otel. Both traced variants use
+ * the same Wideline pipeline exporting OTLP/HTTP to one local receiver that answers 200 and discards,
+ * so the difference is the instrumentation, not the exporter.
+ *
+ *   pnpm --filter @wideline/bench-bullmq bench            # 20 000 jobs, 2 rounds
+ *   BENCH_JOBS=5000 BENCH_ROUNDS=1 pnpm --filter @wideline/bench-bullmq bench
+ *
+ * Not a test: it prints figures and ratios; nothing gates on them.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { Queue as WidelineQueue, Worker as WidelineWorker } from '@wideline/bullmq';
+import { createTracing, type WidelineTracing } from '@wideline/core';
+import { Queue, Worker } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
+
+const JOBS = Number(process.env.BENCH_JOBS ?? 20_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONCURRENCY = 50;
+const ADD_WINDOW = 100;
+const connection = { host: process.env.REDIS_HOST ?? '127.0.0.1', port: Number(process.env.REDIS_PORT ?? 6379) };
+
+type Variant = 'untraced' | 'wideline' | 'bullmq-otel';
+
+interface Sink {
+  server: Server;
+  url: string;
+  requests: number;
+  bytes: number;
+}
+
+async function startSink(): Promise<Sink> {
+  const sink = { requests: 0, bytes: 0 } as Sink;
+  sink.server = createServer((req, res) => {
+    req.on('data', (chunk: Buffer) => {
+      sink.bytes += chunk.length;
+    });
+    req.on('end', () => {
+      sink.requests += 1;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => sink.server.listen(0, '127.0.0.1', resolve));
+  sink.url = `http://127.0.0.1:${(sink.server.address() as AddressInfo).port}`;
+  return sink;
+}
+
+function pipeline(sink: Sink): WidelineTracing {
+  return createTracing({
+    serviceName: 'bench-bullmq',
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url },
+    batch: { scheduledDelayMs: 200 },
+  });
+}
+
+interface Producer {
+  add(name: string, data: unknown, opts?: object): Promise<unknown>;
+  obliterate(opts: { force: boolean }): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Result {
+  rate: number;
+  /** CPU time this process spent per job (µs), a steadier figure than wall time on a shared machine. */
+  cpuPerJob: number;
+}
+
+async function run(variant: Variant, sink: Sink): Promise<Result> {
+  const name = `bench-${variant}-${process.pid}-${Date.now()}`;
+  const tracing = variant === 'untraced' ? undefined : pipeline(sink);
+  const telemetry = variant === 'bullmq-otel' ? { telemetry: new BullMQOtel({ tracerName: 'bench' }) } : {};
+  let processed = 0;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+  const processor = async (job: { data: { i: number } }) => {
+    processed += 1;
+    if (processed === JOBS) resolveDone();
+    return job.data.i;
+  };
+  const workerOpts = {
+    connection,
+    concurrency: CONCURRENCY,
+    ...telemetry,
+    ...(process.env.BENCH_NO_ATTEMPT_LOG ? { wideline: { recordAttempts: false } } : {}),
+  };
+  const worker =
+    variant === 'wideline' ? new WidelineWorker(name, processor, workerOpts) : new Worker(name, processor, workerOpts);
+  const queue: Producer =
+    variant === 'wideline' ? new WidelineQueue(name, { connection }) : new Queue(name, { connection, ...telemetry });
+  await worker.waitUntilReady();
+  const jobOpts = { removeOnComplete: true, removeOnFail: true };
+
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  for (let i = 0; i < JOBS; i += ADD_WINDOW) {
+    const adds: Promise<unknown>[] = [];
+    for (let j = i; j < Math.min(JOBS, i + ADD_WINDOW); j++) {
+      // Each add in its own request-like span when traced, as a producer handling requests would.
+      adds.push(
+        tracing
+          ? tracing.tracer.startActiveSpan('request', async (span) => {
+              await queue.add('job', { i: j }, jobOpts);
+              span.end();
+            })
+          : queue.add('job', { i: j }, jobOpts),
+      );
+    }
+    await Promise.all(adds);
+  }
+  await done;
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await tracing?.shutdown();
+  trace.disable();
+  propagation.disable();
+  return { rate: JOBS / elapsed, cpuPerJob: (cpu.user + cpu.system) / JOBS };
+}
+
+async function main() {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const sink = await startSink();
+  const best: Record<Variant, number> = { untraced: 0, wideline: 0, 'bullmq-otel': 0 };
+  const cpu: Record<Variant, number> = { untraced: Infinity, wideline: Infinity, 'bullmq-otel': Infinity };
+  const orders: Variant[][] = [
+    ['untraced', 'wideline', 'bullmq-otel'],
+    ['bullmq-otel', 'wideline', 'untraced'],
+  ];
+  for (let round = 0; round < ROUNDS; round++) {
+    const only = process.env.BENCH_ONLY?.split(',');
+    for (const variant of (orders[round % 2] as Variant[]).filter((v) => !only || only.includes(v))) {
+      const { rate, cpuPerJob } = await run(variant, sink);
+      best[variant] = Math.max(best[variant], rate);
+      cpu[variant] = Math.min(cpu[variant], cpuPerJob);
+      console.log(
+        `round ${round + 1} ${variant.padEnd(12)} ${rate.toFixed(0).padStart(7)} jobs/s ${cpuPerJob.toFixed(0).padStart(5)} µs CPU/job`,
+      );
+    }
+  }
+  sink.server.close();
+  const ratio = (a: number, b: number) => (a / b).toFixed(3);
+  console.log(`\n${JOBS} jobs, worker concurrency ${CONCURRENCY}, best of ${ROUNDS} round(s):`);
+  for (const variant of Object.keys(best) as Variant[])
+    console.log(
+      `  ${variant.padEnd(12)} ${best[variant].toFixed(0).padStart(7)} jobs/s ${cpu[variant].toFixed(0).padStart(5)} µs CPU/job`,
+    );
+  console.log(`  wideline / untraced    ${ratio(best.wideline, best.untraced)}  (target >= 0.95)`);
+  console.log(`  wideline / bullmq-otel ${ratio(best.wideline, best['bullmq-otel'])}  (target >= 1.00)`);
+  console.log(`  bullmq-otel / untraced ${ratio(best['bullmq-otel'], best.untraced)}`);
+  console.log(
+    `  CPU per job, wideline / untraced ${ratio(cpu.wideline, cpu.untraced)}, bullmq-otel / untraced ${ratio(cpu['bullmq-otel'], cpu.untraced)}`,
+  );
+  console.log(`  OTLP receiver: ${sink.requests} requests, ${(sink.bytes / 1e6).toFixed(1)} MB`);
+}
+
+await main();
