@@ -29,6 +29,8 @@ export interface BrowserExporterOptions {
   maxRetries?: number;
   /** First retry delay; doubles each time, with jitter. Default 500 ms. */
   backoffMs?: number;
+  /** A request without an answer after this long is abandoned (and retried). Default 30 000 ms. */
+  timeoutMs?: number;
   /** Requests in flight or waiting to retry; more go to the offline queue or are dropped. Default 16. */
   maxPending?: number;
   /** Keep unsent batches in localStorage across offline periods and reloads. Default on; `false` to turn off. */
@@ -159,6 +161,10 @@ export class BrowserOtlpExporter implements SpanExporter {
         keepalive,
         mode: 'cors',
         credentials: 'omit',
+        // A hung request would hold its slot (and the keepalive budget) forever.
+        ...(typeof AbortSignal.timeout === 'function'
+          ? { signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000) }
+          : {}),
       });
     } catch (error) {
       request = Promise.reject(error);

@@ -134,12 +134,12 @@ export function initBrowser(options: BrowserOptions): BrowserTracing {
   };
   const undo: Array<() => void> = [];
   let pageView: Span | undefined;
+  const counts: Record<string, number> = {};
   const countOnPageView = (key: string) => {
     if (!pageView?.isRecording()) return;
     counts[key] = (counts[key] ?? 0) + 1;
     pageView.setAttribute(key, counts[key]);
   };
-  const counts: Record<string, number> = {};
   if (options.pageLoad !== false && typeof document !== 'undefined') {
     pageView = startPageView(tracer, session?.id());
     if (options.webVitals !== false) recordWebVitals(pageView);
@@ -160,13 +160,12 @@ export function initBrowser(options: BrowserOptions): BrowserTracing {
   if (options.interactions !== false)
     undo.push(instrumentInteractions(tracer, activities, options.interactions || {}, hooks));
   if (options.navigations !== false) undo.push(instrumentNavigations(tracer, activities, hooks));
-  undo.push(
-    pipeline.onPageHidden(() => {
-      // Final vitals were reported by web-vitals' own listeners, which ran first.
-      activities.endAll('hidden');
-      pageView?.end();
-    }),
-  );
+  pipeline.onPageHidden(() => {
+    // Final vitals were reported by web-vitals' own listeners, which ran first.
+    activities.endAll('hidden');
+    pageView?.end();
+  });
+  undo.push(pipeline.stop);
 
   let stopped: Promise<void> | undefined;
   const instance: BrowserTracing = {

@@ -32,8 +32,10 @@ export interface Pipeline {
   session: Session | undefined;
   /** The traces URL (never traced itself). */
   endpoint: string;
-  /** Runs `fn` once, the first time the page is hidden or unloaded, before the flush. Returns the uninstaller. */
-  onPageHidden(fn: () => void): () => void;
+  /** Runs `fn` once, the first time the page is hidden or unloaded, before the flush. */
+  onPageHidden(fn: () => void): void;
+  /** Removes the lifecycle listeners. */
+  stop(): void;
 }
 
 function tracesUrl(options: BrowserOptions): string {
@@ -130,6 +132,7 @@ export function startPipeline(options: BrowserOptions, manager: AmbientContextMa
 
   const hiddenHooks: Array<() => void> = [];
   let hiddenOnce = false;
+  let unloading = false;
   const onHide = () => {
     if (globalThis.document?.visibilityState === 'visible' && !unloading) return;
     if (!hiddenOnce) {
@@ -139,7 +142,6 @@ export function startPipeline(options: BrowserOptions, manager: AmbientContextMa
     transport.setUnloading(unloading);
     void tracing.forceFlush();
   };
-  let unloading = false;
   const onPageHide = () => {
     unloading = true;
     onHide();
@@ -163,12 +165,12 @@ export function startPipeline(options: BrowserOptions, manager: AmbientContextMa
     endpoint,
     onPageHidden(fn) {
       hiddenHooks.push(fn);
-      return () => {
-        globalThis.removeEventListener?.('visibilitychange', onHide);
-        globalThis.removeEventListener?.('pagehide', onPageHide);
-        globalThis.removeEventListener?.('pageshow', onShow);
-        globalThis.removeEventListener?.('online', onOnline);
-      };
+    },
+    stop() {
+      globalThis.removeEventListener?.('visibilitychange', onHide);
+      globalThis.removeEventListener?.('pagehide', onPageHide);
+      globalThis.removeEventListener?.('pageshow', onShow);
+      globalThis.removeEventListener?.('online', onOnline);
     },
   };
 }

@@ -33,7 +33,7 @@ ${typeof cfg.traceparent === 'string' ? `<meta name="traceparent" content="${cfg
 <script>window.__cfg = ${JSON.stringify(cfg)};</script>
 <script type="module" src="/${script}"></script></head>
 <body><div id="root"></div>
-<button id="buy">Buy</button><button id="leave">Leave</button><button id="ws">Send</button><button id="work">Work</button>
+<button id="buy">Buy</button><button id="leave">Leave</button><button id="ws">Send</button><button id="work">Work</button><button id="nav">Checkout</button>
 <img src="/pixel.gif" alt=""></body></html>`;
 
 function readBody(req: IncomingMessage): Promise<string> {

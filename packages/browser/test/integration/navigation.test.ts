@@ -1,0 +1,41 @@
+import { waitForTrace } from '@wideline/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connect, openPage, seen, uniqueId, until } from './harness';
+
+describe('a single-page navigation', () => {
+  afterAll(async () => {
+    await (await connect()).close();
+  });
+
+  it('becomes a span in the click’s trace, and parents the requests of the new route', async () => {
+    const id = uniqueId();
+    const { page, context } = await openPage('/page', {
+      id,
+      service: `browser-nav-${id}`,
+      endpoint: 'http://localhost:4318',
+    });
+    await page.click('#nav');
+    await page.waitForFunction(() => (window as { results?: { navDone?: boolean } }).results?.navDone === true);
+    const { navClickTraceId } = (await page.evaluate(() => (window as unknown as { results: object }).results)) as {
+      navClickTraceId: string;
+    };
+    const [request] = await until(
+      () => seen(id),
+      (list) => list.length >= 1,
+    );
+    await page.goto('about:blank');
+    await context.close();
+
+    const spans = await waitForTrace(navClickTraceId, 3);
+    const click = spans.find((s) => s.name === 'click button#nav');
+    const navigation = spans.find((s) => s.name === 'navigation /page/checkout');
+    const checkout = spans.find((s) => s.name === 'GET /api/checkout');
+    expect(navigation?.parentSpanId).toBe(click?.spanId);
+    expect(navigation?.attributes).toMatchObject({
+      'wideline.navigation.from': '/page',
+      'wideline.navigation.trigger': 'pushState',
+    });
+    expect(checkout?.parentSpanId).toBe(navigation?.spanId);
+    expect(String(request?.headers.traceparent).split('-')[2]).toBe(checkout?.spanId);
+  });
+});
