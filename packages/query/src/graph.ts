@@ -57,6 +57,10 @@ export class TraceGraph {
   readonly orphans: readonly SpanNode[];
   /** All nodes in display order (depth-first, children by start time). */
   readonly ordered: readonly SpanNode[];
+  /** Earliest display start over all spans, µs. */
+  readonly startUs: number;
+  /** Latest display end over all spans, µs. */
+  readonly endUs: number;
 
   private constructor(traceId: string, nodes: Map<string, SpanNode>, roots: SpanNode[], orphans: SpanNode[]) {
     this.traceId = traceId;
@@ -64,6 +68,14 @@ export class TraceGraph {
     this.roots = roots;
     this.orphans = orphans;
     this.ordered = preOrder(roots, true);
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const n of this.ordered) {
+      min = Math.min(min, n.startUs);
+      max = Math.max(max, n.endUs);
+    }
+    this.startUs = min;
+    this.endUs = max;
   }
 
   /** Builds the graph. Throws only on an empty span list. */
@@ -130,20 +142,6 @@ export class TraceGraph {
 
   get size(): number {
     return this.nodes.size;
-  }
-
-  /** Earliest display start over all spans. */
-  get startUs(): number {
-    let min = Number.POSITIVE_INFINITY;
-    for (const n of this.nodes.values()) min = Math.min(min, n.startUs);
-    return min;
-  }
-
-  /** Latest display end over all spans. */
-  get endUs(): number {
-    let max = Number.NEGATIVE_INFINITY;
-    for (const n of this.nodes.values()) max = Math.max(max, n.endUs);
-    return max;
   }
 
   get durationUs(): number {

@@ -82,7 +82,7 @@ async function execute(
       if (command.timings) {
         const ms = (a: number, b: number) => `${(b - a).toFixed(1)} ms`;
         io.stderr.write(
-          `timings: fetch ${ms(t0, t1)} · graph ${ms(t1, t2)} · render ${ms(t2, t3)} · total ${ms(t0, t3)} (${graph.size} spans)\n`,
+          `timings: fetch ${ms(t0, t1)} · graph ${ms(t1, t2)} · render ${ms(t2, t3)} · total ${ms(t0, t3)} (${graph.size} spans) · process cpu ${cpuMs().toFixed(0)} ms\n`,
         );
       }
       return;
@@ -128,6 +128,12 @@ async function execute(
       return;
     }
   }
+}
+
+/** CPU time this process has used so far (user + system), including Node's own start-up. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 function traceJson(graph: TraceGraph, jaeger: JaegerClient, api: string) {
