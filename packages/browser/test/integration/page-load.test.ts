@@ -94,6 +94,9 @@ describe('a page load and a click in real Chromium, read back from Jaeger', () =
     expect(pageView?.attributes['browser.viewport.width']).toBeGreaterThan(0);
     expect(pageView?.attributes['web_vital.ttfb']).toBeGreaterThanOrEqual(0);
     expect(pageView?.attributes['web_vital.fcp']).toBeGreaterThan(0);
+    expect(pageView?.attributes['web_vital.lcp']).toBeGreaterThan(0);
+    expect(pageView?.attributes['web_vital.cls']).toBeGreaterThanOrEqual(0);
+    expect(pageView?.attributes['web_vital.lcp.rating']).toMatch(/good|needs-improvement|poor/);
     expect(errors.filter((e) => e.includes('wideline'))).toEqual([]);
   });
 });

@@ -40,4 +40,23 @@ describe('@wideline/browser/react with @sentry/react', () => {
     expect(click).toBeDefined();
     expect(String(click?.status.code)).toMatch(/ERROR|^2$/);
   });
+
+  it('sends a global error (an unhandled rejection after an await) with the trace id of its click', async () => {
+    const id = uniqueId();
+    const { page, context } = await openPage('/react', {
+      id,
+      service: `browser-react-global-${id}`,
+      endpoint: 'http://localhost:4318',
+    });
+    await page.click('#async-fail');
+    const envelope = await waitForEnvelope((e) => JSON.stringify(eventOf(e) ?? {}).includes(`checkout failed ${id}`));
+    const { asyncClickTraceId } = (await page.evaluate(() => (window as unknown as { results: object }).results)) as {
+      asyncClickTraceId: string;
+    };
+    const event = eventOf(envelope) as { contexts: Record<string, Record<string, unknown>> };
+    expect(asyncClickTraceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(event.contexts.trace?.trace_id).toBe(asyncClickTraceId);
+    expect(envelope.header.trace?.trace_id).toBe(asyncClickTraceId);
+    await context.close();
+  });
 });
