@@ -180,7 +180,7 @@ export function initBrowser(options: BrowserOptions): BrowserTracing {
       if (last && Date.now() - last.endedAt <= 10_000) return last.spanContext;
       return pageView?.spanContext();
     },
-    traceWebSocket: (socket, wsOptions) => wrapWebSocket({ tracer, activities }, socket, wsOptions),
+    traceWebSocket: (socket, wsOptions) => wrapWebSocket({ tracer }, socket, wsOptions),
     stats: () => ({ ...tracing.stats(), transport: exporter.stats() }),
     flush: () => tracing.forceFlush(),
     shutdown() {

@@ -2,8 +2,9 @@
  * WebSocket messages with trace context *inside* the message (WebSockets have no per-message headers).
  * Each outgoing JSON message gets a `wideline` field — `{ traceparent, tracestate?, correlationId }` —
  * which the Worker SDK's Durable Object handling reads on the other side; replies carrying the same
- * field continue the server's trace. Send spans are PRODUCER, receive spans CONSUMER; a received
- * message is ambient while the page reacts to it, like a click.
+ * field continue the server's trace. Send spans are PRODUCER, receive spans CONSUMER. A receive span
+ * is active while the `onMessage` handlers run, but never becomes the ambient parent: a chatty socket
+ * must not steal the requests of the click the user just made.
  *
  * @example
  * const socket = traceWebSocket(new WebSocket('wss://api.example.com/chat'));
@@ -12,9 +13,17 @@
  * // on the wire: {"type":"chat.post","text":"hi","wideline":{"traceparent":"00-…-01","correlationId":"…"}}
  * @module
  */
-import { type Context, context, ROOT_CONTEXT, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import { formatTraceparent, parseTraceparent, parseTracestate } from '@wideline/core';
-import type { ActivityTracker } from './activity';
 import { randomHex } from './session';
 
 /** The field Wideline adds to each message; the Worker SDK reads the same one. */
@@ -44,7 +53,6 @@ export interface TracedWebSocket {
 
 interface Deps {
   tracer: Tracer;
-  activities: ActivityTracker;
 }
 
 function parse(data: unknown): Record<string, unknown> | undefined {
@@ -118,7 +126,7 @@ export function wrapWebSocket(deps: Deps, socket: WebSocket, options: TraceWebSo
         socket.send(body);
       } catch (error) {
         span?.recordException(error instanceof Error ? error : String(error));
-        span?.setStatus({ code: 2 });
+        span?.setStatus({ code: SpanStatusCode.ERROR });
         if (!span) socket.send(JSON.stringify(message));
         else throw error;
       } finally {
@@ -137,10 +145,16 @@ export function wrapWebSocket(deps: Deps, socket: WebSocket, options: TraceWebSo
           { kind: SpanKind.CONSUMER, attributes: base('receive', type, correlationId, String(event.data).length) },
           ctx,
         );
-        const spanCtx = trace.setSpan(ctx, span);
-        deps.activities.start(spanCtx, () => span.end());
         delete message[WS_FIELD];
-        context.with(spanCtx, () => handler(message, event));
+        try {
+          context.with(trace.setSpan(ctx, span), () => handler(message, event));
+        } catch (error) {
+          span.recordException(error instanceof Error ? error : String(error));
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw error;
+        } finally {
+          span.end();
+        }
       };
       socket.addEventListener('message', listener);
       return () => socket.removeEventListener('message', listener);

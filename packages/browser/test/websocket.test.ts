@@ -1,6 +1,5 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ActivityTracker } from '../src/activity';
 import { wrapWebSocket } from '../src/websocket';
 import { memoryProvider } from './helpers';
 
@@ -21,10 +20,7 @@ describe('wrapWebSocket', () => {
 
   it('stamps outgoing messages with trace context and a correlation id inside the message', () => {
     const fake = new FakeSocket();
-    const socket = wrapWebSocket(
-      { tracer: memory.tracer, activities: new ActivityTracker(memory.manager) },
-      fake as unknown as WebSocket,
-    );
+    const socket = wrapWebSocket({ tracer: memory.tracer }, fake as unknown as WebSocket);
     const parent = memory.tracer.startSpan('click');
     const correlationId = context.with(trace.setSpan(context.active(), parent), () =>
       socket.send({ type: 'chat.post', text: 'hi' }),
@@ -46,10 +42,7 @@ describe('wrapWebSocket', () => {
 
   it('runs handlers inside a receive span continuing the sender’s trace, without the Wideline field', () => {
     const fake = new FakeSocket();
-    const socket = wrapWebSocket(
-      { tracer: memory.tracer, activities: new ActivityTracker(memory.manager) },
-      fake as unknown as WebSocket,
-    );
+    const socket = wrapWebSocket({ tracer: memory.tracer }, fake as unknown as WebSocket);
     const seen: Array<{ message: unknown; traceId: string | undefined }> = [];
     socket.onMessage((message) => seen.push({ message, traceId: trace.getActiveSpan()?.spanContext().traceId }));
     const traceId = 'a'.repeat(32);
@@ -63,9 +56,11 @@ describe('wrapWebSocket', () => {
     fake.receive(JSON.stringify({ type: 'tick', wideline: { traceparent: 'garbage' } }));
     expect(seen).toHaveLength(2);
     expect(seen[0]).toEqual({ message: { type: 'ack' }, traceId });
-    // A broken traceparent is ignored: the message joins what the page is busy with (the ambient
-    // receive activity of the message before), never a corrupted trace.
+    // A broken traceparent is ignored: the message starts its own trace, never a corrupted one.
     expect(seen[1]?.traceId).toMatch(/^[0-9a-f]{32}$/);
-    expect(memory.spans().every((s) => s.spanContext().traceId !== '0'.repeat(32))).toBe(true);
+    expect(seen[1]?.traceId).not.toBe(traceId);
+    // Receive spans end with their handlers and never become the ambient parent of later work.
+    expect(memory.spans().map((s) => s.name)).toEqual(['ws receive ack', 'ws receive tick']);
+    expect(trace.getActiveSpan()).toBeUndefined();
   });
 });
