@@ -1,4 +1,5 @@
 import { SpanStatusCode } from '@opentelemetry/api';
+import { sentryTraceHeaders } from '@wideline/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActivityTracker } from '../src/activity';
 import { propagationAllowlist } from '../src/allowlist';
@@ -25,7 +26,7 @@ describe('instrumentFetch', () => {
       activities: new ActivityTracker(memory.manager),
       allowed: propagationAllowlist(['https://api.example.com'], { base: 'https://shop.example.com/' }),
       ignored: (url) => url.startsWith('https://otel.example.com'),
-      extraHeaders: (sc) => ({ 'sentry-trace': `${sc.traceId}-${sc.spanId}-1` }),
+      extraHeaders: (spanContext) => sentryTraceHeaders(spanContext, { dsc: { environment: 'test' } }),
     });
   });
   afterEach(() => {
@@ -39,7 +40,8 @@ describe('instrumentFetch', () => {
     const headers = sent[0]?.headers as Headers;
     expect(headers.get('x-app')).toBe('1');
     expect(headers.get('traceparent')).toBe(`00-${span?.spanContext().traceId}-${span?.spanContext().spanId}-01`);
-    expect(headers.get('sentry-trace')).toContain(span?.spanContext().traceId);
+    expect(headers.get('sentry-trace')).toBe(`${span?.spanContext().traceId}-${span?.spanContext().spanId}-1`);
+    expect(headers.get('baggage')).toContain(`sentry-trace_id=${span?.spanContext().traceId}`);
     expect(span?.name).toBe('GET /orders');
     expect(span?.attributes).toMatchObject({ 'http.request.method': 'GET', 'http.response.status_code': 200 });
     expect(span?.attributes['url.full']).toBe('https://api.example.com/orders');
