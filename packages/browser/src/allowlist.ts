@@ -9,7 +9,15 @@
 /** An origin (`https://api.example.com`), a URL prefix (`https://cdn.example.com/api/`) or a pattern. */
 export type PropagationTarget = string | RegExp;
 
-/** Returns a predicate telling whether `url` (absolute or relative to `base`) may carry trace headers. */
+/**
+ * Returns a predicate telling whether `url` (absolute or relative to `base`, default the page's
+ * address) may carry trace headers. The page's own origin is allowed unless `sameOrigin: false`.
+ *
+ * @example
+ * const allowed = propagationAllowlist(['https://api.example.com', /^https:\/\/[a-z]+\.internal\//]);
+ * allowed('https://api.example.com/orders'); // true
+ * allowed('https://www.google-analytics.com/collect'); // false
+ */
 export function propagationAllowlist(
   targets: readonly PropagationTarget[],
   options: { sameOrigin?: boolean; base?: string } = {},

@@ -62,7 +62,15 @@ function withAttributes(span: ReadableSpan, extra: Record<string, string> | unde
   return Object.create(span, { attributes: { value: { ...span.attributes, ...extra }, enumerable: true } });
 }
 
-/** The browser's span exporter: OTLP/HTTP JSON over `fetch`. */
+/**
+ * The browser's span exporter: OTLP/HTTP JSON over `fetch`. `initBrowser` sets it up; use it
+ * directly only with your own OpenTelemetry provider. Not for Node or Workers (no keepalive budget,
+ * no storage there): use core's pipeline there.
+ *
+ * @example
+ * const exporter = new BrowserOtlpExporter({ url: 'https://otel.example.com/v1/traces' });
+ * addEventListener('online', () => exporter.drainQueue());
+ */
 export class BrowserOtlpExporter implements SpanExporter {
   readonly #options: BrowserExporterOptions;
   readonly #fetch: typeof fetch;

@@ -58,7 +58,14 @@ const TOUCH_WRITE_MS = 5000;
 /** How many past ids are remembered for spans that started before a rotation. */
 const HISTORY = 4;
 
-/** The session id with its idle timeout and maximum age. */
+/**
+ * The session id with its idle timeout and maximum age. `initBrowser` keeps one; use this class
+ * directly only to share the id with something else (a support widget, a log line).
+ *
+ * @example
+ * const session = new Session({ idleTimeoutMs: 15 * 60_000, storage: 'session' });
+ * supportWidget.identify({ wideline_session: session.id() });
+ */
 export class Session {
   readonly #idleMs: number;
   readonly #maxAgeMs: number;
