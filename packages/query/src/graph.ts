@@ -11,6 +11,7 @@
  * if (failure) console.log(graph.pathTo(failure.span.spanId).map((n) => n.span.name).join(' → '));
  * @module
  */
+import { correctClockSkew } from './clock-skew.ts';
 import { type CriticalSegment, criticalPath } from './critical-path.ts';
 import { errorMessages, firstFailure } from './failure.ts';
 import { type Compensation, compensations, type SagaOutcome, sagaOutcomes } from './saga.ts';
@@ -109,7 +110,18 @@ export class TraceGraph {
     }
     roots.sort(byStart);
     orphans.sort(byStart);
-    if (roots.length === 0) roots.push(orphans.shift()!);
+    if (roots.length === 0) {
+      // No root: the earliest orphan stands in; when every span's parent is present (a pure parent
+      // cycle), the earliest span is cut loose from its parent instead.
+      let stand = orphans.shift();
+      if (!stand) {
+        stand = [...nodes.values()].sort(byStart)[0]!;
+        const parent = stand.parent!;
+        parent.children.splice(parent.children.indexOf(stand), 1);
+        stand.parent = undefined;
+      }
+      roots.push(stand);
+    }
     const primary = roots[0]!;
     const adopt = (node: SpanNode) => {
       node.orphan = true;
@@ -241,39 +253,4 @@ function preOrder(roots: readonly SpanNode[], setDepth = false): SpanNode[] {
     }
   }
   return out;
-}
-
-/**
- * Hosts disagree about the time. A span cannot start before its parent did, and a synchronous call
- * (client → server) cannot outlast its client span; when a child from another service breaks either
- * rule, shift it and its subtree: to the middle of the parent for synchronous calls (splitting the
- * unknown network latency evenly, as Jaeger's adjuster does), else to the parent's start. Asynchronous
- * children (messaging) may end after their parent, so only the start rule applies to them.
- */
-function correctClockSkew(roots: readonly SpanNode[]): void {
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const parent = stack.pop()!;
-    for (const child of parent.children) {
-      if (child.span.service !== parent.span.service && !child.orphan) {
-        const sync = parent.span.kind === 'client' && child.span.kind === 'server';
-        const childDur = child.endUs - child.startUs;
-        const parentDur = parent.endUs - parent.startUs;
-        let target = child.startUs;
-        if (sync && childDur <= parentDur && (child.startUs < parent.startUs || child.endUs > parent.endUs)) {
-          target = parent.startUs + (parentDur - childDur) / 2;
-        } else if (child.startUs < parent.startUs) target = parent.startUs;
-        if (target !== child.startUs) shift(child, target - child.startUs);
-      }
-      stack.push(child);
-    }
-  }
-}
-
-function shift(node: SpanNode, deltaUs: number): void {
-  for (const n of preOrder([node])) {
-    n.startUs += deltaUs;
-    n.endUs += deltaUs;
-    n.skewUs += deltaUs;
-  }
 }

@@ -55,6 +55,12 @@ describe('TraceGraph structure', () => {
     expect(graph.orphans.length).toBe(1);
   });
 
+  it('survives a trace that is nothing but a parent cycle', () => {
+    const graph = TraceGraph.fromSpans([span('p', 'q', 10, 20), span('q', 'p', 5, 30)]);
+    expect(graph.root.span.spanId).toBe('q');
+    expect(names(graph.ordered)).toEqual(['q', 'p']);
+  });
+
   it('handles 10,000-span chains and fans without recursion limits', () => {
     const chain = [span('s0', undefined, 0, 20_000)];
     for (let i = 1; i < 10_000; i++) chain.push(span(`s${i}`, `s${i - 1}`, i, 20_000 - i));
