@@ -1,7 +1,8 @@
 /**
- * An attempt that runs long enough to matter writes its span context as one line of the job's own
- * log (`job.log`), so the attempt that re-picks a stalled job (its worker crashed; BullMQ moved it
- * back to wait) can link to the attempt that never finished. The job's log is removed with the job, so nothing is left behind in
+ * An attempt writes its span context as one line of the job's own log (`job.log`) when it has run
+ * long enough to matter, or when it ends in a way that brings the job back (a retryable failure, a
+ * move to delayed or wait), so the next attempt — a retry, or the re-pick of a stalled job whose
+ * worker crashed — can link to it. Short attempts that complete never pay the extra Redis command. The job's log is removed with the job, so nothing is left behind in
  * Redis, and the line doubles as a pointer from a job dashboard to the trace.
  *
  * @internal
@@ -39,4 +40,41 @@ export function previousAttempt(lines: readonly unknown[], currentStarted: numbe
     };
   }
   return best?.context;
+}
+
+/** Writes one attempt's line at most once: after a delay, or at once when asked. */
+export class AttemptRecorder {
+  readonly #write: () => void;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #written = false;
+
+  constructor(log: (row: string) => unknown, line: string, afterMs: number, warn: (error: unknown) => void) {
+    this.#write = () => {
+      try {
+        const pending = log(line);
+        if (pending instanceof Promise) pending.catch(warn);
+      } catch (error) {
+        warn(error);
+      }
+    };
+    if (afterMs <= 0) this.now();
+    else {
+      this.#timer = setTimeout(() => this.now(), afterMs);
+      this.#timer.unref?.();
+    }
+  }
+
+  /** Writes the line now, unless it was written already. */
+  now(): void {
+    this.stop();
+    if (this.#written) return;
+    this.#written = true;
+    this.#write();
+  }
+
+  /** Cancels a pending write. */
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
 }

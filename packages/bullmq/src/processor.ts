@@ -26,7 +26,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { attemptLine, previousAttempt } from './attempt-log';
+import { AttemptRecorder, attemptLine, previousAttempt } from './attempt-log';
 import {
   BULLMQ_ATTEMPT,
   BULLMQ_CHILDREN_COUNT,
@@ -83,10 +83,11 @@ export interface ConsumerTracingOptions {
   /** A job older than this (ms since it was added) starts a new linked trace. Default 300 000 (5 min). */
   maxParentAgeMs?: number;
   /**
-   * Writes an attempt's span context to the job's log once the attempt has run this long (ms), so a
-   * re-pick after a crash can link to it; `0` writes at once, `false` never. Default 500: a stall
-   * needs the lock to expire first (30 s by default), and short jobs then never pay the extra Redis
-   * command; only a crash in an attempt's first 500 ms loses the previous-attempt link.
+   * Writes an attempt's span context to the job's log once the attempt has run this long (ms), and
+   * whenever it fails in a way that brings the job back, so the next attempt (a retry, or a re-pick
+   * after a crash) can link to it; `0` writes at once, `false` never. Default 500: short jobs that
+   * complete never pay the extra Redis command; only a crash in an attempt's first 500 ms loses the
+   * previous-attempt link.
    */
   attemptLogAfterMs?: number | false;
   /** Reads a job's recent log lines (the traced `Worker` supplies this); enables previous-attempt links. */
@@ -162,7 +163,7 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
 
   return async function processWithTrace(job: J, ...rest: A): Promise<R> {
     let span: Span | undefined;
-    let attemptLogTimer: ReturnType<typeof setTimeout> | undefined;
+    let recorder: AttemptRecorder | undefined;
     let meta: { queue: string; attemptsMade: number; maxAttempts: number; started: number } | undefined;
     try {
       const opts = (typeof job.opts === 'object' && job.opts !== null ? job.opts : {}) as JobOptionsLike & {
@@ -215,21 +216,10 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
       span = startSpan(tracer, queue, start, attrs);
       meta = { queue, attemptsMade, maxAttempts, started };
       if (attemptLogAfterMs !== false && typeof job.log === 'function') {
-        const line = attemptLine(started, span.spanContext());
-        const write = () => {
-          try {
-            const pending = job.log?.(line);
-            if (pending instanceof Promise)
-              pending.catch((error: unknown) => warn('writing the attempt log failed', error));
-          } catch (error) {
-            warn('writing the attempt log failed', error);
-          }
-        };
-        if (attemptLogAfterMs <= 0) write();
-        else {
-          attemptLogTimer = setTimeout(write, attemptLogAfterMs);
-          attemptLogTimer.unref?.();
-        }
+        const log = job.log.bind(job);
+        recorder = new AttemptRecorder(log, attemptLine(started, span.spanContext()), attemptLogAfterMs, (error) =>
+          warn('writing the attempt log failed', error),
+        );
       }
     } catch (error) {
       warn('starting the process span failed', error);
@@ -250,6 +240,8 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
     } catch (error) {
       const thrown = classifyThrown(error, info.attemptsMade, info.maxAttempts);
       active.setAttribute(BULLMQ_OUTCOME, thrown.outcome);
+      // The job comes back (retry, delayed, wait): the next attempt links to this one.
+      if (!thrown.final) recorder?.now();
       if (thrown.isFailure) {
         const err = asError(error);
         active.recordException(err);
@@ -277,7 +269,7 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
       }
       throw error;
     } finally {
-      clearTimeout(attemptLogTimer);
+      recorder?.stop();
       active.setAttribute(BULLMQ_PROCESSING_MS, Math.round((performance.now() - began) * 1000) / 1000);
       active.end();
       if (options.flush) await options.flush().catch((error: unknown) => warn('flush failed', error));
