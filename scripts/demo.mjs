@@ -1,77 +1,107 @@
-// `pnpm demo`: brings the stack up, records a small checkout trace through @wideline/core (a unit of
-// work with nested steps, wide-event fields, a failing step and its compensation), reads it back from
-// Jaeger's API and prints it as a waterfall with its Jaeger UI link.
+// `pnpm demo`: the whole product in one command. Brings the stack up, builds what the apps need,
+// starts the three apps (jobs, edge-api under wrangler dev, the built web page), drives the page in
+// headless Chromium — one order that completes, one that fails at shipping and is compensated — and
+// prints what came out: each trace's Jaeger link and waterfall, `wideline why` for the failed one,
+// and the Sentry events Spotlight received for it. Leaves nothing running unless `--keep`.
 import { bin, ensureInstalled, repo, step } from './lib.mjs';
+
+const keep = process.argv.includes('--keep');
+const started = Date.now();
 
 ensureInstalled();
 step('stack up (Jaeger, Redis, Spotlight)', process.execPath, ['stack/stack.mjs', 'up']);
-step('build @wideline/core', bin('turbo'), ['run', 'build', '--filter=@wideline/core', '--output-logs=errors-only']);
+step('build the packages and the web app', bin('turbo'), [
+  'run',
+  'build',
+  '--filter=@wideline/app-web...',
+  '--filter=@wideline/app-jobs...',
+  '--filter=@wideline/app-edge-api...',
+  '--filter=@wideline/journey...',
+  '--output-logs=errors-only',
+]);
 
-const { createTracing, wideEvent, jaegerTraceUrl } = await import(`${repo}/packages/core/dist/index.js`);
-const { AsyncLocalStorageContextManager } = await import(
-  `${repo}/packages/core/node_modules/@opentelemetry/context-async-hooks/build/src/index.js`
+// Node ≥ 22.18 runs the journey's TypeScript directly; the packages it uses were just built.
+const journey = await import(`${repo}/apps/journey/src/index.ts`);
+const { createStyle, explainFailure, renderWaterfall, renderWhy } = await import(
+  `${repo}/packages/query/dist/index.js`
 );
 
-const tracing = createTracing({
-  serviceName: 'wideline-demo',
-  env: process.env,
-  contextManager: new AsyncLocalStorageContextManager(),
-});
-const { tracer } = tracing;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const work = (name, ms, fn) =>
-  tracer.startActiveSpan(name, async (span) => {
-    await sleep(ms);
-    try {
-      await fn?.(span);
-    } finally {
-      span.end();
-    }
-  });
+const style = createStyle(process.stdout.isTTY === true && !process.env.NO_COLOR);
+const width = Math.max(100, Math.min(process.stdout.columns ?? 120, 140));
+const say = (line = '') => console.log(line);
+const progress = (line) => say(`  ${style.dim('·')} ${line}`);
+const port = (name, fallback) => Number(process.env[name] || fallback);
 
-console.log('\n▶ recording a checkout trace');
-const traceId = await tracer.startActiveSpan('POST /checkout', { kind: 1 }, async (root) => {
-  wideEvent().setAll({ 'user.id': 'u-42', 'cart.items': 3, 'http.request.header.authorization': 'Bearer demo-secret' });
-  await work('reserve stock', 30, () => wideEvent().increment('db.queries'));
-  await work('charge card', 45, (span) => {
-    span.setStatus({ code: 2, message: 'card declined' });
-    wideEvent().set('payment.outcome', 'declined');
+say('\n▶ start the apps');
+let apps;
+try {
+  apps = await journey.startApps({
+    ports: { jobs: port('JOBS_PORT', 4000), edge: port('EDGE_API_PORT', 8787), web: port('WEB_PORT', 5173) },
+    queuePrefix: 'wideline-demo',
+    log: progress,
   });
-  await work('compensate: release stock', 15, () => wideEvent().increment('db.queries'));
-  root.setStatus({ code: 2, message: 'checkout failed: card declined' });
-  root.end();
-  return root.spanContext().traceId;
-});
-await tracing.shutdown();
-console.log(`  trace ${traceId} exported (${tracing.stats().export.spansExported} spans)`);
-
-const query = process.env.WIDELINE_JAEGER_QUERY_URL ?? 'http://localhost:16686';
-let spans = [];
-for (let i = 0; i < 50 && spans.length < 4; i++) {
-  await sleep(200);
-  const res = await fetch(`${query}/api/v3/traces/${traceId}`);
-  if (res.ok) spans = (await res.json()).result.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
-}
-if (spans.length < 4) {
-  console.error(`✖ only ${spans.length} of 4 spans reached Jaeger`);
+} catch (error) {
+  console.error(`✖ the apps did not start: ${error.message}`);
+  console.error('  (ports in use? set JOBS_PORT, EDGE_API_PORT, WEB_PORT)');
   process.exit(1);
 }
 
-const start = Math.min(...spans.map((s) => Number(BigInt(s.startTimeUnixNano) / 1000n)));
-const end = Math.max(...spans.map((s) => Number(BigInt(s.endTimeUnixNano) / 1000n)));
-const width = 40;
-const depth = (s) => (s.parentSpanId ? 1 + depth(spans.find((p) => p.spanId === s.parentSpanId) ?? {}) : 0);
-console.log(`\n▶ trace ${traceId} from Jaeger\n`);
-for (const s of spans.sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1))) {
-  const from = Number(BigInt(s.startTimeUnixNano) / 1000n) - start;
-  const to = Number(BigInt(s.endTimeUnixNano) / 1000n) - start;
-  const col = (t) => Math.round((t / (end - start)) * width);
-  const bar = ' '.repeat(col(from)) + '█'.repeat(Math.max(1, col(to) - col(from)));
-  const failed = s.status?.code === 2 || s.status?.code === 'STATUS_CODE_ERROR';
-  const label = `${'  '.repeat(depth(s))}${s.name}${failed ? ' ✖' : ''}`;
-  console.log(`  ${label.padEnd(34)} ${bar.padEnd(width)} ${((to - from) / 1000).toFixed(1)} ms`);
+let failedRun = false;
+try {
+  say('\n▶ drive the page in headless Chromium');
+  const result = await journey.driveJourney(apps.urls.web, { log: progress });
+  if (result.succeeded.outcome !== 'completed' || result.failed.outcome !== 'compensated') {
+    throw new Error(
+      `unexpected outcomes: ${result.succeeded.outcome} / ${result.failed.outcome}\n${result.pageErrors.join('\n')}`,
+    );
+  }
+
+  const isComplete = (compensations) => (graph) =>
+    ['web', 'edge-api', 'jobs'].every((s) => journey.servicesOf(graph).has(s)) &&
+    graph.ordered.some((n) => n.span.name === 'process orders') &&
+    graph.compensations().length >= compensations;
+
+  for (const [label, order, compensations] of [
+    ['the order that completed', result.succeeded, 0],
+    ['the order that failed and was compensated', result.failed, 2],
+  ]) {
+    say(`\n▶ ${label}: order ${order.orderId}`);
+    say(`  trace   ${style.bold(order.traceId)}`);
+    say(`  Jaeger  ${apps.stack.jaegerUi}/trace/${order.traceId}`);
+    say(`  page    ${order.statuses.join(' → ')}`);
+    progress('waiting for all spans to reach Jaeger');
+    const graph = await journey.waitForTraceGraph(apps.stack.jaegerQuery, order.traceId, isComplete(compensations));
+    order.graph = graph;
+    say('');
+    for (const line of renderWaterfall(graph, { style, width, jaegerUrl: apps.stack.jaegerUi })) say(line);
+  }
+
+  say(`\n▶ wideline why ${result.failed.traceId}\n`);
+  for (const line of renderWhy(explainFailure(result.failed.graph, apps.stack.jaegerUi), style)) say(line);
+
+  say('\n▶ Sentry events in Spotlight for that trace');
+  const events = await journey.collectSentryEvents(
+    apps.stack.spotlight,
+    (event) => event.tags?.trace_id === result.failed.traceId,
+    (found) => found.length >= 2,
+  );
+  if (events.length === 0) throw new Error(`no Sentry event with trace_id ${result.failed.traceId} reached Spotlight`);
+  for (const event of events) for (const line of journey.describeEvent(event)) say(`  ${line}`);
+} catch (error) {
+  failedRun = true;
+  console.error(`\n✖ ${error.message}`);
+  for (const [name, output] of Object.entries(apps.output())) {
+    console.error(`\n--- ${name} (last lines) ---\n${output.trimEnd().split('\n').slice(-25).join('\n')}`);
+  }
+} finally {
+  if (keep && !failedRun) {
+    say(`\n▶ --keep: the apps keep running — open ${apps.urls.web} (Ctrl-C stops them)`);
+    process.on('SIGINT', () => apps.stop().then(() => process.exit(0)));
+  } else {
+    await apps.stop();
+  }
 }
-const root = spans.find((s) => !s.parentSpanId);
-const fields = Object.fromEntries(root.attributes.map((a) => [a.key, Object.values(a.value)[0]]));
-console.log('\n  wide event (root span fields):', JSON.stringify(fields));
-console.log(`\n  Jaeger UI: ${jaegerTraceUrl(traceId)}\n`);
+
+if (failedRun) process.exit(1);
+say(`\n✔ demo done in ${((Date.now() - started) / 1000).toFixed(0)}s${keep ? '' : ' (nothing left running)'}`);
+if (!keep) process.exit(0);
