@@ -44,4 +44,26 @@ describe('export while offline', () => {
     const spans = await waitForTrace(workTraceId, 2);
     expect(spans.filter((s) => s.name === 'offline.work').length).toBeGreaterThanOrEqual(1);
   });
+
+  it('sends what an earlier page left in storage when the next page loads', async () => {
+    const id = uniqueId();
+    const cfg = { id, service: `browser-offline-reload-${id}`, endpoint: `${appOrigin()}/otlp` };
+    const { page, context } = await openPage('/page', cfg);
+    await context.setOffline(true);
+    await page.click('#work');
+    await page.waitForFunction(() => (localStorage.getItem('wideline.queue') ?? '').includes('offline.work'));
+    const { workSpanIds } = (await page.evaluate(() => (window as unknown as { results: object }).results)) as {
+      workSpanIds: string[];
+    };
+    // The page goes away while still offline: its spans live on only in localStorage.
+    await page.close();
+    await context.setOffline(false);
+
+    const next = await context.newPage();
+    await next.goto(`${appOrigin()}/page?cfg=${encodeURIComponent(JSON.stringify(cfg))}`);
+    const seen = await until(otlpSeen, (s) => (s.counts[workSpanIds[0] as string] ?? 0) >= 1);
+    expect(seen.counts[workSpanIds[0] as string]).toBe(1);
+    expect(await next.evaluate(() => localStorage.getItem('wideline.queue'))).toBeNull();
+    await context.close();
+  });
 });
