@@ -7,68 +7,38 @@
  *
  * @example
  * // processor.mjs, run by `new Worker('orders', pathToThisFile, …)`
+ * import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
  * import { createTracing } from '@wideline/core';
  * import { tracedProcessor } from '@wideline/bullmq';
  *
- * const tracing = createTracing({ serviceName: 'jobs-sandbox', contextManager: new AsyncLocalStorageContextManager() });
+ * const tracing = createTracing({ serviceName: 'jobs', contextManager: new AsyncLocalStorageContextManager() });
  * export default tracedProcessor(async (job) => charge(job.data), { flush: () => tracing.forceFlush() });
  * @module
  */
 import {
-  type Attributes,
   context,
-  type Link,
   ROOT_CONTEXT,
   type Span,
   type SpanContext,
-  SpanKind,
   SpanStatusCode,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { type Attempt, describeAttempt, startedCount, startProcessSpan, type TracedJobLike } from './attempt';
 import { AttemptRecorder, attemptLine, previousAttempt } from './attempt-log';
 import {
-  BULLMQ_ATTEMPT,
-  BULLMQ_CHILDREN_COUNT,
-  BULLMQ_CONTEXT_REJECTED,
   BULLMQ_FINAL_ATTEMPT,
-  BULLMQ_MAX_ATTEMPTS,
   BULLMQ_OUTCOME,
-  BULLMQ_PARENT_ID,
   BULLMQ_PROCESSING_MS,
-  BULLMQ_QUEUE_WAIT_MS,
-  BULLMQ_REPEAT_KEY,
   BULLMQ_RESULT_SIZE,
-  BULLMQ_STALLED_COUNT,
-  BULLMQ_START_REASON,
   ERROR_TYPE,
-  LINK_TYPE,
-  MESSAGING_MESSAGE_ID,
-  MESSAGING_OPERATION_NAME,
-  MESSAGING_OPERATION_TYPE,
 } from './attributes';
-import { readStoredContext } from './metadata';
 import { asError, classifyThrown } from './outcome';
-import { type JobOptionsLike, jobAttributes, TRACER_NAME } from './producer';
+import { TRACER_NAME } from './producer';
 import { reportFinalFailure, type SentryLike } from './sentry-report';
-import { type AttemptStart, planStart, type StartPolicy } from './start-policy';
+import type { StartPolicy } from './start-policy';
 
-/** The job fields the processor wrapper reads: a BullMQ `Job` or a sandboxed job both fit. */
-export interface TracedJobLike {
-  id?: string | undefined;
-  name: string;
-  queueName?: string;
-  queueQualifiedName?: string;
-  opts?: unknown;
-  timestamp?: number;
-  attemptsMade?: number;
-  attemptsStarted?: number;
-  stalledCounter?: number;
-  processedOn?: number | undefined;
-  repeatJobKey?: string | undefined;
-  parentKey?: string | undefined;
-  log?(row: string): unknown;
-}
+export type { TracedJobLike } from './attempt';
 
 /** Consumer-side tracing options (per worker, i.e. per queue). */
 export interface ConsumerTracingOptions {
@@ -109,17 +79,6 @@ export interface ConsumerTracingOptions {
 const DEFAULT_MAX_PARENT_AGE_MS = 300_000;
 const DEFAULT_ATTEMPT_LOG_AFTER_MS = 500;
 
-function queueNameOf(job: TracedJobLike, fallback: string | undefined): string {
-  if (typeof job.queueName === 'string') return job.queueName;
-  const qualified = job.queueQualifiedName;
-  if (typeof qualified === 'string') return qualified.slice(qualified.indexOf(':') + 1);
-  return fallback ?? 'unknown';
-}
-
-function num(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-
 function resultSize(result: unknown): number | undefined {
   if (result === undefined || result === null) return 0;
   if (typeof result === 'string') return result.length;
@@ -130,13 +89,39 @@ function resultSize(result: unknown): number | undefined {
   }
 }
 
-function startSpan(tracer: Tracer, queue: string, start: AttemptStart, attrs: Attributes): Span {
-  const links: Link[] = start.links.map(([ctx, type]) => ({ context: ctx, attributes: { [LINK_TYPE]: type } }));
-  const parent = start.parent ? trace.setSpanContext(ROOT_CONTEXT, start.parent) : ROOT_CONTEXT;
-  return tracer.startSpan(
-    `process ${queue}`,
-    { kind: SpanKind.CONSUMER, attributes: attrs, links, root: !start.parent },
-    parent,
+/** Records what a processor threw on its span; reports a final failure to Sentry when asked. */
+function recordThrown(
+  span: Span,
+  error: unknown,
+  job: TracedJobLike,
+  attempt: Attempt,
+  options: ConsumerTracingOptions,
+  recorder: AttemptRecorder | undefined,
+): void {
+  const thrown = classifyThrown(error, attempt.attemptsMade, attempt.maxAttempts);
+  span.setAttribute(BULLMQ_OUTCOME, thrown.outcome);
+  // The job comes back (retry, delayed, wait): the next attempt links to this one.
+  if (!thrown.final) recorder?.now();
+  if (!thrown.isFailure) {
+    span.addEvent(`bullmq.${thrown.outcome}`);
+    return;
+  }
+  const err = asError(error);
+  span.recordException(err);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+  span.setAttribute(ERROR_TYPE, err.name || 'Error');
+  span.setAttribute(BULLMQ_FINAL_ATTEMPT, thrown.final);
+  const sentry = options.sentry;
+  if (!thrown.final || !sentry) return;
+  const info = {
+    queue: attempt.queue,
+    jobId: job.id,
+    jobName: job.name,
+    attempt: attempt.attemptsMade + 1,
+    maxAttempts: attempt.maxAttempts,
+  };
+  context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
+    reportFinalFailure(sentry, error, span.spanContext(), info, options.jaegerUiUrl),
   );
 }
 
@@ -149,9 +134,12 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
   processor: (job: J, ...rest: A) => Promise<R>,
   options: ConsumerTracingOptions = {},
 ): (job: J, ...rest: A) => Promise<R> {
-  const tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
-  const policy = options.policy ?? 'link';
-  const maxAge = options.maxParentAgeMs ?? DEFAULT_MAX_PARENT_AGE_MS;
+  const tracer: Tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
+  const settings = {
+    queueName: options.queueName,
+    policy: options.policy ?? 'link',
+    maxParentAgeMs: options.maxParentAgeMs ?? DEFAULT_MAX_PARENT_AGE_MS,
+  };
   const attemptLogAfterMs = options.attemptLogAfterMs ?? DEFAULT_ATTEMPT_LOG_AFTER_MS;
   const warned = new Set<string>();
   const warn = (kind: string, error: unknown) => {
@@ -161,112 +149,46 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
     (options.onWarning ?? console.warn)(message);
   };
 
+  async function previousOf(job: J): Promise<SpanContext | undefined> {
+    const started = startedCount(job);
+    // Only re-picks (retries, stalls, returns from delayed) read the log: never the fast path.
+    if (!options.readJobLog || job.id === undefined || started <= 1) return undefined;
+    try {
+      return previousAttempt(await options.readJobLog(job.id), started);
+    } catch (error) {
+      warn('reading the attempt log failed', error);
+      return undefined;
+    }
+  }
+
   return async function processWithTrace(job: J, ...rest: A): Promise<R> {
     let span: Span | undefined;
+    let attempt: Attempt | undefined;
     let recorder: AttemptRecorder | undefined;
-    let meta: { queue: string; attemptsMade: number; maxAttempts: number; started: number } | undefined;
     try {
-      const opts = (typeof job.opts === 'object' && job.opts !== null ? job.opts : {}) as JobOptionsLike & {
-        repeat?: unknown;
-      };
-      const queue = queueNameOf(job, options.queueName);
-      const attemptsMade = num(job.attemptsMade, 0);
-      const started = num(job.attemptsStarted, attemptsMade + 1);
-      const stalledCount = num(job.stalledCounter, 0);
-      const stored = readStoredContext(job.opts);
-      let previous: SpanContext | undefined;
-      if (options.readJobLog && job.id !== undefined && started > 1) {
-        try {
-          previous = previousAttempt(await options.readJobLog(job.id), started);
-        } catch (error) {
-          warn('reading the attempt log failed', error);
-        }
-      }
-      const now = Date.now();
-      const timestamp = num(job.timestamp, now);
-      const start = planStart({
-        stored,
-        previous,
-        policy,
-        attemptsMade,
-        started,
-        stalled: stalledCount > 0,
-        delayed: num(opts.delay, 0) > 0,
-        repeat: typeof job.repeatJobKey === 'string' || opts.repeat !== undefined,
-        old: stored.children.length === 0 && now - timestamp > maxAge,
-      });
-      const maxAttempts = Math.max(1, num(opts.attempts, 1));
-      const attrs: Attributes = {
-        ...jobAttributes(queue, job.name, opts),
-        [MESSAGING_OPERATION_NAME]: 'process',
-        [MESSAGING_OPERATION_TYPE]: 'process',
-        [BULLMQ_ATTEMPT]: attemptsMade + 1,
-        [BULLMQ_MAX_ATTEMPTS]: maxAttempts,
-        [BULLMQ_START_REASON]: start.reason,
-        [BULLMQ_FINAL_ATTEMPT]: attemptsMade + 1 >= maxAttempts,
-      };
-      if (job.id !== undefined) attrs[MESSAGING_MESSAGE_ID] = job.id;
-      if (stalledCount > 0) attrs[BULLMQ_STALLED_COUNT] = stalledCount;
-      if (stored.rejected) attrs[BULLMQ_CONTEXT_REJECTED] = true;
-      if (typeof job.repeatJobKey === 'string') attrs[BULLMQ_REPEAT_KEY] = job.repeatJobKey;
-      if (typeof job.parentKey === 'string') attrs[BULLMQ_PARENT_ID] = job.parentKey;
-      if (stored.children.length > 0) attrs[BULLMQ_CHILDREN_COUNT] = stored.children.length;
-      if (started <= 1 && typeof job.processedOn === 'number')
-        attrs[BULLMQ_QUEUE_WAIT_MS] = Math.max(0, job.processedOn - timestamp - num(opts.delay, 0));
-      span = startSpan(tracer, queue, start, attrs);
-      meta = { queue, attemptsMade, maxAttempts, started };
+      attempt = describeAttempt(job, settings, startedCount(job) > 1 ? await previousOf(job) : undefined);
+      span = startProcessSpan(tracer, attempt);
       if (attemptLogAfterMs !== false && typeof job.log === 'function') {
-        const log = job.log.bind(job);
-        recorder = new AttemptRecorder(log, attemptLine(started, span.spanContext()), attemptLogAfterMs, (error) =>
+        const line = attemptLine(attempt.started, span.spanContext());
+        recorder = new AttemptRecorder(job.log.bind(job), line, attemptLogAfterMs, (error) =>
           warn('writing the attempt log failed', error),
         );
       }
     } catch (error) {
       warn('starting the process span failed', error);
     }
-    if (!span || !meta) return processor(job, ...rest);
+    if (!span || !attempt) return processor(job, ...rest);
 
-    const began = performance.now();
     const active = span;
-    const info = meta;
+    const began = performance.now();
     try {
       const result = await context.with(trace.setSpan(ROOT_CONTEXT, active), () => processor(job, ...rest));
       active.setAttribute(BULLMQ_OUTCOME, 'completed');
-      if (options.recordResultSize !== false) {
-        const size = resultSize(result);
-        if (size !== undefined) active.setAttribute(BULLMQ_RESULT_SIZE, size);
-      }
+      const size = options.recordResultSize === false ? undefined : resultSize(result);
+      if (size !== undefined) active.setAttribute(BULLMQ_RESULT_SIZE, size);
       return result;
     } catch (error) {
-      const thrown = classifyThrown(error, info.attemptsMade, info.maxAttempts);
-      active.setAttribute(BULLMQ_OUTCOME, thrown.outcome);
-      // The job comes back (retry, delayed, wait): the next attempt links to this one.
-      if (!thrown.final) recorder?.now();
-      if (thrown.isFailure) {
-        const err = asError(error);
-        active.recordException(err);
-        active.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-        active.setAttribute(ERROR_TYPE, err.name || 'Error');
-        active.setAttribute(BULLMQ_FINAL_ATTEMPT, thrown.final);
-        if (thrown.final && options.sentry)
-          context.with(trace.setSpan(ROOT_CONTEXT, active), () =>
-            reportFinalFailure(
-              options.sentry as SentryLike,
-              error,
-              active.spanContext(),
-              {
-                queue: info.queue,
-                jobId: job.id,
-                jobName: job.name,
-                attempt: info.attemptsMade + 1,
-                maxAttempts: info.maxAttempts,
-              },
-              options.jaegerUiUrl,
-            ),
-          );
-      } else {
-        active.addEvent(`bullmq.${thrown.outcome}`);
-      }
+      recordThrown(active, error, job, attempt, options, recorder);
       throw error;
     } finally {
       recorder?.stop();
