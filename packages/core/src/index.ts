@@ -14,6 +14,14 @@ export {
   WidelineConfigError,
   type WidelineOptions,
 } from './config';
+export {
+  jaegerTraceUrl,
+  LINK_TYPE_ATTRIBUTE,
+  LINK_TYPES,
+  SAGA,
+  SAMPLE_RATE_ATTRIBUTE,
+  SAMPLING_REASON_ATTRIBUTE,
+} from './conventions';
 export { answerTraceresponse, followTraceresponse, type TailDecisions } from './cross-hop';
 export { BatchExportProcessor, type BatchOptions, type ExportStats, type WarningHandler } from './export-processor';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, type SentryLikeSink } from './logger';
@@ -31,11 +39,9 @@ export {
   type HeadSamplingOptions,
   type HeadSamplingRule,
   headSampler,
-  SAMPLE_RATE_ATTRIBUTE,
   traceIdRatio,
 } from './sampling';
 export {
-  jaegerTraceUrl,
   linkSentry,
   type SentryEventLike,
   type SentryEventProcessorHost,

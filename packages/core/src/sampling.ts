@@ -8,10 +8,9 @@
  */
 import { type Attributes, type Context, type Link, type SpanKind, trace } from '@opentelemetry/api';
 import { type Sampler, SamplingDecision, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { SAMPLE_RATE_ATTRIBUTE } from './conventions';
 import { W3CTraceState } from './tracestate';
 
-/** Attribute holding the sampling weight: `1 / probability` of the decisions that kept this span. */
-export const SAMPLE_RATE_ATTRIBUTE = 'wideline.sample_rate';
 const TRACESTATE_KEY = 'wideline';
 
 /** A ratio for spans whose name matches. The first matching rule wins. */

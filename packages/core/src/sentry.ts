@@ -15,6 +15,7 @@
  * @module
  */
 import { isSpanContextValid, type Span, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
+import { jaegerTraceUrl } from './conventions';
 
 /** The parts of a Sentry event this module writes. */
 export interface SentryEventLike {
@@ -37,11 +38,6 @@ export interface SentryLinkOptions {
   jaegerUiUrl?: string;
   /** Which span an event belongs to. Default: the active span. */
   getSpan?: () => Span | undefined;
-}
-
-/** The Jaeger UI address of a trace. */
-export function jaegerTraceUrl(traceId: string, jaegerUiUrl = 'http://localhost:16686'): string {
-  return `${jaegerUiUrl.replace(/\/$/, '')}/trace/${traceId}`;
 }
 
 /** Writes a span context into a Sentry event (in place) and returns it. */

@@ -10,8 +10,9 @@
  */
 import { type Attributes, type Context, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SAMPLE_RATE_ATTRIBUTE, SAMPLING_REASON_ATTRIBUTE } from './conventions';
 import { localRootIdOf } from './local-root';
-import { SAMPLE_RATE_ATTRIBUTE, traceIdRatio } from './sampling';
+import { traceIdRatio } from './sampling';
 import { estimateSpanBytes, hrTimeToMs } from './span-view';
 
 /** One finished unit of work as the `keep` predicate sees it. */
@@ -240,7 +241,7 @@ export class TailSamplingProcessor implements SpanProcessor {
     if (weight !== 1 || reason) {
       const attributes = span.attributes as Attributes;
       attributes[SAMPLE_RATE_ATTRIBUTE] = weight;
-      if (reason) attributes['wideline.sampling.reason'] = reason;
+      if (reason) attributes[SAMPLING_REASON_ATTRIBUTE] = reason;
     }
     this.#next.onEnd(span);
   }

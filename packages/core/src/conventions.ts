@@ -1,0 +1,42 @@
+/**
+ * Wideline's own attribute names (everything under `wideline.*`), in one dependency-free module so that
+ * writers (the runtime packages) and readers (`@wideline/query`) agree, and a CLI can import them
+ * without loading the OpenTelemetry SDK: `import { SAGA } from '@wideline/core/conventions'`.
+ *
+ * @module
+ */
+
+/** The sampling weight of a kept span: how many units it stands for (`1 / probability`; absent means 1). */
+export const SAMPLE_RATE_ATTRIBUTE = 'wideline.sample_rate';
+/** Why the tail sampler kept a unit: `forced`, `error`, `slow`, `predicate` or `probability`. */
+export const SAMPLING_REASON_ATTRIBUTE = 'wideline.sampling.reason';
+/** On a span link: what the link means (see {@link LINK_TYPES}). */
+export const LINK_TYPE_ATTRIBUTE = 'wideline.link.type';
+
+/** Values of {@link LINK_TYPE_ATTRIBUTE}. */
+export const LINK_TYPES = {
+  /** From a compensation to the step span it undoes. */
+  compensates: 'compensates',
+  /** From a compensation to the step whose failure triggered it. */
+  failedStep: 'failed_step',
+} as const;
+
+/** Saga attributes, written on step and compensation spans and on the saga's root. */
+export const SAGA = {
+  name: 'wideline.saga.name',
+  id: 'wideline.saga.id',
+  /** `step` or `compensation`. */
+  role: 'wideline.saga.role',
+  step: 'wideline.saga.step',
+  stepIndex: 'wideline.saga.step_index',
+  compensates: 'wideline.saga.compensates',
+  failedStep: 'wideline.saga.failed_step',
+  reason: 'wideline.saga.reason',
+  /** `completed`, `compensated` or `compensation_failed`. */
+  outcome: 'wideline.saga.outcome',
+} as const;
+
+/** The Jaeger UI address of a trace. */
+export function jaegerTraceUrl(traceId: string, jaegerUiUrl = 'http://localhost:16686'): string {
+  return `${jaegerUiUrl.replace(/\/$/, '')}/trace/${traceId}`;
+}
