@@ -25,7 +25,13 @@ export default defineProject({
             name: 'greeter',
             modules: true,
             compatibilityDate: '2026-08-01',
-            script: `export default { fetch(request) { return Response.json({ url: request.url, traceparent: request.headers.get('traceparent'), tracestate: request.headers.get('tracestate'), baggage: request.headers.get('baggage') }); } };`,
+            // On /keep it answers a traceresponse saying it keeps the caller's trace.
+            script: `export default { fetch(request) {
+              const traceparent = request.headers.get('traceparent');
+              const headers = new Headers();
+              if (traceparent && new URL(request.url).pathname === '/keep') headers.set('traceresponse', '00-' + traceparent.slice(3, 35) + '-1111111111111111-01');
+              return Response.json({ url: request.url, traceparent, tracestate: request.headers.get('tracestate'), baggage: request.headers.get('baggage') }, { headers });
+            } };`,
           },
         ],
         bindings: { OTEL_SERVICE_NAME: 'unit-worker' },

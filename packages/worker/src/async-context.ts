@@ -17,7 +17,6 @@ import { WidelineConfigError } from '@wideline/core';
 interface Storage<T> {
   getStore(): T | undefined;
   run<R>(store: T, fn: () => R): R;
-  disable(): void;
 }
 
 type StorageClass = new <T>() => Storage<T>;
@@ -50,6 +49,8 @@ function findAsyncLocalStorage(): StorageClass {
 /** Propagates the active OpenTelemetry context through promises, timers and callbacks. */
 export class WorkersContextManager implements ContextManager {
   readonly #storage: Storage<Context>;
+  // Workers' AsyncLocalStorage has no disable(); a flag does the same job.
+  #enabled = true;
 
   /** @throws {WidelineConfigError} without the `nodejs_compat` flag. */
   constructor() {
@@ -58,7 +59,7 @@ export class WorkersContextManager implements ContextManager {
   }
 
   active(): Context {
-    return this.#storage.getStore() ?? ROOT_CONTEXT;
+    return (this.#enabled && this.#storage.getStore()) || ROOT_CONTEXT;
   }
 
   with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
@@ -67,6 +68,7 @@ export class WorkersContextManager implements ContextManager {
     thisArg?: ThisParameterType<F>,
     ...args: A
   ): ReturnType<F> {
+    if (!this.#enabled) return fn.call(thisArg, ...args);
     return this.#storage.run(context, () => fn.call(thisArg, ...args));
   }
 
@@ -80,11 +82,12 @@ export class WorkersContextManager implements ContextManager {
   }
 
   enable(): this {
+    this.#enabled = true;
     return this;
   }
 
   disable(): this {
-    this.#storage.disable();
+    this.#enabled = false;
     return this;
   }
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { type Attributes, type Context, context, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
-import { formatTraceresponse, headersGetter, W3CPropagator } from '@wideline/core';
+import { answerTraceresponse, formatTraceresponse, headersGetter, W3CPropagator } from '@wideline/core';
 import type { AcceptTraceContext, IsolateRuntime } from './config';
 import { flushAfter, recordFailure, type WaitUntilHost } from './invocation';
 
@@ -49,11 +49,10 @@ export function requestAttributes(request: Request): Attributes {
   return attributes;
 }
 
-function kept(runtime: IsolateRuntime, span: Span): boolean {
-  const spanContext = span.spanContext();
-  if (!span.isRecording()) return false;
-  const tail = runtime.tracing.tailSampler;
-  return tail ? tail.wouldKeep(spanContext.traceId) : (spanContext.traceFlags & 1) === 1;
+/** The `traceresponse` answer: the tail sampler's decision when tail sampling is on. */
+function traceresponseFor(runtime: IsolateRuntime, span: Span): string {
+  if (!span.isRecording()) return formatTraceresponse(span.spanContext(), false);
+  return answerTraceresponse(runtime.tracing.tailSampler, span.spanContext());
 }
 
 function endWithStatus(span: Span, status: number): void {
@@ -64,6 +63,8 @@ function endWithStatus(span: Span, status: number): void {
 interface FixedLengthStreamClass {
   new (length: number): TransformStream;
 }
+
+type IdentityTransformStreamClass = new () => TransformStream;
 
 /** A response like `response`, with `traceresponse` set and a body that reports when it is done. */
 function instrumentResponse(
@@ -121,7 +122,7 @@ export async function traceFetch(
   let traced: { response: Response; done: Promise<void> };
   try {
     endWithStatus(span, response.status);
-    traced = instrumentResponse(request, response, formatTraceresponse(span.spanContext(), kept(runtime, span)));
+    traced = instrumentResponse(request, response, traceresponseFor(runtime, span));
   } catch {
     span.end();
     flushAfter(runtime, host);

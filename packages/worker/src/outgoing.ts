@@ -8,7 +8,7 @@
  */
 import { type Attributes, context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { W3CPropagator } from '@wideline/core';
+import { followTraceresponse, W3CPropagator } from '@wideline/core';
 import type { IsolateRuntime, PropagateTo } from './config';
 import { recordFailure } from './invocation';
 
@@ -38,8 +38,8 @@ export function mayPropagate(url: URL, propagateTo: PropagateTo | undefined): bo
   }
 }
 
-function clientAttributes(request: Request, url: URL | undefined): Attributes {
-  const attributes: Attributes = { 'http.request.method': request.method };
+function clientAttributes(method: string, url: URL | undefined): Attributes {
+  const attributes: Attributes = { 'http.request.method': method };
   if (url) {
     attributes['url.full'] = url.href;
     attributes['server.address'] = url.hostname;
@@ -70,30 +70,45 @@ export async function tracedFetch(
   const active = context.active();
   const parent = trace.getSpan(active);
   if (!parent?.isRecording() || isTracingSuppressed(active)) return target.call(input, init);
-  let request: Request;
-  try {
-    // A Request built here has mutable headers, unlike one the caller may have passed in.
-    request = new Request(input, init);
-  } catch {
-    // Let the runtime raise its own error for a request it cannot build.
-    return target.call(input, init);
-  }
+  // No Request is built for string/URL inputs: it would copy the body and headers for nothing.
+  const isRequest = input instanceof Request;
+  const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
   let url: URL | undefined;
   try {
-    url = new URL(request.url);
+    url = new URL(isRequest ? input.url : String(input));
   } catch {
     url = undefined;
   }
   const span = runtime.tracing.tracer.startSpan(
-    request.method,
-    { kind: SpanKind.CLIENT, attributes: { ...clientAttributes(request, url), ...target.attributes } },
+    method,
+    { kind: SpanKind.CLIENT, attributes: { ...clientAttributes(method, url), ...target.attributes } },
     active,
   );
-  const propagate = target.internal === true || (url !== undefined && mayPropagate(url, runtime.config.propagateTo));
-  if (propagate) propagator.inject(trace.setSpan(active, span), request.headers, headersSetter);
+  const spanContext = trace.setSpan(active, span);
+  let callInput = input;
+  let callInit = init;
+  if (target.internal === true || (url !== undefined && mayPropagate(url, runtime.config.propagateTo))) {
+    try {
+      if (isRequest) {
+        // A Request built here has mutable headers, unlike the one the caller passed in.
+        const request = new Request(input, init);
+        propagator.inject(spanContext, request.headers, headersSetter);
+        callInput = request;
+        callInit = undefined;
+      } else {
+        const headers = new Headers(init?.headers);
+        propagator.inject(spanContext, headers, headersSetter);
+        callInit = { ...init, headers };
+      }
+    } catch {
+      // Unbuildable input: let the runtime raise its own error below, unpropagated.
+    }
+  }
   try {
-    const response = await context.with(trace.setSpan(active, span), () => target.call(request));
+    const response = await context.with(spanContext, () => target.call(callInput, callInit));
     span.setAttribute('http.response.status_code', response.status);
+    // A callee that keeps the trace says so; keep this part too, so the trace is whole in Jaeger.
+    followTraceresponse(runtime.tracing.tailSampler, response.headers.get('traceresponse'), span.spanContext().traceId);
     if (response.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
     return response;
   } catch (error) {

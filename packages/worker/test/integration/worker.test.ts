@@ -61,6 +61,10 @@ describe('a Worker under wrangler dev (workerd)', () => {
 
     const seen = downstream.seen.at(-1);
     expect(seen?.traceparent).toBe(`00-${traceId}-${client?.spanId}-01`);
+    // Composed with @sentry/cloudflare, fetch is traced once: no second set of Sentry headers, and
+    // no competing tracer provider was registered.
+    expect(seen?.['sentry-trace']).toBeUndefined();
+    expect(worker.output()).not.toContain('another OpenTelemetry tracer provider');
     expect(response.headers.get('traceresponse')).toBe(`00-${traceId}-${server?.spanId}-01`);
   });
 

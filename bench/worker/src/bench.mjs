@@ -1,0 +1,269 @@
+/**
+ * Worker benchmark: CPU time per request of the same handler (three subrequests) bare, with
+ * @wideline/worker and with @microlabs/otel-cf-workers, each run by `wrangler dev` in workerd and
+ * exporting to the same local OTLP receiver; and the bundle size of a hello-world Worker with each.
+ *
+ * CPU time is read from the workerd process (/proc/<pid>/stat, user + system) around a batch of
+ * requests: inside a Worker, timers do not advance during execution, so the runtime cannot time itself.
+ * Everything each process does for a request is counted — the handler, the subrequests, span
+ * creation and export — and the bare run's figure is subtracted to get each library's overhead.
+ *
+ * Not a test; it prints figures and ratios and never fails on a number.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const WORKERS = fileURLToPath(new URL('../workers/', import.meta.url));
+const WRANGLER = fileURLToPath(new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url));
+const VARIANTS = ['bare', 'wideline', 'otelcf'];
+// A second bare process measures the noise floor: how far two identical workerd processes differ.
+const PROCESSES = ['bare', 'bare2', 'wideline', 'otelcf'];
+const LABEL = {
+  bare: 'bare',
+  bare2: 'bare (second process)',
+  wideline: '@wideline/worker',
+  otelcf: '@microlabs/otel-cf-workers',
+};
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
+// One request at a time: with more in flight, event-loop batching differs between variants whose
+// latencies differ, and that shows up as CPU time.
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1);
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+async function bundleSizes() {
+  const sizes = {};
+  for (const variant of VARIANTS) {
+    const result = await build({
+      entryPoints: [`${WORKERS}hello-${variant}.js`],
+      bundle: true,
+      minify: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      // What wrangler uses for Workers, plus the workspace's source condition.
+      conditions: ['workerd', 'worker', 'browser', '@wideline/source'],
+      mainFields: ['browser', 'module', 'main'],
+      external: ['node:*', 'cloudflare:*'],
+      logLevel: 'error',
+    });
+    const code = result.outputFiles[0].contents;
+    sizes[variant] = { minified: code.length, gzip: gzipSync(code).length };
+  }
+  return sizes;
+}
+
+function listen(server) {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+}
+
+async function startReceivers() {
+  const exports = { wideline: 0, otelcf: 0, other: 0 };
+  const downstream = createServer((_req, res) => res.end('ok'));
+  const otlp = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      if (body.includes('bench-wideline')) exports.wideline++;
+      else if (body.includes('bench-otel-cf-workers')) exports.otelcf++;
+      else exports.other++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  return {
+    downstreamUrl: `http://127.0.0.1:${await listen(downstream)}`,
+    otlpUrl: `http://127.0.0.1:${await listen(otlp)}`,
+    exports,
+    close: () => {
+      downstream.closeAllConnections();
+      otlp.closeAllConnections();
+      downstream.close();
+      otlp.close();
+    },
+  };
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function descendants(pid) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push({ pid: Number(entry), comm });
+    } catch {
+      // The process went away while we looked.
+    }
+  }
+  const found = [];
+  const walk = (p) => {
+    for (const child of children.get(p) ?? []) {
+      found.push(child);
+      walk(child.pid);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+async function startWorker(process_, vars) {
+  const variant = process_ === 'bare2' ? 'bare' : process_;
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const args = [
+    WRANGLER,
+    'dev',
+    '-c',
+    `wrangler.${variant}.jsonc`,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspectorPort),
+    '--persist-to',
+    `/tmp/wideline-bench-worker-${port}`,
+    '--show-interactive-dev-session=false',
+    '--log-level',
+    'error',
+    ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: WORKERS,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c) => {
+    output += c;
+  });
+  child.stderr.on('data', (c) => {
+    output += c;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      await response.text();
+      if (response.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${variant} did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const workerd = descendants(child.pid).find((p) => p.comm === 'workerd');
+  if (!workerd) throw new Error(`no workerd process under wrangler for ${variant}`);
+  return { variant: process_, url, workerdPid: workerd.pid, stop: () => child.kill('SIGTERM') };
+}
+
+async function load(url, count) {
+  let next = 0;
+  const latencies = [];
+  const workers = Array.from({ length: CONCURRENCY }, async () => {
+    while (next < count) {
+      next++;
+      const started = performance.now();
+      const response = await fetch(url);
+      const text = await response.text();
+      if (text !== 'ok,ok,ok') throw new Error(`unexpected answer ${response.status}: ${text}`);
+      latencies.push(performance.now() - started);
+    }
+  });
+  await Promise.all(workers);
+  latencies.sort((a, b) => a - b);
+  return latencies[Math.floor(latencies.length / 2)];
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main() {
+  const sizes = await bundleSizes();
+  const receivers = await startReceivers();
+  const running = [];
+  try {
+    for (const variant of PROCESSES) {
+      running.push(
+        await startWorker(variant, { DOWNSTREAM_URL: receivers.downstreamUrl, OTLP_URL: receivers.otlpUrl }),
+      );
+    }
+    const cpu = Object.fromEntries(PROCESSES.map((v) => [v, []]));
+    const wall = Object.fromEntries(PROCESSES.map((v) => [v, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const worker of running) {
+        await load(worker.url, 100); // warm-up: JIT, connection pools
+        await new Promise((r) => setTimeout(r, 300)); // let pending exports finish
+        const before = cpuTicks(worker.workerdPid);
+        wall[worker.variant].push(await load(worker.url, REQUESTS));
+        await new Promise((r) => setTimeout(r, 500)); // count the exports that follow the responses
+        const ticks = cpuTicks(worker.workerdPid) - before;
+        cpu[worker.variant].push(((ticks / TICKS_PER_SECOND) * 1e6) / REQUESTS);
+      }
+    }
+    const perRequest = Object.fromEntries(PROCESSES.map((v) => [v, median(cpu[v])]));
+    const overhead = { wideline: perRequest.wideline - perRequest.bare, otelcf: perRequest.otelcf - perRequest.bare };
+
+    console.log(
+      `\nCPU time per request in workerd (wrangler dev), ${ROUNDS} rounds × ${REQUESTS} requests, concurrency ${CONCURRENCY}, median of rounds`,
+    );
+    console.log('handler: three sequential subrequests to a local server; spans exported to a local OTLP receiver\n');
+    for (const v of PROCESSES) {
+      const extra = v === 'bare' ? '' : `  vs bare ${(perRequest[v] - perRequest.bare).toFixed(0)} µs`;
+      console.log(
+        `  ${LABEL[v].padEnd(28)} ${perRequest[v].toFixed(0).padStart(6)} µs CPU  (rounds: ${cpu[v].map((x) => x.toFixed(0)).join(', ')})` +
+          `  median latency ${median(wall[v]).toFixed(2)} ms${extra}`,
+      );
+    }
+    const floor = Math.abs(perRequest.bare2 - perRequest.bare);
+    console.log(`\n  noise floor (two bare processes differ by): ${floor.toFixed(0)} µs`);
+    if (overhead.otelcf > 0) {
+      const ratio = Math.max(0, overhead.wideline) / overhead.otelcf;
+      console.log(`  overhead ratio wideline / otel-cf-workers: ${ratio.toFixed(2)} (target ≤ 0.5)`);
+    }
+    if (Math.abs(overhead.wideline) <= floor) console.log('  wideline overhead is within the noise floor');
+    console.log(
+      `  export requests received: wideline ${receivers.exports.wideline}, otel-cf-workers ${receivers.exports.otelcf}`,
+    );
+
+    console.log('\nBundle size of a hello-world Worker (esbuild, minified, gzip)\n');
+    for (const v of VARIANTS) {
+      console.log(
+        `  ${LABEL[v].padEnd(28)} ${(sizes[v].minified / 1024).toFixed(1).padStart(7)} KB min  ${(sizes[v].gzip / 1024).toFixed(1).padStart(6)} KB gzip`,
+      );
+    }
+    console.log(
+      `\n  gzip ratio wideline / otel-cf-workers: ${(sizes.wideline.gzip / sizes.otelcf.gzip).toFixed(2)} (target: wideline ≤ 40 KB)`,
+    );
+  } finally {
+    for (const worker of running) worker.stop();
+    receivers.close();
+  }
+}
+
+await main();

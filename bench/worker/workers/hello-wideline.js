@@ -1,0 +1,3 @@
+import { instrument } from '@wideline/worker';
+
+export default instrument({ fetch: () => new Response('hello') }, { serviceName: 'hello' });
