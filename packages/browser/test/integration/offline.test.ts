@@ -61,7 +61,8 @@ describe('export while offline', () => {
 
     const next = await context.newPage();
     await next.goto(`${appOrigin()}/page?cfg=${encodeURIComponent(JSON.stringify(cfg))}`);
-    const seen = await until(otlpSeen, (s) => (s.counts[workSpanIds[0] as string] ?? 0) >= 1);
+    // Sent by the start-up drain (1 s after load), not by the next page's own first export (5 s batch delay).
+    const seen = await until(otlpSeen, (s) => (s.counts[workSpanIds[0] as string] ?? 0) >= 1, 3500);
     expect(seen.counts[workSpanIds[0] as string]).toBe(1);
     expect(await next.evaluate(() => localStorage.getItem('wideline.queue'))).toBeNull();
     await context.close();
