@@ -11,6 +11,8 @@
  * if (failure) console.log(graph.pathTo(failure.span.spanId).map((n) => n.span.name).join(' → '));
  * @module
  */
+
+import { LINK_TYPE_ATTRIBUTE } from '@wideline/core/conventions';
 import { correctClockSkew } from './clock-skew.ts';
 import { type CriticalSegment, criticalPath } from './critical-path.ts';
 import { errorMessages, firstFailure } from './failure.ts';
@@ -224,7 +226,7 @@ export class TraceGraph {
     const out: ResolvedLink[] = [];
     for (const from of this.ordered) {
       for (const link of from.span.links) {
-        const type = link.attributes['wideline.link.type'];
+        const type = link.attributes[LINK_TYPE_ATTRIBUTE];
         out.push({
           from,
           to: link.traceId === this.traceId ? this.nodes.get(link.spanId) : undefined,

@@ -8,6 +8,8 @@
  * const spans = await jaeger.getTrace('4bf92f3577b34da6a3ce929d0e0e4736');
  * @module
  */
+
+import { jaegerTraceUrl } from '@wideline/core/conventions';
 import { JaegerResponseError, JaegerUnreachableError, MalformedTraceIdError, TraceNotFoundError } from './errors.ts';
 import { type JaegerTracesBody, type OtlpTracesBody, spansFromLegacy, spansFromOtlp } from './otlp.ts';
 import type { Span } from './span.ts';
@@ -90,7 +92,7 @@ export class JaegerClient {
 
   /** The Jaeger UI page of a trace. */
   uiUrl(traceId: string): string {
-    return `${this.url}/trace/${traceId}`;
+    return jaegerTraceUrl(traceId, this.url);
   }
 
   /** Fetches one trace. Throws {@link TraceNotFoundError} when Jaeger does not have it. */

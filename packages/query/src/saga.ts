@@ -7,6 +7,8 @@
  *
  * @module
  */
+
+import { LINK_TYPE_ATTRIBUTE, LINK_TYPES, SAGA } from '@wideline/core/conventions';
 import type { SpanNode, TraceGraph } from './graph.ts';
 
 /** A compensation and what it undid. */
@@ -43,7 +45,7 @@ function str(node: SpanNode, key: string): string | undefined {
 
 function linkedSpan(graph: TraceGraph, node: SpanNode, type: string): SpanNode | undefined {
   for (const link of node.span.links) {
-    if (link.attributes['wideline.link.type'] === type && link.traceId === graph.traceId) {
+    if (link.attributes[LINK_TYPE_ATTRIBUTE] === type && link.traceId === graph.traceId) {
       const target = graph.get(link.spanId);
       if (target) return target;
     }
@@ -56,8 +58,8 @@ function stepSpan(graph: TraceGraph, sagaId: string | undefined, step: string | 
   if (!step) return undefined;
   let found: SpanNode | undefined;
   for (const n of graph.ordered) {
-    if (str(n, 'wideline.saga.role') !== 'step' || str(n, 'wideline.saga.step') !== step) continue;
-    if (sagaId !== undefined && str(n, 'wideline.saga.id') !== sagaId) continue;
+    if (str(n, SAGA.role) !== 'step' || str(n, SAGA.step) !== step) continue;
+    if (sagaId !== undefined && str(n, SAGA.id) !== sagaId) continue;
     if (!found || n.startUs > found.startUs) found = n;
   }
   return found;
@@ -68,23 +70,23 @@ export function compensations(graph: TraceGraph): Compensation[] {
   const out: Compensation[] = [];
   for (const node of graph.ordered) {
     const isCompensation =
-      str(node, 'wideline.saga.role') === 'compensation' ||
-      node.span.links.some((l) => l.attributes['wideline.link.type'] === 'compensates');
+      str(node, SAGA.role) === 'compensation' ||
+      node.span.links.some((l) => l.attributes[LINK_TYPE_ATTRIBUTE] === LINK_TYPES.compensates);
     if (!isCompensation) continue;
-    const sagaId = str(node, 'wideline.saga.id');
-    const undoes = linkedSpan(graph, node, 'compensates');
-    const failed = linkedSpan(graph, node, 'failed_step');
-    const undoesStep = str(node, 'wideline.saga.compensates') ?? str(node, 'wideline.saga.step');
-    const failedStep = str(node, 'wideline.saga.failed_step');
+    const sagaId = str(node, SAGA.id);
+    const undoes = linkedSpan(graph, node, LINK_TYPES.compensates);
+    const failed = linkedSpan(graph, node, LINK_TYPES.failedStep);
+    const undoesStep = str(node, SAGA.compensates) ?? str(node, SAGA.step);
+    const failedStep = str(node, SAGA.failedStep);
     out.push({
       node,
-      sagaName: str(node, 'wideline.saga.name'),
+      sagaName: str(node, SAGA.name),
       sagaId,
-      undoesStep: undoesStep ?? (undoes && str(undoes, 'wideline.saga.step')),
+      undoesStep: undoesStep ?? (undoes && str(undoes, SAGA.step)),
       undoes: undoes ?? stepSpan(graph, sagaId, undoesStep),
-      failedStep: failedStep ?? (failed && str(failed, 'wideline.saga.step')),
+      failedStep: failedStep ?? (failed && str(failed, SAGA.step)),
       failed: failed ?? stepSpan(graph, sagaId, failedStep),
-      reason: str(node, 'wideline.saga.reason'),
+      reason: str(node, SAGA.reason),
       succeeded: node.span.status.code !== 'ERROR',
     });
   }
@@ -99,17 +101,17 @@ export function sagaOutcomes(ordered: readonly SpanNode[]): SagaOutcome[] {
   const out: SagaOutcome[] = [];
   const seen = new Set<string>();
   for (const node of ordered) {
-    const outcome = str(node, 'wideline.saga.outcome');
+    const outcome = str(node, SAGA.outcome);
     if (outcome === undefined) continue;
-    const key = JSON.stringify([str(node, 'wideline.saga.name'), str(node, 'wideline.saga.id'), outcome]);
+    const key = JSON.stringify([str(node, SAGA.name), str(node, SAGA.id), outcome]);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push({
       node,
-      sagaName: str(node, 'wideline.saga.name'),
-      sagaId: str(node, 'wideline.saga.id'),
+      sagaName: str(node, SAGA.name),
+      sagaId: str(node, SAGA.id),
       outcome,
-      failedStep: str(node, 'wideline.saga.failed_step'),
+      failedStep: str(node, SAGA.failedStep),
     });
   }
   return out;
@@ -117,6 +119,6 @@ export function sagaOutcomes(ordered: readonly SpanNode[]): SagaOutcome[] {
 
 /** The saga step a span belongs to: itself or its nearest ancestor with `wideline.saga.role = step`. */
 export function enclosingSagaStep(node: SpanNode | undefined): SpanNode | undefined {
-  for (let n = node; n; n = n.parent) if (str(n, 'wideline.saga.role') === 'step') return n;
+  for (let n = node; n; n = n.parent) if (str(n, SAGA.role) === 'step') return n;
   return undefined;
 }

@@ -50,7 +50,7 @@ export interface Span {
 }
 
 /** Attribute holding the sampling weight (how many units each kept one stands for); same key as core. */
-export const SAMPLE_RATE_ATTRIBUTE = 'wideline.sample_rate';
+export { SAMPLE_RATE_ATTRIBUTE } from '@wideline/core/conventions';
 
 /** Duration of a span in microseconds, never negative. */
 export function durationUs(span: Pick<Span, 'startUs' | 'endUs'>): number {

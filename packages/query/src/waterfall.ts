@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import { jaegerTraceUrl } from '@wideline/core/conventions';
 import type { CriticalSegment } from './critical-path.ts';
 import { formatDuration } from './format.ts';
 import type { SpanNode, TraceGraph } from './graph.ts';
@@ -89,7 +91,7 @@ export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): s
   ];
   if (graph.orphans.length > 0) summary.push(style.yellow(`${MARK.orphan} ${graph.orphans.length} orphaned`));
   lines.push(`${style.bold(head)}  ${summary.join(' · ')}`);
-  lines.push(style.dim(`${options.jaegerUrl.replace(/\/+$/, '')}/trace/${graph.traceId}`));
+  lines.push(style.dim(jaegerTraceUrl(graph.traceId, options.jaegerUrl)));
   lines.push('');
   const indent = ' '.repeat(serviceWidth + 3);
   lines.push(

@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import { jaegerTraceUrl, SAGA } from '@wideline/core/conventions';
 import { formatDuration } from './format.ts';
 import type { SpanNode, TraceGraph } from './graph.ts';
 import { type Compensation, enclosingSagaStep } from './saga.ts';
@@ -54,7 +56,7 @@ export function explainFailure(graph: TraceGraph, jaegerUrl: string): WhyReport 
   };
   return {
     traceId: graph.traceId,
-    jaegerUrl: `${jaegerUrl.replace(/\/+$/, '')}/trace/${graph.traceId}`,
+    jaegerUrl: jaegerTraceUrl(graph.traceId, jaegerUrl),
     failed: failure !== undefined,
     ...(failure
       ? {
@@ -69,9 +71,9 @@ export function explainFailure(graph: TraceGraph, jaegerUrl: string): WhyReport 
       ? {
           sagaStep: {
             spanId: step.span.spanId,
-            step: attr('wideline.saga.step') ?? step.span.name,
-            sagaName: attr('wideline.saga.name'),
-            sagaId: attr('wideline.saga.id'),
+            step: attr(SAGA.step) ?? step.span.name,
+            sagaName: attr(SAGA.name),
+            sagaId: attr(SAGA.id),
           },
         }
       : {}),
