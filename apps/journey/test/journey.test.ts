@@ -1,0 +1,275 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '@wideline/query';
+import { eventOf, requireStack, type StoredSpan, waitForEnvelope, waitForTrace } from '@wideline/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  driveJourney,
+  type JourneyResult,
+  REPO,
+  type RunningJourney,
+  servicesOf,
+  startApps,
+  waitForTraceGraph,
+} from '../src/index.ts';
+
+const KIND = { SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
+const KIND_NAMES: Record<string, number> = {
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
+const kindOf = (span: StoredSpan): number =>
+  typeof span.kind === 'number' ? span.kind : (KIND_NAMES[String(span.kind)] ?? Number(span.kind));
+const isError = (span: StoredSpan) => span.status.code === 2 || span.status.code === 'STATUS_CODE_ERROR';
+
+/** The parts of a Sentry event the test reads. */
+interface SentryEventShape {
+  contexts: Record<string, Record<string, unknown>>;
+  exception: { values: Array<{ type: string; value: string }> };
+}
+
+let apps: RunningJourney;
+let journey: JourneyResult;
+const spansOf: Record<'succeeded' | 'failed', StoredSpan[]> = { succeeded: [], failed: [] };
+
+/** All spans of an order's trace, once every service's spans (and the compensations) have arrived. */
+async function readTrace(traceId: string, compensations: number): Promise<StoredSpan[]> {
+  const graph = await waitForTraceGraph(
+    apps.stack.jaegerQuery,
+    traceId,
+    (g) =>
+      ['web', 'edge-api', 'jobs'].every((s) => servicesOf(g).has(s)) &&
+      g.ordered.some((n) => n.span.name === 'process orders') &&
+      g.ordered.filter((n) => n.span.name === 'ws receive order.status').length >= (compensations ? 6 : 4) &&
+      g.compensations().length >= compensations,
+  );
+  return waitForTrace(traceId, graph.size);
+}
+
+beforeAll(async () => {
+  await requireStack();
+  if (!existsSync(join(REPO, 'apps/web/dist/index.html')))
+    throw new Error('apps/web is not built. Build it with: pnpm turbo run build --filter=@wideline/app-web...');
+  apps = await startApps();
+  try {
+    journey = await driveJourney(apps.urls.web);
+    spansOf.succeeded = await readTrace(journey.succeeded.traceId, 0);
+    spansOf.failed = await readTrace(journey.failed.traceId, 2);
+  } catch (error) {
+    const output = Object.entries(apps.output())
+      .map(([name, text]) => `--- ${name}\n${text.split('\n').slice(-20).join('\n')}`)
+      .join('\n');
+    throw new Error(`${(error as Error).message}\n${output}`);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await apps?.stop();
+});
+
+/** The one span named `name` (and matching `where`), failing clearly when there is none or several. */
+function one(spans: StoredSpan[], name: string, where: (s: StoredSpan) => boolean = () => true): StoredSpan {
+  const found = spans.filter((s) => s.name === name && where(s));
+  expect(
+    found.map((s) => s.name),
+    `exactly one span "${name}"`,
+  ).toEqual([name]);
+  return found[0] as StoredSpan;
+}
+
+const childrenOf = (spans: StoredSpan[], parent: StoredSpan) => spans.filter((s) => s.parentSpanId === parent.spanId);
+
+describe('the order journey: web → edge-api → jobs → queue → workers → child jobs', () => {
+  it('the page shows the completed order and the compensated one with its error', () => {
+    expect(journey.succeeded.outcome).toBe('completed');
+    expect(journey.succeeded.statuses).toEqual(['stock reserved', 'payment charged', 'shipped', 'order completed']);
+    expect(journey.failed.outcome).toBe('compensated');
+    expect(journey.failed.statuses).toEqual([
+      'stock reserved',
+      'payment charged',
+      'ship: courier unavailable',
+      'payment refunded',
+      'stock released',
+      'compensated: ship: courier unavailable',
+    ]);
+    expect(journey.failed.error).toContain('courier unavailable');
+    expect(journey.succeeded.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(journey.failed.traceId).not.toBe(journey.succeeded.traceId);
+  });
+
+  it('one trace from the click to the last child job, with the right parents and service names', () => {
+    const spans = spansOf.succeeded;
+    expect(new Set(spans.map((s) => s.service))).toEqual(new Set(['web', 'edge-api', 'jobs']));
+
+    const click = one(spans, 'click button#place-order');
+    expect(click.service).toBe('web');
+    expect(click.parentSpanId).toBeUndefined();
+    const webFetch = one(spans, 'POST /api/orders', (s) => s.service === 'web');
+    expect(kindOf(webFetch)).toBe(KIND.CLIENT);
+    expect(webFetch.parentSpanId).toBe(click.spanId);
+    const edge = one(spans, 'POST /api/orders', (s) => s.service === 'edge-api');
+    expect(kindOf(edge)).toBe(KIND.SERVER);
+    expect(edge.parentSpanId).toBe(webFetch.spanId);
+    const edgeToJobs = one(spans, 'POST', (s) => s.service === 'edge-api');
+    expect(kindOf(edgeToJobs)).toBe(KIND.CLIENT);
+    expect(edgeToJobs.parentSpanId).toBe(edge.spanId);
+    const jobsServer = one(spans, 'POST /orders');
+    expect([jobsServer.service, kindOf(jobsServer), jobsServer.parentSpanId]).toEqual([
+      'jobs',
+      KIND.SERVER,
+      edgeToJobs.spanId,
+    ]);
+    const send = one(spans, 'send orders');
+    expect([kindOf(send), send.parentSpanId]).toEqual([KIND.PRODUCER, jobsServer.spanId]);
+    const processOrder = one(spans, 'process orders');
+    expect([kindOf(processOrder), processOrder.parentSpanId]).toEqual([KIND.CONSUMER, send.spanId]);
+    expect(processOrder.attributes).toMatchObject({
+      'messaging.system': 'bullmq',
+      'messaging.bullmq.job.outcome': 'completed',
+      'order.id': journey.succeeded.orderId,
+      'wideline.saga.outcome': 'completed',
+    });
+    const saga = one(spans, 'saga order');
+    expect(saga.parentSpanId).toBe(processOrder.spanId);
+
+    // Each step is a child job on its own queue, processed by that queue's worker.
+    for (const [step, queue] of [
+      ['reserve', 'stock'],
+      ['charge', 'payments'],
+      ['ship', 'shipping'],
+    ] as const) {
+      const stepSpan = one(spans, `saga.step ${step}`);
+      expect(stepSpan.parentSpanId).toBe(saga.spanId);
+      const sendStep = one(spans, `send ${queue}`, (s) => s.parentSpanId === stepSpan.spanId);
+      expect(kindOf(sendStep)).toBe(KIND.PRODUCER);
+      const child = one(spans, `process ${queue}`, (s) => s.parentSpanId === sendStep.spanId);
+      expect(kindOf(child)).toBe(KIND.CONSUMER);
+      expect(child.attributes['messaging.bullmq.job.name']).toBe(step);
+      expect(child.attributes['order.id']).toBe(journey.succeeded.orderId);
+    }
+    expect(spans.filter((s) => s.name.startsWith('saga.compensate'))).toEqual([]);
+
+    // Live status: jobs → edge-api → Durable Object → the page's WebSocket, still the same trace.
+    const pushes = spans.filter((s) => s.name === 'OrderStatus.push');
+    expect(pushes).toHaveLength(4);
+    for (const push of pushes) {
+      const route = spans.find((s) => s.spanId === push.parentSpanId) as StoredSpan;
+      expect([route.service, route.name]).toEqual(['edge-api', 'POST /internal/orders/:id/status']);
+      const caller = spans.find((s) => s.spanId === route.parentSpanId) as StoredSpan;
+      expect([caller.service, kindOf(caller)]).toEqual(['jobs', KIND.CLIENT]);
+      const received = childrenOf(spans, push);
+      expect(received.map((s) => [s.service, s.name, kindOf(s)])).toEqual([
+        ['web', 'ws receive order.status', KIND.CONSUMER],
+      ]);
+    }
+    // The page's subscribe message continues the click's trace into the Durable Object.
+    const subscribe = one(spans, 'ws send subscribe');
+    expect(subscribe.parentSpanId).toBe(click.spanId);
+    const onMessage = one(spans, 'websocket message subscribe');
+    expect([onMessage.service, onMessage.parentSpanId]).toEqual(['edge-api', subscribe.spanId]);
+  });
+
+  it('the failing order: the failed child job, and compensations linked to the step they undo and the failed step', () => {
+    const spans = spansOf.failed;
+    expect(one(spans, 'click button#place-failing-order').parentSpanId).toBeUndefined();
+    const failedJob = one(spans, 'process shipping');
+    expect(isError(failedJob)).toBe(true);
+    expect(failedJob.attributes['messaging.bullmq.job.name']).toBe('ship');
+    const shipStep = one(spans, 'saga.step ship');
+    expect(isError(shipStep)).toBe(true);
+    const processOrder = one(spans, 'process orders');
+    expect(isError(processOrder)).toBe(true);
+    expect(processOrder.attributes).toMatchObject({
+      'wideline.saga.outcome': 'compensated',
+      'wideline.saga.failed_step': 'ship',
+    });
+
+    // Undone in reverse order: the refund, then the stock release.
+    const compensations = spans
+      .filter((s) => s.attributes['wideline.saga.role'] === 'compensation')
+      .sort((a, b) => (a.startNs < b.startNs ? -1 : 1));
+    expect(compensations.map((s) => s.name)).toEqual(['saga.compensate charge', 'saga.compensate reserve']);
+    for (const [step, job, queue] of [
+      ['charge', 'refund', 'payments'],
+      ['reserve', 'release-stock', 'stock'],
+    ] as const) {
+      const undo = one(spans, `saga.compensate ${step}`);
+      expect(isError(undo)).toBe(false);
+      expect(undo.attributes).toMatchObject({
+        'wideline.saga.compensates': step,
+        'wideline.saga.failed_step': 'ship',
+        'wideline.saga.reason': 'ship: courier unavailable',
+      });
+      const links = Object.fromEntries(undo.links.map((l) => [l.attributes['wideline.link.type'], l.spanId]));
+      expect(links).toEqual({ compensates: one(spans, `saga.step ${step}`).spanId, failed_step: shipStep.spanId });
+      const sendUndo = one(spans, `send ${queue}`, (s) => s.parentSpanId === undo.spanId);
+      const undoJob = one(spans, `process ${queue}`, (s) => s.parentSpanId === sendUndo.spanId);
+      expect(undoJob.attributes['messaging.bullmq.job.name']).toBe(job);
+    }
+  });
+
+  it("the failing order's Sentry events in Spotlight carry the click's trace id", async () => {
+    const traceId = journey.failed.traceId;
+    const bySdk = async (sdk: string) => {
+      const envelope = await waitForEnvelope((e) => {
+        const event = eventOf(e) as { tags?: Record<string, unknown>; sdk?: { name?: string } } | undefined;
+        return event?.tags?.trace_id === traceId && event.sdk?.name === sdk;
+      });
+      return { envelope, event: eventOf(envelope) as unknown as SentryEventShape };
+    };
+    // The jobs service reports the saga's final failure, stamped with the order job's span.
+    const node = await bySdk('sentry.javascript.node');
+    expect(node.event.contexts.trace?.trace_id).toBe(traceId);
+    expect(node.event.contexts.trace?.span_id).toBe(one(spansOf.failed, 'process orders').spanId);
+    expect(node.envelope.header.trace?.trace_id).toBe(traceId);
+    expect(node.event.exception.values.at(-1)).toMatchObject({
+      type: 'OrderFailedError',
+      value: expect.stringContaining('ship failed (ship: courier unavailable)'),
+    });
+    // The page's ErrorBoundary reports the failed order's render error.
+    const react = await bySdk('sentry.javascript.react');
+    expect(react.event.contexts.trace?.trace_id).toBe(traceId);
+    expect(react.envelope.header.trace?.trace_id).toBe(traceId);
+    expect(react.event.contexts.otel?.jaeger_url).toBe(`${apps.stack.jaegerUi}/trace/${traceId}`);
+    expect(react.event.exception.values.at(-1)?.type).toBe('OrderFailedError');
+  });
+
+  it('`wideline why` names the failing step and what was compensated', async () => {
+    const run = async (...args: string[]) => {
+      let out = '';
+      const code = await runCli(['why', journey.failed.traceId, '--jaeger', apps.stack.jaegerQuery, ...args], {
+        stdout: { write: (text: string) => (out += text) },
+        stderr: { write: (text: string) => (out += text) },
+      });
+      return { code, out };
+    };
+    const json = await run('--json');
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.out);
+    expect(report.failure).toMatchObject({ name: 'process shipping', service: 'jobs' });
+    expect(report.path.map((p: { service: string }) => p.service)).toEqual(
+      expect.arrayContaining(['web', 'edge-api', 'jobs']),
+    );
+    expect(
+      report.compensations.map((c: { undoesStep: string; failedStep: string; succeeded: boolean }) => [
+        c.undoesStep,
+        c.failedStep,
+        c.succeeded,
+      ]),
+    ).toEqual([
+      ['charge', 'ship', true],
+      ['reserve', 'ship', true],
+    ]);
+    expect(report.sagaOutcomes).toEqual([
+      { sagaName: 'order', sagaId: journey.failed.orderId, outcome: 'compensated' },
+    ]);
+
+    const text = await run('--no-color');
+    expect(text.code).toBe(0);
+    expect(text.out).toContain('Failed saga step: ship');
+    expect(text.out).toMatch(/saga\.compensate charge\s+undid charge after ship failed/);
+    expect(text.out).toMatch(/saga\.compensate reserve\s+undid reserve after ship failed/);
+  });
+});
