@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { type SpanContext, TraceFlags } from '@opentelemetry/api';
+import { isSpanContextValid, type SpanContext, TraceFlags } from '@opentelemetry/api';
 import { formatTraceparent, parseTraceparent, parseTracestate } from '@wideline/core';
 
 /** Larger stored metadata is ignored unread: it cannot be a context we wrote. */
@@ -105,6 +105,8 @@ export function withStoredContext<O extends object>(
   children?: readonly SpanContext[],
 ): O {
   const telemetry = (opts as { telemetry?: { omitContext?: boolean } } | undefined)?.telemetry;
-  if (telemetry?.omitContext === true) return opts as O;
+  // No provider registered (an invalid, all-zero context): store nothing rather than a context that
+  // every consumer would reject.
+  if (telemetry?.omitContext === true || !isSpanContextValid(spanContext)) return (opts ?? {}) as O;
   return { ...opts, telemetry: { ...telemetry, metadata: encodeMetadata(spanContext, children) } } as O;
 }

@@ -161,7 +161,7 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
     }
   }
 
-  return async function processWithTrace(job: J, ...rest: A): Promise<R> {
+  async function processWithTrace(job: J, ...rest: A): Promise<R> {
     let span: Span | undefined;
     let attempt: Attempt | undefined;
     let recorder: AttemptRecorder | undefined;
@@ -196,5 +196,8 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
       active.end();
       if (options.flush) await options.flush().catch((error: unknown) => warn('flush failed', error));
     }
-  };
+  }
+  // BullMQ passes an AbortSignal only to processors declaring three parameters (`processor.length`).
+  Object.defineProperty(processWithTrace, 'length', { value: processor.length });
+  return processWithTrace;
 }

@@ -29,6 +29,13 @@ describe('stored creation context', () => {
     expect(withStoredContext(opts, CTX)).toBe(opts);
   });
 
+  it('stores nothing for an invalid (no provider) context', () => {
+    const opts = { attempts: 2 };
+    expect(withStoredContext(opts, { traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 })).toEqual({
+      attempts: 2,
+    });
+  });
+
   it('carries a flow parent’s children, capped', () => {
     const children = Array.from({ length: 100 }, (_, i) => ({
       ...CTX,

@@ -118,6 +118,12 @@ describe('tracedProcessor', () => {
     expect(events[0]).toMatchObject({ tags: { trace_id: creation.traceId } });
   });
 
+  it('keeps the processor’s arity, which BullMQ reads to decide whether to pass an AbortSignal', () => {
+    const withSignal = async (_job: { name: string }, _token?: string, _signal?: AbortSignal) => 1;
+    expect(tracedProcessor(withSignal).length).toBe(3);
+    expect(tracedProcessor(async (_job: { name: string }) => 1).length).toBe(1);
+  });
+
   it('a processor that throws a non-error, and a job without any fields, never break tracing', async () => {
     const { tracing, finished } = memoryTracing();
     const onWarning = vi.fn();

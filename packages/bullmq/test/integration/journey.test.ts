@@ -54,10 +54,21 @@ describe('one trace from a request through BullMQ queues and flows (real Redis, 
         { connection: REDIS },
       ),
     );
-    open(new Worker(qb, async () => done.resolve(current().traceId), { connection: REDIS }));
+    const signals: unknown[] = [];
+    open(
+      new Worker(
+        qb,
+        async (_job, _token, signal) => {
+          signals.push(signal);
+          done.resolve(current().traceId);
+        },
+        { connection: REDIS },
+      ),
+    );
 
     const { traceId, spanId } = await inRequest(tracing, 'POST /orders', () => orders.add('charge', { id: 'o-1' }));
     expect(await done.promise).toBe(traceId);
+    expect(signals[0]).toBeInstanceOf(AbortSignal); // cancellation still works through the wrapper
     await flushSoon(tracing);
 
     const spans = await waitForTrace(traceId, 5);
