@@ -25,7 +25,7 @@ export {
 export { answerTraceresponse, followTraceresponse, type TailDecisions } from './cross-hop';
 export { BatchExportProcessor, type BatchOptions, type ExportStats, type WarningHandler } from './export-processor';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, type SentryLikeSink } from './logger';
-export { headersGetter, W3CPropagator } from './propagation';
+export { headersGetter, remoteContext, W3CPropagator } from './propagation';
 export {
   createRedactor,
   DEFAULT_DENIED_NAMES,

@@ -9,6 +9,7 @@ import {
   type Context,
   isSpanContextValid,
   propagation,
+  ROOT_CONTEXT,
   type TextMapGetter,
   type TextMapPropagator,
   type TextMapSetter,
@@ -48,17 +49,11 @@ export class W3CPropagator implements TextMapPropagator {
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     let result = context;
-    const parent = parseTraceparent(getter.get(carrier, TRACEPARENT));
-    if (parent) {
-      const traceState = parseTracestate(getter.get(carrier, TRACESTATE));
-      result = trace.setSpanContext(result, {
-        traceId: parent.traceId,
-        spanId: parent.spanId,
-        traceFlags: parent.traceFlags & 0x01,
-        isRemote: true,
-        ...(traceState ? { traceState } : {}),
-      });
-    }
+    const traceparent = getter.get(carrier, TRACEPARENT);
+    const tracestate = getter.get(carrier, TRACESTATE);
+    // Several traceparent headers cannot be told apart: invalid. Several tracestate headers are joined.
+    const single = Array.isArray(traceparent) ? (traceparent.length === 1 ? traceparent[0] : undefined) : traceparent;
+    result = remoteContext(single, Array.isArray(tracestate) ? tracestate.join(',') : tracestate, result) ?? result;
     const entries = parseBaggage(getter.get(carrier, BAGGAGE));
     if (entries.size > 0) {
       const record: Record<string, { value: string }> = {};
@@ -71,6 +66,32 @@ export class W3CPropagator implements TextMapPropagator {
   fields(): string[] {
     return [TRACEPARENT, TRACESTATE, BAGGAGE];
   }
+}
+
+/**
+ * The context a remote parent gives, from a `traceparent` (and optional `tracestate`) found outside
+ * HTTP headers — a `<meta name="traceparent">`, a field inside a WebSocket message, a job's options.
+ * Returns `undefined` for an invalid `traceparent`, so the caller starts a new root.
+ *
+ * @example
+ * const parent = remoteContext(message.wideline?.traceparent, message.wideline?.tracestate);
+ * tracer.startActiveSpan('ws.message', {}, parent ?? ROOT_CONTEXT, handle);
+ */
+export function remoteContext(
+  traceparent: unknown,
+  tracestate?: unknown,
+  base: Context = ROOT_CONTEXT,
+): Context | undefined {
+  const parent = typeof traceparent === 'string' ? parseTraceparent(traceparent) : undefined;
+  if (!parent) return undefined;
+  const traceState = typeof tracestate === 'string' ? parseTracestate(tracestate) : undefined;
+  return trace.setSpanContext(base, {
+    traceId: parent.traceId,
+    spanId: parent.spanId,
+    traceFlags: parent.traceFlags & 0x01,
+    isRemote: true,
+    ...(traceState ? { traceState } : {}),
+  });
 }
 
 /** Reads headers from a Fetch `Headers`, a plain object or a Node `IncomingHttpHeaders`. */

@@ -16,6 +16,7 @@ import {
   parseTraceparent,
   parseTraceresponse,
   parseTracestate,
+  remoteContext,
   sentryTraceHeaders,
   W3CPropagator,
   W3CTraceState,
@@ -201,5 +202,22 @@ describe('sentryTraceHeaders', () => {
     expect(baggage.get('sentry-trace_id')?.value).toBe(TRACE_ID);
     expect(baggage.get('sentry-sampled')?.value).toBe('true');
     expect(baggage.get('sentry-environment')?.value).toBe('dev');
+  });
+});
+
+describe('remoteContext', () => {
+  it('builds a remote parent from a traceparent found outside headers, or nothing when invalid', () => {
+    const ctx = remoteContext(VALID, 'vendor=1');
+    expect(trace.getSpanContext(ctx ?? ROOT_CONTEXT)).toMatchObject({
+      traceId: TRACE_ID,
+      spanId: SPAN_ID,
+      isRemote: true,
+    });
+    expect(trace.getSpanContext(ctx ?? ROOT_CONTEXT)?.traceState?.get('vendor')).toBe('1');
+    expect(remoteContext(VALID, 'bad key=1')).toBeDefined();
+    expect(trace.getSpanContext(remoteContext(VALID, 'a=1,a=2') ?? ROOT_CONTEXT)?.traceState).toBeUndefined();
+    expect(remoteContext('nope')).toBeUndefined();
+    expect(remoteContext({ traceparent: VALID })).toBeUndefined();
+    expect(remoteContext(undefined)).toBeUndefined();
   });
 });
