@@ -86,13 +86,13 @@ describe('stalled jobs, a Redis restart and hostile stored context (real Redis, 
     const q = name('stall');
     const queue = open(new Queue(q, { connection: REDIS }));
     const child = spawn(process.execPath, [join(FIXTURES, 'stalling-worker.mjs'), q, `${service}-doomed`], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
       const out = messages(child);
-      expect((await out.next()).value).toEqual({ ready: true });
+      expect(await out.next()).toEqual({ ready: true });
       const request = await inRequest(tracing, 'POST /exports', () => queue.add('export', {}));
-      const { started } = (await out.next()).value as { started: { traceId: string; spanId: string } };
+      const { started } = (await out.next()) as { started: { traceId: string; spanId: string } };
       expect(started.traceId).toBe(request.traceId);
       child.kill('SIGKILL');
 
