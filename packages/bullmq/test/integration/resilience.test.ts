@@ -27,15 +27,18 @@ import {
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const DIST = join(import.meta.dirname, '../../dist/index.js');
 
-function messages(child: ChildProcess): AsyncIterator<Record<string, unknown>> {
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const iterator = lines[Symbol.asyncIterator]();
+/** The child's stdout, one JSON message per line; throws with its stderr if it exits instead. */
+function messages(child: ChildProcess): { next(): Promise<Record<string, unknown>> } {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const iterator = createInterface({ input: child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
   return {
     next: async () => {
       const { value, done } = await iterator.next();
-      return done
-        ? { value: undefined, done: true }
-        : { value: JSON.parse(value) as Record<string, unknown>, done: false };
+      if (done) throw new Error(`the stalling worker exited (is dist built? pnpm turbo run build): ${stderr}`);
+      return JSON.parse(value) as Record<string, unknown>;
     },
   };
 }
