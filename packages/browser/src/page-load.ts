@@ -9,7 +9,7 @@
  * @module
  */
 import { type Attributes, type Context, ROOT_CONTEXT, type Span, type Tracer, trace } from '@opentelemetry/api';
-import { parseTraceparent, parseTracestate } from '@wideline/core';
+import { remoteContext } from '@wideline/core';
 import type { ActivityTracker } from './activity';
 
 /** Resources recorded per page load at most; the rest are counted. */
@@ -36,16 +36,7 @@ const NAVIGATION_EVENTS = [
 /** The server's trace context from `<meta name="traceparent">` (and `tracestate`), if valid. */
 export function serverContext(doc: Document | undefined = globalThis.document): Context {
   const meta = (name: string) => doc?.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
-  const parent = parseTraceparent(meta('traceparent'));
-  if (!parent) return ROOT_CONTEXT;
-  const traceState = parseTracestate(meta('tracestate'));
-  return trace.setSpanContext(ROOT_CONTEXT, {
-    traceId: parent.traceId,
-    spanId: parent.spanId,
-    traceFlags: parent.traceFlags & 0x01,
-    isRemote: true,
-    ...(traceState ? { traceState } : {}),
-  });
+  return remoteContext(meta('traceparent'), meta('tracestate')) ?? ROOT_CONTEXT;
 }
 
 function connectionType(): string | undefined {

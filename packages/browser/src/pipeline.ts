@@ -14,6 +14,7 @@ import {
   BatchExportProcessor,
   createRedactor,
   headSampler,
+  LocalRootProcessor,
   RedactingExporter,
   type ResolvedConfig,
   WidelineConfigError,
@@ -22,7 +23,6 @@ import {
 import type { AmbientContextManager } from './context-manager';
 import { BrowserOtlpExporter } from './exporter';
 import type { BrowserOptions } from './init';
-import { LocalRootProcessor } from './local-root';
 import { Session } from './session';
 
 /** What `initBrowser` builds on. */

@@ -23,7 +23,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { formatTraceparent, parseTraceparent, parseTracestate } from '@wideline/core';
+import { formatTraceparent, remoteContext } from '@wideline/core';
 import { randomHex } from './session';
 
 /** The field Wideline adds to each message; the Worker SDK reads the same one. */
@@ -71,16 +71,7 @@ function parse(data: unknown): Record<string, unknown> | undefined {
 function carriedContext(field: unknown): { ctx: Context; correlationId: string | undefined } {
   const record = typeof field === 'object' && field !== null ? (field as Record<string, unknown>) : {};
   const correlationId = typeof record.correlationId === 'string' ? record.correlationId.slice(0, 128) : undefined;
-  const parent = parseTraceparent(typeof record.traceparent === 'string' ? record.traceparent : undefined);
-  if (!parent) return { ctx: context.active(), correlationId };
-  const traceState = parseTracestate(typeof record.tracestate === 'string' ? record.tracestate : undefined);
-  const ctx = trace.setSpanContext(ROOT_CONTEXT, {
-    traceId: parent.traceId,
-    spanId: parent.spanId,
-    traceFlags: parent.traceFlags & 0x01,
-    isRemote: true,
-    ...(traceState ? { traceState } : {}),
-  });
+  const ctx = remoteContext(record.traceparent, record.tracestate) ?? context.active();
   return { ctx, correlationId };
 }
 

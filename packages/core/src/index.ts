@@ -24,6 +24,7 @@ export {
 } from './conventions';
 export { answerTraceresponse, followTraceresponse, type TailDecisions } from './cross-hop';
 export { BatchExportProcessor, type BatchOptions, type ExportStats, type WarningHandler } from './export-processor';
+export { LocalRootProcessor, localRootOf } from './local-root';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, type SentryLikeSink } from './logger';
 export { headersGetter, remoteContext, W3CPropagator } from './propagation';
 export {
