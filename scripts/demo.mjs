@@ -96,7 +96,7 @@ try {
 } finally {
   if (keep && !failedRun) {
     say(`\n▶ --keep: the apps keep running — open ${apps.urls.web} (Ctrl-C stops them)`);
-    process.on('SIGINT', () => apps.stop().then(() => process.exit(0)));
+    for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => apps.stop().then(() => process.exit(0)));
   } else {
     await apps.stop();
   }

@@ -5,8 +5,11 @@
  * the page. Exposing `traceresponse` lets the page read the server's trace decision.
  */
 
-/** Request headers a traced page sends besides the app's own. */
-export const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'];
+/**
+ * Request headers a traced page may send besides the app's own: W3C Trace Context and Baggage, and
+ * `sentry-trace` when the browser SDK runs with `sentryHeaders: true`.
+ */
+export const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage', 'sentry-trace'];
 
 /** The CORS headers for `request`, or none when its origin is not allowed. */
 export function corsHeaders(request: Request, allowedOrigins: string): Record<string, string> {

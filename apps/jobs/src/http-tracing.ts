@@ -14,13 +14,21 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { formatTraceresponse, headersGetter, wideEvent } from '@wideline/core';
+import { answerTraceresponse, followTraceresponse, headersGetter, type TailDecisions, wideEvent } from '@wideline/core';
 
 /** A request handler that returns the route template it matched (the span's name), e.g. `POST /orders`. */
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<string>;
 
-/** Wraps `handler` so each request runs inside a SERVER span (the request's wide event). */
-export function traceRequests(tracer: Tracer, handler: Handler): (req: IncomingMessage, res: ServerResponse) => void {
+/**
+ * Wraps `handler` so each request runs inside a SERVER span (the request's wide event). The response
+ * carries `traceresponse`, which tells the caller whether this service keeps the trace (with tail
+ * sampling, a yes is binding), so the caller can keep its part too.
+ */
+export function traceRequests(
+  tracer: Tracer,
+  handler: Handler,
+  tail?: TailDecisions,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const parent = propagation.extract(ROOT_CONTEXT, req.headers as Record<string, string>, headersGetter);
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -38,9 +46,10 @@ export function traceRequests(tracer: Tracer, handler: Handler): (req: IncomingM
       },
       parent,
     );
-    res.setHeader('traceresponse', formatTraceresponse(span.spanContext(), span.isRecording()));
     context
       .with(trace.setSpan(parent, span), async () => {
+        // Decided now, before the handler writes its head; the tail sampler may still keep it later.
+        res.setHeader('traceresponse', answerTraceresponse(tail, span.spanContext()));
         try {
           const route = await handler(req, res);
           span.updateName(route);
@@ -60,12 +69,21 @@ export function traceRequests(tracer: Tracer, handler: Handler): (req: IncomingM
   };
 }
 
-/** `fetch` inside a CLIENT span whose context travels in `traceparent`/`tracestate`. Never adds work on failure. */
-export async function tracedFetch(tracer: Tracer, url: string, init: RequestInit = {}): Promise<Response> {
+/**
+ * `fetch` inside a CLIENT span whose context travels in `traceparent`/`tracestate`. The span is named
+ * `{method} {urlTemplate}` when a template is given (low cardinality), else `{method}`.
+ */
+export async function tracedFetch(
+  tracer: Tracer,
+  url: string,
+  init: RequestInit = {},
+  urlTemplate?: string,
+  tail?: TailDecisions,
+): Promise<Response> {
   const target = new URL(url);
   const method = init.method ?? 'GET';
   return tracer.startActiveSpan(
-    method,
+    urlTemplate ? `${method} ${urlTemplate}` : method,
     {
       kind: SpanKind.CLIENT,
       attributes: {
@@ -73,6 +91,7 @@ export async function tracedFetch(tracer: Tracer, url: string, init: RequestInit
         'url.full': target.href,
         'server.address': target.hostname,
         'server.port': Number(target.port || 80),
+        ...(urlTemplate ? { 'url.template': urlTemplate } : {}),
       },
     },
     async (span: Span) => {
@@ -82,6 +101,8 @@ export async function tracedFetch(tracer: Tracer, url: string, init: RequestInit
         const response = await fetch(target, { ...init, headers });
         span.setAttribute('http.response.status_code', response.status);
         if (response.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+        // A callee that kept the trace makes this service keep its part as well.
+        followTraceresponse(tail, response.headers.get('traceresponse'), span.spanContext().traceId);
         return response;
       } catch (error) {
         span.recordException(error as Error);

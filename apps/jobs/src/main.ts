@@ -48,7 +48,7 @@ const stepQueues = Object.fromEntries(STEP_QUEUES.map((name) => [name, new Queue
 const events = Object.fromEntries(STEP_QUEUES.map((name) => [name, new QueueEvents(name, common)]));
 await Promise.all(Object.values(events).map((e) => e.waitUntilReady()));
 
-const status = statusPusher(tracing.tracer, config.edgeApiUrl);
+const status = statusPusher(tracing.tracer, config.edgeApiUrl, tracing.tailSampler);
 const workers = [
   new Worker('orders', orderProcessor({ queues: stepQueues, events, status, stepTimeoutMs: 15_000 }), {
     ...common,
@@ -60,7 +60,7 @@ const workers = [
 ];
 for (const worker of workers) worker.on('error', (error) => console.error(`[jobs] worker error: ${error.message}`));
 
-const server = createServer(traceRequests(tracing.tracer, router(orders, config.failAt)));
+const server = createServer(traceRequests(tracing.tracer, router(orders, config.failAt), tracing.tailSampler));
 server.listen(config.port, config.host, () => {
   console.log(
     `[jobs] listening on http://${config.host}:${config.port} (redis ${config.redisUrl}, prefix ${config.queuePrefix})`,

@@ -5,7 +5,7 @@
  * the saga, it is counted on the wide event and warned about once.
  */
 import type { Tracer } from '@opentelemetry/api';
-import { wideEvent } from '@wideline/core';
+import { type TailDecisions, wideEvent } from '@wideline/core';
 import { tracedFetch } from './http-tracing.ts';
 
 /** One status update, as the web page renders it. */
@@ -24,7 +24,12 @@ export interface StatusPusher {
   push(orderId: string, status: OrderStatus): Promise<void>;
 }
 
-export function statusPusher(tracer: Tracer, edgeApiUrl: string, timeoutMs = 2000): StatusPusher {
+export function statusPusher(
+  tracer: Tracer,
+  edgeApiUrl: string,
+  tail: TailDecisions | undefined,
+  timeoutMs = 2000,
+): StatusPusher {
   let warned = false;
   return {
     async push(orderId, status) {
@@ -38,6 +43,8 @@ export function statusPusher(tracer: Tracer, edgeApiUrl: string, timeoutMs = 200
             body: JSON.stringify({ ...status, orderId, at: new Date().toISOString() }),
             signal: AbortSignal.timeout(timeoutMs),
           },
+          '/internal/orders/:id/status',
+          tail,
         );
         await response.body?.cancel();
         if (!response.ok) throw new Error(`edge API answered ${response.status}`);
