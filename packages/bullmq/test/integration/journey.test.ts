@@ -155,6 +155,35 @@ describe('one trace from a request through BullMQ queues and flows (real Redis, 
     expect(one(spans, `send ${top}`).links).toHaveLength(3);
   });
 
+  it('FlowProducer.addBulk: one send span for all flows, a create span per node, every job in the trace', async () => {
+    const [parents, kids] = [name('bulk-flow-parent'), name('bulk-flow-child')];
+    const flows = open(new FlowProducer({ connection: REDIS }));
+    const both = countdown(2);
+    open(new Worker(kids, async () => 'kid', { connection: REDIS }));
+    open(new Worker(parents, async () => both.tick(), { connection: REDIS }));
+    const { traceId } = await inRequest(tracing, 'POST /batches', () =>
+      flows.addBulk(
+        ['a', 'b'].map((n) => ({ name: n, queueName: parents, children: [{ name: `${n}-kid`, queueName: kids }] })),
+      ),
+    );
+    await both.promise;
+    await flushSoon(tracing);
+    const spans = await waitForTrace(traceId, 10);
+    const send = one(spans, `send ${parents}`);
+    expect(send.attributes).toMatchObject({
+      'messaging.operation.name': 'addBulkFlows',
+      'messaging.batch.message_count': 4,
+    });
+    expect(byName(spans, `create ${parents}`)).toHaveLength(2);
+    expect(byName(spans, `create ${kids}`)).toHaveLength(2);
+    const creates = new Set(
+      [...byName(spans, `create ${parents}`), ...byName(spans, `create ${kids}`)].map((s) => s.spanId),
+    );
+    const processes = [...byName(spans, `process ${parents}`), ...byName(spans, `process ${kids}`)];
+    expect(processes).toHaveLength(4);
+    expect(processes.every((p) => creates.has(p.parentSpanId ?? ''))).toBe(true);
+  });
+
   it('a worker created inside a request span does not leak that context into its loop or its jobs', async () => {
     const q = name('ambient');
     const plain = open(new BullQueue(q, { connection: REDIS }));
