@@ -5,6 +5,8 @@
  * @internal
  * @module
  */
+import { LINK_TYPE_ATTRIBUTE } from '@wideline/core/conventions';
+
 export const MESSAGING_SYSTEM = 'messaging.system';
 export const MESSAGING_OPERATION_NAME = 'messaging.operation.name';
 export const MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
@@ -33,7 +35,7 @@ export const BULLMQ_START_REASON = 'messaging.bullmq.job.start_reason';
 /** Set when the stored creation context could not be used (malformed, hostile, oversized). */
 export const BULLMQ_CONTEXT_REJECTED = 'messaging.bullmq.context_rejected';
 
-/** Link attribute naming what a link points at (shared with the saga contract). */
-export const LINK_TYPE = 'wideline.link.type';
+/** Link attribute naming what a link points at (core's convention, shared with `@wideline/query`). */
+export const LINK_TYPE = LINK_TYPE_ATTRIBUTE;
 
 export const SYSTEM = 'bullmq';

@@ -30,6 +30,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { wideEvent } from '@wideline/core';
+import { LINK_TYPES, SAGA } from '@wideline/core/conventions';
 import { ERROR_TYPE, LINK_TYPE } from './attributes';
 import { asError } from './outcome';
 import { TRACER_NAME } from './producer';
@@ -106,7 +107,7 @@ async function inSpan(
  */
 export async function runSaga<C>(options: SagaOptions<C>): Promise<SagaResult> {
   const tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
-  const base = { 'wideline.saga.name': options.name, 'wideline.saga.id': options.id };
+  const base = { [SAGA.name]: options.name, [SAGA.id]: options.id };
   const root = tracer.startSpan(`saga ${options.name}`, { attributes: base });
   const result: SagaResult = { outcome: 'completed', compensationErrors: [] };
   await context.with(trace.setSpan(context.active(), root), async () => {
@@ -114,9 +115,9 @@ export async function runSaga<C>(options: SagaOptions<C>): Promise<SagaResult> {
     for (const [index, step] of options.steps.entries()) {
       const attributes = {
         ...base,
-        'wideline.saga.role': 'step',
-        'wideline.saga.step': step.name,
-        'wideline.saga.step_index': index,
+        [SAGA.role]: 'step',
+        [SAGA.step]: step.name,
+        [SAGA.stepIndex]: index,
       };
       const ran = await inSpan(tracer, `saga.step ${step.name}`, attributes, [], () => step.run(options.context));
       if (!ran.failed) {
@@ -135,15 +136,15 @@ export async function runSaga<C>(options: SagaOptions<C>): Promise<SagaResult> {
           `saga.compensate ${undo.name}`,
           {
             ...base,
-            'wideline.saga.role': 'compensation',
-            'wideline.saga.step': undo.name,
-            'wideline.saga.compensates': undo.name,
-            'wideline.saga.failed_step': step.name,
-            'wideline.saga.reason': reason,
+            [SAGA.role]: 'compensation',
+            [SAGA.step]: undo.name,
+            [SAGA.compensates]: undo.name,
+            [SAGA.failedStep]: step.name,
+            [SAGA.reason]: reason,
           },
           [
-            [span, 'compensates'],
-            [ran.span.spanContext(), 'failed_step'],
+            [span, LINK_TYPES.compensates],
+            [ran.span.spanContext(), LINK_TYPES.failedStep],
           ],
           () => compensate(options.context, ran.error),
         );
@@ -155,8 +156,8 @@ export async function runSaga<C>(options: SagaOptions<C>): Promise<SagaResult> {
       break;
     }
   });
-  const outcome: Attributes = { 'wideline.saga.outcome': result.outcome };
-  if (result.failedStep !== undefined) outcome['wideline.saga.failed_step'] = result.failedStep;
+  const outcome: Attributes = { [SAGA.outcome]: result.outcome };
+  if (result.failedStep !== undefined) outcome[SAGA.failedStep] = result.failedStep;
   root.setAttributes(outcome);
   if (result.error !== undefined) fail(root, result.error);
   root.end();
