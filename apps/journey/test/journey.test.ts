@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '@wideline/query';
+import { runCli, type TraceGraph } from '@wideline/query';
 import { eventOf, requireStack, type StoredSpan, waitForEnvelope, waitForTrace } from '@wideline/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -34,16 +34,22 @@ let apps: RunningJourney;
 let journey: JourneyResult;
 const spansOf: Record<'succeeded' | 'failed', StoredSpan[]> = { succeeded: [], failed: [] };
 
-/** All spans of an order's trace, once every service's spans (and the compensations) have arrived. */
-async function readTrace(traceId: string, compensations: number): Promise<StoredSpan[]> {
+/**
+ * All spans of an order's trace, once every service's spans have arrived: each status push reached
+ * the Durable Object, the page's last receive is in, and the span count has stopped growing.
+ */
+async function readTrace(traceId: string, pushes: number, compensations: number): Promise<StoredSpan[]> {
+  const count = (g: TraceGraph, name: string) => g.ordered.filter((n) => n.span.name === name).length;
   const graph = await waitForTraceGraph(
     apps.stack.jaegerQuery,
     traceId,
     (g) =>
       ['web', 'edge-api', 'jobs'].every((s) => servicesOf(g).has(s)) &&
-      g.ordered.some((n) => n.span.name === 'process orders') &&
-      g.ordered.filter((n) => n.span.name === 'ws receive order.status').length >= (compensations ? 6 : 4) &&
-      g.compensations().length >= compensations,
+      count(g, 'process orders') === 1 &&
+      count(g, 'OrderStatus.push') === pushes &&
+      count(g, 'ws receive order.status') >= 1 &&
+      g.compensations().length === compensations,
+    45_000,
   );
   return waitForTrace(traceId, graph.size);
 }
@@ -55,8 +61,8 @@ beforeAll(async () => {
   apps = await startApps();
   try {
     journey = await driveJourney(apps.urls.web);
-    spansOf.succeeded = await readTrace(journey.succeeded.traceId, 0);
-    spansOf.failed = await readTrace(journey.failed.traceId, 2);
+    spansOf.succeeded = await readTrace(journey.succeeded.traceId, 4, 0);
+    spansOf.failed = await readTrace(journey.failed.traceId, 6, 2);
   } catch (error) {
     const output = Object.entries(apps.output())
       .map(([name, text]) => `--- ${name}\n${text.split('\n').slice(-20).join('\n')}`)
@@ -159,11 +165,17 @@ describe('the order journey: web → edge-api → jobs → queue → workers →
       expect([route.service, route.name]).toEqual(['edge-api', 'POST /internal/orders/:id/status']);
       const caller = spans.find((s) => s.spanId === route.parentSpanId) as StoredSpan;
       expect([caller.service, kindOf(caller)]).toEqual(['jobs', KIND.CLIENT]);
-      const received = childrenOf(spans, push);
-      expect(received.map((s) => [s.service, s.name, kindOf(s)])).toEqual([
-        ['web', 'ws receive order.status', KIND.CONSUMER],
-      ]);
     }
+    // Each message the page received continues the push that sent it (a push that happened before
+    // the socket opened reached the page in the subscribe answer instead).
+    const received = spans.filter((s) => s.name === 'ws receive order.status');
+    expect(received.length).toBeGreaterThanOrEqual(1);
+    for (const message of received) {
+      expect([message.service, kindOf(message)]).toEqual(['web', KIND.CONSUMER]);
+      expect(pushes.map((p) => p.spanId)).toContain(message.parentSpanId);
+    }
+    const lastPush = pushes.reduce((a, b) => (a.startNs > b.startNs ? a : b));
+    expect(childrenOf(spans, lastPush).map((s) => s.name)).toEqual(['ws receive order.status']);
     // The page's subscribe message continues the click's trace into the Durable Object.
     const subscribe = one(spans, 'ws send subscribe');
     expect(subscribe.parentSpanId).toBe(click.spanId);
@@ -271,5 +283,48 @@ describe('the order journey: web → edge-api → jobs → queue → workers →
     expect(text.out).toContain('Failed saga step: ship');
     expect(text.out).toMatch(/saga\.compensate charge\s+undid charge after ship failed/);
     expect(text.out).toMatch(/saga\.compensate reserve\s+undid reserve after ship failed/);
+  });
+});
+
+describe('bad input is data: the apps answer 4xx or use defaults, and keep working', () => {
+  it('the edge API ignores malformed trace headers and bodies, and answers CORS only for its origins', async () => {
+    const response = await fetch(`${apps.urls.edge}/api/orders`, {
+      method: 'POST',
+      headers: { traceparent: '00-not-a-trace-01', 'content-type': 'application/json' },
+      body: '{"failAt": 42, "items": "many"',
+    });
+    expect(response.status).toBe(202);
+    const { orderId } = (await response.json()) as { orderId: string };
+    expect(orderId).toMatch(/^[0-9a-f]{8}$/);
+    // A fresh, valid trace instead of the malformed one.
+    expect(response.headers.get('traceresponse')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+
+    const status = await fetch(`${apps.urls.edge}/internal/orders/${orderId}/status`, {
+      method: 'POST',
+      body: '[]',
+    });
+    expect(status.status).toBe(400);
+
+    const preflight = (origin: string) =>
+      fetch(`${apps.urls.edge}/api/orders`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'traceparent' },
+      });
+    const allowed = await preflight(apps.urls.web);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(apps.urls.web);
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('traceparent');
+    expect(allowed.headers.get('access-control-expose-headers')).toBe('traceresponse');
+    const foreign = await preflight('https://evil.example');
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('the jobs endpoint rejects what it cannot run with 400, never 500', async () => {
+    const post = (body: string) => fetch(`${apps.urls.jobs}/orders`, { method: 'POST', body });
+    for (const body of ['not json', '[1, 2]', '{"failAt": "everything"}', `{"pad": "${'x'.repeat(20_000)}"}`]) {
+      const response = await post(body);
+      expect(response.status, body.slice(0, 30)).toBe(400);
+    }
+    expect((await fetch(`${apps.urls.jobs}/nope`)).status).toBe(404);
+    expect((await post('{"items": 1}')).status).toBe(202);
   });
 });
