@@ -12,8 +12,8 @@
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { encodeSpans } from '@wideline/core';
 import { OfflineQueue, type OfflineQueueOptions } from './offline-queue';
-import { encodeSpans } from './otlp-json';
 import { type StorageLike, storageArea } from './session';
 
 /** Browsers refuse keepalive requests past 64 KiB in flight; leave room for headers. */

@@ -24,8 +24,10 @@ export {
 } from './conventions';
 export { answerTraceresponse, followTraceresponse, type TailDecisions } from './cross-hop';
 export { BatchExportProcessor, type BatchOptions, type ExportStats, type WarningHandler } from './export-processor';
+export { FetchSpanExporter, type FetchSpanExporterOptions } from './fetch-exporter';
 export { LocalRootProcessor, localRootOf } from './local-root';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, type SentryLikeSink } from './logger';
+export { encodeSpans } from './otlp-json';
 export { headersGetter, remoteContext, W3CPropagator } from './propagation';
 export {
   createRedactor,

@@ -2,9 +2,8 @@
  * OTLP/HTTP JSON encoding of finished spans (the `ExportTraceServiceRequest` of
  * opentelemetry-proto, JSON mapping: ids in hex, 64-bit times as strings, enums as numbers).
  * It replaces `@opentelemetry/otlp-transformer`'s serializer, which costs more than this whole
- * file in a page bundle; a unit test checks that both produce the same request.
+ * file in a page or Worker bundle; a unit test checks that both produce the same request.
  *
- * @internal
  * @module
  */
 import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';

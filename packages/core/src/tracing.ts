@@ -1,8 +1,9 @@
 /**
- * Assembles Wideline's tracer provider: one provider, one export pipeline, owned by Wideline.
+ * Assembles Wideline's tracer provider: one provider, one export pipeline, owned by Wideline. Runtime
+ * neutral; Node services usually call `createNodeTracing` from `@wideline/core/node`.
  *
  *   LocalRootProcessor → [WideEventLogProcessor] → [TailSamplingProcessor] → BatchExportProcessor
- *                                                                              → RedactingExporter → OTLP/HTTP
+ *                                                                              → RedactingExporter → OTLP/HTTP JSON
  *
  * @example
  * import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -19,7 +20,6 @@
  * @module
  */
 import { type ContextManager, context, propagation, type Tracer, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
@@ -29,6 +29,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { type ResolvedConfig, resolveConfig, type WidelineOptions } from './config';
 import { BatchExportProcessor, type ExportStats } from './export-processor';
+import { FetchSpanExporter } from './fetch-exporter';
 import { LocalRootProcessor } from './local-root';
 import { W3CPropagator } from './propagation';
 import { createRedactor, type Redactor } from './redact';
@@ -39,8 +40,11 @@ import { WideEventLogProcessor } from './wide-event-log';
 
 /** Runtime hooks a runtime package (or a Node app) supplies. */
 export interface TracingRuntime {
-  /** Replaces the OTLP/HTTP exporter (e.g. a Workers fetch exporter, or an in-memory one in tests). */
-  exporter?: SpanExporter;
+  /**
+   * Replaces the default exporter ({@link FetchSpanExporter}: OTLP/HTTP JSON over `fetch`), either as an
+   * exporter or as a factory that receives the resolved config (endpoint, headers, timeout).
+   */
+  exporter?: SpanExporter | ((config: ResolvedConfig) => SpanExporter);
   /** Context manager to register globally (AsyncLocalStorage in Node and Workers). */
   contextManager?: ContextManager;
   /** Register the provider, propagator and context manager as OpenTelemetry globals. Default `true`. */
@@ -73,12 +77,14 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
   const config = resolveConfig(options);
   const redactor = config.redaction === false ? undefined : createRedactor(config.redaction);
   const otlp =
-    options.exporter ??
-    new OTLPTraceExporter({
-      url: config.tracesEndpoint,
-      headers: config.headers,
-      timeoutMillis: config.exportTimeoutMs,
-    });
+    typeof options.exporter === 'function'
+      ? options.exporter(config)
+      : (options.exporter ??
+        new FetchSpanExporter({
+          url: config.tracesEndpoint,
+          headers: config.headers,
+          timeoutMs: config.exportTimeoutMs,
+        }));
   const exporter = redactor ? new RedactingExporter(otlp, redactor) : otlp;
   const batch = new BatchExportProcessor(exporter, {
     ...config.batch,

@@ -1,12 +1,14 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeSpans } from '../src/otlp-json';
-import { memoryProvider } from './helpers';
+import { encodeSpans } from '../src/index';
 
 describe('encodeSpans', () => {
-  const memory = memoryProvider();
-  afterEach(() => memory.reset());
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const memory = { tracer: provider.getTracer('test'), spans: () => exporter.getFinishedSpans() };
+  afterEach(() => exporter.reset());
 
   it('produces the same OTLP/JSON request as the OpenTelemetry serializer', () => {
     const parent = memory.tracer.startSpan('click button#buy', {

@@ -1,0 +1,84 @@
+/**
+ * OTLP/HTTP JSON over `fetch`: the exporter `createTracing` uses unless given another. It runs
+ * unchanged in Node (18+), Cloudflare Workers and browsers, weighs a few KB, and never throws: a
+ * refused, failed or timed-out request reports a failed result, which the export pipeline counts.
+ *
+ * Node services that want HTTP keep-alive agents and the OpenTelemetry exporter's retry policy use
+ * `createNodeTracing` from `@wideline/core/node`, which plugs in `@opentelemetry/exporter-trace-otlp-http`.
+ *
+ * @module
+ */
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { encodeSpans } from './otlp-json';
+
+// Taken when this module is evaluated, before other SDKs (Sentry's fetch integration, Wideline's own
+// outgoing instrumentation) wrap the global: export requests must never be traced or reported.
+const unpatchedFetch: typeof fetch | undefined = globalThis.fetch?.bind(globalThis);
+
+/** Options for {@link FetchSpanExporter}. */
+export interface FetchSpanExporterOptions {
+  /** Full OTLP traces URL, e.g. `http://localhost:4318/v1/traces`. */
+  url: string;
+  /** Extra request headers (authentication). */
+  headers?: Record<string, string>;
+  /** The request is aborted after this many ms. Default 10 000. */
+  timeoutMs?: number;
+  /** The `fetch` to use. Default: the global `fetch` as it was when this module loaded. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Sends spans as OTLP/HTTP JSON with `fetch`.
+ *
+ * @example
+ * createTracing({ exporter: new FetchSpanExporter({ url: 'https://otlp.example/v1/traces', headers: { 'x-api-key': key } }) })
+ */
+export class FetchSpanExporter implements SpanExporter {
+  readonly #url: string;
+  readonly #headers: Record<string, string>;
+  readonly #timeoutMs: number;
+  readonly #fetch: typeof fetch | undefined;
+  #shutdown = false;
+
+  constructor(options: FetchSpanExporterOptions) {
+    this.#url = options.url;
+    this.#headers = { ...options.headers, 'content-type': 'application/json' };
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#fetch = options.fetch ?? unpatchedFetch;
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    const failed = (error: unknown) =>
+      resultCallback({
+        code: ExportResultCode.FAILED,
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
+    if (this.#shutdown) return failed('exporter is shut down');
+    if (!this.#fetch) return failed('no fetch in this runtime');
+    this.#send(this.#fetch, spans).then(resultCallback, failed);
+  }
+
+  async #send(fetchFn: typeof fetch, spans: ReadableSpan[]): Promise<ExportResult> {
+    const response = await fetchFn(this.#url, {
+      method: 'POST',
+      headers: this.#headers,
+      body: encodeSpans(spans),
+      signal: AbortSignal.timeout(this.#timeoutMs),
+    });
+    // Consume or cancel the body: Workers and undici otherwise keep the connection busy.
+    await response.body?.cancel().catch(() => undefined);
+    return response.ok
+      ? { code: ExportResultCode.SUCCESS }
+      : { code: ExportResultCode.FAILED, error: new Error(`collector answered ${response.status}`) };
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    this.#shutdown = true;
+    return Promise.resolve();
+  }
+}
