@@ -1,7 +1,7 @@
 // Peak memory while the collector is down, for 1,000,000 spans: the export queue and the tail buffer
 // are bounded, so memory must stay flat and every span not exported must be counted as dropped.
 import { createServer } from 'node:http';
-import { createTracing } from '@wideline/core';
+import { createNodeTracing } from '@wideline/core/node';
 import { runWorkload, SPANS_PER_TRACE } from './workload.mjs';
 
 const SPANS = Number(process.env.BENCH_DEAD_SPANS ?? 1_000_000);
@@ -10,7 +10,7 @@ await new Promise((r) => probe.listen(0, '127.0.0.1', r));
 const { port } = probe.address();
 await new Promise((r) => probe.close(r)); // nothing listens there now: a dead collector
 
-const tracing = createTracing({
+const tracing = createNodeTracing({
   serviceName: 'bench-dead',
   register: false,
   tracesEndpoint: `http://127.0.0.1:${port}/v1/traces`,
@@ -29,13 +29,21 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, m.rss);
 }, 20);
 const t0 = performance.now();
-await runWorkload(tracing.tracer, SPANS / SPANS_PER_TRACE);
+// Retained heap after a full GC at every tenth of the run: flat if the pipeline is bounded.
+const retained = [];
+const CHUNKS = 10;
+for (let chunk = 0; chunk < CHUNKS; chunk++) {
+  await runWorkload(tracing.tracer, SPANS / SPANS_PER_TRACE / CHUNKS);
+  globalThis.gc?.();
+  retained.push(process.memoryUsage().heapUsed);
+}
 await tracing.forceFlush();
 clearInterval(sampler);
 const stats = tracing.stats();
 const mb = (b) => `${(b / 1024 / 1024).toFixed(1)} MB`;
 console.log(`dead collector: ${SPANS} spans in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 console.log(`  heap: baseline ${mb(baseline.heapUsed)}, peak ${mb(peakHeap)} (+${mb(peakHeap - baseline.heapUsed)}); rss peak ${mb(peakRss)}`);
+console.log(`  retained heap after GC per ${SPANS / CHUNKS} spans: ${retained.map((b) => mb(b)).join(', ')}`);
 console.log(`  export: ${JSON.stringify(stats.export)}`);
 console.log(`  accounted for: ${stats.export.spansExported + stats.export.spansDroppedQueueFull + stats.export.spansDroppedExportFailed + stats.export.queued} of ${SPANS}`);
 await tracing.shutdown();

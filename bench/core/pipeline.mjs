@@ -3,7 +3,7 @@
 // + OTLPTraceExporter), same process, same receiver, alternating rounds. Prints the ratio.
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { createTracing } from '@wideline/core';
+import { createNodeTracing } from '@wideline/core/node';
 import { startReceiver } from './receiver.mjs';
 import { runWorkload, SPANS_PER_TRACE } from './workload.mjs';
 
@@ -34,7 +34,8 @@ function plainOtel(url) {
 }
 
 function wideline(url) {
-  const tracing = createTracing({
+  // createNodeTracing: the same OTLPTraceExporter as the plain pipeline, so the ratio compares pipelines.
+  const tracing = createNodeTracing({
     serviceName: 'bench',
     register: false,
     tracesEndpoint: url,

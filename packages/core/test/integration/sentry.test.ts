@@ -1,20 +1,16 @@
 import { context } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import * as Sentry from '@sentry/node';
 import { eventOf, requireStack, SPOTLIGHT_URL, waitForEnvelope } from '@wideline/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTracing, linkSentry, type WidelineTracing } from '../../src/index';
+import { linkSentry, type WidelineTracing } from '../../src/index';
+import { createNodeTracing } from '../../src/node';
 
 describe('a Sentry event sent with @sentry/node to Spotlight', () => {
   let tracing: WidelineTracing;
 
   beforeAll(async () => {
     await requireStack();
-    tracing = createTracing({
-      serviceName: 'core-sentry-int',
-      env: process.env,
-      contextManager: new AsyncLocalStorageContextManager(),
-    });
+    tracing = createNodeTracing({ serviceName: 'core-sentry-int' });
     Sentry.init({
       // @sentry/node's HTTP transport sends no content type, which Spotlight skips; its spotlight
       // option forwards every envelope to the sidecar instead.
