@@ -8,6 +8,6 @@ export default defineProject({
     name: 'journey:integration',
     include: ['test/*.test.ts'],
     testTimeout: 30_000,
-    hookTimeout: 120_000,
+    hookTimeout: 150_000,
   },
 });
