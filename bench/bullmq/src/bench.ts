@@ -26,7 +26,8 @@ const CONCURRENCY = 50;
 const ADD_WINDOW = 100;
 const connection = { host: process.env.REDIS_HOST ?? '127.0.0.1', port: Number(process.env.REDIS_PORT ?? 6379) };
 
-type Variant = 'untraced' | 'wideline' | 'bullmq-otel';
+/** `wideline-10%`: the same, with 10% head sampling (jobs follow their producer's decision). */
+type Variant = 'untraced' | 'wideline' | 'bullmq-otel' | 'wideline-10%';
 
 interface Sink {
   server: Server;
@@ -51,11 +52,12 @@ async function startSink(): Promise<Sink> {
   return sink;
 }
 
-function pipeline(sink: Sink): WidelineTracing {
+function pipeline(sink: Sink, ratio: number): WidelineTracing {
   return createTracing({
     serviceName: 'bench-bullmq',
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url },
     batch: { scheduledDelayMs: 200 },
+    sampling: { head: { ratio } },
   });
 }
 
@@ -73,7 +75,8 @@ interface Result {
 
 async function run(variant: Variant, sink: Sink): Promise<Result> {
   const name = `bench-${variant}-${process.pid}-${Date.now()}`;
-  const tracing = variant === 'untraced' ? undefined : pipeline(sink);
+  const tracing = variant === 'untraced' ? undefined : pipeline(sink, variant === 'wideline-10%' ? 0.1 : 1);
+  const wideline = variant === 'wideline' || variant === 'wideline-10%';
   const telemetry = variant === 'bullmq-otel' ? { telemetry: new BullMQOtel({ tracerName: 'bench' }) } : {};
   let processed = 0;
   let resolveDone!: () => void;
@@ -91,10 +94,10 @@ async function run(variant: Variant, sink: Sink): Promise<Result> {
     ...telemetry,
     ...(process.env.BENCH_NO_ATTEMPT_LOG ? { wideline: { attemptLogAfterMs: false as const } } : {}),
   };
-  const worker =
-    variant === 'wideline' ? new WidelineWorker(name, processor, workerOpts) : new Worker(name, processor, workerOpts);
-  const queue: Producer =
-    variant === 'wideline' ? new WidelineQueue(name, { connection }) : new Queue(name, { connection, ...telemetry });
+  const worker = wideline ? new WidelineWorker(name, processor, workerOpts) : new Worker(name, processor, workerOpts);
+  const queue: Producer = wideline
+    ? new WidelineQueue(name, { connection })
+    : new Queue(name, { connection, ...telemetry });
   await worker.waitUntilReady();
   const jobOpts = { removeOnComplete: true, removeOnFail: true };
 
@@ -121,11 +124,16 @@ async function run(variant: Variant, sink: Sink): Promise<Result> {
 async function main() {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const sink = await startSink();
-  const best: Record<Variant, number> = { untraced: 0, wideline: 0, 'bullmq-otel': 0 };
-  const cpu: Record<Variant, number> = { untraced: Infinity, wideline: Infinity, 'bullmq-otel': Infinity };
+  const best: Record<Variant, number> = { untraced: 0, wideline: 0, 'bullmq-otel': 0, 'wideline-10%': 0 };
+  const cpu: Record<Variant, number> = {
+    untraced: Infinity,
+    wideline: Infinity,
+    'bullmq-otel': Infinity,
+    'wideline-10%': Infinity,
+  };
   const orders: Variant[][] = [
-    ['untraced', 'wideline', 'bullmq-otel'],
-    ['bullmq-otel', 'wideline', 'untraced'],
+    ['untraced', 'wideline', 'bullmq-otel', 'wideline-10%'],
+    ['wideline-10%', 'bullmq-otel', 'wideline', 'untraced'],
   ];
   for (let round = 0; round < ROUNDS; round++) {
     const only = process.env.BENCH_ONLY?.split(',');
@@ -134,7 +142,7 @@ async function main() {
       best[variant] = Math.max(best[variant], rate);
       cpu[variant] = Math.min(cpu[variant], cpuPerJob);
       console.log(
-        `round ${round + 1} ${variant.padEnd(12)} ${rate.toFixed(0).padStart(7)} jobs/s ${cpuPerJob.toFixed(0).padStart(5)} µs CPU/job`,
+        `round ${round + 1} ${variant.padEnd(13)} ${rate.toFixed(0).padStart(7)} jobs/s ${cpuPerJob.toFixed(0).padStart(5)} µs CPU/job`,
       );
     }
   }
@@ -143,11 +151,12 @@ async function main() {
   console.log(`\n${JOBS} jobs, worker concurrency ${CONCURRENCY}, best of ${ROUNDS} round(s):`);
   for (const variant of Object.keys(best) as Variant[])
     console.log(
-      `  ${variant.padEnd(12)} ${best[variant].toFixed(0).padStart(7)} jobs/s ${cpu[variant].toFixed(0).padStart(5)} µs CPU/job`,
+      `  ${variant.padEnd(13)} ${best[variant].toFixed(0).padStart(7)} jobs/s ${cpu[variant].toFixed(0).padStart(5)} µs CPU/job`,
     );
   console.log(`  wideline / untraced    ${ratio(best.wideline, best.untraced)}  (target >= 0.95)`);
   console.log(`  wideline / bullmq-otel ${ratio(best.wideline, best['bullmq-otel'])}  (target >= 1.00)`);
   console.log(`  bullmq-otel / untraced ${ratio(best['bullmq-otel'], best.untraced)}`);
+  console.log(`  wideline at 10% head sampling / untraced ${ratio(best['wideline-10%'], best.untraced)}`);
   console.log(
     `  CPU per job, wideline / untraced ${ratio(cpu.wideline, cpu.untraced)}, bullmq-otel / untraced ${ratio(cpu['bullmq-otel'], cpu.untraced)}`,
   );
