@@ -34,6 +34,13 @@ const port = (name, fallback) => Number(process.env[name] || fallback);
 
 say('\n▶ start the apps');
 let apps;
+// Ctrl-C (or a SIGTERM) at any point stops what was started, then exits.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    await (apps ? apps.stop() : journey.killAll());
+    process.exit(keep && apps ? 0 : 130);
+  });
+}
 try {
   apps = await journey.startApps({
     ports: { jobs: port('JOBS_PORT', 4000), edge: port('EDGE_API_PORT', 8787), web: port('WEB_PORT', 5173) },
@@ -94,14 +101,10 @@ try {
     console.error(`\n--- ${name} (last lines) ---\n${output.trimEnd().split('\n').slice(-25).join('\n')}`);
   }
 } finally {
-  if (keep && !failedRun) {
-    say(`\n▶ --keep: the apps keep running — open ${apps.urls.web} (Ctrl-C stops them)`);
-    for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => apps.stop().then(() => process.exit(0)));
-  } else {
-    await apps.stop();
-  }
+  if (!keep || failedRun) await apps.stop();
 }
 
 if (failedRun) process.exit(1);
 say(`\n✔ demo done in ${((Date.now() - started) / 1000).toFixed(0)}s${keep ? '' : ' (nothing left running)'}`);
-if (!keep) process.exit(0);
+if (keep) say(`\n▶ --keep: the apps keep running — open ${apps.urls.web} (Ctrl-C stops them)`);
+else process.exit(0);

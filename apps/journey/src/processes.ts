@@ -17,6 +17,26 @@ export function freePort(): Promise<number> {
   });
 }
 
+const alive = new Set<ChildProcess>();
+
+/**
+ * Kills (SIGKILL, by process group) every child started here that is still running. Synchronous, so
+ * it also works from an `exit` handler; `stop()` is the graceful way.
+ */
+export function killAll(): void {
+  for (const child of alive) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  alive.clear();
+}
+
+// Children live in their own process groups, so they would outlive this process: never let them.
+process.once('exit', killAll);
+
 /** A started child process. */
 export interface Running {
   name: string;
@@ -38,6 +58,8 @@ export function start(
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so that stop() reaches the grandchildren (workerd)
   });
+  alive.add(child);
+  child.once('exit', () => alive.delete(child));
   child.stdout?.on('data', (chunk) => {
     output += String(chunk);
   });
