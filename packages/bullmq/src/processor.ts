@@ -24,6 +24,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { WidelineConfigError } from '@wideline/core';
 import { type Attempt, describeAttempt, startedCount, startProcessSpan, type TracedJobLike } from './attempt';
 import { AttemptRecorder, attemptLine, previousAttempt } from './attempt-log';
 import {
@@ -89,6 +90,29 @@ function resultSize(result: unknown): number | undefined {
   }
 }
 
+/** Start-up check: a bad option throws at once, naming the option and the fix. */
+function validate(options: ConsumerTracingOptions): void {
+  const { policy, maxParentAgeMs, attemptLogAfterMs } = options;
+  if (policy !== undefined && policy !== 'link' && policy !== 'parent' && policy !== 'both')
+    throw new WidelineConfigError(
+      'wideline.policy',
+      `'${String(policy)}' is not a policy`,
+      "use 'link', 'parent' or 'both'",
+    );
+  if (maxParentAgeMs !== undefined && !(maxParentAgeMs >= 0))
+    throw new WidelineConfigError(
+      'wideline.maxParentAgeMs',
+      `'${maxParentAgeMs}' is not a duration`,
+      'give milliseconds >= 0',
+    );
+  if (attemptLogAfterMs !== undefined && attemptLogAfterMs !== false && !(attemptLogAfterMs >= 0))
+    throw new WidelineConfigError(
+      'wideline.attemptLogAfterMs',
+      `'${attemptLogAfterMs}' is not a duration`,
+      'give milliseconds >= 0, or false to never write the attempt log',
+    );
+}
+
 /** Records what a processor threw on its span; reports a final failure to Sentry when asked. */
 function recordThrown(
   span: Span,
@@ -134,6 +158,7 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
   processor: (job: J, ...rest: A) => Promise<R>,
   options: ConsumerTracingOptions = {},
 ): (job: J, ...rest: A) => Promise<R> {
+  validate(options);
   const tracer: Tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
   const settings = {
     queueName: options.queueName,

@@ -118,6 +118,15 @@ describe('tracedProcessor', () => {
     expect(events[0]).toMatchObject({ tags: { trace_id: creation.traceId } });
   });
 
+  it('throws at start-up for a bad option, naming it and the fix', () => {
+    const fn = async () => 1;
+    expect(() => tracedProcessor(fn, { policy: 'sometimes' as never })).toThrow(
+      "wideline.policy: 'sometimes' is not a policy. Fix: use 'link', 'parent' or 'both'",
+    );
+    expect(() => tracedProcessor(fn, { maxParentAgeMs: -1 })).toThrow(/wideline.maxParentAgeMs/);
+    expect(() => tracedProcessor(fn, { attemptLogAfterMs: Number.NaN })).toThrow(/wideline.attemptLogAfterMs/);
+  });
+
   it('keeps the processor’s arity, which BullMQ reads to decide whether to pass an AbortSignal', () => {
     const withSignal = async (_job: { name: string }, _token?: string, _signal?: AbortSignal) => 1;
     expect(tracedProcessor(withSignal).length).toBe(3);
