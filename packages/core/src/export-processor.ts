@@ -123,6 +123,9 @@ export class BatchExportProcessor implements SpanProcessor {
       while (this.#queue.length > 0) await this.#exportBatch(this.#takeBatch());
     })().finally(() => {
       this.#draining = undefined;
+      // A span that ended after the loop's last check, while `#draining` was still set, found no timer
+      // to join (`#schedule` skips while draining): give it one now.
+      if (this.#queue.length > 0) this.#schedule();
     });
     return this.#draining;
   }

@@ -97,3 +97,34 @@ describe('BatchExportProcessor', () => {
     await tracing.shutdown(); // runs once
   });
 });
+
+describe('BatchExportProcessor scheduling', () => {
+  // The gap is a few microtasks wide (after the drain loop's last check, before its promise settles),
+  // so the late span is ended after each number of ticks in turn.
+  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8])(
+    'a span that ends %i microtasks after an export settles is still exported without another flush',
+    async (ticks) => {
+      const exported: string[] = [];
+      let finishExport: (() => void) | undefined;
+      const gated: SpanExporter = {
+        export: (spans, done) => {
+          exported.push(...spans.map((s) => s.name));
+          finishExport = () => done({ code: ExportResultCode.SUCCESS });
+        },
+        shutdown: async () => {},
+      };
+      const { tracing } = tracingWith(gated, { scheduledDelayMs: 5 }, 1000);
+      tracing.tracer.startSpan('first').end();
+      const flushed = tracing.forceFlush();
+      await new Promise((r) => setTimeout(r, 10));
+      finishExport?.();
+      for (let i = 0; i < ticks; i++) await Promise.resolve();
+      tracing.tracer.startSpan('late').end();
+      await flushed;
+      await new Promise((r) => setTimeout(r, 40));
+      finishExport?.();
+      await new Promise((r) => setTimeout(r, 10));
+      expect(exported).toEqual(['first', 'late']);
+    },
+  );
+});
