@@ -6,10 +6,10 @@
  * Run: `node src/main.ts` (Node ≥ 22.18 runs TypeScript directly). Configuration: see `config.ts`.
  */
 import { createServer } from 'node:http';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import * as Sentry from '@sentry/node';
 import { Queue, Worker } from '@wideline/bullmq';
-import { createTracing, linkSentry } from '@wideline/core';
+import { linkSentry } from '@wideline/core';
+import { createNodeTracing } from '@wideline/core/node';
 import { QueueEvents } from 'bullmq';
 import { readConfig, redisConnection } from './config.ts';
 import { traceRequests } from './http-tracing.ts';
@@ -19,12 +19,8 @@ import { statusPusher } from './status.ts';
 import { STEP_QUEUES, stepProcessor } from './steps.ts';
 
 const config = readConfig();
-const tracing = createTracing({
-  serviceName: 'jobs',
-  env: process.env,
-  contextManager: new AsyncLocalStorageContextManager(),
-  batch: { scheduledDelayMs: 500 },
-});
+// AsyncLocalStorage context, `OTEL_*` from process.env, OTLP/HTTP export; registered globally.
+const tracing = createNodeTracing({ serviceName: 'jobs', batch: { scheduledDelayMs: 500 } });
 const jaegerUiUrl = tracing.config.jaegerUiUrl;
 
 Sentry.init({
