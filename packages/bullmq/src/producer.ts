@@ -17,6 +17,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { LINK_TYPES } from '@wideline/core/conventions';
 import {
   BULLMQ_DELAY_MS,
   BULLMQ_JOB_NAME,
@@ -109,7 +110,10 @@ export async function sendBatch<T>(
   creates: readonly Span[],
   send: () => Promise<T>,
 ): Promise<T> {
-  const links: Link[] = creates.map((s) => ({ context: s.spanContext(), attributes: { [LINK_TYPE]: 'create' } }));
+  const links: Link[] = creates.map((s) => ({
+    context: s.spanContext(),
+    attributes: { [LINK_TYPE]: LINK_TYPES.create },
+  }));
   const span = tracer.startSpan(`send ${destination}`, {
     kind: SpanKind.CLIENT,
     links,

@@ -12,6 +12,7 @@
  * @module
  */
 import type { SpanContext } from '@opentelemetry/api';
+import { LINK_TYPES } from '@wideline/core/conventions';
 import type { StoredContext } from './metadata';
 
 /** `link`: new trace linked to the creation context; `parent`: child of it; `both`: child and link. */
@@ -59,9 +60,9 @@ export function planStart(facts: AttemptFacts): AttemptStart {
   if (creation) {
     const continues = reason === 'fresh' || reason === 'stalled';
     if (continues || facts.policy !== 'link') parent = creation;
-    if (!continues && facts.policy !== 'parent') links.push([creation, 'creation']);
+    if (!continues && facts.policy !== 'parent') links.push([creation, LINK_TYPES.creation]);
   }
-  if (facts.previous) links.push([facts.previous, 'previous_attempt']);
-  for (const child of facts.stored.children) links.push([child, 'child']);
+  if (facts.previous) links.push([facts.previous, LINK_TYPES.previousAttempt]);
+  for (const child of facts.stored.children) links.push([child, LINK_TYPES.child]);
   return { reason, parent, links };
 }

@@ -15,6 +15,14 @@ export const LINK_TYPE_ATTRIBUTE = 'wideline.link.type';
 
 /** Values of {@link LINK_TYPE_ATTRIBUTE}. */
 export const LINK_TYPES = {
+  /** From a consumer span that starts a new trace to the context that created its message/job. */
+  creation: 'creation',
+  /** From a retry (or a re-picked stalled job) to the previous attempt's span. */
+  previousAttempt: 'previous_attempt',
+  /** From a parent job's process span to a child job's span. */
+  child: 'child',
+  /** From a batch send span to each message's create span. */
+  create: 'create',
   /** From a compensation to the step span it undoes. */
   compensates: 'compensates',
   /** From a compensation to the step whose failure triggered it. */
