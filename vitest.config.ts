@@ -5,6 +5,11 @@ import { defineConfig } from 'vitest/config';
 // `<package>:integration`).
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'packages/*/vitest.integration.config.ts', 'stack/vitest.config.ts', 'apps/*/vitest.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'packages/*/vitest.integration.config.ts',
+      'stack/vitest.config.ts',
+      'apps/*/vitest.config.ts',
+    ],
   },
 });

@@ -42,8 +42,12 @@ clearInterval(sampler);
 const stats = tracing.stats();
 const mb = (b) => `${(b / 1024 / 1024).toFixed(1)} MB`;
 console.log(`dead collector: ${SPANS} spans in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-console.log(`  heap: baseline ${mb(baseline.heapUsed)}, peak ${mb(peakHeap)} (+${mb(peakHeap - baseline.heapUsed)}); rss peak ${mb(peakRss)}`);
+console.log(
+  `  heap: baseline ${mb(baseline.heapUsed)}, peak ${mb(peakHeap)} (+${mb(peakHeap - baseline.heapUsed)}); rss peak ${mb(peakRss)}`,
+);
 console.log(`  retained heap after GC per ${SPANS / CHUNKS} spans: ${retained.map((b) => mb(b)).join(', ')}`);
 console.log(`  export: ${JSON.stringify(stats.export)}`);
-console.log(`  accounted for: ${stats.export.spansExported + stats.export.spansDroppedQueueFull + stats.export.spansDroppedExportFailed + stats.export.queued} of ${SPANS}`);
+console.log(
+  `  accounted for: ${stats.export.spansExported + stats.export.spansDroppedQueueFull + stats.export.spansDroppedExportFailed + stats.export.queued} of ${SPANS}`,
+);
 await tracing.shutdown();

@@ -27,7 +27,10 @@ function plainOtel(url) {
   });
   return {
     tracer: provider.getTracer('bench'),
-    flush: () => provider.forceFlush().catch(() => { dropped = -1; }),
+    flush: () =>
+      provider.forceFlush().catch(() => {
+        dropped = -1;
+      }),
     shutdown: () => provider.shutdown(),
     dropped: () => dropped,
   };
@@ -82,11 +85,21 @@ receiver.stop();
 const summary = Object.fromEntries(
   Object.entries(results).map(([name, runs]) => [
     name,
-    { spansPerSec: median(runs.map((r) => r.spansPerSec)), cpuUsPerSpan: median(runs.map((r) => r.cpuUsPerSpan)), dropped: Math.max(...runs.map((r) => r.dropped)) },
+    {
+      spansPerSec: median(runs.map((r) => r.spansPerSec)),
+      cpuUsPerSpan: median(runs.map((r) => r.cpuUsPerSpan)),
+      dropped: Math.max(...runs.map((r) => r.dropped)),
+    },
   ]),
 );
-console.log(`pipeline: ${TRACES * SPANS_PER_TRACE} spans per round, ${ROUNDS} rounds, medians (Node ${process.version})`);
+console.log(
+  `pipeline: ${TRACES * SPANS_PER_TRACE} spans per round, ${ROUNDS} rounds, medians (Node ${process.version})`,
+);
 console.table(summary);
 const ratio = summary.wideline.cpuUsPerSpan / summary.otel.cpuUsPerSpan;
-console.log(`CPU per span, Wideline / plain OTel: ${ratio.toFixed(3)} (extra cost ${((ratio - 1) * 100).toFixed(1)}%, target <= 25%)`);
-console.log(`throughput, Wideline / plain OTel: ${(summary.wideline.spansPerSec / summary.otel.spansPerSec).toFixed(3)}`);
+console.log(
+  `CPU per span, Wideline / plain OTel: ${ratio.toFixed(3)} (extra cost ${((ratio - 1) * 100).toFixed(1)}%, target <= 25%)`,
+);
+console.log(
+  `throughput, Wideline / plain OTel: ${(summary.wideline.spansPerSec / summary.otel.spansPerSec).toFixed(3)}`,
+);

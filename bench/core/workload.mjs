@@ -18,7 +18,14 @@ export async function runWorkload(tracer, traces) {
     });
     const parent = trace.setSpan(context.active(), root);
     for (let c = 0; c < SPANS_PER_TRACE - 1; c++) {
-      const child = tracer.startSpan(`db.query ${c}`, { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT * FROM orders WHERE id = $1' } }, parent);
+      const child = tracer.startSpan(
+        `db.query ${c}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { 'db.system.name': 'postgresql', 'db.query.text': 'SELECT * FROM orders WHERE id = $1' },
+        },
+        parent,
+      );
       child.setAttribute('db.response.returned_rows', 1);
       child.end();
     }

@@ -16,7 +16,6 @@
 import {
   type Context,
   context,
-  ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,

@@ -54,9 +54,12 @@ export class FetchSpanExporter implements SpanExporter {
         code: ExportResultCode.FAILED,
         error: error instanceof Error ? error : new Error(String(error)),
       });
-    if (this.#shutdown) return failed('exporter is shut down');
-    if (!this.#fetch) return failed('no fetch in this runtime');
-    this.#send(this.#fetch, spans).then(resultCallback, failed);
+    const fetchFn = this.#fetch;
+    if (this.#shutdown || !fetchFn) {
+      failed(this.#shutdown ? 'exporter is shut down' : 'no fetch in this runtime');
+      return;
+    }
+    this.#send(fetchFn, spans).then(resultCallback, failed);
   }
 
   async #send(fetchFn: typeof fetch, spans: ReadableSpan[]): Promise<ExportResult> {
