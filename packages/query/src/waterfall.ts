@@ -22,6 +22,9 @@ export interface WaterfallOptions {
 }
 
 /** Symbols used in the waterfall (also the legend). */
+/** Skew corrections smaller than this are applied but not noted. */
+const SKEW_NOTE_MIN_US = 2000;
+
 export const MARK = { error: '✗', orphan: '⚠', critical: '◆', link: '↪', skew: '⏱' } as const;
 
 function fit(text: string, width: number): string {
@@ -125,7 +128,12 @@ export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): s
     }
     if (node.orphan)
       notes.push(style.yellow(`${MARK.orphan} orphan: parent ${span.parentSpanId ?? '?'} is not in the trace`));
-    if (node.skewUs !== 0) notes.push(style.dim(`${MARK.skew} clock skew corrected by ${formatDuration(node.skewUs)}`));
+    // Noted once, where a correction starts (descendants move with it), and only when larger than
+    // clock resolution and jitter: workerd reports times in whole milliseconds.
+    const ownSkewUs = node.skewUs - (node.parent?.skewUs ?? 0);
+    if (Math.abs(ownSkewUs) >= SKEW_NOTE_MIN_US) {
+      notes.push(style.dim(`${MARK.skew} clock skew corrected by ${formatDuration(ownSkewUs)}`));
+    }
     for (const link of linksByFrom.get(node) ?? []) {
       const target = link.to
         ? `${link.to.span.name} (${link.to.span.service})`

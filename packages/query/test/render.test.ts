@@ -60,6 +60,20 @@ describe('waterfall', () => {
     expect(out).toContain('⏱ clock skew corrected by 55.0 ms');
   });
 
+  it('notes a skew correction once, where it starts, and not when it is within clock resolution', () => {
+    const graph = TraceGraph.fromSpans([
+      span('root', undefined, 0, 100, { kind: 'client', service: 'a' }),
+      span('srv', 'root', -50, 40, { kind: 'server', service: 'b' }),
+      span('srv.child', 'srv', -45, 10, { service: 'b' }),
+      span('edge', 'root', 60, 61, { kind: 'client', service: 'a' }),
+      // starts 0.5 ms before its caller: within workerd's 1 ms clock resolution
+      span('edge.srv', 'edge', 59.5, 60.5, { kind: 'server', service: 'workerd' }),
+    ]);
+    const out = renderWaterfall(graph, { style: plain, jaegerUrl: JAEGER }).join('\n');
+    expect(out.match(/⏱ clock skew corrected/g)).toHaveLength(1);
+    expect(graph.get('edge.srv')!.skewUs).not.toBe(0);
+  });
+
   it('adds colour only when asked, without changing the text', () => {
     const coloured = renderWaterfall(TraceGraph.fromSpans(sagaTrace()), {
       style: createStyle(true),
