@@ -1,38 +1,14 @@
 import * as Sentry from '@sentry/node';
-import type { WidelineTracing } from '@wideline/core';
 import { eventOf, SPOTLIGHT_URL, waitForEnvelope, waitForTrace } from '@wideline/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, Worker } from '../../src/index';
-import {
-  type Closable,
-  cleanUp,
-  current,
-  deferred,
-  flushSoon,
-  inRequest,
-  linkTypes,
-  one,
-  REDIS,
-  startTracing,
-  uniqueQueue,
-} from './setup';
+import { current, deferred, flushSoon, inRequest, linkTypes, one, REDIS, useIntegrationSuite } from './setup';
 
 describe('retries, final failures, delayed and repeatable jobs (real Redis, read back from Jaeger)', () => {
-  let tracing: WidelineTracing;
-  const closables: Closable[] = [];
-  const queues: string[] = [];
-  const open = <T extends Closable>(c: T): T => {
-    closables.push(c);
-    return c;
-  };
-  const name = (label: string) => {
-    const q = uniqueQueue(label);
-    queues.push(q);
-    return q;
-  };
+  const suite = useIntegrationSuite(`bullmq-int-attempts-${process.pid}`);
+  const { open, name } = suite;
 
-  beforeAll(async () => {
-    tracing = await startTracing(`bullmq-int-attempts-${process.pid}`);
+  beforeAll(() => {
     Sentry.init({
       spotlight: `${SPOTLIGHT_URL}/stream`,
       enableOpenTelemetrySetup: false,
@@ -40,10 +16,7 @@ describe('retries, final failures, delayed and repeatable jobs (real Redis, read
       tracesSampleRate: 0,
     });
   });
-  afterAll(async () => {
-    await Sentry.close(2000);
-    await cleanUp(tracing, closables, queues);
-  });
+  afterAll(() => Sentry.close(2000));
 
   it('fails twice then succeeds: three attempts; retries start new traces linked to the creation and previous attempt', async () => {
     const q = name('flaky');
@@ -62,9 +35,9 @@ describe('retries, final failures, delayed and repeatable jobs (real Redis, read
         { connection: REDIS },
       ),
     );
-    const request = await inRequest(tracing, 'POST /flaky', () => queue.add('sync', {}, { attempts: 3 }));
+    const request = await inRequest(suite.tracing, 'POST /flaky', () => queue.add('sync', {}, { attempts: 3 }));
     await done.promise;
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
 
     expect(attempts).toHaveLength(3);
     const [a1, a2, a3] = attempts as [(typeof attempts)[0], (typeof attempts)[0], (typeof attempts)[0]];
@@ -121,9 +94,9 @@ describe('retries, final failures, delayed and repeatable jobs (real Redis, read
         { connection: REDIS, wideline: { policy: 'parent' } },
       ),
     );
-    const request = await inRequest(tracing, 'POST /flaky', () => queue.add('sync', {}, { attempts: 3 }));
+    const request = await inRequest(suite.tracing, 'POST /flaky', () => queue.add('sync', {}, { attempts: 3 }));
     await done.promise;
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
     const spans = await waitForTrace(request.traceId, 5);
     const send = one(spans, `send ${q}`);
     const processes = spans.filter((s) => s.name === `process ${q}`);
@@ -155,9 +128,9 @@ describe('retries, final failures, delayed and repeatable jobs (real Redis, read
     worker.on('failed', (job) => {
       if (job && job.attemptsMade >= 2) failed.resolve();
     });
-    await inRequest(tracing, 'POST /doomed', () => queue.add('sync', {}, { attempts: 2 }));
+    await inRequest(suite.tracing, 'POST /doomed', () => queue.add('sync', {}, { attempts: 2 }));
     await failed.promise;
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
     await Sentry.flush(5000);
 
     const last = attempts[1] as { traceId: string; spanId: string };
@@ -184,9 +157,9 @@ describe('retries, final failures, delayed and repeatable jobs (real Redis, read
     const queue = open(new Queue(q, { connection: REDIS }));
     const ran = deferred<{ traceId: string; spanId: string }>();
     open(new Worker(q, async () => ran.resolve(current()), { connection: REDIS }));
-    const request = await inRequest(tracing, 'POST /remind', () => queue.add('remind', {}, { delay: 300 }));
+    const request = await inRequest(suite.tracing, 'POST /remind', () => queue.add('remind', {}, { delay: 300 }));
     const attempt = await ran.promise;
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
     expect(attempt.traceId).not.toBe(request.traceId);
     const send = one(await waitForTrace(request.traceId, 2), `send ${q}`);
     expect(send.attributes['messaging.bullmq.job.delay_ms']).toBe(300);
@@ -211,12 +184,12 @@ describe('retries, final failures, delayed and repeatable jobs (real Redis, read
         { connection: REDIS },
       ),
     );
-    const request = await inRequest(tracing, 'POST /schedules', () =>
+    const request = await inRequest(suite.tracing, 'POST /schedules', () =>
       queue.upsertJobScheduler('tick', { every: 250 }, { name: 'tick', data: {} }),
     );
     await three.promise;
     await queue.removeJobScheduler('tick');
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
 
     const created = await waitForTrace(request.traceId, 2);
     const send = one(created, `send ${q}`);

@@ -1,13 +1,10 @@
 import { trace } from '@opentelemetry/api';
-import type { WidelineTracing } from '@wideline/core';
 import { fetchTrace, waitForTrace } from '@wideline/testkit';
 import { Queue as BullQueue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FlowProducer, Queue, Worker } from '../../src/index';
 import {
   byName,
-  type Closable,
-  cleanUp,
   countdown,
   current,
   deferred,
@@ -16,28 +13,12 @@ import {
   linkTypes,
   one,
   REDIS,
-  startTracing,
-  uniqueQueue,
+  useIntegrationSuite,
 } from './setup';
 
 describe('one trace from a request through BullMQ queues and flows (real Redis, read back from Jaeger)', () => {
-  let tracing: WidelineTracing;
-  const closables: Closable[] = [];
-  const queues: string[] = [];
-  const open = <T extends Closable>(c: T): T => {
-    closables.push(c);
-    return c;
-  };
-  const name = (label: string) => {
-    const q = uniqueQueue(label);
-    queues.push(q);
-    return q;
-  };
-
-  beforeAll(async () => {
-    tracing = await startTracing(`bullmq-int-journey-${process.pid}`);
-  });
-  afterAll(() => cleanUp(tracing, closables, queues));
+  const suite = useIntegrationSuite(`bullmq-int-journey-${process.pid}`);
+  const { open, name } = suite;
 
   it('producer span → add → process → a child job → its process, all in one trace with the right parents', async () => {
     const [qa, qb] = [name('orders'), name('emails')];
@@ -66,10 +47,12 @@ describe('one trace from a request through BullMQ queues and flows (real Redis, 
       ),
     );
 
-    const { traceId, spanId } = await inRequest(tracing, 'POST /orders', () => orders.add('charge', { id: 'o-1' }));
+    const { traceId, spanId } = await inRequest(suite.tracing, 'POST /orders', () =>
+      orders.add('charge', { id: 'o-1' }),
+    );
     expect(await done.promise).toBe(traceId);
     expect(signals[0]).toBeInstanceOf(AbortSignal); // cancellation still works through the wrapper
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
 
     const spans = await waitForTrace(traceId, 5);
     const sendA = byName(spans, `send ${qa}`)[0];
@@ -97,9 +80,9 @@ describe('one trace from a request through BullMQ queues and flows (real Redis, 
     const all = countdown(100);
     open(new Worker(q, async () => all.tick(), { connection: REDIS, concurrency: 20 }));
     const jobs = Array.from({ length: 100 }, (_, i) => ({ name: 'item', data: { i } }));
-    const { traceId } = await inRequest(tracing, 'import', () => queue.addBulk(jobs));
+    const { traceId } = await inRequest(suite.tracing, 'import', () => queue.addBulk(jobs));
     await all.promise;
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
 
     const spans = await waitForTrace(traceId, 202);
     const creates = byName(spans, `create ${q}`);
@@ -121,7 +104,7 @@ describe('one trace from a request through BullMQ queues and flows (real Redis, 
     open(new Worker(leaf, async () => 'leaf', { connection: REDIS }));
     open(new Worker(mid, async () => 'mid', { connection: REDIS }));
     open(new Worker(top, async () => finished.resolve(), { connection: REDIS }));
-    const { traceId } = await inRequest(tracing, 'POST /shipments', () =>
+    const { traceId } = await inRequest(suite.tracing, 'POST /shipments', () =>
       flows.add({
         name: 'ship',
         queueName: top,
@@ -129,7 +112,7 @@ describe('one trace from a request through BullMQ queues and flows (real Redis, 
       }),
     );
     await finished.promise;
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
 
     const spans = await waitForTrace(traceId, 8);
     const [cTop, cMid, cLeaf] = [
@@ -161,13 +144,13 @@ describe('one trace from a request through BullMQ queues and flows (real Redis, 
     const both = countdown(2);
     open(new Worker(kids, async () => 'kid', { connection: REDIS }));
     open(new Worker(parents, async () => both.tick(), { connection: REDIS }));
-    const { traceId } = await inRequest(tracing, 'POST /batches', () =>
+    const { traceId } = await inRequest(suite.tracing, 'POST /batches', () =>
       flows.addBulk(
         ['a', 'b'].map((n) => ({ name: n, queueName: parents, children: [{ name: `${n}-kid`, queueName: kids }] })),
       ),
     );
     await both.promise;
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
     const spans = await waitForTrace(traceId, 10);
     const send = one(spans, `send ${parents}`);
     expect(send.attributes).toMatchObject({
@@ -189,7 +172,7 @@ describe('one trace from a request through BullMQ queues and flows (real Redis, 
     const plain = open(new BullQueue(q, { connection: REDIS }));
     const seen = deferred<{ traceId: string; spanId: string }>();
     const inLoop: Array<string | undefined> = [];
-    const boot = await inRequest(tracing, 'boot', async () => {
+    const boot = await inRequest(suite.tracing, 'boot', async () => {
       const worker = open(
         new Worker(q, async () => seen.resolve(current()), { connection: REDIS, stalledInterval: 200 }),
       );
@@ -202,7 +185,7 @@ describe('one trace from a request through BullMQ queues and flows (real Redis, 
     await plain.add('untraced', {});
     const job = await seen.promise;
     expect(job.traceId).not.toBe(boot.traceId);
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
     const spans = await waitForTrace(job.traceId, 1);
     expect(one(spans, `process ${q}`).parentSpanId).toBeUndefined();
     expect(one(spans, `process ${q}`).attributes['messaging.bullmq.job.start_reason']).toBe('none');

@@ -3,14 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { WidelineTracing } from '@wideline/core';
 import { waitForTrace } from '@wideline/testkit';
 import { Queue as BullQueue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Queue, Worker } from '../../src/index';
 import {
-  type Closable,
-  cleanUp,
   countdown,
   current,
   deferred,
@@ -20,8 +17,8 @@ import {
   one,
   REDIS,
   requireRedis,
-  startTracing,
   uniqueQueue,
+  useIntegrationSuite,
 } from './setup';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -64,24 +61,9 @@ async function waitForRedis(port: number): Promise<void> {
 }
 
 describe('stalled jobs, a Redis restart and hostile stored context (real Redis, read back from Jaeger)', () => {
-  let tracing: WidelineTracing;
   const service = `bullmq-int-resilience-${process.pid}`;
-  const closables: Closable[] = [];
-  const queues: string[] = [];
-  const open = <T extends Closable>(c: T): T => {
-    closables.push(c);
-    return c;
-  };
-  const name = (label: string) => {
-    const q = uniqueQueue(label);
-    queues.push(q);
-    return q;
-  };
-
-  beforeAll(async () => {
-    tracing = await startTracing(service);
-  });
-  afterAll(() => cleanUp(tracing, closables, queues));
+  const suite = useIntegrationSuite(service);
+  const { open, name } = suite;
 
   it('a worker killed mid-job: the job stalls, a new worker re-picks it, and the trace continues with a link', async () => {
     const { existsSync } = await import('node:fs');
@@ -94,7 +76,7 @@ describe('stalled jobs, a Redis restart and hostile stored context (real Redis, 
     try {
       const out = messages(child);
       expect(await out.next()).toEqual({ ready: true });
-      const request = await inRequest(tracing, 'POST /exports', () => queue.add('export', {}));
+      const request = await inRequest(suite.tracing, 'POST /exports', () => queue.add('export', {}));
       const { started } = (await out.next()) as { started: { traceId: string; spanId: string } };
       expect(started.traceId).toBe(request.traceId);
       child.kill('SIGKILL');
@@ -108,7 +90,7 @@ describe('stalled jobs, a Redis restart and hostile stored context (real Redis, 
         }),
       );
       const second = await repicked.promise;
-      await flushSoon(tracing);
+      await flushSoon(suite.tracing);
       expect(second.traceId).toBe(request.traceId);
       const spans = await waitForTrace(request.traceId, 3);
       const processed = one(spans, `process ${q}`); // the killed attempt's span never ended
@@ -135,7 +117,7 @@ describe('stalled jobs, a Redis restart and hostile stored context (real Redis, 
       const q = uniqueQueue('restart');
       const queue = new Queue(q, { connection });
       queue.on('error', () => undefined); // connection refused while Redis is down
-      const request = await inRequest(tracing, 'POST /batch', async () => {
+      const request = await inRequest(suite.tracing, 'POST /batch', async () => {
         for (let i = 0; i < 5; i++) await queue.add('item', { i });
       });
 
@@ -156,7 +138,7 @@ describe('stalled jobs, a Redis restart and hostile stored context (real Redis, 
         { connection },
       );
       await all.promise;
-      await flushSoon(tracing);
+      await flushSoon(suite.tracing);
       await worker.close();
       await queue.obliterate({ force: true });
       await queue.close();
@@ -205,7 +187,7 @@ describe('stalled jobs, a Redis restart and hostile stored context (real Redis, 
     for (const [i, metadata] of hostile.entries())
       await plain.add('hostile', { i }, { telemetry: { metadata } } as unknown as { telemetry: { metadata: string } });
     await all.promise;
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
     expect(failures).toEqual([]);
     expect(seen).toHaveLength(hostile.length);
     expect(seen.every((s) => s.traceId !== '4bf92f3577b34da6a3ce929d0e0e4736' && s.traceId !== '')).toBe(true);

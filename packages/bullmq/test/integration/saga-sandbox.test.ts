@@ -1,42 +1,14 @@
 import { join } from 'node:path';
-import type { WidelineTracing } from '@wideline/core';
 import { wideEvent } from '@wideline/core';
 import { waitForTrace } from '@wideline/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Queue, runSaga, Worker } from '../../src/index';
-import {
-  type Closable,
-  cleanUp,
-  current,
-  deferred,
-  flushSoon,
-  inRequest,
-  linkTypes,
-  one,
-  REDIS,
-  startTracing,
-  uniqueQueue,
-} from './setup';
+import { current, deferred, flushSoon, inRequest, linkTypes, one, REDIS, useIntegrationSuite } from './setup';
 
 describe('an order saga in a job, and a sandboxed processor (real Redis, read back from Jaeger)', () => {
-  let tracing: WidelineTracing;
   const service = `bullmq-int-saga-${process.pid}`;
-  const closables: Closable[] = [];
-  const queues: string[] = [];
-  const open = <T extends Closable>(c: T): T => {
-    closables.push(c);
-    return c;
-  };
-  const name = (label: string) => {
-    const q = uniqueQueue(label);
-    queues.push(q);
-    return q;
-  };
-
-  beforeAll(async () => {
-    tracing = await startTracing(service);
-  });
-  afterAll(() => cleanUp(tracing, closables, queues));
+  const suite = useIntegrationSuite(service);
+  const { open, name } = suite;
 
   it('a saga whose third step fails: compensations present, linked to the steps they undo and to the failure', async () => {
     const q = name('order-saga');
@@ -68,9 +40,9 @@ describe('an order saga in a job, and a sandboxed processor (real Redis, read ba
       ),
     );
     worker.on('failed', () => failed.resolve());
-    const request = await inRequest(tracing, 'POST /orders', () => queue.add('place', { orderId: 'o-77' }));
+    const request = await inRequest(suite.tracing, 'POST /orders', () => queue.add('place', { orderId: 'o-77' }));
     await failed.promise;
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
     expect(undone).toEqual(['charge', 'reserve']);
 
     const spans = await waitForTrace(request.traceId, 9);
@@ -129,10 +101,10 @@ describe('an order saga in a job, and a sandboxed processor (real Redis, read ba
     );
     worker.on('completed', (_job, result) => done.resolve(result as { pid: number }));
     worker.on('failed', (_job, error) => done.reject(error));
-    const request = await inRequest(tracing, 'POST /sandboxed', () => queue.add('render', { orderId: 'o-9' }));
+    const request = await inRequest(suite.tracing, 'POST /sandboxed', () => queue.add('render', { orderId: 'o-9' }));
     const { pid } = await done.promise;
     expect(pid).not.toBe(process.pid);
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
 
     const spans = await waitForTrace(request.traceId, 3);
     const processed = one(spans, `process ${q}`);
@@ -162,9 +134,9 @@ describe('an order saga in a job, and a sandboxed processor (real Redis, read ba
         { connection: REDIS },
       ),
     );
-    const request = await inRequest(tracing, 'POST /wide', () => queue.add('mail', {}));
+    const request = await inRequest(suite.tracing, 'POST /wide', () => queue.add('mail', {}));
     const attempt = await ran.promise;
-    await flushSoon(tracing);
+    await flushSoon(suite.tracing);
     const processed = one(await waitForTrace(request.traceId, 3), `process ${q}`);
     expect(processed.spanId).toBe(attempt.spanId);
     expect(processed.attributes).toMatchObject({

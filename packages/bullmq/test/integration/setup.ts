@@ -1,10 +1,11 @@
 /** Shared set-up for the integration tests: real Redis, real Jaeger, Wideline registered globally. */
 import { context, type Span, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { createTracing, type WidelineTracing } from '@wideline/core';
+import type { WidelineTracing } from '@wideline/core';
+import { createNodeTracing } from '@wideline/core/node';
 import { requireStack, type StoredSpan } from '@wideline/testkit';
 import { Queue as BullQueue } from 'bullmq';
 import IORedis from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 
 export const REDIS = { host: '127.0.0.1', port: 6379 };
 
@@ -29,12 +30,7 @@ export async function requireRedis(port = REDIS.port): Promise<void> {
 export async function startTracing(serviceName: string): Promise<WidelineTracing> {
   await requireStack();
   await requireRedis();
-  return createTracing({
-    serviceName,
-    env: process.env,
-    contextManager: new AsyncLocalStorageContextManager(),
-    batch: { scheduledDelayMs: 50 },
-  });
+  return createNodeTracing({ serviceName, batch: { scheduledDelayMs: 50 } });
 }
 
 let counter = 0;
@@ -130,4 +126,35 @@ export function linkTypes(span: StoredSpan): Array<[string, unknown]> {
 export async function flushSoon(tracing: WidelineTracing): Promise<void> {
   await new Promise((r) => setTimeout(r, 30));
   await tracing.forceFlush();
+}
+
+/**
+ * A suite's tracing, queue names and open resources, set up and torn down with Vitest hooks: call it
+ * once at the top of a `describe`.
+ */
+export function useIntegrationSuite(serviceName: string) {
+  const closables: Closable[] = [];
+  const queues: string[] = [];
+  let tracing: WidelineTracing | undefined;
+  beforeAll(async () => {
+    tracing = await startTracing(serviceName);
+  });
+  afterAll(() => cleanUp(tracing, closables, queues));
+  return {
+    get tracing(): WidelineTracing {
+      if (!tracing) throw new Error('the suite’s tracing has not started (beforeAll failed?)');
+      return tracing;
+    },
+    /** Registers something to close after the suite. */
+    open<T extends Closable>(closable: T): T {
+      closables.push(closable);
+      return closable;
+    },
+    /** A unique queue name, obliterated after the suite. */
+    name(label: string): string {
+      const queue = uniqueQueue(label);
+      queues.push(queue);
+      return queue;
+    },
+  };
 }
