@@ -8,9 +8,15 @@
  * Everything each process does for a request is counted — the handler, the subrequests, span
  * creation and export — and the bare run's figure is subtracted to get each library's overhead.
  *
+ * workerd's per-request CPU (about 1 ms here, most of it the runtime's own HTTP handling) varies by
+ * ±10% between rounds on a shared machine, which hides differences under ~100 µs. So the same handler
+ * is also run in Node, one child process per variant, calling the wrapped `fetch` handler directly
+ * and timing it with `process.cpuUsage()`; Node's web streams and undici cost more than workerd's
+ * native ones, so Node's absolute figures are higher, but they resolve the libraries' overheads.
+ *
  * Not a test; it prints figures and ratios and never fails on a number.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -201,6 +207,37 @@ async function load(url, count) {
   return latencies[Math.floor(latencies.length / 2)];
 }
 
+/** Bundles each variant for Node and runs it in its own process (each library patches global fetch). */
+async function nodeCpu(receivers) {
+  const out = '/tmp/wideline-bench-worker-node';
+  const results = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  for (const variant of VARIANTS) {
+    await build({
+      entryPoints: [`${WORKERS}${variant}.js`],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      outfile: `${out}/${variant}.mjs`,
+      conditions: ['@wideline/source'],
+      logLevel: 'error',
+      // Bundled CommonJS dependencies call require(); give the ESM bundle one.
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    });
+  }
+  const runner = fileURLToPath(new URL('./node-run.mjs', import.meta.url));
+  for (let rep = 0; rep < 3; rep++) {
+    for (const variant of VARIANTS) {
+      const line = execFileSync(
+        process.execPath,
+        ['--no-warnings', runner, `${out}/${variant}.mjs`, receivers.downstreamUrl, receivers.otlpUrl, '300'],
+        { encoding: 'utf8' },
+      );
+      results[variant].push(JSON.parse(line.trim().split('\n').at(-1)).cpuUsPerRequest);
+    }
+  }
+  return results;
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {
@@ -250,6 +287,22 @@ async function main() {
     console.log(
       `  export requests received: wideline ${receivers.exports.wideline}, otel-cf-workers ${receivers.exports.otelcf}`,
     );
+
+    for (const worker of running) worker.stop();
+    running.length = 0;
+    const node = await nodeCpu(receivers);
+    const nodeMedian = Object.fromEntries(VARIANTS.map((v) => [v, median(node[v])]));
+    console.log(
+      '\nCPU time per request in Node (same handler, wrapped handler called directly, 3 runs × 5 rounds × 300)\n',
+    );
+    for (const v of VARIANTS) {
+      const extra = v === 'bare' ? '' : `  overhead ${(nodeMedian[v] - nodeMedian.bare).toFixed(0)} µs`;
+      console.log(
+        `  ${LABEL[v].padEnd(28)} ${nodeMedian[v].toFixed(0).padStart(6)} µs CPU  (runs: ${node[v].map((x) => x.toFixed(0)).join(', ')})${extra}`,
+      );
+    }
+    const nodeRatio = (nodeMedian.wideline - nodeMedian.bare) / (nodeMedian.otelcf - nodeMedian.bare);
+    console.log(`\n  overhead ratio wideline / otel-cf-workers (Node): ${nodeRatio.toFixed(2)} (target ≤ 0.5)`);
 
     console.log('\nBundle size of a hello-world Worker (esbuild, minified, gzip)\n');
     for (const v of VARIANTS) {

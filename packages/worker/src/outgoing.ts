@@ -108,7 +108,8 @@ export async function tracedFetch(
     const response = await context.with(spanContext, () => target.call(callInput, callInit));
     span.setAttribute('http.response.status_code', response.status);
     // A callee that keeps the trace says so; keep this part too, so the trace is whole in Jaeger.
-    followTraceresponse(runtime.tracing.tailSampler, response.headers.get('traceresponse'), span.spanContext().traceId);
+    const tail = runtime.tracing.tailSampler;
+    if (tail) followTraceresponse(tail, response.headers.get('traceresponse'), span.spanContext().traceId);
     if (response.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
     return response;
   } catch (error) {
