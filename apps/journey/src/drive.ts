@@ -1,12 +1,5 @@
-/**
- * Drives the demo page in headless Chromium (Debian's `/usr/bin/chromium` through playwright-core):
- * places one order that completes and one that fails at shipping and is compensated, waits for each
- * card to show its outcome, and returns what the page showed — the trace id of each click included.
- */
-import { existsSync } from 'node:fs';
+import { chromiumLaunchOptions } from '@wideline/testkit';
 import { chromium, type Page } from 'playwright-core';
-
-export const CHROMIUM = process.env.WIDELINE_CHROMIUM ?? '/usr/bin/chromium';
 
 /** What the page showed for one order. */
 export interface PlacedOrder {
@@ -46,21 +39,7 @@ export async function driveJourney(
   options: { log?: (line: string) => void } = {},
 ): Promise<JourneyResult> {
   const log = options.log ?? (() => undefined);
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}. Install it with: apt-get install -y chromium`);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   const pageErrors: string[] = [];
   try {
     const page = await browser.newPage();

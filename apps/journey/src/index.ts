@@ -3,6 +3,6 @@
  * and Sentry events back. `pnpm demo` prints it; the journey:integration test asserts it.
  */
 export { type JourneyOptions, REPO, type RunningJourney, type StackUrls, stackUrls, startApps } from './apps.ts';
-export { CHROMIUM, driveJourney, type JourneyResult, type PlacedOrder } from './drive.ts';
+export { driveJourney, type JourneyResult, type PlacedOrder } from './drive.ts';
 export { freePort, killAll } from './processes.ts';
 export { collectSentryEvents, describeEvent, type SentryEvent, servicesOf, waitForTraceGraph } from './readback.ts';

@@ -1,8 +1,9 @@
 /**
  * Reads the journey back: traces from Jaeger through `@wideline/query` (the graph the `wideline` CLI
- * uses), and Sentry events from Spotlight's `/stream` (server-sent events, replayed from its buffer).
+ * uses), and Sentry events from Spotlight through @wideline/testkit.
  */
 import { JaegerClient, TraceGraph, TraceNotFoundError } from '@wideline/query';
+import { readEnvelopes } from '@wideline/testkit';
 
 /** Polls Jaeger until the trace satisfies `complete` and its span count has stopped growing. */
 export async function waitForTraceGraph(
@@ -47,16 +48,6 @@ export interface SentryEvent {
   exception?: { values?: Array<{ type?: string; value?: string }> };
 }
 
-function eventsIn(data: string): SentryEvent[] {
-  try {
-    // Spotlight relays each envelope as JSON: [header, [[itemHeader, payload], …]].
-    const [, items] = JSON.parse(data) as [unknown, Array<[{ type?: string }, unknown]>];
-    return items.filter(([header]) => header?.type === 'event').map(([, payload]) => payload as SentryEvent);
-  } catch {
-    return [];
-  }
-}
-
 /**
  * Collects Sentry events from Spotlight until `enough` accepts the list of those `match` accepts,
  * or the timeout passes (then it returns what it has).
@@ -68,36 +59,15 @@ export async function collectSentryEvents(
   timeoutMs = 15_000,
 ): Promise<SentryEvent[]> {
   const found: SentryEvent[] = [];
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    const response = await fetch(`${spotlightUrl}/stream`, {
-      headers: { accept: 'text/event-stream' },
-      signal: controller.signal,
-    });
-    if (!response.ok || !response.body) throw new Error(`Spotlight /stream answered ${response.status}`);
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const message = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = message
-          .split('\n')
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).trimStart())
-          .join('\n');
-        for (const event of eventsIn(data)) if (match(event)) found.push(event);
-        if (enough(found)) return found;
+  await readEnvelopes(
+    (envelope) => {
+      for (const item of envelope.items) {
+        if (item.header.type === 'event' && match(item.payload as SentryEvent)) found.push(item.payload as SentryEvent);
       }
-    }
-  } catch (error) {
-    if (!controller.signal.aborted) throw error;
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
-  }
+      return enough(found);
+    },
+    { url: spotlightUrl, timeoutMs },
+  );
   return found;
 }
 

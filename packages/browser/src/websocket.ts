@@ -13,15 +13,7 @@
  * // on the wire: {"type":"chat.post","text":"hi","wideline":{"traceparent":"00-…-01","correlationId":"…"}}
  * @module
  */
-import {
-  type Context,
-  context,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
+import { type Context, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { formatTraceparent, remoteContext } from '@wideline/core';
 import { randomHex } from './session';
 

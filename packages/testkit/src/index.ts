@@ -1,3 +1,4 @@
-export { fetchTrace, flattenOtlp, type StoredSpan, waitForTrace } from './jaeger';
-export { type Envelope, eventOf, waitForEnvelope } from './spotlight';
-export { JAEGER_QUERY_URL, OTLP_URL, requireStack, SPOTLIGHT_URL } from './stack';
+export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumLaunchOptions } from './chromium.ts';
+export { fetchTrace, flattenOtlp, type StoredSpan, waitForTrace } from './jaeger.ts';
+export { type Envelope, eventOf, type ReadOptions, readEnvelopes, waitForEnvelope } from './spotlight.ts';
+export { JAEGER_QUERY_URL, OTLP_URL, requireStack, SPOTLIGHT_URL } from './stack.ts';

@@ -1,5 +1,5 @@
 /** Reads traces back from Jaeger's query API (`/api/v3`, OTLP-JSON), polling until spans arrive. */
-import { JAEGER_QUERY_URL } from './stack';
+import { JAEGER_QUERY_URL } from './stack.ts';
 
 type OtlpValue = {
   stringValue?: string;

@@ -2,7 +2,7 @@
  * Reads Sentry envelopes back from Spotlight's `GET /stream` (server-sent events; it replays its
  * buffer to every new subscriber, so an envelope sent before subscribing is still seen).
  */
-import { SPOTLIGHT_URL } from './stack';
+import { SPOTLIGHT_URL } from './stack.ts';
 
 /** One envelope: its header and its items (header + parsed JSON payload). */
 export interface Envelope {
@@ -39,12 +39,26 @@ function parseEnvelope(text: string): Envelope | undefined {
   }
 }
 
-/** Waits for an envelope that `match` accepts; throws after `timeoutMs`. */
-export async function waitForEnvelope(match: (envelope: Envelope) => boolean, timeoutMs = 15_000): Promise<Envelope> {
+/** Where and how long {@link readEnvelopes} listens. */
+export interface ReadOptions {
+  /** Spotlight's base URL. Default {@link SPOTLIGHT_URL}. */
+  url?: string;
+  /** Default 15 000 ms. */
+  timeoutMs?: number;
+}
+
+/**
+ * Reads envelopes from Spotlight's stream (its buffer first, then live ones), handing each to `visit`,
+ * until `visit` returns true (resolves true) or the time is up (resolves false).
+ */
+export async function readEnvelopes(
+  visit: (envelope: Envelope) => boolean,
+  options: ReadOptions = {},
+): Promise<boolean> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 15_000);
   try {
-    const res = await fetch(`${SPOTLIGHT_URL}/stream`, {
+    const res = await fetch(`${options.url ?? SPOTLIGHT_URL}/stream`, {
       headers: { accept: 'text/event-stream' },
       signal: controller.signal,
     });
@@ -53,8 +67,7 @@ export async function waitForEnvelope(match: (envelope: Envelope) => boolean, ti
     let buffer = '';
     for await (const chunk of res.body) {
       buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end = buffer.indexOf('\n\n');
-      while (end >= 0) {
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
         const message = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const data = message
@@ -63,19 +76,31 @@ export async function waitForEnvelope(match: (envelope: Envelope) => boolean, ti
           .map((l) => l.slice(5).replace(/^ /, ''))
           .join('\n');
         const envelope = data ? parseEnvelope(data) : undefined;
-        if (envelope && match(envelope)) return envelope;
-        end = buffer.indexOf('\n\n');
+        if (envelope && visit(envelope)) return true;
       }
     }
     throw new Error('Spotlight closed the stream');
   } catch (error) {
-    if (controller.signal.aborted)
-      throw new Error(`no matching Sentry envelope reached Spotlight within ${timeoutMs} ms`);
+    if (controller.signal.aborted) return false;
     throw error;
   } finally {
     clearTimeout(timer);
     controller.abort();
   }
+}
+
+/** Waits for an envelope that `match` accepts; throws after `timeoutMs`. */
+export async function waitForEnvelope(match: (envelope: Envelope) => boolean, timeoutMs = 15_000): Promise<Envelope> {
+  let found: Envelope | undefined;
+  await readEnvelopes(
+    (envelope) => {
+      if (match(envelope)) found = envelope;
+      return found !== undefined;
+    },
+    { timeoutMs },
+  );
+  if (!found) throw new Error(`no matching Sentry envelope reached Spotlight within ${timeoutMs} ms`);
+  return found;
 }
 
 /** The first `event` item's payload, if any. */

@@ -1,11 +1,5 @@
-/**
- * One build, one site and one Chromium for the whole browser suite: the SDK bundles are built with
- * esbuild from source, the site serves them, and Debian's Chromium runs as a Playwright browser
- * server that every test file connects to (a new context per test, so storage starts empty).
- */
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { requireStack } from '@wideline/testkit';
+import { chromiumLaunchOptions, requireStack } from '@wideline/testkit';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
@@ -17,8 +11,6 @@ declare module 'vitest' {
     browserWsEndpoint: string;
   }
 }
-
-export const CHROMIUM = process.env.WIDELINE_CHROMIUM ?? '/usr/bin/chromium';
 
 async function bundle(entry: string): Promise<string> {
   const result = await build({
@@ -38,27 +30,12 @@ async function bundle(entry: string): Promise<string> {
 
 export default async function setup(project: TestProject) {
   await requireStack();
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}. Install it with: apt-get install -y chromium`);
-  }
   const bundles = new Map([
     ['app.js', await bundle('app.ts')],
     ['react-app.js', await bundle('react-app.tsx')],
   ]);
   const site = await startSite(bundles);
-  const server = await chromium.launchServer({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const server = await chromium.launchServer(chromiumLaunchOptions());
   project.provide('sitePort', site.port);
   project.provide('browserWsEndpoint', server.wsEndpoint());
   return async () => {
