@@ -16,7 +16,8 @@ import type { AddressInfo } from 'node:net';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { Queue as WidelineQueue, Worker as WidelineWorker } from '@wideline/bullmq';
-import { createTracing, type WidelineTracing } from '@wideline/core';
+import type { WidelineTracing } from '@wideline/core';
+import { createNodeTracing } from '@wideline/core/node';
 import { Queue, Worker } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
 
@@ -53,7 +54,7 @@ async function startSink(): Promise<Sink> {
 }
 
 function pipeline(sink: Sink, ratio: number): WidelineTracing {
-  return createTracing({
+  return createNodeTracing({
     serviceName: 'bench-bullmq',
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url },
     batch: { scheduledDelayMs: 200 },
