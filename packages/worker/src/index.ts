@@ -9,6 +9,8 @@
  * export default instrument({ fetch: () => new Response('hello') }, { serviceName: 'hello' });
  * @module
  */
+// Re-exported so that a Worker needs one import for the wide-event API.
+export { type WideEvent, wideEvent } from '@wideline/core';
 export { WorkersContextManager } from './async-context';
 export {
   type AcceptTraceContext,
