@@ -68,6 +68,16 @@ describe('a Worker under wrangler dev (workerd)', () => {
     expect(response.headers.get('traceresponse')).toBe(`00-${traceId}-${server?.spanId}-01`);
   });
 
+  it('exports every request of a concurrent burst (flushes overlap across invocations)', async () => {
+    const burst = Array.from({ length: 20 }, () => newTraceparent());
+    const responses = await Promise.all(
+      burst.map(({ header }) => fetch(`${worker.url}/hello`, { headers: { traceparent: header } })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(burst.map(() => 200));
+    const traces = await Promise.all(burst.map(({ traceId }) => waitForTrace(traceId, 1)));
+    for (const [i, spans] of traces.entries()) expect(spans[0]?.parentSpanId).toBe(burst[i]?.parentId);
+  });
+
   it('sends a thrown error to Spotlight with the Wideline trace id and a Jaeger link', async () => {
     const { traceId, header } = newTraceparent();
     const response = await fetch(`${worker.url}/boom`, { headers: { traceparent: header } });
