@@ -47,6 +47,8 @@ export const DEFAULT_EXPORT_TIMEOUT_MS = 2000;
 export interface IsolateRuntime {
   tracing: WidelineTracing;
   config: WorkerConfig;
+  /** Exports finished spans and sends them from the calling invocation. Never rejects. */
+  flush(): Promise<void>;
 }
 
 // The isolate's one runtime. Module state is the point here: it is what "per isolate" means.
@@ -77,13 +79,15 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   };
   const contextManager = new WorkersContextManager();
   const resolved = resolveConfig(options);
-  const exporter =
-    config.exporter ??
-    new FetchSpanExporter({
-      url: resolved.tracesEndpoint,
-      headers: resolved.headers,
-      timeoutMs: resolved.exportTimeoutMs,
-    });
+  const sender = config.exporter
+    ? undefined
+    : new FetchSpanExporter({
+        url: resolved.tracesEndpoint,
+        headers: resolved.headers,
+        timeoutMs: resolved.exportTimeoutMs,
+        ...(config.onWarning ? { onWarning: config.onWarning } : {}),
+      });
+  const exporter = config.exporter ?? (sender as FetchSpanExporter);
   const tracing = createTracing({ ...options, exporter, contextManager });
   // Sentry's `enableOpenTelemetrySetup` (or any other SDK) may have registered a provider first; the
   // global registration then fails silently. Wideline's spans do not depend on it (they come from
@@ -94,7 +98,11 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
       '[wideline] another OpenTelemetry tracer provider is registered globally (Sentry with enableOpenTelemetrySetup: true?); Wideline keeps its own provider for its spans',
     );
   }
-  runtime = { tracing, config };
+  runtime = {
+    tracing,
+    config,
+    flush: sender ? () => tracing.forceFlush().then(() => sender.send()) : () => tracing.forceFlush(),
+  };
   return runtime;
 }
 

@@ -1,8 +1,14 @@
 /**
- * OTLP/HTTP JSON over the Workers `fetch`. The OpenTelemetry HTTP exporter's browser build expects
- * XHR or `sendBeacon` and carries retry machinery that a Worker, which flushes once per invocation
- * under `ctx.waitUntil`, cannot use; serialising with `@opentelemetry/otlp-transformer` and posting
- * with `fetch` is all that is needed, and keeps the bundle small.
+ * OTLP/HTTP JSON over the Workers `fetch`, with per-invocation I/O. The shared export pipeline may
+ * drain from any invocation (whichever flushed first, or a timer); if that drain did network I/O,
+ * other invocations would wait on a promise settled by a foreign request's I/O, which workerd queues
+ * across contexts and drops when that request ends. So `export()` only serialises into a bounded
+ * outbox, and {@link FetchSpanExporter.send} — called by each invocation under its own `waitUntil` —
+ * posts what is waiting from the invocation's own context.
+ *
+ * The OpenTelemetry HTTP exporter's browser build expects XHR or `sendBeacon` and carries retry
+ * machinery a Worker cannot use; `@opentelemetry/otlp-transformer`'s serialiser plus `fetch` is all
+ * that is needed, and keeps the bundle small.
  *
  * @module
  */
@@ -20,27 +26,52 @@ export interface FetchSpanExporterOptions {
   url: string;
   /** Extra request headers (authentication). */
   headers?: Record<string, string>;
-  /** The request is aborted after this many ms. Default 2000. */
+  /** Each request is aborted after this many ms. Default 2000. */
   timeoutMs?: number;
+  /** Serialised bytes waiting to be sent; past this, new batches are dropped and counted. Default 4 MiB. */
+  maxOutboxBytes?: number;
+  /** Receives one warning per kind of trouble. Default `console.warn`. */
+  onWarning?: (message: string) => void;
+}
+
+/** Counters of {@link FetchSpanExporter}. */
+export interface FetchExportStats {
+  requestsSent: number;
+  requestsFailed: number;
+  batchesDroppedOutboxFull: number;
 }
 
 /**
- * Sends spans as OTLP/HTTP JSON with `fetch`. Never throws; a failed, refused or timed-out request
- * reports a failed {@link ExportResult}, which the export pipeline counts.
+ * Serialises spans on `export()`, sends them on {@link send}. Never throws; failed, refused or
+ * timed-out requests are counted and warned about once.
  *
  * @example
- * new FetchSpanExporter({ url: 'http://localhost:4318/v1/traces', timeoutMs: 1000 })
+ * const exporter = new FetchSpanExporter({ url: 'http://localhost:4318/v1/traces', timeoutMs: 1000 });
+ * ctx.waitUntil(tracing.forceFlush().then(() => exporter.send()));
  */
 export class FetchSpanExporter implements SpanExporter {
   readonly #url: string;
   readonly #headers: Record<string, string>;
   readonly #timeoutMs: number;
+  readonly #maxOutboxBytes: number;
+  readonly #warn: (message: string) => void;
+  readonly #warned = new Set<string>();
+  #outbox: Uint8Array[] = [];
+  #outboxBytes = 0;
   #shutdown = false;
+  readonly #stats: FetchExportStats = { requestsSent: 0, requestsFailed: 0, batchesDroppedOutboxFull: 0 };
 
   constructor(options: FetchSpanExporterOptions) {
     this.#url = options.url;
     this.#headers = { ...options.headers, 'content-type': 'application/json' };
     this.#timeoutMs = options.timeoutMs ?? 2000;
+    this.#maxOutboxBytes = options.maxOutboxBytes ?? 4 * 1024 * 1024;
+    this.#warn = options.onWarning ?? ((message) => console.warn(message));
+  }
+
+  /** A snapshot of the counters. */
+  stats(): FetchExportStats {
+    return { ...this.#stats };
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -48,36 +79,79 @@ export class FetchSpanExporter implements SpanExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
       return;
     }
-    this.#send(spans).then(resultCallback, (error: unknown) =>
-      resultCallback({
-        code: ExportResultCode.FAILED,
-        error: error instanceof Error ? error : new Error(String(error)),
-      }),
-    );
+    let body: Uint8Array | undefined;
+    try {
+      body = JsonTraceSerializer.serializeRequest(spans);
+    } catch {
+      body = undefined;
+    }
+    if (!body) {
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('spans could not be serialised') });
+      return;
+    }
+    if (this.#outboxBytes + body.byteLength > this.#maxOutboxBytes) {
+      this.#stats.batchesDroppedOutboxFull++;
+      this.#warnOnce('outbox-full', `[wideline] export outbox full (${this.#maxOutboxBytes} bytes); dropping spans`);
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('outbox full') });
+      return;
+    }
+    this.#outbox.push(body);
+    this.#outboxBytes += body.byteLength;
+    resultCallback({ code: ExportResultCode.SUCCESS });
   }
 
-  async #send(spans: ReadableSpan[]): Promise<ExportResult> {
-    const body = JsonTraceSerializer.serializeRequest(spans);
-    if (!body) return { code: ExportResultCode.FAILED, error: new Error('spans could not be serialised') };
-    const response = await nativeFetch(this.#url, {
-      method: 'POST',
-      headers: this.#headers,
-      body,
-      signal: AbortSignal.timeout(this.#timeoutMs),
-    });
-    // The body must be consumed or cancelled, or the Workers runtime keeps the connection open.
-    await response.body?.cancel().catch(() => undefined);
-    return response.ok
-      ? { code: ExportResultCode.SUCCESS }
-      : { code: ExportResultCode.FAILED, error: new Error(`collector answered ${response.status}`) };
+  /**
+   * Posts everything waiting, from the calling invocation's context. Resolves when done (or failed,
+   * or timed out); never rejects.
+   */
+  async send(): Promise<void> {
+    const bodies = this.#outbox;
+    this.#outbox = [];
+    this.#outboxBytes = 0;
+    await Promise.all(bodies.map((body) => this.#post(body)));
+  }
+
+  async #post(body: Uint8Array): Promise<void> {
+    try {
+      const response = await nativeFetch(this.#url, {
+        method: 'POST',
+        headers: this.#headers,
+        body,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+      // The body must be consumed or cancelled, or the Workers runtime keeps the connection open.
+      await response.body?.cancel().catch(() => undefined);
+      if (response.ok) {
+        this.#stats.requestsSent++;
+        return;
+      }
+      this.#fail(`collector answered ${response.status}`);
+    } catch (error) {
+      this.#fail(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  #fail(reason: string): void {
+    this.#stats.requestsFailed++;
+    this.#warnOnce('export-failed', `[wideline] span export failed (${reason}); spans are dropped and counted`);
+  }
+
+  #warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    try {
+      this.#warn(message);
+    } catch {
+      // Warning handlers are user code; they must not break export.
+    }
   }
 
   forceFlush(): Promise<void> {
-    return Promise.resolve();
+    return this.send();
   }
 
-  shutdown(): Promise<void> {
+  async shutdown(): Promise<void> {
+    await this.send();
     this.#shutdown = true;
-    return Promise.resolve();
   }
 }

@@ -59,8 +59,8 @@ export function keepAlive(host: WaitUntilHost | undefined, promise: Promise<unkn
 /** Flushes the isolate's spans after `after` settles, under `waitUntil`. */
 export function flushAfter(runtime: IsolateRuntime, host: WaitUntilHost | undefined, after?: Promise<unknown>): void {
   const flushed = (after ?? Promise.resolve()).then(
-    () => runtime.tracing.forceFlush(),
-    () => runtime.tracing.forceFlush(),
+    () => runtime.flush(),
+    () => runtime.flush(),
   );
   keepAlive(host, flushed);
 }

@@ -76,6 +76,8 @@ describe('a Worker under wrangler dev (workerd)', () => {
     expect(responses.map((r) => r.status)).toEqual(burst.map(() => 200));
     const traces = await Promise.all(burst.map(({ traceId }) => waitForTrace(traceId, 1)));
     for (const [i, spans] of traces.entries()) expect(spans[0]?.parentSpanId).toBe(burst[i]?.parentId);
+    // Each invocation sends from its own context: workerd has no cross-request work to drop.
+    expect(worker.output()).not.toContain('cross-context');
   });
 
   it('sends a thrown error to Spotlight with the Wideline trace id and a Jaeger link', async () => {
