@@ -10,7 +10,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTracing, resolveConfig, type WidelineOptions, type WidelineTracing } from '@wideline/core';
 import { WorkersContextManager } from './async-context';
-import { FetchSpanExporter } from './fetch-exporter';
+import { type FetchExportStats, FetchSpanExporter } from './fetch-exporter';
 
 /** Whether an incoming request's `traceparent`/`tracestate`/`baggage` is continued. */
 export type AcceptTraceContext = 'always' | 'never' | ((request: Request) => boolean);
@@ -49,6 +49,8 @@ export interface IsolateRuntime {
   config: WorkerConfig;
   /** Exports finished spans and sends them from the calling invocation. Never rejects. */
   flush(): Promise<void>;
+  /** The OTLP sender, unless a custom exporter replaced it. */
+  sender: FetchSpanExporter | undefined;
 }
 
 // The isolate's one runtime. Module state is the point here: it is what "per isolate" means.
@@ -101,9 +103,30 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   runtime = {
     tracing,
     config,
+    sender,
     flush: sender ? () => tracing.forceFlush().then(() => sender.send()) : () => tracing.forceFlush(),
   };
   return runtime;
+}
+
+/** What this isolate's export pipeline has done so far. */
+export interface IsolateStats {
+  /** Spans through the pipeline (queued, dropped, tail decisions): core's counters. */
+  pipeline: ReturnType<WidelineTracing['stats']>;
+  /** OTLP requests sent and failed, batches dropped because the outbox was full. */
+  requests: FetchExportStats | undefined;
+}
+
+/**
+ * Counters of this isolate's tracing, or `undefined` before the first invocation. Useful on a
+ * debug route or in a test.
+ *
+ * @example
+ * if (url.pathname === '/__wideline') return Response.json(isolateStats());
+ */
+export function isolateStats(): IsolateStats | undefined {
+  if (!runtime) return undefined;
+  return { pipeline: runtime.tracing.stats(), requests: runtime.sender?.stats() };
 }
 
 /** The isolate's runtime if an invocation has created it. @internal */

@@ -16,12 +16,14 @@ export {
   type AcceptTraceContext,
   type ConfigOrFactory,
   DEFAULT_EXPORT_TIMEOUT_MS,
+  type IsolateStats,
+  isolateStats,
   type PropagateTo,
   resetIsolateRuntime,
   type WorkerConfig,
 } from './config';
 export { instrumentDO } from './durable-object';
-export { FetchSpanExporter, type FetchSpanExporterOptions } from './fetch-exporter';
+export { type FetchExportStats, FetchSpanExporter, type FetchSpanExporterOptions } from './fetch-exporter';
 export { instrument, type ModuleHandler } from './handlers';
 export { ENVELOPE_KEY, type MessageTraceFields } from './queue';
 export { type WidelineSentryIntegration, type WidelineSentryOptions, widelineSentry } from './sentry';

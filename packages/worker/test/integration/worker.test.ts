@@ -104,6 +104,11 @@ describe('a Worker under wrangler dev (workerd)', () => {
   });
 });
 
+async function failedRequests(): Promise<number> {
+  const stats = (await (await fetch(`${worker.url}/__wideline`)).json()) as { requests: { requestsFailed: number } };
+  return stats.requests.requestsFailed;
+}
+
 async function timedRequests(count: number): Promise<{ statuses: number[]; medianMs: number; maxMs: number }> {
   const statuses: number[] = [];
   const durations: number[] = [];
@@ -128,6 +133,7 @@ describe('a slow or dead collector', () => {
     async (mode) => {
       collector.mode = 'forward';
       const baseline = await timedRequests(6);
+      const failedBefore = await failedRequests();
       collector.mode = mode;
       const before = collector.received[mode];
       const troubled = await timedRequests(6);
@@ -143,6 +149,11 @@ describe('a slow or dead collector', () => {
       // Were the response waiting for the export, a hanging collector would add the 2 s timeout.
       expect(troubled.maxMs).toBeLessThan(1000);
       expect(troubled.medianMs).toBeLessThan(baseline.medianMs + 150);
+      // The failed exports (aborted at 2 s, or cut off) are counted by the Worker.
+      const until = Date.now() + 5000;
+      while ((await failedRequests()) === failedBefore && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await failedRequests()).toBeGreaterThan(failedBefore);
     },
     30_000,
   );
