@@ -54,20 +54,9 @@ function nameRoute(method: string, route: string): void {
   span?.setAttribute('http.route', route);
 }
 
-/**
- * Forwards `request` to the order's Durable Object, continuing this request's trace.
- *
- * Workaround: `@wideline/worker` traces Durable Object stubs by recognising the namespace binding's
- * constructor name, and `@sentry/cloudflare`'s env proxy (outermost, as documented) binds every
- * function it returns — `constructor` too, which then reads `bound DurableObjectNamespace`. The
- * stub call is then not traced and the forwarded request would carry the caller's `traceparent`;
- * so the active span's context is written into it here.
- */
+/** Forwards `request` to the order's Durable Object; the traced stub continues this request's trace. */
 function toOrder(env: Env, orderId: string, request: Request): Promise<Response> {
-  const headers = new Headers(request.headers);
-  propagation.inject(context.active(), headers, { set: (carrier, key, value) => carrier.set(key, value) });
-  const stub = env.ORDER_STATUS.get(env.ORDER_STATUS.idFromName(orderId));
-  return stub.fetch(new Request(request, { headers }));
+  return env.ORDER_STATUS.get(env.ORDER_STATUS.idFromName(orderId)).fetch(request);
 }
 
 const handler = {

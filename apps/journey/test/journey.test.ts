@@ -168,7 +168,14 @@ describe('the order journey: web → edge-api → jobs → queue → workers →
     const pushes = spans.filter((s) => s.name === 'OrderStatus.push');
     expect(pushes).toHaveLength(4);
     for (const push of pushes) {
-      const route = spans.find((s) => s.spanId === push.parentSpanId) as StoredSpan;
+      // route → the traced Durable Object stub call (CLIENT) → the object's push
+      const stub = spans.find((s) => s.spanId === push.parentSpanId) as StoredSpan;
+      expect([stub.service, kindOf(stub), stub.attributes['cloudflare.binding']]).toEqual([
+        'edge-api',
+        KIND.CLIENT,
+        'ORDER_STATUS',
+      ]);
+      const route = spans.find((s) => s.spanId === stub.parentSpanId) as StoredSpan;
       expect([route.service, route.name]).toEqual(['edge-api', 'POST /internal/orders/:id/status']);
       const caller = spans.find((s) => s.spanId === route.parentSpanId) as StoredSpan;
       expect([caller.service, kindOf(caller)]).toEqual(['jobs', KIND.CLIENT]);

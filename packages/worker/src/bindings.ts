@@ -26,7 +26,10 @@ const STUB_PLAIN_PROPERTIES = new Set(['fetch', 'connect', 'id', 'name', 'then',
 const UNWRAPPED = Symbol.for('wideline.unwrapped');
 
 function kindOf(value: object): string {
-  return (value as { constructor?: { name?: string } }).constructor?.name ?? '';
+  const name = (value as { constructor?: { name?: string } }).constructor?.name ?? '';
+  // `@sentry/cloudflare`'s env proxy hands out functions bound to their binding, so a namespace's
+  // constructor can read `bound DurableObjectNamespace`.
+  return name.replace(/^(?:bound )+/, '');
 }
 
 /** Runs `call` inside a CLIENT span when a recording span is active; plain call otherwise. */

@@ -1,9 +1,15 @@
-import { env, evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  env,
+  evictDurableObject,
+  runDurableObjectAlarm,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { beforeEach, expect, it } from 'vitest';
 import type { Env } from './fixtures/unit-worker';
-import { parentId, reset, SpanKind, spans, TRACE_ID, TRACEPARENT, waitFor } from './helpers';
+import { parentId, reset, SpanKind, spans, TRACE_ID, TRACEPARENT, waitFor, worker } from './helpers';
 
 beforeEach(() => reset());
 
@@ -118,4 +124,34 @@ it('traces RPC calls on both sides and alarms', async () => {
   expect(await runDurableObjectAlarm(stub)).toBe(true);
   const alarm = await waitFor((all) => all.find((s) => s.name === 'RoomBase.alarm'));
   expect(alarm.attributes).toMatchObject({ 'faas.trigger': 'timer', 'room.alarm': true });
+});
+
+it('traces a Durable Object stub behind an env proxy that binds functions, as @sentry/cloudflare’s does', async () => {
+  // Sentry's env proxy returns functions bound to their binding, so `constructor.name` of a namespace
+  // reads `bound DurableObjectNamespace`.
+  const bindFunctions = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get: (t, p) => {
+        const value = Reflect.get(t, p, t);
+        return typeof value === 'function' ? value.bind(t) : value;
+      },
+    });
+  const sentryLikeEnv = new Proxy(env as Env, {
+    get: (t, p) => {
+      const value = Reflect.get(t, p);
+      return typeof value === 'object' && value !== null ? bindFunctions(value) : value;
+    },
+  });
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(
+    new Request('https://edge.test/do/echo', { headers: { traceparent: TRACEPARENT } }),
+    sentryLikeEnv,
+    ctx,
+  );
+  const { traceparent } = (await response.json()) as { traceparent: string };
+  await waitOnExecutionContext(ctx);
+  const client = await waitFor((all) =>
+    all.find((s) => s.kind === SpanKind.CLIENT && s.attributes['cloudflare.binding'] === 'ROOM'),
+  );
+  expect(traceparent).toBe(`00-${TRACE_ID}-${client.spanContext().spanId}-01`);
 });
