@@ -7,18 +7,19 @@
  * posts what is waiting from the invocation's own context.
  *
  * The OpenTelemetry HTTP exporter's browser build expects XHR or `sendBeacon` and carries retry
- * machinery a Worker cannot use; `@opentelemetry/otlp-transformer`'s serialiser plus `fetch` is all
+ * machinery a Worker cannot use; core's OTLP/JSON encoder (`encodeSpans`) plus `fetch` is all
  * that is needed, and keeps the bundle small.
  *
  * @module
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { encodeSpans } from '@wideline/core';
 
 // Taken when this module is evaluated, before any request: other SDKs (Sentry's fetch integration,
 // our own outgoing instrumentation) wrap the global later, and export requests must reach neither.
 const nativeFetch: typeof fetch = globalThis.fetch.bind(globalThis);
+const utf8 = new TextEncoder();
 
 /** Options for {@link FetchSpanExporter}. */
 export interface FetchSpanExporterOptions {
@@ -81,7 +82,7 @@ export class FetchSpanExporter implements SpanExporter {
     }
     let body: Uint8Array | undefined;
     try {
-      body = JsonTraceSerializer.serializeRequest(spans);
+      body = utf8.encode(encodeSpans(spans));
     } catch {
       body = undefined;
     }
