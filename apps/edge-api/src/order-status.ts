@@ -10,7 +10,7 @@
 
 import { DurableObject } from 'cloudflare:workers';
 import { trace } from '@opentelemetry/api';
-import { formatTraceparent, wideEvent } from '@wideline/core';
+import { attachTraceContext, wideEvent } from '@wideline/core';
 import type { Env } from './env';
 
 /** A status update as the jobs service posts it. */
@@ -39,10 +39,9 @@ function parseStatus(value: unknown): StatusUpdate | undefined {
   };
 }
 
-/** The message fields that carry the sender's trace to the browser. */
-function traceField(): { wideline?: { traceparent: string } } {
-  const span = trace.getActiveSpan();
-  return span ? { wideline: { traceparent: formatTraceparent(span.spanContext()) } } : {};
+/** A message to the page, carrying the sender's trace in its `wideline` field. */
+function traced(message: Record<string, unknown>): string {
+  return JSON.stringify(attachTraceContext(message, trace.getActiveSpan()?.spanContext()));
 }
 
 // Helpers live outside the class: instrumentDO traces every method of the class as an RPC method.
@@ -75,7 +74,7 @@ export class OrderStatusBase extends DurableObject<Env> {
       past.push(status);
       await this.ctx.storage.put('history', past.slice(-MAX_HISTORY));
       const sockets = this.ctx.getWebSockets();
-      const message = JSON.stringify({ type: 'order.status', ...status, ...traceField() });
+      const message = traced({ type: 'order.status', ...status });
       for (const ws of sockets) sendSafely(ws, message);
       wideEvent().setAll({ 'order.id': status.orderId, 'order.state': status.state, 'order.watchers': sockets.length });
       return new Response(null, { status: 204 });
@@ -96,7 +95,7 @@ export class OrderStatusBase extends DurableObject<Env> {
     if (parsed.type !== 'subscribe') return;
     const past = await history(this.ctx.storage);
     wideEvent().set('order.history_length', past.length);
-    sendSafely(ws, JSON.stringify({ type: 'order.history', statuses: past, ...traceField() }));
+    sendSafely(ws, traced({ type: 'order.history', statuses: past }));
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {

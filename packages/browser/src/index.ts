@@ -17,9 +17,7 @@ export type { InteractionOptions } from './interactions';
 export type { OfflineQueueOptions } from './offline-queue';
 export { Session, type SessionOptions } from './session';
 export { traced, type WithSpanOptions, withSpan } from './spans';
-export {
-  type TracedWebSocket,
-  type TraceWebSocketOptions,
-  type WebSocketTraceField,
-  WS_FIELD,
+export type {
+  TracedWebSocket,
+  TraceWebSocketOptions,
 } from './websocket';

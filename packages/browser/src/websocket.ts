@@ -14,18 +14,8 @@
  * @module
  */
 import { type Context, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
-import { formatTraceparent, remoteContext } from '@wideline/core';
+import { attachTraceContext, MESSAGE_CONTEXT_KEY, readTraceContext, remoteContext } from '@wideline/core';
 import { randomHex } from './session';
-
-/** The field Wideline adds to each message; the Worker SDK reads the same one. */
-export const WS_FIELD = 'wideline';
-
-/** Trace context carried in a message. */
-export interface WebSocketTraceField {
-  traceparent: string;
-  tracestate?: string;
-  correlationId: string;
-}
 
 /** Options for {@link traceWebSocket}. */
 export interface TraceWebSocketOptions {
@@ -56,14 +46,6 @@ function parse(data: unknown): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The trace context a message carries, as a remote parent; the active context when it carries none. */
-function carriedContext(field: unknown): { ctx: Context; correlationId: string | undefined } {
-  const record = typeof field === 'object' && field !== null ? (field as Record<string, unknown>) : {};
-  const correlationId = typeof record.correlationId === 'string' ? record.correlationId.slice(0, 128) : undefined;
-  const ctx = remoteContext(record.traceparent, record.tracestate) ?? context.active();
-  return { ctx, correlationId };
 }
 
 function destination(socket: WebSocket): string {
@@ -99,11 +81,7 @@ export function wrapWebSocket(deps: Deps, socket: WebSocket, options: TraceWebSo
       let span: Span | undefined;
       try {
         span = deps.tracer.startSpan(`ws send ${type}`, { kind: SpanKind.PRODUCER }, context.active());
-        const spanContext = span.spanContext();
-        const field: WebSocketTraceField = { traceparent: formatTraceparent(spanContext), correlationId };
-        const state = spanContext.traceState?.serialize();
-        if (state) field.tracestate = state;
-        const body = JSON.stringify({ ...message, [WS_FIELD]: field });
+        const body = JSON.stringify(attachTraceContext(message, span.spanContext(), correlationId));
         span.setAttributes(base('send', type, correlationId, body.length));
         socket.send(body);
       } catch (error) {
@@ -120,14 +98,16 @@ export function wrapWebSocket(deps: Deps, socket: WebSocket, options: TraceWebSo
       const listener = (event: MessageEvent) => {
         const message = parse(event.data);
         if (!message) return;
-        const { ctx, correlationId } = carriedContext(message[WS_FIELD]);
+        const fields = readTraceContext(message);
+        const correlationId = fields?.correlationId;
+        const ctx = remoteContext(fields?.traceparent, fields?.tracestate) ?? context.active();
         const type = typeOf(message);
         const span = deps.tracer.startSpan(
           `ws receive ${type}`,
           { kind: SpanKind.CONSUMER, attributes: base('receive', type, correlationId, String(event.data).length) },
           ctx,
         );
-        delete message[WS_FIELD];
+        delete message[MESSAGE_CONTEXT_KEY];
         try {
           context.with(trace.setSpan(ctx, span), () => handler(message, event));
         } catch (error) {

@@ -27,6 +27,13 @@ export { BatchExportProcessor, type BatchOptions, type ExportStats, type Warning
 export { FetchSpanExporter, type FetchSpanExporterOptions } from './fetch-exporter';
 export { LocalRootProcessor, localRootOf } from './local-root';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, type SentryLikeSink } from './logger';
+export {
+  attachTraceContext,
+  MESSAGE_CONTEXT_KEY,
+  type MessageTraceFields,
+  readTraceContext,
+  stripTraceContext,
+} from './message-context';
 export { encodeSpans } from './otlp-json';
 export { headersGetter, remoteContext, W3CPropagator } from './propagation';
 export {

@@ -10,10 +10,10 @@
  * @module
  */
 import { type Attributes, context, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { attachTraceContext } from '@wideline/core';
 import type { IsolateRuntime } from './config';
 import { recordFailure } from './invocation';
 import { tracedFetch } from './outgoing';
-import { injectIntoBody } from './queue';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 type RuntimeRef = { current: IsolateRuntime };
@@ -216,11 +216,11 @@ function queueProducer(ref: RuntimeRef, binding: string, target: object): object
           const spanContext = trace.getActiveSpan()?.spanContext();
           const injected =
             method === 'send'
-              ? [injectIntoBody(args[0], spanContext), ...args.slice(1)]
+              ? [attachTraceContext(args[0], spanContext), ...args.slice(1)]
               : [
                   Array.isArray(args[0])
                     ? args[0].map((m: { body?: unknown }) =>
-                        m && typeof m === 'object' ? { ...m, body: injectIntoBody(m.body, spanContext) } : m,
+                        m && typeof m === 'object' ? { ...m, body: attachTraceContext(m.body, spanContext) } : m,
                       )
                     : args[0],
                   ...args.slice(1),

@@ -6,13 +6,13 @@
  * @module
  */
 import { type Attributes, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
-import { wideEvent } from '@wideline/core';
+import { readTraceContext, stripTraceContext, wideEvent } from '@wideline/core';
 import { instrumentEnv } from './bindings';
 import { type ConfigOrFactory, type IsolateRuntime, isolateRuntime } from './config';
 import { traceFetch } from './incoming';
 import { runTraced, type WaitUntilHost } from './invocation';
 import { instrumentGlobalFetch } from './outgoing';
-import { batchParent, readEnvelope, spanContextOf, stripEnvelope } from './queue';
+import { batchParent, spanContextOf } from './queue';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
@@ -63,9 +63,9 @@ export function traceQueue<T>(
   batch: BatchLike,
   run: (batch: BatchLike) => T | Promise<T>,
 ): Promise<T> {
-  const envelopes = batch.messages.map((m) => readEnvelope(m.body));
+  const envelopes = batch.messages.map((m) => readTraceContext(m.body));
   const { parent, links } = batchParent(envelopes.map(spanContextOf));
-  const messages = batch.messages.map((m) => countingProxy(m, { body: stripEnvelope(m.body) }));
+  const messages = batch.messages.map((m) => countingProxy(m, { body: stripTraceContext(m.body) }));
   const attributes: Attributes = {
     'messaging.system': 'cloudflare_queues',
     'messaging.destination.name': batch.queue,

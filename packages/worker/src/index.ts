@@ -10,7 +10,9 @@
  * @module
  */
 // Re-exported so that a Worker needs one import for the wide-event API.
-export { type WideEvent, wideEvent } from '@wideline/core';
+// The message-body convention, re-exported for apps that send their own messages (Durable Object
+// broadcasts, queue bodies built by hand).
+export { attachTraceContext, readTraceContext, stripTraceContext, type WideEvent, wideEvent } from '@wideline/core';
 export { WorkersContextManager } from './async-context';
 export {
   type AcceptTraceContext,
@@ -25,5 +27,4 @@ export {
 export { instrumentDO } from './durable-object';
 export { type FetchExportStats, FetchSpanExporter, type FetchSpanExporterOptions } from './fetch-exporter';
 export { instrument, type ModuleHandler } from './handlers';
-export { ENVELOPE_KEY, type MessageTraceFields } from './queue';
 export { type WidelineSentryIntegration, type WidelineSentryOptions, widelineSentry } from './sentry';

@@ -1,75 +1,20 @@
 /**
  * Trace context through Cloudflare Queues. Queue messages have no headers, so the producer's
- * context travels inside the body, under the same `wideline` key that WebSocket messages use:
- *
- *   { ...yourFields, "wideline": { "traceparent": "00-…", "tracestate": "…" } }
- *
- * Only plain-object bodies get the key (strings, arrays and binary bodies go out unchanged), and the
- * instrumented consumer removes it again, so handlers see the body they sent. An uninstrumented
- * consumer sees one extra field.
+ * context travels inside the body, in core's `wideline` field (`attachTraceContext`), the same one
+ * WebSocket messages use. Only plain-object bodies get it (strings, arrays and binary bodies go out
+ * unchanged), and the instrumented consumer removes it again (`stripTraceContext`), so handlers see
+ * the body they sent. An uninstrumented consumer sees one extra field.
  *
  * @internal
  * @module
  */
 import { type Context, type Link, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api';
-import { formatTraceparent, parseTraceparent, parseTracestate } from '@wideline/core';
-
-/** The key under which Wideline carries context inside JSON message bodies. */
-export const ENVELOPE_KEY = 'wideline';
-
-/** Trace fields inside a message body (queue message or WebSocket message). */
-export interface MessageTraceFields {
-  traceparent?: string;
-  tracestate?: string;
-  correlationId?: string;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** `body` with the producer's context added, when `body` is a plain object; `body` otherwise. */
-export function injectIntoBody(body: unknown, spanContext: SpanContext | undefined): unknown {
-  if (!spanContext || !isPlainObject(body)) return body;
-  const fields: MessageTraceFields = { traceparent: formatTraceparent(spanContext) };
-  const state = spanContext.traceState?.serialize();
-  if (state) fields.tracestate = state;
-  return { ...body, [ENVELOPE_KEY]: fields };
-}
-
-/** The trace fields of a message body, validated; `undefined` when absent or malformed. */
-export function readEnvelope(body: unknown): MessageTraceFields | undefined {
-  if (!isPlainObject(body)) return undefined;
-  const fields = body[ENVELOPE_KEY];
-  if (!isPlainObject(fields)) return undefined;
-  const result: MessageTraceFields = {};
-  if (typeof fields.traceparent === 'string') result.traceparent = fields.traceparent;
-  if (typeof fields.tracestate === 'string') result.tracestate = fields.tracestate;
-  if (typeof fields.correlationId === 'string') result.correlationId = fields.correlationId.slice(0, 128);
-  return result;
-}
+import { type MessageTraceFields, remoteContext } from '@wideline/core';
 
 /** The remote span context in a message's trace fields, if valid per W3C. */
 export function spanContextOf(fields: MessageTraceFields | undefined): SpanContext | undefined {
-  const parent = parseTraceparent(fields?.traceparent);
-  if (!parent) return undefined;
-  const traceState = parseTracestate(fields?.tracestate);
-  return {
-    traceId: parent.traceId,
-    spanId: parent.spanId,
-    traceFlags: parent.traceFlags & 1,
-    isRemote: true,
-    ...(traceState ? { traceState } : {}),
-  };
-}
-
-/** A body without the `wideline` key, for handlers. */
-export function stripEnvelope(body: unknown): unknown {
-  if (!isPlainObject(body) || !(ENVELOPE_KEY in body)) return body;
-  const { [ENVELOPE_KEY]: _, ...rest } = body;
-  return rest;
+  const parent = remoteContext(fields?.traceparent, fields?.tracestate);
+  return parent ? trace.getSpanContext(parent) : undefined;
 }
 
 /**

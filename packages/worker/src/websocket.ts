@@ -12,8 +12,7 @@
  * @module
  */
 import type { SpanContext } from '@opentelemetry/api';
-import { parseTraceparent } from '@wideline/core';
-import { type MessageTraceFields, readEnvelope } from './queue';
+import { type MessageTraceFields, parseTraceparent, readTraceContext } from '@wideline/core';
 
 /** Longest text message parsed for a type and trace fields; larger ones are counted only. */
 const MAX_PARSED_BYTES = 64 * 1024;
@@ -137,7 +136,7 @@ export function parseMessage(message: unknown): ParsedMessage {
   try {
     const body = JSON.parse(message) as Record<string, unknown>;
     const type = typeof body.type === 'string' && body.type !== '' ? body.type.slice(0, MAX_TYPE_LENGTH) : 'json';
-    return { type, size, fields: readEnvelope(body) };
+    return { type, size, fields: readTraceContext(body) };
   } catch {
     return { type: 'text', size, fields: undefined };
   }
