@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, type Running, start, waitReady } from './processes.ts';
+import { freePort } from '@wideline/testkit';
+import { type Running, start, waitReady } from './processes.ts';
 import { serveWeb, type WebServer } from './web-server.ts';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));

@@ -4,5 +4,5 @@
  */
 export { type JourneyOptions, REPO, type RunningJourney, type StackUrls, stackUrls, startApps } from './apps.ts';
 export { driveJourney, type JourneyResult, type PlacedOrder } from './drive.ts';
-export { freePort, killAll } from './processes.ts';
+export { killAll } from './processes.ts';
 export { collectSentryEvents, describeEvent, type SentryEvent, servicesOf, waitForTraceGraph } from './readback.ts';

@@ -13,6 +13,7 @@ import { formatDuration } from './format.ts';
 import { TraceGraph } from './graph.ts';
 import { HELP } from './help.ts';
 import { JaegerClient } from './jaeger-client.ts';
+import type { Span } from './span.ts';
 import { computeStats } from './stats.ts';
 import { createStyle, type Style } from './style.ts';
 import { renderWaterfall } from './waterfall.ts';
@@ -94,13 +95,7 @@ async function execute(
       return;
     }
     case 'find': {
-      const now = Date.now() * 1000;
-      const { traces } = await jaeger.searchTraces({
-        service: command.service,
-        startMinUs: now - command.sinceUs,
-        startMaxUs: now + 60e6,
-        limit: command.depth,
-      });
+      const traces = await recentTraces(jaeger, command);
       const found = findTraces(traces, {
         service: command.service,
         where: command.where,
@@ -112,13 +107,7 @@ async function execute(
       return;
     }
     case 'stats': {
-      const now = Date.now() * 1000;
-      const { traces } = await jaeger.searchTraces({
-        service: command.service,
-        startMinUs: now - command.sinceUs,
-        startMaxUs: now + 60e6,
-        limit: command.depth,
-      });
+      const traces = await recentTraces(jaeger, command);
       const groups = computeStats(traces.values(), command);
       if (options.json)
         out([
@@ -131,6 +120,25 @@ async function execute(
 }
 
 /** CPU time this process has used so far (user + system), including Node's own start-up. */
+/**
+ * The service's traces that started within `--since` (and up to a minute ahead, for clock skew),
+ * at most `--depth` of them: Jaeger's v3 search cannot filter by attributes, so `find` and `stats`
+ * filter what this returns.
+ */
+async function recentTraces(
+  jaeger: JaegerClient,
+  command: { service: string; sinceUs: number; depth: number },
+): Promise<Map<string, Span[]>> {
+  const now = Date.now() * 1000;
+  const { traces } = await jaeger.searchTraces({
+    service: command.service,
+    startMinUs: now - command.sinceUs,
+    startMaxUs: now + 60e6,
+    limit: command.depth,
+  });
+  return traces;
+}
+
 function cpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
