@@ -12,7 +12,7 @@
  * errors, stamped with the Wideline trace id by `widelineSentry()`. Sentry is outermost, so it sees
  * errors after Wideline has recorded them on the span.
  */
-import { context, propagation, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import * as Sentry from '@sentry/cloudflare';
 import { wideEvent } from '@wideline/core';
 import { instrument, instrumentDO, type WorkerConfig, widelineSentry } from '@wideline/worker';

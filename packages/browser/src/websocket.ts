@@ -13,7 +13,7 @@
  * // on the wire: {"type":"chat.post","text":"hi","wideline":{"traceparent":"00-…-01","correlationId":"…"}}
  * @module
  */
-import { type Context, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { attachTraceContext, MESSAGE_CONTEXT_KEY, readTraceContext, remoteContext } from '@wideline/core';
 import { randomHex } from './session';
 
