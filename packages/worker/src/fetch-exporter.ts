@@ -121,7 +121,9 @@ export class FetchSpanExporter implements SpanExporter {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
       // The body must be consumed or cancelled, or the Workers runtime keeps the connection open.
-      await response.body?.cancel().catch(() => undefined);
+      // A collector's answer is a few bytes (an empty partial-success object): reading it is cheaper
+      // than cancelling, which aborts the connection's stream (and, in Node, builds an AbortError).
+      await response.arrayBuffer().catch(() => undefined);
       if (response.ok) {
         this.#stats.requestsSent++;
         return;

@@ -65,23 +65,48 @@ interface FixedLengthStreamClass {
 
 type IdentityTransformStreamClass = new () => TransformStream;
 
-/** A response like `response`, with `traceresponse` set and a body that reports when it is done. */
+// Statuses whose responses never carry a body (RFC 9110): nothing to pipe, nothing to wait for.
+const NO_BODY_STATUS = new Set([101, 204, 205, 304]);
+const SENT: Promise<void> = Promise.resolve();
+
+/**
+ * Sets `traceresponse` on the response's own headers when they are mutable (a `new Response()`
+ * built by the handler); `undefined` when they are immutable (a response passed through from
+ * `fetch()`), which then needs a copy.
+ */
+function setInPlace(response: Response, traceresponse: string): Headers | undefined {
+  try {
+    response.headers.set('traceresponse', traceresponse);
+    return response.headers;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A response like `response`, with `traceresponse` set and a promise that settles when its body is
+ * sent. Bodyless responses (null body, 101/204/205/304) are returned as they are when their headers
+ * are mutable: no copy, no pipe; a HEAD response loses its body. Only a body is piped, because only then is "sent" later
+ * than "returned".
+ */
 function instrumentResponse(
   request: Request,
   response: Response,
   traceresponse: string,
 ): { response: Response; done: Promise<void> } {
-  const headers = new Headers(response.headers);
-  headers.set('traceresponse', traceresponse);
   const webSocket = (response as { webSocket?: unknown }).webSocket;
+  const bodyless = response.body === null || NO_BODY_STATUS.has(response.status) || webSocket != null;
+  const mutable = setInPlace(response, traceresponse);
+  if (bodyless && mutable) return { response, done: SENT };
+  const headers = mutable ?? new Headers(response.headers);
+  if (!mutable) headers.set('traceresponse', traceresponse);
   if (webSocket) {
     const init = { status: response.status, statusText: response.statusText, headers, webSocket };
-    return { response: new Response(null, init as ResponseInit), done: Promise.resolve() };
+    return { response: new Response(null, init as ResponseInit), done: SENT };
   }
   const init = { status: response.status, statusText: response.statusText, headers };
   // A HEAD response's body is never read, so waiting for it would hold the span open.
-  if (response.body === null || request.method === 'HEAD')
-    return { response: new Response(null, init), done: Promise.resolve() };
+  if (bodyless || request.method === 'HEAD') return { response: new Response(null, init), done: SENT };
   // Workers send a stream of unknown length chunked; FixedLengthStream keeps Content-Length. Both it
   // and IdentityTransformStream are native byte pipes in workerd, far cheaper than a JS TransformStream.
   const streams = globalThis as {
@@ -95,7 +120,7 @@ function instrumentResponse(
       : streams.IdentityTransformStream
         ? new streams.IdentityTransformStream()
         : new TransformStream();
-  const done = response.body.pipeTo(pipe.writable);
+  const done = (response.body as ReadableStream).pipeTo(pipe.writable);
   return { response: new Response(pipe.readable, init), done };
 }
 

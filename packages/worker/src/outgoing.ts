@@ -38,13 +38,14 @@ export function mayPropagate(url: URL, propagateTo: PropagateTo | undefined): bo
   }
 }
 
-function clientAttributes(method: string, url: URL | undefined): Attributes {
+function clientAttributes(method: string, url: URL | undefined, extra: Attributes | undefined): Attributes {
   const attributes: Attributes = { 'http.request.method': method };
   if (url) {
     attributes['url.full'] = url.href;
     attributes['server.address'] = url.hostname;
     attributes['server.port'] = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   }
+  if (extra) for (const key in extra) attributes[key] = extra[key];
   return attributes;
 }
 
@@ -81,7 +82,7 @@ export async function tracedFetch(
   }
   const span = runtime.tracing.tracer.startSpan(
     method,
-    { kind: SpanKind.CLIENT, attributes: { ...clientAttributes(method, url), ...target.attributes } },
+    { kind: SpanKind.CLIENT, attributes: clientAttributes(method, url, target.attributes) },
     active,
   );
   const spanContext = trace.setSpan(active, span);

@@ -82,6 +82,24 @@ describe('incoming fetch', () => {
     expect(four?.status.code).toBe(SpanStatusCode.UNSET);
   });
 
+  it('answers bodyless responses (204, HEAD) with a traceresponse and ends their spans', async () => {
+    const empty = await call('/empty');
+    const head = await call('/hello', { method: 'HEAD' });
+    expect(empty.status).toBe(204);
+    expect(empty.body).toBeNull();
+    expect(head.text).toBe('');
+    const [first, second] = spans();
+    expect(spans()).toHaveLength(2);
+    expect(first?.attributes['http.response.status_code']).toBe(204);
+    expect(second?.attributes['http.request.method']).toBe('HEAD');
+    expect(empty.headers.get('traceresponse')).toBe(
+      `00-${first?.spanContext().traceId}-${first?.spanContext().spanId}-01`,
+    );
+    expect(head.headers.get('traceresponse')).toBe(
+      `00-${second?.spanContext().traceId}-${second?.spanContext().spanId}-01`,
+    );
+  });
+
   it('ends a streamed response span only when the body has been sent', async () => {
     const ctx = createExecutionContext();
     const response = await worker.fetch(new Request('https://edge.test/stream'), env as Env, ctx);
