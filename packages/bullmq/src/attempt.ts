@@ -28,8 +28,6 @@ import {
   BULLMQ_START_REASON,
   LINK_TYPE,
   MESSAGING_MESSAGE_ID,
-  MESSAGING_OPERATION_NAME,
-  MESSAGING_OPERATION_TYPE,
 } from './attributes';
 import { readStoredContext } from './metadata';
 import { type JobOptionsLike, jobAttributes } from './producer';
@@ -115,15 +113,11 @@ export function describeAttempt(
     old: stored.children.length === 0 && now - timestamp > settings.maxParentAgeMs,
   });
   const maxAttempts = Math.max(1, num(opts.attempts, 1));
-  const attributes: Attributes = {
-    ...jobAttributes(queue, job.name, opts),
-    [MESSAGING_OPERATION_NAME]: 'process',
-    [MESSAGING_OPERATION_TYPE]: 'process',
-    [BULLMQ_ATTEMPT]: attemptsMade + 1,
-    [BULLMQ_MAX_ATTEMPTS]: maxAttempts,
-    [BULLMQ_START_REASON]: start.reason,
-    [BULLMQ_FINAL_ATTEMPT]: attemptsMade + 1 >= maxAttempts,
-  };
+  const attributes: Attributes = jobAttributes(queue, job.name, opts, 'process', 'process');
+  attributes[BULLMQ_ATTEMPT] = attemptsMade + 1;
+  attributes[BULLMQ_MAX_ATTEMPTS] = maxAttempts;
+  attributes[BULLMQ_START_REASON] = start.reason;
+  attributes[BULLMQ_FINAL_ATTEMPT] = attemptsMade + 1 >= maxAttempts;
   if (job.id !== undefined) attributes[MESSAGING_MESSAGE_ID] = job.id;
   if (stalledCount > 0) attributes[BULLMQ_STALLED_COUNT] = stalledCount;
   if (stored.rejected) attributes[BULLMQ_CONTEXT_REJECTED] = true;

@@ -32,14 +32,22 @@ export interface StoredContext {
 const NONE: StoredContext = Object.freeze({ creation: undefined, children: [], rejected: false }) as StoredContext;
 const REJECTED: StoredContext = Object.freeze({ creation: undefined, children: [], rejected: true }) as StoredContext;
 
+const PLAIN_PREFIX = '{"traceparent":"';
+const PLAIN_SUFFIX = '"}';
+/** `{"traceparent":"00-<32 hex>-<16 hex>-<2 hex>"}`: what a context without tracestate encodes to. */
+const PLAIN_LENGTH = PLAIN_PREFIX.length + 55 + PLAIN_SUFFIX.length;
+
 /** Serialises a creation context (and optionally a flow parent's children) as job metadata. */
 export function encodeMetadata(spanContext: SpanContext, children?: readonly SpanContext[]): string {
-  const carrier: Record<string, unknown> = { traceparent: formatTraceparent(spanContext) };
+  // The common case is built as a string (a traceparent is hex and dashes, nothing to escape): the
+  // same JSON `JSON.stringify` would give, without the intermediate object.
+  let json = PLAIN_PREFIX + formatTraceparent(spanContext);
   const state = spanContext.traceState?.serialize();
-  if (state) carrier.tracestate = state;
+  if (state) json += `","tracestate":${JSON.stringify(state)}`;
+  else json += '"';
   if (children && children.length > 0)
-    carrier[CHILDREN_KEY] = children.slice(0, MAX_CHILD_LINKS).map((c) => formatTraceparent(c));
-  return JSON.stringify(carrier);
+    json += `,"${CHILDREN_KEY}":${JSON.stringify(children.slice(0, MAX_CHILD_LINKS).map((c) => formatTraceparent(c)))}`;
+  return `${json}}`;
 }
 
 function toSpanContext(value: unknown, tracestate?: unknown): SpanContext | undefined {
@@ -76,6 +84,11 @@ export function readStoredContext(opts: unknown): StoredContext {
     const metadata = (telemetry as { metadata?: unknown }).metadata;
     if (metadata === undefined || metadata === null) return NONE;
     if (typeof metadata !== 'string' || metadata.length > MAX_METADATA_LENGTH) return REJECTED;
+    // Fast path for the exact form Wideline and bullmq-otel write for a context without tracestate.
+    if (metadata.length === PLAIN_LENGTH && metadata.startsWith(PLAIN_PREFIX) && metadata.endsWith(PLAIN_SUFFIX)) {
+      const creation = toSpanContext(metadata.slice(PLAIN_PREFIX.length, PLAIN_LENGTH - PLAIN_SUFFIX.length));
+      return creation ? { creation, children: [], rejected: false } : REJECTED;
+    }
     const carrier: unknown = JSON.parse(metadata);
     if (typeof carrier !== 'object' || carrier === null || Array.isArray(carrier)) return REJECTED;
     const fields = carrier as Record<string, unknown>;
@@ -108,5 +121,6 @@ export function withStoredContext<O extends object>(
   // No provider registered (an invalid, all-zero context): store nothing rather than a context that
   // every consumer would reject.
   if (telemetry?.omitContext === true || !isSpanContextValid(spanContext)) return (opts ?? {}) as O;
-  return { ...opts, telemetry: { ...telemetry, metadata: encodeMetadata(spanContext, children) } } as O;
+  const metadata = encodeMetadata(spanContext, children);
+  return { ...opts, telemetry: telemetry ? { ...telemetry, metadata } : { metadata } } as O;
 }

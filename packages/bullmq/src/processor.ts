@@ -26,7 +26,7 @@ import {
 } from '@opentelemetry/api';
 import { WidelineConfigError } from '@wideline/core';
 import { type Attempt, describeAttempt, startedCount, startProcessSpan, type TracedJobLike } from './attempt';
-import { AttemptRecorder, attemptLine, previousAttempt } from './attempt-log';
+import { AttemptLogWriter, type PendingAttempt, previousAttempt } from './attempt-log';
 import {
   BULLMQ_FINAL_ATTEMPT,
   BULLMQ_OUTCOME,
@@ -120,12 +120,13 @@ function recordThrown(
   job: TracedJobLike,
   attempt: Attempt,
   options: ConsumerTracingOptions,
-  recorder: AttemptRecorder | undefined,
+  log: AttemptLogWriter | undefined,
+  pending: PendingAttempt | undefined,
 ): void {
   const thrown = classifyThrown(error, attempt.attemptsMade, attempt.maxAttempts);
   span.setAttribute(BULLMQ_OUTCOME, thrown.outcome);
   // The job comes back (retry, delayed, wait): the next attempt links to this one.
-  if (!thrown.final) recorder?.now();
+  if (!thrown.final && pending) log?.now(pending);
   if (!thrown.isFailure) {
     span.addEvent(`bullmq.${thrown.outcome}`);
     return;
@@ -173,6 +174,10 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
     const message = `@wideline/bullmq: ${kind}: ${error instanceof Error ? error.message : String(error)}`;
     (options.onWarning ?? console.warn)(message);
   };
+  const attemptLog =
+    attemptLogAfterMs === false
+      ? undefined
+      : new AttemptLogWriter(attemptLogAfterMs, (error) => warn('writing the attempt log failed', error));
 
   async function previousOf(job: J): Promise<SpanContext | undefined> {
     const started = startedCount(job);
@@ -189,35 +194,38 @@ export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>
   async function processWithTrace(job: J, ...rest: A): Promise<R> {
     let span: Span | undefined;
     let attempt: Attempt | undefined;
-    let recorder: AttemptRecorder | undefined;
     try {
-      attempt = describeAttempt(job, settings, startedCount(job) > 1 ? await previousOf(job) : undefined);
+      const started = startedCount(job);
+      attempt = describeAttempt(job, settings, started > 1 ? await previousOf(job) : undefined);
       span = startProcessSpan(tracer, attempt);
-      if (attemptLogAfterMs !== false && typeof job.log === 'function') {
-        const line = attemptLine(attempt.started, span.spanContext());
-        recorder = new AttemptRecorder(job.log.bind(job), line, attemptLogAfterMs, (error) =>
-          warn('writing the attempt log failed', error),
-        );
-      }
     } catch (error) {
       warn('starting the process span failed', error);
     }
     if (!span || !attempt) return processor(job, ...rest);
 
     const active = span;
-    const began = performance.now();
+    // A sampled-out attempt only propagates its context (jobs the processor adds inherit the
+    // decision): no attempt log, no timings, no result size. Nothing would ever read them.
+    const recording = active.isRecording();
+    const pending =
+      recording && attemptLog && typeof job.log === 'function'
+        ? attemptLog.track(job, attempt.started, active.spanContext())
+        : undefined;
+    const began = recording ? performance.now() : 0;
     try {
-      const result = await context.with(trace.setSpan(ROOT_CONTEXT, active), () => processor(job, ...rest));
-      active.setAttribute(BULLMQ_OUTCOME, 'completed');
-      const size = options.recordResultSize === false ? undefined : resultSize(result);
-      if (size !== undefined) active.setAttribute(BULLMQ_RESULT_SIZE, size);
+      const result = await context.with(trace.setSpan(ROOT_CONTEXT, active), processor, undefined, job, ...rest);
+      if (recording) {
+        active.setAttribute(BULLMQ_OUTCOME, 'completed');
+        const size = options.recordResultSize === false ? undefined : resultSize(result);
+        if (size !== undefined) active.setAttribute(BULLMQ_RESULT_SIZE, size);
+      }
       return result;
     } catch (error) {
-      recordThrown(active, error, job, attempt, options, recorder);
+      recordThrown(active, error, job, attempt, options, attemptLog, pending);
       throw error;
     } finally {
-      recorder?.stop();
-      active.setAttribute(BULLMQ_PROCESSING_MS, Math.round((performance.now() - began) * 1000) / 1000);
+      if (pending) attemptLog?.done(pending);
+      if (recording) active.setAttribute(BULLMQ_PROCESSING_MS, Math.round((performance.now() - began) * 1000) / 1000);
       active.end();
       if (options.flush) await options.flush().catch((error: unknown) => warn('flush failed', error));
     }

@@ -54,11 +54,22 @@ export function producerTracer(options: ProducerTracingOptions | undefined): Tra
   return options?.tracer ?? trace.getTracer(TRACER_NAME);
 }
 
-/** Semantic-convention attributes of one job as its producer sees it. */
-export function jobAttributes(queueName: string, jobName: unknown, opts: JobOptionsLike | undefined): Attributes {
+/**
+ * Semantic-convention attributes of one job, with the operation's name and type: one object built
+ * once per span, never spread into another.
+ */
+export function jobAttributes(
+  queueName: string,
+  jobName: unknown,
+  opts: JobOptionsLike | undefined,
+  operationName: string,
+  operationType: string,
+): Attributes {
   const attributes: Attributes = {
     [MESSAGING_SYSTEM]: SYSTEM,
     [MESSAGING_DESTINATION_NAME]: queueName,
+    [MESSAGING_OPERATION_NAME]: operationName,
+    [MESSAGING_OPERATION_TYPE]: operationType,
   };
   if (typeof jobName === 'string') attributes[BULLMQ_JOB_NAME] = jobName;
   if (typeof opts?.delay === 'number' && opts.delay > 0) attributes[BULLMQ_DELAY_MS] = opts.delay;
@@ -89,11 +100,7 @@ export function startCreateSpan(
     `create ${queueName}`,
     {
       kind: SpanKind.PRODUCER,
-      attributes: {
-        ...jobAttributes(queueName, jobName, opts),
-        [MESSAGING_OPERATION_NAME]: 'create',
-        [MESSAGING_OPERATION_TYPE]: 'create',
-      },
+      attributes: jobAttributes(queueName, jobName, opts, 'create', 'create'),
     },
     parent,
   );

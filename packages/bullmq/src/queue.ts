@@ -14,7 +14,7 @@
  */
 import { context, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import { Queue as BullQueue, type QueueOptions } from 'bullmq';
-import { MESSAGING_MESSAGE_ID, MESSAGING_OPERATION_NAME, MESSAGING_OPERATION_TYPE } from './attributes';
+import { MESSAGING_MESSAGE_ID } from './attributes';
 import { withStoredContext } from './metadata';
 import {
   failSpan,
@@ -50,15 +50,17 @@ export class Queue<DataType = unknown, ResultType = unknown, NameType extends st
   ): ReturnType<Base<DataType, ResultType, NameType>['add']> {
     const span = this.#tracer.startSpan(`send ${this.name}`, {
       kind: SpanKind.PRODUCER,
-      attributes: {
-        ...jobAttributes(this.name, name, opts),
-        [MESSAGING_OPERATION_NAME]: 'add',
-        [MESSAGING_OPERATION_TYPE]: 'send',
-      },
+      attributes: jobAttributes(this.name, name, opts, 'add', 'send'),
     });
     try {
-      const job = await context.with(trace.setSpan(context.active(), span), () =>
-        super.add(name, data, withStoredContext(opts, span.spanContext())),
+      // `super.add` passed with its receiver and arguments: no closure per job.
+      const job = await context.with(
+        trace.setSpan(context.active(), span),
+        super.add,
+        this,
+        name,
+        data,
+        withStoredContext(opts, span.spanContext()),
       );
       if (job.id !== undefined) span.setAttribute(MESSAGING_MESSAGE_ID, job.id);
       span.end();
@@ -97,11 +99,13 @@ export class Queue<DataType = unknown, ResultType = unknown, NameType extends st
   ): ReturnType<Base<DataType, ResultType, NameType>['upsertJobScheduler']> {
     const span = this.#tracer.startSpan(`send ${this.name}`, {
       kind: SpanKind.PRODUCER,
-      attributes: {
-        ...jobAttributes(this.name, jobTemplate?.name ?? jobSchedulerId, jobTemplate?.opts),
-        [MESSAGING_OPERATION_NAME]: 'upsertJobScheduler',
-        [MESSAGING_OPERATION_TYPE]: 'send',
-      },
+      attributes: jobAttributes(
+        this.name,
+        jobTemplate?.name ?? jobSchedulerId,
+        jobTemplate?.opts,
+        'upsertJobScheduler',
+        'send',
+      ),
     });
     try {
       const template = { ...jobTemplate, opts: withStoredContext(jobTemplate?.opts, span.spanContext()) };

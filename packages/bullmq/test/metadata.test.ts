@@ -1,5 +1,5 @@
-import { propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { W3CPropagator } from '@wideline/core';
+import { propagation, ROOT_CONTEXT, type TraceState, trace } from '@opentelemetry/api';
+import { parseTracestate, W3CPropagator } from '@wideline/core';
 import { describe, expect, it } from 'vitest';
 import { encodeMetadata, readStoredContext, withStoredContext } from '../src/index';
 
@@ -22,6 +22,28 @@ describe('stored creation context', () => {
       creation: { traceId: CTX.traceId, spanId: CTX.spanId, isRemote: true },
       rejected: false,
     });
+  });
+
+  it('encodes exactly what JSON.stringify would, tracestate and children included', () => {
+    const withState = {
+      ...CTX,
+      traceState: parseTracestate('wl=r:4,vendor=a"b\\c') as TraceState,
+    };
+    const child = { ...CTX, spanId: '1111111111111111' };
+    expect(encodeMetadata(CTX)).toBe(JSON.stringify({ traceparent: `00-${CTX.traceId}-${CTX.spanId}-01` }));
+    expect(JSON.parse(encodeMetadata(withState, [child]))).toEqual({
+      traceparent: `00-${CTX.traceId}-${CTX.spanId}-01`,
+      tracestate: withState.traceState.serialize(),
+      'wideline.children': [`00-${CTX.traceId}-1111111111111111-01`],
+    });
+    const read = readStoredContext({ telemetry: { metadata: encodeMetadata(withState) } });
+    expect(read.creation?.traceState?.get('vendor')).toBe('a"b\\c');
+  });
+
+  it('rejects a plain-form context with a bad traceparent (the no-JSON.parse fast path)', () => {
+    const metadata = `{"traceparent":"00-${'g'.repeat(32)}-${CTX.spanId}-01"}`;
+    expect(metadata.length).toBe(JSON.stringify({ traceparent: `00-${CTX.traceId}-${CTX.spanId}-01` }).length);
+    expect(readStoredContext({ telemetry: { metadata } })).toMatchObject({ creation: undefined, rejected: true });
   });
 
   it('leaves options that ask BullMQ to omit the context untouched', () => {

@@ -1,8 +1,8 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { wideEvent } from '@wideline/core';
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it, vi } from 'vitest';
-import { encodeMetadata, tracedProcessor } from '../src/index';
+import { encodeMetadata, type TracedJobLike, tracedProcessor } from '../src/index';
 import { memoryTracing } from './helpers';
 
 const creation = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 };
@@ -116,6 +116,59 @@ describe('tracedProcessor', () => {
     });
     expect(captured).toHaveLength(1);
     expect(events[0]).toMatchObject({ tags: { trace_id: creation.traceId } });
+  });
+
+  it('a sampled-out attempt propagates its context but records and writes nothing, and still reports to Sentry', async () => {
+    const { tracing, finished } = memoryTracing();
+    const unsampled = { ...creation, traceFlags: 0 };
+    const captured: unknown[] = [];
+    const sentry = {
+      withScope: (cb: (scope: never) => void) =>
+        cb({ addEventProcessor: () => undefined, setTag: () => undefined, setContext: () => undefined } as never),
+      captureException: (e: unknown) => captured.push(e),
+    };
+    const seen: Array<{ traceId: string; traceFlags: number } | undefined> = [];
+    const run = tracedProcessor(
+      async (j: TracedJobLike & { fail?: boolean }) => {
+        seen.push(trace.getActiveSpan()?.spanContext());
+        if (j.fail) throw new UnrecoverableError('gone');
+        return 'ok';
+      },
+      { tracer: tracing.tracer, attemptLogAfterMs: 0, sentry },
+    );
+    const ok = job({ opts: { attempts: 3, telemetry: { metadata: encodeMetadata(unsampled) } } });
+    await expect(run(ok)).resolves.toBe('ok');
+    const failing = job({
+      opts: { attempts: 3, telemetry: { metadata: encodeMetadata(unsampled) } },
+      fail: true,
+    });
+    await expect(run(failing)).rejects.toThrow('gone');
+    // Jobs the processor adds carry the creation trace and its "not sampled" decision.
+    expect(seen[0]).toMatchObject({ traceId: creation.traceId, traceFlags: 0 });
+    expect(ok.logs).toEqual([]);
+    expect(failing.logs).toEqual([]);
+    expect(await finished()).toEqual([]);
+    expect(captured).toHaveLength(1);
+  });
+
+  it('writes attempt lines on time for many overlapping attempts, only for the ones still running', async () => {
+    const { tracing } = memoryTracing();
+    const run = tracedProcessor(async (j: TracedJobLike & { ms?: number }) => new Promise((r) => setTimeout(r, j.ms)), {
+      tracer: tracing.tracer,
+      attemptLogAfterMs: 30,
+    });
+    const jobs = [5, 80, 10, 80, 5, 60].map((ms, i) => job({ id: String(i), ms }));
+    const began = performance.now();
+    const ran = jobs.map(async (j) => {
+      await run(j);
+      return j.logs.length;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    // By now the three long attempts have had their line written, the short ones never will.
+    expect(jobs.map((j) => j.logs.length)).toEqual([0, 1, 0, 1, 0, 1]);
+    expect(performance.now() - began).toBeGreaterThanOrEqual(30);
+    await Promise.all(ran);
+    expect(jobs.map((j) => j.logs.length)).toEqual([0, 1, 0, 1, 0, 1]);
   });
 
   it('throws at start-up for a bad option, naming it and the fix', () => {
