@@ -14,6 +14,7 @@ import { attachTraceContext } from '@wideline/core';
 import type { IsolateRuntime } from './config';
 import { recordFailure } from './invocation';
 import { tracedFetch } from './outgoing';
+import { rpcEnvelope } from './rpc-context';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 type RuntimeRef = { current: IsolateRuntime };
@@ -234,7 +235,10 @@ function queueProducer(ref: RuntimeRef, binding: string, target: object): object
   });
 }
 
-/** A service binding or Durable Object stub: traced, context-carrying `fetch`; spans for RPC calls. */
+/**
+ * A service binding or Durable Object stub: traced, context-carrying `fetch`; spans for RPC calls,
+ * which carry the CLIENT span's context in a trailing envelope (see rpc-context.ts).
+ */
 function stub(ref: RuntimeRef, binding: string, target: object, system: string): object {
   return methodProxy(target, (method, fn, obj) => {
     if (method === 'fetch')
@@ -259,7 +263,11 @@ function stub(ref: RuntimeRef, binding: string, target: object, system: string):
           'rpc.service': binding,
           'rpc.method': method,
         },
-        () => Reflect.apply(fn, obj, args),
+        () => {
+          // Inside the CLIENT span: the callee's SERVER span becomes its child.
+          const envelope = ref.current.config.rpcTraceContext === false ? undefined : rpcEnvelope(context.active());
+          return Reflect.apply(fn, obj, envelope ? [...args, envelope] : args);
+        },
       );
   });
 }

@@ -31,6 +31,12 @@ export interface WorkerConfig extends Omit<WidelineOptions, 'env'> {
    * Object stubs and Queues always carry it. Default: none.
    */
   propagateTo?: PropagateTo;
+  /**
+   * Carry trace context over RPC calls to Durable Object stubs and service bindings, as one
+   * trailing argument that the callee's Wideline wrapper removes. Turn off when a callee is not
+   * instrumented by Wideline (it would see the extra argument). Default `true`.
+   */
+  rpcTraceContext?: boolean;
   /** Spans for KV, R2, D1, Queue, service-binding and Durable Object calls. Default `true`. */
   instrumentBindings?: boolean;
   /** Replaces the OTLP/HTTP `fetch` exporter (tests use an in-memory exporter). */

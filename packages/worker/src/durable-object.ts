@@ -240,7 +240,9 @@ export function instrumentDO<C extends DurableObjectClass, Env = unknown>(Class:
             },
             call,
           );
-        return traceRpc(runtime, state, Class.name, name, 'cloudflare_durable_object', call);
+        return traceRpc(runtime, state, Class.name, name, 'cloudflare_durable_object', args, (own) =>
+          original.apply(this, own),
+        );
       } as AnyFunction;
     }
     Object.defineProperty(Instrumented.prototype, name, { value: wrapped, writable: true, configurable: true });

@@ -13,6 +13,7 @@ import { traceFetch } from './incoming';
 import { runTraced, type WaitUntilHost } from './invocation';
 import { instrumentGlobalFetch } from './outgoing';
 import { batchParent, spanContextOf } from './queue';
+import { takeRpcContext } from './rpc-context';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
@@ -101,15 +102,21 @@ export function traceScheduled<T>(
   );
 }
 
-/** Runs an RPC method call (WorkerEntrypoint or Durable Object) as one SERVER unit. */
+/**
+ * Runs an RPC method call (WorkerEntrypoint or Durable Object) as one SERVER unit. The caller's
+ * context envelope, when its wrapper appended one, is taken off the arguments and continued; `run`
+ * gets the caller's own arguments.
+ */
 export function traceRpc<T>(
   runtime: IsolateRuntime,
   host: WaitUntilHost | undefined,
   service: string,
   method: string,
   system: string,
-  run: () => T | Promise<T>,
+  args: unknown[],
+  run: (args: unknown[]) => T | Promise<T>,
 ): Promise<T> {
+  const carried = takeRpcContext(args);
   return runTraced(
     runtime,
     host,
@@ -117,9 +124,9 @@ export function traceRpc<T>(
       name: `${service}.${method}`,
       kind: SpanKind.SERVER,
       attributes: { 'rpc.system': system, 'rpc.service': service, 'rpc.method': method },
-      parent: ROOT_CONTEXT,
+      parent: carried.parent,
     },
-    run,
+    () => run(carried.args),
   );
 }
 
@@ -160,7 +167,9 @@ function instrumentEntrypoint<C extends EntrypointClass, Env>(Class: C, config: 
         return traceQueue(runtime, this.ctx, args[0] as BatchLike, (batch) =>
           original.call(this, batch, ...args.slice(1)),
         );
-      return traceRpc(runtime, this.ctx, Class.name, name, 'cloudflare_worker_entrypoint', call);
+      return traceRpc(runtime, this.ctx, Class.name, name, 'cloudflare_worker_entrypoint', args, (own) =>
+        original.apply(this, own),
+      );
     };
     Object.defineProperty(Instrumented.prototype, name, { value: wrapped, writable: true, configurable: true });
   }

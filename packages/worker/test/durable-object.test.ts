@@ -116,7 +116,14 @@ it('traces RPC calls on both sides and alarms', async () => {
   const callee = await waitFor((all) => all.find((s) => s.name === 'RoomBase.increment'));
   expect(caller.kind).toBe(SpanKind.CLIENT);
   expect(callee.kind).toBe(SpanKind.SERVER);
-  expect(callee.attributes).toMatchObject({ 'rpc.system': 'cloudflare_durable_object', 'rpc.method': 'increment' });
+  expect(callee.attributes).toMatchObject({
+    'rpc.system': 'cloudflare_durable_object',
+    'rpc.method': 'increment',
+    'room.extra_arguments': 0,
+  });
+  // One trace across the RPC hop: the caller's CLIENT span is the callee's parent.
+  expect(callee.spanContext().traceId).toBe(caller.spanContext().traceId);
+  expect(parentId(callee)).toBe(caller.spanContext().spanId);
 
   const stub = (env as Env).ROOM.getByName('alarmed');
   await stub.arm();

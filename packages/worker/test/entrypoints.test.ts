@@ -3,7 +3,7 @@ import { exports } from 'cloudflare:workers';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { beforeEach, expect, it } from 'vitest';
 import type { Env } from './fixtures/unit-worker';
-import { reset, SpanKind, spans, waitFor, worker } from './helpers';
+import { PARENT_ID, parentId, reset, SpanKind, spans, TRACE_ID, TRACEPARENT, waitFor, worker } from './helpers';
 
 beforeEach(() => reset());
 
@@ -33,4 +33,23 @@ it('traces WorkerEntrypoint RPC methods as SERVER units', async () => {
     'api.operands': 2,
   });
   expect(span.status.code).toBe(SpanStatusCode.UNSET);
+});
+
+it('continues the trace context a Wideline RPC caller appended, and hides it from the method', async () => {
+  const api = (exports as unknown as { Api: { sum(...args: unknown[]): Promise<number> } }).Api;
+  // What an instrumented service-binding stub appends to the caller's arguments.
+  const envelope = { __wideline_trace_context__: { traceparent: TRACEPARENT } };
+  expect(await api.sum(2, 3, envelope)).toBe(5);
+  const span = await waitFor((all) => all.find((s) => s.name === 'ApiBase.sum'));
+  expect(span.attributes['api.operands']).toBe(2);
+  expect(span.spanContext().traceId).toBe(TRACE_ID);
+  expect(parentId(span)).toBe(PARENT_ID);
+
+  reset();
+  // A malformed envelope is still removed, and starts a new trace.
+  expect(await api.sum(4, { __wideline_trace_context__: { traceparent: '00-zz-bad-01' } })).toBe(4);
+  const fresh = await waitFor((all) => all.find((s) => s.name === 'ApiBase.sum'));
+  expect(fresh.attributes['api.operands']).toBe(1);
+  expect(fresh.spanContext().traceId).not.toBe(TRACE_ID);
+  expect(parentId(fresh)).toBeUndefined();
 });
