@@ -1,0 +1,125 @@
+/**
+ * The instrumentation's own CPU cost per job, without Redis: `Queue.add` and the traced processor
+ * run against a stand-in for BullMQ's `Queue.prototype.add` (it returns the job it would have
+ * stored), so what is measured is only what @wideline/bullmq and the tracing pipeline add. The main
+ * benchmark (`bench.ts`) has Redis and BullMQ in the loop and is far noisier on a shared machine.
+ *
+ * Layers, each adding to the one before:
+ *   no-provider   the wrappers alone, with OpenTelemetry's no-op API (no SDK registered)
+ *   sampled-out   the SDK with 0% head sampling: every span is non-recording (propagation only)
+ *   discard       every span recorded by core's pipeline, exported to an exporter that discards
+ *   otlp          every span recorded and exported as OTLP/HTTP JSON to a local receiver, through
+ *                 `createNodeTracing` (OpenTelemetry's OTLPTraceExporter, what bench.ts uses)
+ *   otlp-fetch    the same through `createTracing`'s default exporter (core's own OTLP/JSON encoder
+ *                 and fetch), for comparison
+ *
+ *   node src/overhead.ts                                    # 50 000 jobs per layer, 3 rounds
+ *   BENCH_ONLY=otlp node --cpu-prof src/overhead.ts          # one layer, e.g. to profile it
+ *   BENCH_WIDELINE_MODULE=/abs/path/dist/index.js node src/overhead.ts   # another build
+ *
+ * Not a test: it prints figures; nothing gates on them.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { TracedJobLike } from '@wideline/bullmq';
+import { createTracing, type WidelineTracing } from '@wideline/core';
+import { createNodeTracing } from '@wideline/core/node';
+import { Queue as BullQueue } from 'bullmq';
+
+const { Queue, tracedProcessor } = (await import(
+  process.env.BENCH_WIDELINE_MODULE ?? '@wideline/bullmq'
+)) as typeof import('@wideline/bullmq');
+
+const JOBS = Number(process.env.BENCH_JOBS ?? 50_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONCURRENCY = 50;
+type Layer = 'no-provider' | 'sampled-out' | 'discard' | 'otlp' | 'otlp-fetch';
+
+// The stand-in for BullMQ's add: the job it would have stored, no Redis.
+let nextId = 0;
+BullQueue.prototype.add = async function (this: BullQueue, name: string, data: unknown, opts?: object) {
+  nextId += 1;
+  return { id: String(nextId), name, data, opts, timestamp: Date.now(), queueName: this.name } as never;
+};
+
+const discard: SpanExporter = {
+  export: (_spans: ReadableSpan[], done) => done({ code: 0 }),
+  shutdown: async () => undefined,
+};
+
+async function sinkUrl(): Promise<string> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function pipeline(layer: Layer, sink: string): WidelineTracing | undefined {
+  const common = { serviceName: 'bench-overhead', batch: { scheduledDelayMs: 200, maxQueueSize: 65_536 } };
+  if (layer === 'no-provider') return undefined;
+  if (layer === 'otlp-fetch') return createTracing({ ...common, env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink } });
+  if (layer === 'otlp') return createNodeTracing({ ...common, env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink } });
+  return createTracing({
+    ...common,
+    exporter: discard,
+    sampling: { head: { ratio: layer === 'sampled-out' ? 0 : 1 } },
+  });
+}
+
+async function run(layer: Layer, sink: string): Promise<number> {
+  const tracing = pipeline(layer, sink);
+  const queue = new Queue('overhead', { connection: { lazyConnect: true } as never });
+  const process_ = tracedProcessor(async (job: TracedJobLike & { data?: unknown }) => job.data, {
+    queueName: 'overhead',
+  });
+  const log = async () => undefined;
+  const one = async (i: number) => {
+    const job = (await queue.add('job', { i }, { removeOnComplete: true })) as unknown as Record<string, unknown>;
+    await process_({
+      ...job,
+      name: 'job',
+      data: { i },
+      attemptsMade: 0,
+      attemptsStarted: 1,
+      processedOn: Date.now(),
+      log,
+    } as never);
+  };
+  const before = process.cpuUsage();
+  for (let i = 0; i < JOBS; i += CONCURRENCY) {
+    const batch: Promise<void>[] = [];
+    for (let j = i; j < Math.min(JOBS, i + CONCURRENCY); j++) batch.push(one(j));
+    await Promise.all(batch);
+    // Let timers and I/O run, as Redis round trips would: the export processor keeps up.
+    await new Promise(setImmediate);
+  }
+  await tracing?.forceFlush();
+  const cpu = process.cpuUsage(before);
+  await queue.close();
+  await tracing?.shutdown();
+  trace.disable();
+  propagation.disable();
+  return (cpu.user + cpu.system) / JOBS;
+}
+
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+const sink = await sinkUrl();
+const only = process.env.BENCH_ONLY?.split(',');
+const layers = (['no-provider', 'sampled-out', 'discard', 'otlp', 'otlp-fetch'] as Layer[]).filter(
+  (l) => !only || only.includes(l),
+);
+const best: Record<string, number> = {};
+for (let round = 0; round < ROUNDS; round++) {
+  for (const layer of round % 2 ? [...layers].reverse() : layers) {
+    const us = await run(layer, sink);
+    best[layer] = Math.min(best[layer] ?? Infinity, us);
+  }
+}
+console.log(`${JOBS} jobs (add + process, no Redis), best of ${ROUNDS}, CPU µs per job:`);
+for (const layer of layers) console.log(`  ${layer.padEnd(12)} ${(best[layer] ?? 0).toFixed(1).padStart(6)}`);
