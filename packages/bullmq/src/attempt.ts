@@ -129,13 +129,28 @@ export function describeAttempt(
   return { queue, attemptsMade, maxAttempts, started, start, attributes };
 }
 
+// A worker serves one queue: its span name is built once, not per job.
+let lastQueue = '';
+let lastName = 'process ';
+
+function processSpanName(queue: string): string {
+  if (queue !== lastQueue) {
+    lastQueue = queue;
+    lastName = `process ${queue}`;
+  }
+  return lastName;
+}
+
 /** Starts the attempt's CONSUMER span: under its parent, or as a new root, with its links. */
 export function startProcessSpan(tracer: Tracer, attempt: Attempt): Span {
   const { start } = attempt;
-  const links: Link[] = start.links.map(([ctx, type]) => ({ context: ctx, attributes: { [LINK_TYPE]: type } }));
+  const links: Link[] =
+    start.links.length === 0
+      ? []
+      : start.links.map(([ctx, type]) => ({ context: ctx, attributes: { [LINK_TYPE]: type } }));
   const parent = start.parent ? trace.setSpanContext(ROOT_CONTEXT, start.parent) : ROOT_CONTEXT;
   return tracer.startSpan(
-    `process ${attempt.queue}`,
+    processSpanName(attempt.queue),
     { kind: SpanKind.CONSUMER, attributes: attempt.attributes, links, root: !start.parent },
     parent,
   );

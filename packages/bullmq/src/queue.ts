@@ -37,18 +37,21 @@ export class Queue<DataType = unknown, ResultType = unknown, NameType extends st
   NameType
 > {
   readonly #tracer: Tracer;
+  /** The span name, built once rather than per job. */
+  readonly #sendName: string;
 
   constructor(name: string, opts: TracedQueueOptions) {
     const { wideline, ...bullOpts } = opts;
     super(name, bullOpts);
     this.#tracer = producerTracer(wideline);
+    this.#sendName = `send ${name}`;
   }
 
   /** Adds a job inside a PRODUCER `send <queue>` span, which becomes the job's creation context. */
   override async add(
     ...[name, data, opts]: Parameters<Base<DataType, ResultType, NameType>['add']>
   ): ReturnType<Base<DataType, ResultType, NameType>['add']> {
-    const span = this.#tracer.startSpan(`send ${this.name}`, {
+    const span = this.#tracer.startSpan(this.#sendName, {
       kind: SpanKind.PRODUCER,
       attributes: jobAttributes(this.name, name, opts, 'add', 'send'),
     });
