@@ -77,7 +77,9 @@ export function encodeSpans(spans: readonly ReadableSpan[]): string {
     resources.set(span.resource, scopes);
     const { name, version = '' } = span.instrumentationScope;
     const key = `${name}\u0000${version}`;
-    scopes.set(key, [...(scopes.get(key) ?? []), span]);
+    const list = scopes.get(key);
+    if (list) list.push(span);
+    else scopes.set(key, [span]);
   }
   const resourceSpans = [...resources].map(([resource, scopes]) => ({
     resource: { attributes: keyValues(resource.attributes), droppedAttributesCount: 0 },

@@ -136,7 +136,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const allow = new Set(options.allow ?? []);
   const defaults = options.replaceDefaults ? [] : DEFAULT_PATTERNS;
   const extra = [...(options.emails ? [EMAIL_PATTERN] : []), ...(options.patterns ?? [])];
-  const keyCache = new Map<string, boolean>();
+  /** Per attribute key: its value is removed (`denied`), is a URL whose query is checked (`url`), or `plain`. */
+  const keyCache = new Map<string, KeyKind>();
   const nameCache = new Map<string, boolean>();
 
   const nameDenied = (name: string): boolean => {
@@ -164,14 +165,16 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return result;
   };
 
-  const isDeniedKey = (key: string): boolean => {
+  const kindOfKey = (key: string): KeyKind => {
     const cached = keyCache.get(key);
     if (cached !== undefined) return cached;
     const denied =
       !allow.has(key) && (nameDenied(key.slice(key.lastIndexOf('.') + 1)) || keyPatterns.some((p) => p.test(key)));
-    if (keyCache.size < KEY_CACHE_LIMIT) keyCache.set(key, denied);
-    return denied;
+    const kind: KeyKind = denied ? 'denied' : URL_KEY_RE.test(key) ? 'url' : 'plain';
+    if (keyCache.size < KEY_CACHE_LIMIT) keyCache.set(key, kind);
+    return kind;
   };
+  const isDeniedKey = (key: string): boolean => kindOfKey(key) === 'denied';
 
   const redactString = (value: string): string => {
     if (value.length < MIN_PATTERN_LENGTH) return value;
@@ -186,10 +189,10 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
         )
       : value;
 
-  const redactValue = (key: string, value: AttributeValue): AttributeValue => {
+  const redactValue = (kind: KeyKind, value: AttributeValue): AttributeValue => {
     if (typeof value === 'string') {
       const masked = redactString(value);
-      return URL_KEY_RE.test(key) ? redactQuery(masked) : masked;
+      return kind === 'url' ? redactQuery(masked) : masked;
     }
     if (Array.isArray(value)) {
       let changed = false;
@@ -209,7 +212,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     for (const key in attributes) {
       const value = attributes[key];
       if (value === undefined) continue;
-      const next = isDeniedKey(key) ? REDACTED : redactValue(key, value);
+      const kind = kindOfKey(key);
+      const next = kind === 'denied' ? REDACTED : redactValue(kind, value);
       if (next !== value) {
         copy ??= { ...attributes };
         copy[key] = next;
@@ -220,6 +224,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
 
   return { isDeniedKey, redactString, redactAttributes };
 }
+
+type KeyKind = 'denied' | 'url' | 'plain';
 
 function normalizeName(name: string): string {
   return name.toLowerCase().replace(/-/g, '_');
