@@ -14,13 +14,16 @@
  * and timing it with `process.cpuUsage()`; Node's web streams and undici cost more than workerd's
  * native ones, so Node's absolute figures are higher, but they resolve the libraries' overheads.
  *
+ * Both parts interleave: each round runs every variant once (order rotated per round), and a
+ * variant's overhead is the median over rounds of its CPU minus the bare run's in the same round,
+ * which cancels most of the load drift of a shared machine.
+ *
  * Not a test; it prints figures and ratios and never fails on a number.
  */
-import { execFile, spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -29,18 +32,25 @@ const WRANGLER = fileURLToPath(new URL('../node_modules/wrangler/bin/wrangler.js
 const VARIANTS = ['bare', 'wideline', 'otelcf'];
 // A second bare process measures the noise floor: how far two identical workerd processes differ.
 const PROCESSES = ['bare', 'bare2', 'wideline', 'otelcf'];
+// In Node also Wideline with a discarding exporter: how much of its overhead is the export itself.
+const NODE_PROCESSES = [...PROCESSES, 'wideline-noexport'];
 const LABEL = {
   bare: 'bare',
   bare2: 'bare (second process)',
   wideline: '@wideline/worker',
   otelcf: '@microlabs/otel-cf-workers',
+  'wideline-noexport': '@wideline/worker, no export',
 };
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+// BENCH_ONLY=node skips the workerd part (for quick iterations on the Node figures).
+const ONLY = process.env.BENCH_ONLY;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
 // One request at a time: with more in flight, event-loop batching differs between variants whose
 // latencies differ, and that shows up as CPU time.
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1);
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+const NODE_ROUNDS = Number(process.env.BENCH_NODE_ROUNDS ?? 21);
+const NODE_REQUESTS = Number(process.env.BENCH_NODE_REQUESTS ?? 200);
 
 async function bundleSizes() {
   const sizes = {};
@@ -208,11 +218,27 @@ async function load(url, count) {
   return latencies[Math.floor(latencies.length / 2)];
 }
 
-/** Bundles each variant for Node and runs it in its own process (each library patches global fetch). */
+/** Each round runs every process once, in an order rotated per round so none always goes first. */
+function rotated(list, round) {
+  const k = round % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+function ask(child, message) {
+  return new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`node runner exited with ${code}`)));
+    child.send(message);
+  });
+}
+
+/**
+ * Bundles each variant for Node and runs it in its own long-lived process (each library patches
+ * global fetch); the parent drives interleaved rounds, so the variants share the machine's load.
+ */
 async function nodeCpu(receivers) {
   const out = '/tmp/wideline-bench-worker-node';
-  const results = Object.fromEntries(VARIANTS.map((v) => [v, []]));
-  for (const variant of VARIANTS) {
+  for (const variant of [...VARIANTS, 'wideline-noexport']) {
     await build({
       entryPoints: [`${WORKERS}${variant}.js`],
       bundle: true,
@@ -226,18 +252,44 @@ async function nodeCpu(receivers) {
     });
   }
   const runner = fileURLToPath(new URL('./node-run.mjs', import.meta.url));
-  for (let rep = 0; rep < 3; rep++) {
-    for (const variant of VARIANTS) {
-      // Asynchronously: the receivers live in this process and must keep answering.
-      const { stdout: line } = await promisify(execFile)(
-        process.execPath,
-        ['--no-warnings', runner, `${out}/${variant}.mjs`, receivers.downstreamUrl, receivers.otlpUrl, '300'],
-        { encoding: 'utf8' },
-      );
-      results[variant].push(JSON.parse(line.trim().split('\n').at(-1)).cpuUsPerRequest);
+  const children = {};
+  try {
+    for (const name of NODE_PROCESSES) {
+      const variant = name === 'bare2' ? 'bare' : name;
+      const mode = variant === 'otelcf' ? 'sequential' : 'overlap';
+      const child = fork(runner, [`${out}/${variant}.mjs`, receivers.downstreamUrl, receivers.otlpUrl, mode], {
+        execArgv: ['--no-warnings'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      await new Promise((resolve) => child.once('message', resolve)); // ready
+      children[name] = child;
     }
+    const results = Object.fromEntries(NODE_PROCESSES.map((v) => [v, []]));
+    for (const name of NODE_PROCESSES) await ask(children[name], { requests: 0, warmup: 300 });
+    for (let round = 0; round < NODE_ROUNDS; round++) {
+      for (const name of rotated(NODE_PROCESSES, round)) {
+        const { cpuUsPerRequest } = await ask(children[name], { requests: NODE_REQUESTS });
+        results[name].push(cpuUsPerRequest);
+      }
+    }
+    return results;
+  } finally {
+    for (const child of Object.values(children)) child.kill();
   }
-  return results;
+}
+
+/**
+ * The overhead of `variant` over `base`, paired by round: round r of one minus round r of the other
+ * (run back to back), then the median. Pairing cancels the load drift that separate medians keep.
+ */
+function pairedOverhead(cpu, variant, base = 'bare') {
+  return median(cpu[variant].map((x, i) => x - cpu[base][i]));
+}
+
+/** The spread of paired differences: 25th and 75th percentiles. */
+function quartiles(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return [sorted[Math.floor(sorted.length / 4)], sorted[Math.floor((3 * sorted.length) / 4)]];
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -247,69 +299,82 @@ async function main() {
   const receivers = await startReceivers();
   const running = [];
   try {
-    for (const variant of PROCESSES) {
-      running.push(
-        await startWorker(variant, { DOWNSTREAM_URL: receivers.downstreamUrl, OTLP_URL: receivers.otlpUrl }),
-      );
-    }
-    const cpu = Object.fromEntries(PROCESSES.map((v) => [v, []]));
-    const wall = Object.fromEntries(PROCESSES.map((v) => [v, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const worker of running) {
-        await load(worker.url, 100); // warm-up: JIT, connection pools
-        await new Promise((r) => setTimeout(r, 300)); // let pending exports finish
-        const before = cpuTicks(worker.workerdPid);
-        wall[worker.variant].push(await load(worker.url, REQUESTS));
-        await new Promise((r) => setTimeout(r, 500)); // count the exports that follow the responses
-        const ticks = cpuTicks(worker.workerdPid) - before;
-        cpu[worker.variant].push(((ticks / TICKS_PER_SECOND) * 1e6) / REQUESTS);
+    if (ONLY !== 'node') {
+      for (const variant of PROCESSES) {
+        running.push(
+          await startWorker(variant, { DOWNSTREAM_URL: receivers.downstreamUrl, OTLP_URL: receivers.otlpUrl }),
+        );
       }
-    }
-    const perRequest = Object.fromEntries(PROCESSES.map((v) => [v, median(cpu[v])]));
-    const overhead = { wideline: perRequest.wideline - perRequest.bare, otelcf: perRequest.otelcf - perRequest.bare };
+      const cpu = Object.fromEntries(PROCESSES.map((v) => [v, []]));
+      const wall = Object.fromEntries(PROCESSES.map((v) => [v, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const worker of rotated(running, round)) {
+          await load(worker.url, 100); // warm-up: JIT, connection pools
+          await new Promise((r) => setTimeout(r, 300)); // let pending exports finish
+          const before = cpuTicks(worker.workerdPid);
+          wall[worker.variant].push(await load(worker.url, REQUESTS));
+          await new Promise((r) => setTimeout(r, 500)); // count the exports that follow the responses
+          const ticks = cpuTicks(worker.workerdPid) - before;
+          cpu[worker.variant].push(((ticks / TICKS_PER_SECOND) * 1e6) / REQUESTS);
+        }
+      }
+      const perRequest = Object.fromEntries(PROCESSES.map((v) => [v, median(cpu[v])]));
+      const overhead = { wideline: pairedOverhead(cpu, 'wideline'), otelcf: pairedOverhead(cpu, 'otelcf') };
 
-    console.log(
-      `\nCPU time per request in workerd (wrangler dev), ${ROUNDS} rounds × ${REQUESTS} requests, concurrency ${CONCURRENCY}, median of rounds`,
-    );
-    console.log('handler: three sequential subrequests to a local server; spans exported to a local OTLP receiver\n');
-    for (const v of PROCESSES) {
-      const extra = v === 'bare' ? '' : `  vs bare ${(perRequest[v] - perRequest.bare).toFixed(0)} µs`;
       console.log(
-        `  ${LABEL[v].padEnd(28)} ${perRequest[v].toFixed(0).padStart(6)} µs CPU  (rounds: ${cpu[v].map((x) => x.toFixed(0)).join(', ')})` +
-          `  median latency ${median(wall[v]).toFixed(2)} ms${extra}`,
+        `\nCPU time per request in workerd (wrangler dev), ${ROUNDS} interleaved rounds × ${REQUESTS} requests, concurrency ${CONCURRENCY}`,
       );
-    }
-    // Noise: how far one bare round strays from the other bare process's round run just after it.
-    const paired = cpu.bare.map((x, i) => Math.abs(x - cpu.bare2[i]));
-    const noise = Math.max(...paired);
-    console.log(`\n  noise: two identical bare processes differ by up to ${noise.toFixed(0)} µs in a round`);
-    if (Math.max(Math.abs(overhead.wideline), Math.abs(overhead.otelcf)) <= noise) {
+      console.log('handler: three sequential subrequests to a local server; spans exported to a local OTLP receiver');
+      console.log('overhead = median over rounds of (variant − bare) in the same round\n');
+      for (const v of PROCESSES) {
+        const extra = v === 'bare' ? '' : `  overhead ${pairedOverhead(cpu, v).toFixed(0)} µs`;
+        console.log(
+          `  ${LABEL[v].padEnd(28)} ${perRequest[v].toFixed(0).padStart(6)} µs CPU  (rounds: ${cpu[v].map((x) => x.toFixed(0)).join(', ')})` +
+            `  median latency ${median(wall[v]).toFixed(2)} ms${extra}`,
+        );
+      }
+      // Noise: the paired "overhead" of one bare process over another identical one.
+      const floor = cpu.bare.map((x, i) => cpu.bare2[i] - x);
+      const noise = Math.max(...floor.map(Math.abs));
+      const [q1, q3] = quartiles(floor);
       console.log(
-        "  both libraries' overheads are within that noise: workerd process CPU cannot rank them (see Node below)",
+        `\n  noise: bare vs identical bare, paired: median ${median(floor).toFixed(0)} µs, quartiles ${q1.toFixed(0)}..${q3.toFixed(0)}, worst ${noise.toFixed(0)} µs`,
       );
-    } else if (overhead.otelcf > 0) {
-      const ratio = Math.max(0, overhead.wideline) / overhead.otelcf;
-      console.log(`  overhead ratio wideline / otel-cf-workers: ${ratio.toFixed(2)} (target ≤ 0.5)`);
-    }
-    console.log(
-      `  export requests received: wideline ${receivers.exports.wideline}, otel-cf-workers ${receivers.exports.otelcf}`,
-    );
+      if (overhead.otelcf > 0) {
+        const ratio = Math.max(0, overhead.wideline) / overhead.otelcf;
+        console.log(`  overhead ratio wideline / otel-cf-workers (workerd): ${ratio.toFixed(2)} (target ≤ 0.5)`);
+      }
+      if (Math.max(Math.abs(overhead.wideline), Math.abs(overhead.otelcf)) <= Math.max(Math.abs(q1), Math.abs(q3))) {
+        console.log(
+          '  both overheads are within the bare-vs-bare quartiles: workerd process CPU cannot rank them here',
+        );
+      }
+      console.log(
+        `  export requests received: wideline ${receivers.exports.wideline}, otel-cf-workers ${receivers.exports.otelcf}`,
+      );
 
-    for (const worker of running) worker.stop();
-    running.length = 0;
+      for (const worker of running) worker.stop();
+      running.length = 0;
+    }
     const node = await nodeCpu(receivers);
-    const nodeMedian = Object.fromEntries(VARIANTS.map((v) => [v, median(node[v])]));
+    const nodeMedian = Object.fromEntries(NODE_PROCESSES.map((v) => [v, median(node[v])]));
+    const nodeOverhead = { wideline: pairedOverhead(node, 'wideline'), otelcf: pairedOverhead(node, 'otelcf') };
     console.log(
-      '\nCPU time per request in Node (same handler, wrapped handler called directly, 3 runs × 5 rounds × 300)\n',
+      `\nCPU time per request in Node (same handler, wrapped handler called directly, ${NODE_ROUNDS} interleaved rounds × ${NODE_REQUESTS}, process.cpuUsage)\n`,
     );
-    for (const v of VARIANTS) {
-      const extra = v === 'bare' ? '' : `  overhead ${(nodeMedian[v] - nodeMedian.bare).toFixed(0)} µs`;
+    for (const v of NODE_PROCESSES) {
+      const extra = v === 'bare' ? '' : `  overhead ${pairedOverhead(node, v).toFixed(0)} µs`;
       console.log(
-        `  ${LABEL[v].padEnd(28)} ${nodeMedian[v].toFixed(0).padStart(6)} µs CPU  (runs: ${node[v].map((x) => x.toFixed(0)).join(', ')})${extra}`,
+        `  ${LABEL[v].padEnd(28)} ${nodeMedian[v].toFixed(0).padStart(6)} µs CPU  (quartiles ${quartiles(node[v])
+          .map((x) => x.toFixed(0))
+          .join('..')})${extra}`,
       );
     }
-    const nodeRatio = (nodeMedian.wideline - nodeMedian.bare) / (nodeMedian.otelcf - nodeMedian.bare);
-    console.log(`\n  overhead ratio wideline / otel-cf-workers (Node): ${nodeRatio.toFixed(2)} (target ≤ 0.5)`);
+    const perRound = node.wideline.map((x, i) => (x - node.bare[i]) / (node.otelcf[i] - node.bare[i]));
+    const [r1, r3] = quartiles(perRound);
+    console.log(
+      `\n  overhead ratio wideline / otel-cf-workers (Node): ${(nodeOverhead.wideline / nodeOverhead.otelcf).toFixed(2)} (target ≤ 0.5); per-round ratio quartiles ${r1.toFixed(2)}..${r3.toFixed(2)}`,
+    );
 
     console.log('\nBundle size of a hello-world Worker (esbuild, minified, gzip)\n');
     for (const v of VARIANTS) {

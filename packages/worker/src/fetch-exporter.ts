@@ -6,6 +6,14 @@
  * outbox, and {@link FetchSpanExporter.send} — called by each invocation under its own `waitUntil` —
  * posts what is waiting from the invocation's own context.
  *
+ * One POST per invocation is the costliest part of tracing a Worker (in Node, measured: ~300 µs of
+ * CPU for a 3 KB body, more than the spans themselves). So {@link FetchSpanExporter.sendWhenDue}
+ * lets the outbox gather for `delayMs` from its oldest entry: every invocation still waits, under
+ * its own `waitUntil`, on its own timer and then sends what is waiting, so its spans leave at most
+ * `delayMs` after it ended even if no other request comes; when several invocations end within the
+ * window, the first to wake sends them all in one request and the others find the outbox empty.
+ * None of them waits on a promise of another request.
+ *
  * The OpenTelemetry HTTP exporter's browser build expects XHR or `sendBeacon` and carries retry
  * machinery a Worker cannot use; core's OTLP/JSON encoder (`encodeSpans`) plus `fetch` is all
  * that is needed, and keeps the bundle small.
@@ -20,6 +28,9 @@ import { encodeSpans } from '@wideline/core';
 // our own outgoing instrumentation) wrap the global later, and export requests must reach neither.
 const nativeFetch: typeof fetch = globalThis.fetch.bind(globalThis);
 const utf8 = new TextEncoder();
+// encodeSpans (core) writes `{"resourceSpans":[…]}`; the members between these are what batches join.
+const PREFIX = '{"resourceSpans":[';
+const SUFFIX = ']}';
 
 /** Options for {@link FetchSpanExporter}. */
 export interface FetchSpanExporterOptions {
@@ -33,7 +44,16 @@ export interface FetchSpanExporterOptions {
   maxOutboxBytes?: number;
   /** Receives one warning per kind of trouble. Default `console.warn`. */
   onWarning?: (message: string) => void;
+  /**
+   * How long {@link FetchSpanExporter.sendWhenDue} lets spans wait for other invocations' spans, from
+   * the oldest waiting batch, before posting them together. `0` posts once per invocation.
+   * Default 100.
+   */
+  delayMs?: number;
 }
+
+/** Past this many waiting bytes, {@link FetchSpanExporter.sendWhenDue} posts without waiting. */
+const SEND_NOW_BYTES = 256 * 1024;
 
 /** Counters of {@link FetchSpanExporter}. */
 export interface FetchExportStats {
@@ -48,7 +68,7 @@ export interface FetchExportStats {
  *
  * @example
  * const exporter = new FetchSpanExporter({ url: 'http://localhost:4318/v1/traces', timeoutMs: 1000 });
- * ctx.waitUntil(tracing.forceFlush().then(() => exporter.send()));
+ * ctx.waitUntil(tracing.forceFlush().then(() => exporter.sendWhenDue()));
  */
 export class FetchSpanExporter implements SpanExporter {
   readonly #url: string;
@@ -57,8 +77,12 @@ export class FetchSpanExporter implements SpanExporter {
   readonly #maxOutboxBytes: number;
   readonly #warn: (message: string) => void;
   readonly #warned = new Set<string>();
-  #outbox: Uint8Array[] = [];
+  /** Serialised batches: each the inside of an OTLP `resourceSpans` array. */
+  #outbox: string[] = [];
   #outboxBytes = 0;
+  /** `Date.now()` when the oldest waiting batch was serialised. */
+  #oldest = 0;
+  readonly #delayMs: number;
   #shutdown = false;
   readonly #stats: FetchExportStats = { requestsSent: 0, requestsFailed: 0, batchesDroppedOutboxFull: 0 };
 
@@ -68,6 +92,7 @@ export class FetchSpanExporter implements SpanExporter {
     this.#timeoutMs = options.timeoutMs ?? 2000;
     this.#maxOutboxBytes = options.maxOutboxBytes ?? 4 * 1024 * 1024;
     this.#warn = options.onWarning ?? ((message) => console.warn(message));
+    this.#delayMs = Math.max(0, options.delayMs ?? 100);
   }
 
   /** A snapshot of the counters. */
@@ -80,36 +105,74 @@ export class FetchSpanExporter implements SpanExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
       return;
     }
-    let body: Uint8Array | undefined;
+    // Kept as the members of its `resourceSpans` array, so that batches of several invocations can
+    // be joined into one OTLP request without parsing them again.
+    let members: string | undefined;
     try {
-      body = utf8.encode(encodeSpans(spans));
+      const json = encodeSpans(spans);
+      if (json.startsWith(PREFIX) && json.endsWith(SUFFIX)) members = json.slice(PREFIX.length, -SUFFIX.length);
     } catch {
-      body = undefined;
+      members = undefined;
     }
-    if (!body) {
+    if (members === undefined) {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('spans could not be serialised') });
       return;
     }
-    if (this.#outboxBytes + body.byteLength > this.#maxOutboxBytes) {
+    if (members.length === 0) {
+      resultCallback({ code: ExportResultCode.SUCCESS });
+      return;
+    }
+    // String length counts UTF-16 units: bytes for the ASCII that span data mostly is.
+    if (this.#outboxBytes + members.length > this.#maxOutboxBytes) {
       this.#stats.batchesDroppedOutboxFull++;
       this.#warnOnce('outbox-full', `[wideline] export outbox full (${this.#maxOutboxBytes} bytes); dropping spans`);
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('outbox full') });
       return;
     }
-    this.#outbox.push(body);
-    this.#outboxBytes += body.byteLength;
+    if (this.#outbox.length === 0) this.#oldest = Date.now();
+    this.#outbox.push(members);
+    this.#outboxBytes += members.length;
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
 
   /**
-   * Posts everything waiting, from the calling invocation's context. Resolves when done (or failed,
+   * Waits (on the caller's own timer) until the oldest waiting batch is `delayMs` old, then posts
+   * everything waiting, from the calling invocation's context. Resolves at once when another
+   * invocation has already taken the outbox; never rejects.
+   *
+   * @example
+   * ctx.waitUntil(tracing.forceFlush().then(() => exporter.sendWhenDue()));
+   */
+  async sendWhenDue(): Promise<void> {
+    if (this.#outbox.length === 0) return;
+    const wait = this.#delayMs - (Date.now() - this.#oldest);
+    if (wait > 0 && this.#outboxBytes < SEND_NOW_BYTES) await new Promise((resolve) => setTimeout(resolve, wait));
+    await this.send();
+  }
+
+  /**
+   * Posts everything waiting now, from the calling invocation's context. Resolves when done (or failed,
    * or timed out); never rejects.
    */
   async send(): Promise<void> {
-    const bodies = this.#outbox;
+    const waiting = this.#outbox;
     this.#outbox = [];
     this.#outboxBytes = 0;
-    await Promise.all(bodies.map((body) => this.#post(body)));
+    // As few requests as possible, none much over SEND_NOW_BYTES.
+    const bodies: string[] = [];
+    let current: string[] = [];
+    let size = 0;
+    for (const members of waiting) {
+      if (size > 0 && size + members.length > SEND_NOW_BYTES) {
+        bodies.push(PREFIX + current.join(',') + SUFFIX);
+        current = [];
+        size = 0;
+      }
+      current.push(members);
+      size += members.length;
+    }
+    if (current.length > 0) bodies.push(PREFIX + current.join(',') + SUFFIX);
+    await Promise.all(bodies.map((body) => this.#post(utf8.encode(body))));
   }
 
   async #post(body: Uint8Array): Promise<void> {

@@ -69,6 +69,7 @@ describe('a Worker under wrangler dev (workerd)', () => {
   });
 
   it('exports every request of a concurrent burst (flushes overlap across invocations)', async () => {
+    const sentBefore = await sentRequests();
     const burst = Array.from({ length: 20 }, () => newTraceparent());
     const responses = await Promise.all(
       burst.map(({ header }) => fetch(`${worker.url}/hello`, { headers: { traceparent: header } })),
@@ -78,6 +79,11 @@ describe('a Worker under wrangler dev (workerd)', () => {
     for (const [i, spans] of traces.entries()) expect(spans[0]?.parentSpanId).toBe(burst[i]?.parentId);
     // Each invocation sends from its own context: workerd has no cross-request work to drop.
     expect(worker.output()).not.toContain('cross-context');
+    // Invocations ending within the export delay share OTLP requests (the stats route's own
+    // request may add one).
+    const sent = (await sentRequests()) - sentBefore;
+    expect(sent).toBeGreaterThanOrEqual(1);
+    expect(sent).toBeLessThanOrEqual(5);
   });
 
   it('sends a thrown error to Spotlight with the Wideline trace id and a Jaeger link', async () => {
@@ -103,6 +109,11 @@ describe('a Worker under wrangler dev (workerd)', () => {
     expect(event.contexts.trace?.span_id).toBe(span?.spanId);
   });
 });
+
+async function sentRequests(): Promise<number> {
+  const stats = (await (await fetch(`${worker.url}/__wideline`)).json()) as { requests: { requestsSent: number } };
+  return stats.requests.requestsSent;
+}
 
 async function failedRequests(): Promise<number> {
   const stats = (await (await fetch(`${worker.url}/__wideline`)).json()) as { requests: { requestsFailed: number } };
