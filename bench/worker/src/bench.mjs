@@ -226,8 +226,12 @@ function rotated(list, round) {
 
 function ask(child, message) {
   return new Promise((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`node runner exited with ${code}`)));
+    const exited = (code) => reject(new Error(`node runner exited with ${code}`));
+    child.once('exit', exited);
+    child.once('message', (answer) => {
+      child.off('exit', exited);
+      resolve(answer);
+    });
     child.send(message);
   });
 }
