@@ -34,7 +34,7 @@ export {
   readTraceContext,
   stripTraceContext,
 } from './message-context';
-export { encodeSpans } from './otlp-json';
+export { encodeResourceSpans, encodeSpans, joinResourceSpans } from './otlp-json';
 export { headersGetter, remoteContext, W3CPropagator } from './propagation';
 export {
   createRedactor,

@@ -69,8 +69,12 @@ function encodeSpan(span: ReadableSpan) {
   };
 }
 
-/** Encodes spans as an OTLP/HTTP JSON request body, grouped by resource and scope. */
-export function encodeSpans(spans: readonly ReadableSpan[]): string {
+/**
+ * Encodes spans as the members of an OTLP `resourceSpans` array (JSON, without the brackets; `''` for
+ * no spans). Transports that join batches from several sources into one request (the Worker SDK's
+ * outbox) keep these and pass them to {@link joinResourceSpans}.
+ */
+export function encodeResourceSpans(spans: readonly ReadableSpan[]): string {
   const resources = new Map<ReadableSpan['resource'], Map<string, ReadableSpan[]>>();
   for (const span of spans) {
     const scopes = resources.get(span.resource) ?? new Map<string, ReadableSpan[]>();
@@ -88,5 +92,15 @@ export function encodeSpans(spans: readonly ReadableSpan[]): string {
       spans: list.map(encodeSpan),
     })),
   }));
-  return JSON.stringify({ resourceSpans });
+  return resourceSpans.map((entry) => JSON.stringify(entry)).join(',');
+}
+
+/** An OTLP/HTTP JSON request body from the members of one or more {@link encodeResourceSpans} calls. */
+export function joinResourceSpans(parts: readonly string[]): string {
+  return `{"resourceSpans":[${parts.filter((part) => part !== '').join(',')}]}`;
+}
+
+/** Encodes spans as an OTLP/HTTP JSON request body, grouped by resource and scope. */
+export function encodeSpans(spans: readonly ReadableSpan[]): string {
+  return joinResourceSpans([encodeResourceSpans(spans)]);
 }

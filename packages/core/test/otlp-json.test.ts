@@ -1,8 +1,13 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeSpans } from '../src/index';
+import { encodeResourceSpans, encodeSpans, joinResourceSpans } from '../src/index';
 
 describe('encodeSpans', () => {
   const exporter = new InMemorySpanExporter();
@@ -48,5 +53,25 @@ describe('encodeSpans', () => {
     expect(span.startTimeUnixNano).toBe('1700000000123000000');
     expect(span.endTimeUnixNano).toBe('1700000000456000000');
     expect(span.kind).toBe(4);
+  });
+});
+
+describe('encodeResourceSpans / joinResourceSpans', () => {
+  it('joins batches encoded separately into one request with every span', () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracer = provider.getTracer('test');
+    tracer.startSpan('a').end();
+    tracer.startSpan('b').end();
+    const [a, b] = exporter.getFinishedSpans() as [ReadableSpan, ReadableSpan];
+    const joined = JSON.parse(
+      joinResourceSpans([encodeResourceSpans([a]), encodeResourceSpans([]), encodeResourceSpans([b])]),
+    );
+    const names = joined.resourceSpans.flatMap((r: { scopeSpans: Array<{ spans: Array<{ name: string }> }> }) =>
+      r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)),
+    );
+    expect(names).toEqual(['a', 'b']);
+    expect(encodeResourceSpans([])).toBe('');
+    expect(JSON.parse(encodeSpans([]))).toEqual({ resourceSpans: [] });
   });
 });

@@ -15,22 +15,19 @@
  * None of them waits on a promise of another request.
  *
  * The OpenTelemetry HTTP exporter's browser build expects XHR or `sendBeacon` and carries retry
- * machinery a Worker cannot use; core's OTLP/JSON encoder (`encodeSpans`) plus `fetch` is all
+ * machinery a Worker cannot use; core's OTLP/JSON encoder (`encodeResourceSpans` / `joinResourceSpans`) plus `fetch` is all
  * that is needed, and keeps the bundle small.
  *
  * @module
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { encodeSpans } from '@wideline/core';
+import { encodeResourceSpans, joinResourceSpans } from '@wideline/core';
 
 // Taken when this module is evaluated, before any request: other SDKs (Sentry's fetch integration,
 // our own outgoing instrumentation) wrap the global later, and export requests must reach neither.
 const nativeFetch: typeof fetch = globalThis.fetch.bind(globalThis);
 const utf8 = new TextEncoder();
-// encodeSpans (core) writes `{"resourceSpans":[…]}`; the members between these are what batches join.
-const PREFIX = '{"resourceSpans":[';
-const SUFFIX = ']}';
 
 /** Options for {@link FetchSpanExporter}. */
 export interface FetchSpanExporterOptions {
@@ -109,8 +106,7 @@ export class FetchSpanExporter implements SpanExporter {
     // be joined into one OTLP request without parsing them again.
     let members: string | undefined;
     try {
-      const json = encodeSpans(spans);
-      if (json.startsWith(PREFIX) && json.endsWith(SUFFIX)) members = json.slice(PREFIX.length, -SUFFIX.length);
+      members = encodeResourceSpans(spans);
     } catch {
       members = undefined;
     }
@@ -164,14 +160,14 @@ export class FetchSpanExporter implements SpanExporter {
     let size = 0;
     for (const members of waiting) {
       if (size > 0 && size + members.length > SEND_NOW_BYTES) {
-        bodies.push(PREFIX + current.join(',') + SUFFIX);
+        bodies.push(joinResourceSpans(current));
         current = [];
         size = 0;
       }
       current.push(members);
       size += members.length;
     }
-    if (current.length > 0) bodies.push(PREFIX + current.join(',') + SUFFIX);
+    if (current.length > 0) bodies.push(joinResourceSpans(current));
     await Promise.all(bodies.map((body) => this.#post(utf8.encode(body))));
   }
 
