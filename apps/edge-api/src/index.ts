@@ -15,7 +15,7 @@
 import { trace } from '@opentelemetry/api';
 import * as Sentry from '@sentry/cloudflare';
 import { wideEvent } from '@wideline/core';
-import { instrument, instrumentDO, type WorkerConfig, widelineSentry } from '@wideline/worker';
+import { instrument, instrumentDO, type WorkerConfig, widelineSentryOptions } from '@wideline/worker';
 import { corsHeaders, withHeaders } from './cors';
 import type { Env } from './env';
 import { OrderStatusBase } from './order-status';
@@ -92,9 +92,8 @@ const handler = {
 export default Sentry.withSentry(
   (env: Env) => ({
     dsn: env.SENTRY_DSN,
-    // Wideline traces fetch and propagates context; Sentry's own fetch instrumentation stays off.
-    integrations: (defaults) => [...defaults.filter((i) => i.name !== 'Fetch'), widelineSentry()],
-    tracePropagationTargets: [],
+    // Sentry's Fetch integration off (Wideline traces fetch), Wideline's stamp on, no Sentry trace headers.
+    ...widelineSentryOptions(),
   }),
   instrument(handler, tracing),
 );

@@ -27,4 +27,10 @@ export {
 export { instrumentDO } from './durable-object';
 export { type FetchExportStats, FetchSpanExporter, type FetchSpanExporterOptions } from './fetch-exporter';
 export { instrument, type ModuleHandler } from './handlers';
-export { type WidelineSentryIntegration, type WidelineSentryOptions, widelineSentry } from './sentry';
+export {
+  type SentryIntegrationLike,
+  type WidelineSentryIntegration,
+  type WidelineSentryOptions,
+  widelineSentry,
+  widelineSentryOptions,
+} from './sentry';

@@ -37,12 +37,10 @@ export interface WidelineSentryOptions {
  * import { instrument, widelineSentry } from '@wideline/worker';
  *
  * export default Sentry.withSentry(
- *   (env) => ({
- *     dsn: env.SENTRY_DSN,
- *     integrations: (defaults) => [...defaults.filter((i) => i.name !== 'Fetch'), widelineSentry()],
- *   }),
+ *   (env) => ({ dsn: env.SENTRY_DSN, integrations: (defaults) => [...defaults, widelineSentry()] }),
  *   instrument(handler, { serviceName: 'edge-api' }),
  * );
+ * // or, with Sentry's Fetch integration dropped and no Sentry trace headers: {@link widelineSentryOptions}
  */
 export function widelineSentry(options: WidelineSentryOptions = {}): WidelineSentryIntegration {
   return {
@@ -62,5 +60,35 @@ export function widelineSentry(options: WidelineSentryOptions = {}): WidelineSen
         return event;
       }
     },
+  };
+}
+
+/** The part of a Sentry integration that {@link widelineSentryOptions} reads. */
+export interface SentryIntegrationLike {
+  name: string;
+}
+
+/**
+ * The `@sentry/cloudflare` options that make Sentry and Wideline one setup: Sentry's `Fetch`
+ * integration dropped (Wideline instruments `fetch` and propagates context; two wrappers would
+ * double-patch it and send two sets of headers), {@link widelineSentry} added, and no Sentry trace
+ * headers on outgoing requests. Spread it into your options.
+ *
+ * @example
+ * export default Sentry.withSentry(
+ *   (env) => ({ dsn: env.SENTRY_DSN, ...widelineSentryOptions() }),
+ *   instrument(handler, { serviceName: 'edge-api' }),
+ * );
+ */
+export function widelineSentryOptions(options: WidelineSentryOptions = {}): {
+  integrations: <I extends SentryIntegrationLike>(defaults: I[]) => Array<I | WidelineSentryIntegration>;
+  tracePropagationTargets: [];
+} {
+  return {
+    integrations: (defaults) => [
+      ...defaults.filter((integration) => integration.name !== 'Fetch'),
+      widelineSentry(options),
+    ],
+    tracePropagationTargets: [],
   };
 }
