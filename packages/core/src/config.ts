@@ -7,10 +7,11 @@
  * @module
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { BatchOptions, WarningHandler } from './export-processor';
+import type { BatchOptions } from './export-processor';
 import type { RedactionOptions } from './redact';
 import type { HeadSamplingOptions } from './sampling';
 import type { TailSamplingOptions } from './tail-sampling';
+import type { WarningHandler } from './warn-once';
 import type { LineSink } from './wide-event-log';
 
 /** Variables as a runtime hands them over; non-string values (Worker bindings) are ignored. */

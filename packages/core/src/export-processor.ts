@@ -10,6 +10,7 @@ import { context, TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { estimateSpanBytes } from './span-view';
+import { createWarnOnce, type WarningHandler } from './warn-once';
 
 /** Bounds and timing of the export pipeline. */
 export interface BatchOptions {
@@ -38,9 +39,6 @@ export interface ExportStats {
   queued: number;
 }
 
-/** Called once per kind of trouble (queue full, export failing), never per span. */
-export type WarningHandler = (message: string) => void;
-
 /** Batches finished, sampled spans and hands them to `exporter`. */
 export class BatchExportProcessor implements SpanProcessor {
   readonly #exporter: SpanExporter;
@@ -49,8 +47,7 @@ export class BatchExportProcessor implements SpanProcessor {
   readonly #maxBatchBytes: number;
   readonly #delayMs: number;
   readonly #timeoutMs: number;
-  readonly #warn: WarningHandler;
-  readonly #warned = new Set<string>();
+  readonly #warnOnce: (key: string, message: string) => void;
   #queue: ReadableSpan[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #draining: Promise<void> | undefined;
@@ -69,7 +66,7 @@ export class BatchExportProcessor implements SpanProcessor {
     this.#maxBatchBytes = options.maxBatchBytes ?? Number.POSITIVE_INFINITY;
     this.#delayMs = options.scheduledDelayMs ?? 1000;
     this.#timeoutMs = options.exportTimeoutMs ?? 10_000;
-    this.#warn = options.onWarning ?? ((message) => console.warn(message));
+    this.#warnOnce = createWarnOnce(options.onWarning);
   }
 
   /** A snapshot of the counters. */
@@ -172,15 +169,5 @@ export class BatchExportProcessor implements SpanProcessor {
         settle(false, error instanceof Error ? error.message : String(error));
       }
     });
-  }
-
-  #warnOnce(key: string, message: string): void {
-    if (this.#warned.has(key)) return;
-    this.#warned.add(key);
-    try {
-      this.#warn(message);
-    } catch {
-      // Warning handlers are user code; they must not break export.
-    }
   }
 }

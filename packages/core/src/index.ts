@@ -23,7 +23,7 @@ export {
   SAMPLING_REASON_ATTRIBUTE,
 } from './conventions';
 export { answerTraceresponse, followTraceresponse, type TailDecisions } from './cross-hop';
-export { BatchExportProcessor, type BatchOptions, type ExportStats, type WarningHandler } from './export-processor';
+export { BatchExportProcessor, type BatchOptions, type ExportStats } from './export-processor';
 export { FetchSpanExporter, type FetchSpanExporterOptions } from './fetch-exporter';
 export { LocalRootProcessor, localRootOf } from './local-root';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, type SentryLikeSink } from './logger';
@@ -76,5 +76,6 @@ export {
 } from './traceparent';
 export { parseTracestate, W3CTraceState } from './tracestate';
 export { createTracing, type TracingRuntime, type WidelineTracing } from './tracing';
+export { createWarnOnce, type WarningHandler } from './warn-once';
 export { type WideEvent, wideEvent } from './wide-event';
 export { type LineSink, WideEventLogProcessor, wideEventRecord } from './wide-event-log';

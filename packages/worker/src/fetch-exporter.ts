@@ -22,7 +22,7 @@
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { encodeResourceSpans, joinResourceSpans } from '@wideline/core';
+import { createWarnOnce, encodeResourceSpans, joinResourceSpans } from '@wideline/core';
 
 // Taken when this module is evaluated, before any request: other SDKs (Sentry's fetch integration,
 // our own outgoing instrumentation) wrap the global later, and export requests must reach neither.
@@ -72,8 +72,7 @@ export class FetchSpanExporter implements SpanExporter {
   readonly #headers: Record<string, string>;
   readonly #timeoutMs: number;
   readonly #maxOutboxBytes: number;
-  readonly #warn: (message: string) => void;
-  readonly #warned = new Set<string>();
+  readonly #warnOnce: (key: string, message: string) => void;
   /** Serialised batches: each the inside of an OTLP `resourceSpans` array. */
   #outbox: string[] = [];
   #outboxBytes = 0;
@@ -88,7 +87,7 @@ export class FetchSpanExporter implements SpanExporter {
     this.#headers = { ...options.headers, 'content-type': 'application/json' };
     this.#timeoutMs = options.timeoutMs ?? 2000;
     this.#maxOutboxBytes = options.maxOutboxBytes ?? 4 * 1024 * 1024;
-    this.#warn = options.onWarning ?? ((message) => console.warn(message));
+    this.#warnOnce = createWarnOnce(options.onWarning);
     this.#delayMs = Math.max(0, options.delayMs ?? 100);
   }
 
@@ -196,16 +195,6 @@ export class FetchSpanExporter implements SpanExporter {
   #fail(reason: string): void {
     this.#stats.requestsFailed++;
     this.#warnOnce('export-failed', `[wideline] span export failed (${reason}); spans are dropped and counted`);
-  }
-
-  #warnOnce(key: string, message: string): void {
-    if (this.#warned.has(key)) return;
-    this.#warned.add(key);
-    try {
-      this.#warn(message);
-    } catch {
-      // Warning handlers are user code; they must not break export.
-    }
   }
 
   forceFlush(): Promise<void> {
