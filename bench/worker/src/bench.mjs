@@ -30,10 +30,11 @@ import { build } from 'esbuild';
 const WORKERS = fileURLToPath(new URL('../workers/', import.meta.url));
 const WRANGLER = fileURLToPath(new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url));
 const VARIANTS = ['bare', 'wideline', 'otelcf'];
-// A second bare process measures the noise floor: how far two identical workerd processes differ.
-const PROCESSES = ['bare', 'bare2', 'wideline', 'otelcf'];
-// In Node also Wideline with a discarding exporter: how much of its overhead is the export itself.
-const NODE_PROCESSES = [...PROCESSES, 'wideline-noexport'];
+// A second bare process measures the noise floor: how far two identical processes differ; Wideline
+// with a discarding exporter shows how much of its overhead is the export itself.
+// BENCH_PROCESSES=bare,wideline-noexport runs a subset (for quick before/after iterations).
+const PROCESSES = process.env.BENCH_PROCESSES?.split(',') ?? ['bare', 'bare2', 'wideline', 'otelcf', 'wideline-noexport'];
+const NODE_PROCESSES = PROCESSES;
 const LABEL = {
   bare: 'bare',
   bare2: 'bare (second process)',
@@ -41,10 +42,13 @@ const LABEL = {
   otelcf: '@microlabs/otel-cf-workers',
   'wideline-noexport': '@wideline/worker, no export',
 };
-// BENCH_ONLY=node skips the workerd part (for quick iterations on the Node figures).
+// BENCH_ONLY=node skips the workerd part, BENCH_ONLY=workerd the Node part.
 const ONLY = process.env.BENCH_ONLY;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
+// Per round and variant in workerd: LOOPS incoming requests, each running the handler INVOCATIONS
+// times inside the isolate (workers/loop.js), so the runtime's own HTTP handling is amortised.
+const LOOPS = Number(process.env.BENCH_LOOPS ?? 5);
+const INVOCATIONS = Number(process.env.BENCH_INVOCATIONS ?? 200);
 // One request at a time: with more in flight, event-loop batching differs between variants whose
 // latencies differ, and that shows up as CPU time.
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1);
@@ -142,10 +146,14 @@ function descendants(pid) {
   return found;
 }
 
-function cpuTicks(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
+function cpuTicks(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
+  }
+  return ticks;
 }
 
 async function startWorker(process_, vars) {
@@ -195,9 +203,13 @@ async function startWorker(process_, vars) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${variant} did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  const workerd = descendants(child.pid).find((p) => p.comm === 'workerd');
-  if (!workerd) throw new Error(`no workerd process under wrangler for ${variant}`);
-  return { variant: process_, url, workerdPid: workerd.pid, stop: () => child.kill('SIGTERM') };
+  // wrangler dev runs two workerd processes (its proxy in front, and the runtime with the Worker);
+  // both are counted, since both work for each request.
+  const workerdPids = descendants(child.pid)
+    .filter((p) => p.comm === 'workerd')
+    .map((p) => p.pid);
+  if (workerdPids.length === 0) throw new Error(`no workerd process under wrangler for ${variant}`);
+  return { variant: process_, url, workerdPids, stop: () => child.kill('SIGTERM') };
 }
 
 async function load(url, count) {
@@ -216,6 +228,13 @@ async function load(url, count) {
   await Promise.all(workers);
   latencies.sort((a, b) => a - b);
   return latencies[Math.floor(latencies.length / 2)];
+}
+
+/** One incoming request that runs the wrapped handler `n` times inside the isolate. */
+async function invocations(url, n) {
+  const response = await fetch(`${url}/?n=${n}`);
+  const text = await response.text();
+  if (text !== 'ok,ok,ok') throw new Error(`unexpected answer ${response.status}: ${text}`);
 }
 
 /** Each round runs every process once, in an order rotated per round so none always goes first. */
@@ -298,6 +317,39 @@ function quartiles(values) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/**
+ * Prints each process's median CPU and paired overhead over bare, the noise floor (bare vs the
+ * identical second bare process) and the Wideline / otel-cf-workers overhead ratio, for whichever of
+ * them ran.
+ */
+function report(where, cpu, wall) {
+  const ran = (v) => cpu[v] !== undefined && cpu[v].length > 0;
+  for (const v of PROCESSES) {
+    const extra = v === 'bare' || !ran('bare') ? '' : `  overhead ${pairedOverhead(cpu, v).toFixed(0)} µs`;
+    const latency = wall ? `  median latency ${median(wall[v]).toFixed(2)} ms` : '';
+    console.log(
+      `  ${LABEL[v].padEnd(28)} ${median(cpu[v]).toFixed(0).padStart(6)} µs CPU  (quartiles ${quartiles(cpu[v])
+        .map((x) => x.toFixed(0))
+        .join('..')})${latency}${extra}`,
+    );
+  }
+  if (ran('bare') && ran('bare2')) {
+    const floor = cpu.bare.map((x, i) => cpu.bare2[i] - x);
+    const [q1, q3] = quartiles(floor);
+    console.log(
+      `\n  noise: bare vs identical bare, paired: median ${median(floor).toFixed(0)} µs, quartiles ${q1.toFixed(0)}..${q3.toFixed(0)}, worst ${Math.max(...floor.map(Math.abs)).toFixed(0)} µs`,
+    );
+  }
+  if (ran('bare') && ran('wideline') && ran('otelcf')) {
+    const ratio = pairedOverhead(cpu, 'wideline') / pairedOverhead(cpu, 'otelcf');
+    const perRound = cpu.wideline.map((x, i) => (x - cpu.bare[i]) / (cpu.otelcf[i] - cpu.bare[i]));
+    const [r1, r3] = quartiles(perRound);
+    console.log(
+      `  overhead ratio wideline / otel-cf-workers (${where}): ${ratio.toFixed(2)} (target ≤ 0.5); per-round ratio quartiles ${r1.toFixed(2)}..${r3.toFixed(2)}`,
+    );
+  }
+}
+
 async function main() {
   const sizes = await bundleSizes();
   const receivers = await startReceivers();
@@ -313,46 +365,20 @@ async function main() {
       const wall = Object.fromEntries(PROCESSES.map((v) => [v, []]));
       for (let round = 0; round < ROUNDS; round++) {
         for (const worker of rotated(running, round)) {
-          await load(worker.url, 100); // warm-up: JIT, connection pools
-          await new Promise((r) => setTimeout(r, 300)); // let pending exports finish
-          const before = cpuTicks(worker.workerdPid);
-          wall[worker.variant].push(await load(worker.url, REQUESTS));
-          await new Promise((r) => setTimeout(r, 500)); // count the exports that follow the responses
-          const ticks = cpuTicks(worker.workerdPid) - before;
-          cpu[worker.variant].push(((ticks / TICKS_PER_SECOND) * 1e6) / REQUESTS);
+          wall[worker.variant].push(await load(worker.url, 50)); // plain requests: warm-up and latency
+          await invocations(worker.url, 20); // warm-up of the looped path
+          const before = cpuTicks(worker.workerdPids);
+          for (let i = 0; i < LOOPS; i++) await invocations(worker.url, INVOCATIONS);
+          const ticks = cpuTicks(worker.workerdPids) - before;
+          cpu[worker.variant].push(((ticks / TICKS_PER_SECOND) * 1e6) / (LOOPS * INVOCATIONS));
         }
       }
-      const perRequest = Object.fromEntries(PROCESSES.map((v) => [v, median(cpu[v])]));
-      const overhead = { wideline: pairedOverhead(cpu, 'wideline'), otelcf: pairedOverhead(cpu, 'otelcf') };
-
       console.log(
-        `\nCPU time per request in workerd (wrangler dev), ${ROUNDS} interleaved rounds × ${REQUESTS} requests, concurrency ${CONCURRENCY}`,
+        `\nCPU time per invocation in workerd (wrangler dev), ${ROUNDS} interleaved rounds × ${LOOPS} requests × ${INVOCATIONS} invocations inside the isolate`,
       );
       console.log('handler: three sequential subrequests to a local server; spans exported to a local OTLP receiver');
       console.log('overhead = median over rounds of (variant − bare) in the same round\n');
-      for (const v of PROCESSES) {
-        const extra = v === 'bare' ? '' : `  overhead ${pairedOverhead(cpu, v).toFixed(0)} µs`;
-        console.log(
-          `  ${LABEL[v].padEnd(28)} ${perRequest[v].toFixed(0).padStart(6)} µs CPU  (rounds: ${cpu[v].map((x) => x.toFixed(0)).join(', ')})` +
-            `  median latency ${median(wall[v]).toFixed(2)} ms${extra}`,
-        );
-      }
-      // Noise: the paired "overhead" of one bare process over another identical one.
-      const floor = cpu.bare.map((x, i) => cpu.bare2[i] - x);
-      const noise = Math.max(...floor.map(Math.abs));
-      const [q1, q3] = quartiles(floor);
-      console.log(
-        `\n  noise: bare vs identical bare, paired: median ${median(floor).toFixed(0)} µs, quartiles ${q1.toFixed(0)}..${q3.toFixed(0)}, worst ${noise.toFixed(0)} µs`,
-      );
-      if (overhead.otelcf > 0) {
-        const ratio = Math.max(0, overhead.wideline) / overhead.otelcf;
-        console.log(`  overhead ratio wideline / otel-cf-workers (workerd): ${ratio.toFixed(2)} (target ≤ 0.5)`);
-      }
-      if (Math.max(Math.abs(overhead.wideline), Math.abs(overhead.otelcf)) <= Math.max(Math.abs(q1), Math.abs(q3))) {
-        console.log(
-          '  both overheads are within the bare-vs-bare quartiles: workerd process CPU cannot rank them here',
-        );
-      }
+      report('workerd', cpu, wall);
       console.log(
         `  export requests received: wideline ${receivers.exports.wideline}, otel-cf-workers ${receivers.exports.otelcf}`,
       );
@@ -360,25 +386,13 @@ async function main() {
       for (const worker of running) worker.stop();
       running.length = 0;
     }
-    const node = await nodeCpu(receivers);
-    const nodeMedian = Object.fromEntries(NODE_PROCESSES.map((v) => [v, median(node[v])]));
-    const nodeOverhead = { wideline: pairedOverhead(node, 'wideline'), otelcf: pairedOverhead(node, 'otelcf') };
-    console.log(
-      `\nCPU time per request in Node (same handler, wrapped handler called directly, ${NODE_ROUNDS} interleaved rounds × ${NODE_REQUESTS}, process.cpuUsage)\n`,
-    );
-    for (const v of NODE_PROCESSES) {
-      const extra = v === 'bare' ? '' : `  overhead ${pairedOverhead(node, v).toFixed(0)} µs`;
+    if (ONLY !== 'workerd') {
+      const node = await nodeCpu(receivers);
       console.log(
-        `  ${LABEL[v].padEnd(28)} ${nodeMedian[v].toFixed(0).padStart(6)} µs CPU  (quartiles ${quartiles(node[v])
-          .map((x) => x.toFixed(0))
-          .join('..')})${extra}`,
+        `\nCPU time per request in Node (same handler, wrapped handler called directly, ${NODE_ROUNDS} interleaved rounds × ${NODE_REQUESTS}, process.cpuUsage)\n`,
       );
+      report('Node', node);
     }
-    const perRound = node.wideline.map((x, i) => (x - node.bare[i]) / (node.otelcf[i] - node.bare[i]));
-    const [r1, r3] = quartiles(perRound);
-    console.log(
-      `\n  overhead ratio wideline / otel-cf-workers (Node): ${(nodeOverhead.wideline / nodeOverhead.otelcf).toFixed(2)} (target ≤ 0.5); per-round ratio quartiles ${r1.toFixed(2)}..${r3.toFixed(2)}`,
-    );
 
     console.log('\nBundle size of a hello-world Worker (esbuild, minified, gzip)\n');
     for (const v of VARIANTS) {
