@@ -33,7 +33,13 @@ const VARIANTS = ['bare', 'wideline', 'otelcf'];
 // A second bare process measures the noise floor: how far two identical processes differ; Wideline
 // with a discarding exporter shows how much of its overhead is the export itself.
 // BENCH_PROCESSES=bare,wideline-noexport runs a subset (for quick before/after iterations).
-const PROCESSES = process.env.BENCH_PROCESSES?.split(',') ?? ['bare', 'bare2', 'wideline', 'otelcf', 'wideline-noexport'];
+const PROCESSES = process.env.BENCH_PROCESSES?.split(',') ?? [
+  'bare',
+  'bare2',
+  'wideline',
+  'otelcf',
+  'wideline-noexport',
+];
 const NODE_PROCESSES = PROCESSES;
 const LABEL = {
   bare: 'bare',

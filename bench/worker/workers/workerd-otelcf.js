@@ -1,4 +1,4 @@
-import worker from './otelcf.js';
 import { looped } from './loop.js';
+import worker from './otelcf.js';
 
 export default looped(worker, { sequential: true });

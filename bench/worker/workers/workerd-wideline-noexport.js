@@ -1,4 +1,4 @@
-import worker from './wideline-noexport.js';
 import { looped } from './loop.js';
+import worker from './wideline-noexport.js';
 
 export default looped(worker);

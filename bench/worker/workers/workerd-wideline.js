@@ -1,4 +1,4 @@
-import worker from './wideline.js';
 import { looped } from './loop.js';
+import worker from './wideline.js';
 
 export default looped(worker);
