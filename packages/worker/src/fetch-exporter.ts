@@ -33,6 +33,11 @@ const utf8 = new TextEncoder();
 export interface FetchSpanExporterOptions {
   /** Full OTLP traces URL, e.g. `http://localhost:4318/v1/traces`. */
   url: string;
+  /**
+   * The transport. Default: the global `fetch` as it was when this module loaded (before any
+   * instrumentation wrapped it). A service binding's `fetch` sends spans to a collector Worker.
+   */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Extra request headers (authentication). */
   headers?: Record<string, string>;
   /** Each request is aborted after this many ms. Default 2000. */
@@ -69,6 +74,7 @@ export interface FetchExportStats {
  */
 export class FetchSpanExporter implements SpanExporter {
   readonly #url: string;
+  readonly #fetch: (url: string, init: RequestInit) => Promise<Response>;
   readonly #headers: Record<string, string>;
   readonly #timeoutMs: number;
   readonly #maxOutboxBytes: number;
@@ -78,12 +84,15 @@ export class FetchSpanExporter implements SpanExporter {
   #outboxBytes = 0;
   /** `Date.now()` when the oldest waiting batch was serialised. */
   #oldest = 0;
+  /** Counts the outboxes taken by {@link send}. */
+  #generation = 0;
   readonly #delayMs: number;
   #shutdown = false;
   readonly #stats: FetchExportStats = { requestsSent: 0, requestsFailed: 0, batchesDroppedOutboxFull: 0 };
 
   constructor(options: FetchSpanExporterOptions) {
     this.#url = options.url;
+    this.#fetch = options.fetch ?? nativeFetch;
     this.#headers = { ...options.headers, 'content-type': 'application/json' };
     this.#timeoutMs = options.timeoutMs ?? 2000;
     this.#maxOutboxBytes = options.maxOutboxBytes ?? 4 * 1024 * 1024;
@@ -132,17 +141,21 @@ export class FetchSpanExporter implements SpanExporter {
 
   /**
    * Waits (on the caller's own timer) until the oldest waiting batch is `delayMs` old, then posts
-   * everything waiting, from the calling invocation's context. Resolves at once when another
-   * invocation has already taken the outbox; never rejects.
+   * everything waiting, from the calling invocation's context. Sends nothing when another
+   * invocation has already sent the outbox the caller's batch was in; never rejects.
    *
    * @example
    * ctx.waitUntil(tracing.forceFlush().then(() => exporter.sendWhenDue()));
    */
   async sendWhenDue(): Promise<void> {
     if (this.#outbox.length === 0) return;
+    // The outbox this invocation's batch is in. If another invocation has sent it by the time this
+    // one wakes, there is nothing of this invocation's left to send: newer batches wait for their
+    // own invocations, so that they too leave together rather than one by one.
+    const generation = this.#generation;
     const wait = this.#delayMs - (Date.now() - this.#oldest);
     if (wait > 0 && this.#outboxBytes < SEND_NOW_BYTES) await new Promise((resolve) => setTimeout(resolve, wait));
-    await this.send();
+    if (this.#generation === generation) await this.send();
   }
 
   /**
@@ -152,6 +165,7 @@ export class FetchSpanExporter implements SpanExporter {
   async send(): Promise<void> {
     const waiting = this.#outbox;
     this.#outbox = [];
+    this.#generation++;
     this.#outboxBytes = 0;
     // As few requests as possible, none much over SEND_NOW_BYTES.
     const bodies: string[] = [];
@@ -172,7 +186,7 @@ export class FetchSpanExporter implements SpanExporter {
 
   async #post(body: Uint8Array): Promise<void> {
     try {
-      const response = await nativeFetch(this.#url, {
+      const response = await this.#fetch(this.#url, {
         method: 'POST',
         headers: this.#headers,
         body,
