@@ -143,10 +143,11 @@ export class BatchExportProcessor implements SpanProcessor {
   #exportBatch(batch: ReadableSpan[]): Promise<void> {
     return new Promise<void>((resolve) => {
       let settled = false;
+      let timeout: ReturnType<typeof setTimeout> | undefined;
       const settle = (ok: boolean, reason?: string) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timeout);
+        if (timeout !== undefined) clearTimeout(timeout);
         if (ok) {
           this.#stats.spansExported += batch.length;
         } else {
@@ -156,8 +157,6 @@ export class BatchExportProcessor implements SpanProcessor {
         }
         resolve();
       };
-      const timeout = setTimeout(() => settle(false, `timed out after ${this.#timeoutMs} ms`), this.#timeoutMs);
-      (timeout as { unref?: () => void }).unref?.();
       try {
         // The exporter's own HTTP request must not be traced (it would feed itself).
         context.with(suppressTracing(context.active()), () => {
@@ -168,6 +167,10 @@ export class BatchExportProcessor implements SpanProcessor {
       } catch (error) {
         settle(false, error instanceof Error ? error.message : String(error));
       }
+      // Exporters that only serialise (the Workers outbox) answer at once: no timer for them.
+      if (settled) return;
+      timeout = setTimeout(() => settle(false, `timed out after ${this.#timeoutMs} ms`), this.#timeoutMs);
+      (timeout as { unref?: () => void }).unref?.();
     });
   }
 }

@@ -97,10 +97,11 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
     spanProcessors.push(new WideEventLogProcessor({ sink: config.wideEventLog, ...(redactor ? { redactor } : {}) }));
   spanProcessors.push(tailSampler ?? batch);
 
+  const activeProcessors = config.disabled ? [] : spanProcessors;
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes(config.resourceAttributes),
     sampler: config.disabled ? new AlwaysOffSampler() : headSampler(config.head),
-    spanProcessors: config.disabled ? [] : spanProcessors,
+    spanProcessors: activeProcessors,
   });
 
   if (options.register !== false) {
@@ -117,7 +118,14 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
     tailSampler,
     redactor,
     stats: () => ({ export: batch.stats(), tail: tailSampler?.stats() }),
-    forceFlush: () => provider.forceFlush().catch(() => undefined),
+    // The processors directly, not provider.forceFlush(): that races each processor against a 30 s
+    // timer of its own, and these never hang (the export has its own timeout). A Worker flushes
+    // once per invocation, so the timers were a cost on every request.
+    forceFlush: () =>
+      Promise.all(activeProcessors.map((processor) => processor.forceFlush())).then(
+        () => undefined,
+        () => undefined,
+      ),
     shutdown: () => {
       shutdown ??= provider.shutdown().catch(() => undefined);
       return shutdown;

@@ -51,6 +51,29 @@ describe('BatchExportProcessor', () => {
     expect(warnings[0]).toMatch(/timed out after 100 ms/);
   });
 
+  it('a flush through an exporter that answers at once (the Workers outbox) arms no timer', async () => {
+    const armed: unknown[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    const immediate: SpanExporter = {
+      export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }),
+      shutdown: async () => {},
+    };
+    const { tracing } = tracingWith(immediate, { scheduledDelayMs: 60_000 }, 12_345);
+    tracing.tracer.startSpan('a').end(); // arms the batch timer (60 s) before the spying starts
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+      armed.push(ms);
+      return realSetTimeout(fn, ms);
+    }) as typeof setTimeout;
+    try {
+      await tracing.forceFlush();
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
+    // Neither the export timeout nor a per-processor flush deadline: a Worker flushes per request.
+    expect(armed).toEqual([]);
+    expect(tracing.stats().export).toMatchObject({ spansExported: 1, exportFailures: 0 });
+  });
+
   it('a throwing exporter never reaches user code', async () => {
     const throwing: SpanExporter = {
       export: () => {
