@@ -33,10 +33,7 @@ const utf8 = new TextEncoder();
 export interface FetchSpanExporterOptions {
   /** Full OTLP traces URL, e.g. `http://localhost:4318/v1/traces`. */
   url: string;
-  /**
-   * The transport. Default: the global `fetch` as it was when this module loaded (before any
-   * instrumentation wrapped it). A service binding's `fetch` sends spans to a collector Worker.
-   */
+  /** The transport. Default: the global `fetch` as it was when this module loaded, before any wrapping. */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Extra request headers (authentication). */
   headers?: Record<string, string>;
