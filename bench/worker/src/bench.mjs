@@ -1,22 +1,23 @@
 /**
- * Worker benchmark: CPU time per request of the same handler (three subrequests) bare, with
- * @wideline/worker and with @microlabs/otel-cf-workers, each run by `wrangler dev` in workerd and
- * exporting to the same local OTLP receiver; and the bundle size of a hello-world Worker with each.
+ * Worker benchmark: CPU time per invocation of the same handler (three subrequests) bare, with
+ * @wideline/worker and with @microlabs/otel-cf-workers, each exporting to the same local OTLP
+ * receiver; and the bundle size of a hello-world Worker with each.
  *
- * CPU time is read from the workerd process (/proc/<pid>/stat, user + system) around a batch of
- * requests: inside a Worker, timers do not advance during execution, so the runtime cannot time itself.
- * Everything each process does for a request is counted — the handler, the subrequests, span
- * creation and export — and the bare run's figure is subtracted to get each library's overhead.
+ * workerd (the figure that counts): each variant runs under its own `wrangler dev`; one incoming
+ * request runs the wrapped handler 200 times inside the isolate (workers/loop.js), so the runtime's
+ * own handling of the incoming request (~1 ms of CPU, and most of the round-to-round noise) is
+ * amortised. CPU is read from /proc (user + system) for both workerd processes wrangler runs — its
+ * proxy and the runtime with the Worker — since inside a Worker timers do not advance during
+ * execution and the runtime cannot time itself. Everything counts: the handler, the real
+ * subrequests, span creation and export; the bare run's figure is subtracted.
  *
- * workerd's per-request CPU (about 1 ms here, most of it the runtime's own HTTP handling) varies by
- * ±10% between rounds on a shared machine, which hides differences under ~100 µs. So the same handler
- * is also run in Node, one child process per variant, calling the wrapped `fetch` handler directly
- * and timing it with `process.cpuUsage()`; Node's web streams and undici cost more than workerd's
- * native ones, so Node's absolute figures are higher, but they resolve the libraries' overheads.
+ * Node (a cross-check): the same handler in one child process per variant, the wrapped `fetch`
+ * handler called directly and timed with `process.cpuUsage()`. Node's web streams and undici cost
+ * more than workerd's native ones, and Node has no native IdentityTransformStream.
  *
  * Both parts interleave: each round runs every variant once (order rotated per round), and a
  * variant's overhead is the median over rounds of its CPU minus the bare run's in the same round,
- * which cancels most of the load drift of a shared machine.
+ * which cancels most of the load drift of a shared machine; a second bare process shows the noise.
  *
  * Not a test; it prints figures and ratios and never fails on a number.
  */
