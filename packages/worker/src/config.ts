@@ -47,7 +47,11 @@ export interface WorkerConfig extends Omit<WidelineOptions, 'env'> {
    * Default 100.
    */
   exportDelayMs?: number;
-  /** Replaces the OTLP/HTTP `fetch` exporter (tests use an in-memory exporter). */
+  /**
+   * Replaces the OTLP/HTTP `fetch` exporter (tests use an in-memory exporter). A `FetchSpanExporter`
+   * given here (e.g. with a service binding's `fetch` as its transport) is still sent from each
+   * invocation, sharing requests as `exportDelayMs` describes (set `delayMs` on it instead).
+   */
   exporter?: SpanExporter;
 }
 
@@ -63,7 +67,7 @@ export interface IsolateRuntime {
   config: WorkerConfig;
   /** Exports finished spans and sends them (when due) from the calling invocation. Never rejects. */
   flush(): Promise<void>;
-  /** The OTLP sender, unless a custom exporter replaced it. */
+  /** The OTLP sender, unless an exporter other than a `FetchSpanExporter` replaced it. */
   sender: FetchSpanExporter | undefined;
 }
 
@@ -95,15 +99,20 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   };
   const contextManager = new WorkersContextManager();
   const resolved = resolveConfig(options);
-  const sender = config.exporter
-    ? undefined
-    : new FetchSpanExporter({
-        url: resolved.tracesEndpoint,
-        headers: resolved.headers,
-        timeoutMs: resolved.exportTimeoutMs,
-        ...(config.exportDelayMs !== undefined ? { delayMs: config.exportDelayMs } : {}),
-        ...(config.onWarning ? { onWarning: config.onWarning } : {}),
-      });
+  // A FetchSpanExporter of the caller's own (another transport, such as a service binding to a
+  // collector Worker) still needs each invocation to send; any other exporter sends by itself.
+  const sender =
+    config.exporter instanceof FetchSpanExporter
+      ? config.exporter
+      : config.exporter
+        ? undefined
+        : new FetchSpanExporter({
+            url: resolved.tracesEndpoint,
+            headers: resolved.headers,
+            timeoutMs: resolved.exportTimeoutMs,
+            ...(config.exportDelayMs !== undefined ? { delayMs: config.exportDelayMs } : {}),
+            ...(config.onWarning ? { onWarning: config.onWarning } : {}),
+          });
   const exporter = config.exporter ?? (sender as FetchSpanExporter);
   const tracing = createTracing({ ...options, exporter, contextManager });
   // Sentry's `enableOpenTelemetrySetup` (or any other SDK) may have registered a provider first; the

@@ -33,7 +33,10 @@ const utf8 = new TextEncoder();
 export interface FetchSpanExporterOptions {
   /** Full OTLP traces URL, e.g. `http://localhost:4318/v1/traces`. */
   url: string;
-  /** The transport. Default: the global `fetch` as it was when this module loaded, before any wrapping. */
+  /**
+   * The transport. Default: the global `fetch` as it was when this module loaded, before any
+   * wrapping. A service binding's `fetch` sends spans to a collector Worker.
+   */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Extra request headers (authentication). */
   headers?: Record<string, string>;

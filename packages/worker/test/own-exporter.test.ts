@@ -1,0 +1,34 @@
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FetchSpanExporter, instrument, resetIsolateRuntime } from '../src/index';
+
+// This file gets its own isolate, so it can give the runtime an exporter of its own: a
+// FetchSpanExporter whose transport stands in for a service binding to a collector Worker.
+const posts: string[] = [];
+const exporter = new FetchSpanExporter({
+  url: 'https://collector.internal/v1/traces',
+  delayMs: 0,
+  fetch: async (_url, init) => {
+    posts.push(new TextDecoder().decode(init.body as Uint8Array));
+    return new Response('{}');
+  },
+});
+const handler = instrument(
+  { fetch: () => new Response('ok') },
+  { serviceName: 'own-exporter', exporter },
+) as unknown as {
+  fetch(request: Request, env: unknown, ctx: ExecutionContext): Promise<Response>;
+};
+
+beforeAll(() => resetIsolateRuntime());
+afterAll(() => resetIsolateRuntime());
+
+it('sends through a FetchSpanExporter given as the exporter, from the invocation itself', async () => {
+  const ctx = createExecutionContext();
+  const response = await handler.fetch(new Request('https://edge.test/own'), env, ctx);
+  await response.text();
+  await waitOnExecutionContext(ctx);
+  expect(posts).toHaveLength(1);
+  expect(posts[0]).toContain('"own-exporter"');
+  expect(exporter.stats()).toMatchObject({ requestsSent: 1, requestsFailed: 0 });
+});
