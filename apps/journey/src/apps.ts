@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@wideline/testkit';
+import { freePort, wranglerDevArgs } from '@wideline/testkit';
 import { type Running, start, waitReady } from './processes.ts';
 import { serveWeb, type WebServer } from './web-server.ts';
 
@@ -99,20 +99,7 @@ export async function startApps(options: JourneyOptions = {}): Promise<RunningJo
     const edge = start(
       'edge-api',
       process.execPath,
-      [
-        wrangler,
-        'dev',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(ports.edge),
-        '--inspector-port',
-        String(inspector),
-        '--persist-to',
-        persist,
-        '--show-interactive-dev-session=false',
-        ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
-      ],
+      wranglerDevArgs({ wrangler, port: ports.edge, inspectorPort: inspector, persistTo: persist, vars }),
       { cwd: join(APPS, 'edge-api'), env: { ...baseEnv, WRANGLER_SEND_METRICS: 'false' } },
     );
     children.push(edge);

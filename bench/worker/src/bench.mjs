@@ -21,11 +21,12 @@
  *
  * Not a test; it prints figures and ratios and never fails on a number.
  */
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { startWranglerDev } from '@wideline/testkit';
 import { build } from 'esbuild';
 
 const WORKERS = fileURLToPath(new URL('../workers/', import.meta.url));
@@ -118,16 +119,6 @@ async function startReceivers() {
   };
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function descendants(pid) {
   const children = new Map();
   for (const entry of readdirSync('/proc')) {
@@ -165,58 +156,20 @@ function cpuTicks(pids) {
 
 async function startWorker(process_, vars) {
   const variant = process_ === 'bare2' ? 'bare' : process_;
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const args = [
-    WRANGLER,
-    'dev',
-    '-c',
-    `wrangler.${variant}.jsonc`,
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--inspector-port',
-    String(inspectorPort),
-    '--persist-to',
-    `/tmp/wideline-bench-worker-${port}`,
-    '--show-interactive-dev-session=false',
-    '--log-level',
-    'error',
-    ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
-  ];
-  const child = spawn(process.execPath, args, {
+  const worker = await startWranglerDev({
+    wrangler: WRANGLER,
     cwd: WORKERS,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    config: `wrangler.${variant}.jsonc`,
+    vars,
+    persistPrefix: '/tmp/wideline-bench-worker-',
   });
-  let output = '';
-  child.stdout.on('data', (c) => {
-    output += c;
-  });
-  child.stderr.on('data', (c) => {
-    output += c;
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const response = await fetch(url);
-      await response.text();
-      if (response.ok) break;
-    } catch {
-      // not up yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${variant} did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
   // wrangler dev runs two workerd processes (its proxy in front, and the runtime with the Worker);
   // both are counted, since both work for each request.
-  const workerdPids = descendants(child.pid)
+  const workerdPids = descendants(worker.pid)
     .filter((p) => p.comm === 'workerd')
     .map((p) => p.pid);
   if (workerdPids.length === 0) throw new Error(`no workerd process under wrangler for ${variant}`);
-  return { variant: process_, url, workerdPids, stop: () => child.kill('SIGTERM') };
+  return { variant: process_, url: worker.url, workerdPids, stop: worker.stop };
 }
 
 async function load(url, count) {
@@ -390,7 +343,7 @@ async function main() {
         `  export requests received: wideline ${receivers.exports.wideline}, otel-cf-workers ${receivers.exports.otelcf}`,
       );
 
-      for (const worker of running) worker.stop();
+      await Promise.all(running.map((worker) => worker.stop()));
       running.length = 0;
     }
     if (ONLY !== 'workerd') {
@@ -411,7 +364,7 @@ async function main() {
       `\n  gzip ratio wideline / otel-cf-workers: ${(sizes.wideline.gzip / sizes.otelcf.gzip).toFixed(2)} (target: wideline ≤ 40 KB)`,
     );
   } finally {
-    for (const worker of running) worker.stop();
+    await Promise.all(running.map((worker) => worker.stop()));
     receivers.close();
   }
 }

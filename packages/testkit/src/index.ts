@@ -3,3 +3,10 @@ export { fetchTrace, flattenOtlp, type StoredSpan, waitForTrace } from './jaeger
 export { freePort } from './ports.ts';
 export { type Envelope, eventOf, type ReadOptions, readEnvelopes, waitForEnvelope } from './spotlight.ts';
 export { JAEGER_QUERY_URL, OTLP_URL, requireStack, SPOTLIGHT_URL } from './stack.ts';
+export {
+  type RunningWorker,
+  startWranglerDev,
+  type WranglerDevArgs,
+  wranglerDevArgs,
+  wranglerEnv,
+} from './wrangler.ts';
