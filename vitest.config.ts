@@ -10,6 +10,7 @@ export default defineConfig({
       'packages/*/vitest.integration.config.ts',
       'stack/vitest.config.ts',
       'apps/*/vitest.config.ts',
+      'packed/vitest.config.ts',
     ],
   },
 });
