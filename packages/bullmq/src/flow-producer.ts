@@ -11,13 +11,25 @@
  * @module
  */
 import { type Context, context, type Span, type Tracer, trace } from '@opentelemetry/api';
-import { FlowProducer as BullFlowProducer, type FlowJob, type FlowProducerOptions, type JobNode } from 'bullmq';
+import {
+  type BackendFactory,
+  FlowProducer as BullFlowProducer,
+  type ConnectionOptions,
+  type FlowJob,
+  type FlowOpts,
+  type FlowProducerOptions,
+  type IQueueBackend,
+  type JobNode,
+  type RedisQueueBackend,
+} from 'bullmq';
 import { MESSAGING_MESSAGE_ID } from './attributes';
+import type { OptionalOptionsArgs } from './bullmq-types';
 import { withStoredContext } from './metadata';
 import { type ProducerTracingOptions, producerTracer, sendBatch, startCreateSpan } from './producer';
 
 /** BullMQ flow producer options plus Wideline's. */
-export type TracedFlowProducerOptions = FlowProducerOptions & { wideline?: ProducerTracingOptions };
+export type TracedFlowProducerOptions<ConnectionOptionsType = ConnectionOptions> =
+  FlowProducerOptions<ConnectionOptionsType> & { wideline?: ProducerTracingOptions };
 
 interface PlannedNode {
   flow: FlowJob;
@@ -54,18 +66,35 @@ function destinationOf(flows: readonly FlowJob[]): string {
   return names.size === 1 ? (flows[0] as FlowJob).queueName : 'flows';
 }
 
-/** BullMQ's `FlowProducer`, traced. */
-export class FlowProducer extends BullFlowProducer {
+/** BullMQ's `FlowProducer`, traced: the same type parameters, defaults and constructor overloads. */
+export class FlowProducer<
+  B extends IQueueBackend = RedisQueueBackend,
+  ConnectionOptionsType = ConnectionOptions,
+> extends BullFlowProducer<B, ConnectionOptionsType> {
   readonly #tracer: Tracer;
 
-  constructor(opts: TracedFlowProducerOptions) {
-    const { wideline, ...bullOpts } = opts;
-    super(bullOpts);
+  constructor(
+    opts: TracedFlowProducerOptions<NoInfer<ConnectionOptionsType>>,
+    backendFactory: BackendFactory<B, ConnectionOptionsType>,
+  );
+  constructor(opts: TracedFlowProducerOptions<NoInfer<ConnectionOptionsType>>, backendFactory?: undefined);
+  constructor(...args: OptionalOptionsArgs<B, ConnectionOptionsType, TracedFlowProducerOptions>);
+  constructor(
+    opts?: TracedFlowProducerOptions<ConnectionOptionsType>,
+    backendFactory?: BackendFactory<B, ConnectionOptionsType>,
+  ) {
+    const { wideline, ...bullOpts } = opts ?? {};
+    // No options stay no options, so BullMQ applies its own defaults; the casts go back from the
+    // implementation signature to the one BullMQ's constructor takes.
+    super(
+      (opts === undefined ? undefined : bullOpts) as FlowProducerOptions<NoInfer<ConnectionOptionsType>>,
+      backendFactory as BackendFactory<B, ConnectionOptionsType>,
+    );
     this.#tracer = producerTracer(wideline);
   }
 
   /** Adds a flow: one `send` span, a `create` span per node. */
-  override async add(...[flow, opts]: Parameters<BullFlowProducer['add']>): ReturnType<BullFlowProducer['add']> {
+  override async add(flow: FlowJob, opts?: FlowOpts): Promise<JobNode> {
     const all: Span[] = [];
     const planned = plan(this.#tracer, flow, context.active(), all);
     const added = await sendBatch(this.#tracer, flow.queueName, 'addFlow', all, () => super.add(planned.flow, opts));
@@ -74,7 +103,7 @@ export class FlowProducer extends BullFlowProducer {
   }
 
   /** Adds several flows atomically: one `send` span, a `create` span per node. */
-  override async addBulk(...[flows]: Parameters<BullFlowProducer['addBulk']>): ReturnType<BullFlowProducer['addBulk']> {
+  override async addBulk(flows: FlowJob[]): Promise<JobNode[]> {
     const all: Span[] = [];
     const parent = context.active();
     const planned = flows.map((flow) => plan(this.#tracer, flow, parent, all));

@@ -25,6 +25,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { WidelineConfigError } from '@wideline/core';
+import type { SandboxedJob } from 'bullmq';
 import { type Attempt, describeAttempt, startedCount, startProcessSpan, type TracedJobLike } from './attempt';
 import { AttemptLogWriter, type PendingAttempt, previousAttempt } from './attempt-log';
 import {
@@ -154,8 +155,12 @@ function recordThrown(
  * Wraps a processor: a `process <queue>` span per attempt, parented or linked per the policy, with
  * messaging attributes, the outcome, and the processor running inside it (so `wideEvent()` works).
  * The processor's result and errors pass through unchanged; tracing problems never reach the job.
+ *
+ * The job's type is the processor's: a BullMQ `Job` inside the traced {@link Worker}, and by default
+ * BullMQ's `SandboxedJob` (with `data: any`, as BullMQ types it) when you wrap a sandboxed
+ * processor file's function without annotating its parameter.
  */
-export function tracedProcessor<J extends TracedJobLike, A extends unknown[], R>(
+export function tracedProcessor<J extends TracedJobLike = SandboxedJob, A extends unknown[] = [], R = unknown>(
   processor: (job: J, ...rest: A) => Promise<R>,
   options: ConsumerTracingOptions = {},
 ): (job: J, ...rest: A) => Promise<R> {

@@ -2,7 +2,8 @@
  * A drop-in `Queue` whose `add`, `addBulk` and `upsertJobScheduler` record producer spans and store
  * the creation context in each job's options (BullMQ's `opts.telemetry.metadata`, never the data).
  *
- * It subclasses BullMQ's public `Queue` and overrides only public methods, calling `super`; nothing
+ * It subclasses BullMQ's public `Queue` with BullMQ's own type parameters, defaults and constructor
+ * overloads (a backend factory included), and overrides only public methods, calling `super`; nothing
  * private is patched, so BullMQ upgrades that keep the public API keep working.
  *
  * @example
@@ -13,8 +14,22 @@
  * @module
  */
 import { context, SpanKind, type Tracer, trace } from '@opentelemetry/api';
-import { Queue as BullQueue, type QueueOptions } from 'bullmq';
+import {
+  type BackendFactory,
+  type BulkJobOptions,
+  Queue as BullQueue,
+  type ConnectionOptions,
+  type IQueueBackend,
+  type Job,
+  type JobProgress,
+  type JobSchedulerTemplateOptions,
+  type JobsOptions,
+  type QueueOptions,
+  type RedisQueueBackend,
+  type RepeatOptions,
+} from 'bullmq';
 import { MESSAGING_MESSAGE_ID } from './attributes';
+import type { DataOf, NameOf, OptionalOptionsArgs, ResultOf } from './bullmq-types';
 import { withStoredContext } from './metadata';
 import {
   failSpan,
@@ -26,31 +41,65 @@ import {
 } from './producer';
 
 /** BullMQ queue options plus Wideline's. */
-export type TracedQueueOptions = QueueOptions & { wideline?: ProducerTracingOptions };
+export type TracedQueueOptions<ConnectionOptionsType = ConnectionOptions> = QueueOptions<ConnectionOptionsType> & {
+  wideline?: ProducerTracingOptions;
+};
 
-type Base<D, R, N extends string> = BullQueue<D, R, N>;
-
-/** BullMQ's `Queue`, traced. Same constructor and methods; `wideline` options are optional. */
-export class Queue<DataType = unknown, ResultType = unknown, NameType extends string = string> extends BullQueue<
+/**
+ * BullMQ's `Queue`, traced: the same type parameters with the same defaults (`any` stays `any`, as in
+ * BullMQ), the same constructor overloads and methods; `wideline` options are optional.
+ */
+// biome-ignore-start lint/suspicious/noExplicitAny: BullMQ's own defaults, kept so that swapping the import changes no type.
+export class Queue<
+  DataTypeOrJob = any,
+  DefaultResultType = any,
+  DefaultNameType extends string = string,
+  DataType = DataOf<DataTypeOrJob, DataTypeOrJob>,
+  ResultType = ResultOf<DataTypeOrJob, DefaultResultType>,
+  NameType extends string = NameOf<DataTypeOrJob, DefaultNameType>,
+  B extends IQueueBackend = RedisQueueBackend,
+  ConnectionOptionsType = ConnectionOptions,
+> extends BullQueue<
+  DataTypeOrJob,
+  DefaultResultType,
+  DefaultNameType,
   DataType,
   ResultType,
-  NameType
+  NameType,
+  B,
+  ConnectionOptionsType
 > {
+  // biome-ignore-end lint/suspicious/noExplicitAny: see above
   readonly #tracer: Tracer;
   /** The span name, built once rather than per job. */
   readonly #sendName: string;
 
-  constructor(name: string, opts: TracedQueueOptions) {
-    const { wideline, ...bullOpts } = opts;
-    super(name, bullOpts);
+  constructor(
+    name: string,
+    opts: TracedQueueOptions<NoInfer<ConnectionOptionsType>>,
+    backendFactory: BackendFactory<B, ConnectionOptionsType>,
+  );
+  constructor(name: string, opts: TracedQueueOptions<NoInfer<ConnectionOptionsType>>, backendFactory?: undefined);
+  constructor(name: string, ...args: OptionalOptionsArgs<B, ConnectionOptionsType, TracedQueueOptions>);
+  constructor(
+    name: string,
+    opts?: TracedQueueOptions<ConnectionOptionsType>,
+    backendFactory?: BackendFactory<B, ConnectionOptionsType>,
+  ) {
+    const { wideline, ...bullOpts } = opts ?? {};
+    // No options stay no options, so BullMQ applies its own defaults. The implementation signature is
+    // wider than each overload, hence the casts back to the one BullMQ's constructor takes.
+    super(
+      name,
+      (opts === undefined ? undefined : bullOpts) as QueueOptions<NoInfer<ConnectionOptionsType>>,
+      backendFactory as BackendFactory<B, ConnectionOptionsType>,
+    );
     this.#tracer = producerTracer(wideline);
     this.#sendName = `send ${name}`;
   }
 
   /** Adds a job inside a PRODUCER `send <queue>` span, which becomes the job's creation context. */
-  override async add(
-    ...[name, data, opts]: Parameters<Base<DataType, ResultType, NameType>['add']>
-  ): ReturnType<Base<DataType, ResultType, NameType>['add']> {
+  override async add(name: NameType, data: DataType, opts?: JobsOptions): Promise<Job<DataType, ResultType, NameType>> {
     const span = this.#tracer.startSpan(this.#sendName, {
       kind: SpanKind.PRODUCER,
       attributes: jobAttributes(this.name, name, opts, 'add', 'send'),
@@ -76,8 +125,8 @@ export class Queue<DataType = unknown, ResultType = unknown, NameType extends st
 
   /** Adds jobs atomically: a `create <queue>` span per job and one `send <queue>` span linking them. */
   override async addBulk(
-    ...[jobs]: Parameters<Base<DataType, ResultType, NameType>['addBulk']>
-  ): ReturnType<Base<DataType, ResultType, NameType>['addBulk']> {
+    jobs: { name: NameType; data: DataType; opts?: BulkJobOptions }[],
+  ): Promise<Job<DataType, ResultType, NameType>[]> {
     const parent = context.active();
     const creates = jobs.map((job) => startCreateSpan(this.#tracer, parent, this.name, job.name, job.opts));
     const traced = jobs.map((job, i) => ({
@@ -98,8 +147,10 @@ export class Queue<DataType = unknown, ResultType = unknown, NameType extends st
    * carries this span as its creation context, and starts its own trace linked to it.
    */
   override async upsertJobScheduler(
-    ...[jobSchedulerId, repeatOpts, jobTemplate]: Parameters<Base<DataType, ResultType, NameType>['upsertJobScheduler']>
-  ): ReturnType<Base<DataType, ResultType, NameType>['upsertJobScheduler']> {
+    jobSchedulerId: NameType,
+    repeatOpts: Omit<RepeatOptions, 'key'>,
+    jobTemplate?: { name?: NameType; data?: DataType; opts?: JobSchedulerTemplateOptions },
+  ): Promise<Job<DataType, ResultType, NameType, JobProgress>> {
     const span = this.#tracer.startSpan(`send ${this.name}`, {
       kind: SpanKind.PRODUCER,
       attributes: jobAttributes(

@@ -18,37 +18,74 @@
  * @module
  */
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { Queue as BullQueue, Worker as BullWorker, type Processor, type WorkerOptions } from 'bullmq';
+import {
+  type BackendFactory,
+  Queue as BullQueue,
+  Worker as BullWorker,
+  type ConnectionOptions,
+  type IQueueBackend,
+  type JobProgress,
+  type Processor,
+  type QueueOptions,
+  type RedisQueueBackend,
+  type WorkerOptions,
+} from 'bullmq';
+import type { OptionalOptionsArgs } from './bullmq-types';
 import { type ConsumerTracingOptions, tracedProcessor } from './processor';
 
 /** BullMQ worker options plus Wideline's. */
-export type TracedWorkerOptions = WorkerOptions & { wideline?: ConsumerTracingOptions };
+export type TracedWorkerOptions<ConnectionOptionsType = ConnectionOptions> = WorkerOptions<ConnectionOptionsType> & {
+  wideline?: ConsumerTracingOptions;
+};
 
 /** How many of a job's latest log lines are read to find its previous attempt. */
 const ATTEMPT_LOG_WINDOW = 20;
 
-/** BullMQ's `Worker`, traced. */
-export class Worker<DataType = unknown, ResultType = unknown, NameType extends string = string> extends BullWorker<
-  DataType,
-  ResultType,
-  NameType
-> {
-  readonly #reader: { queue: BullQueue | undefined };
+/**
+ * BullMQ's `Worker`, traced: the same type parameters with the same defaults (`job.data` is `any`
+ * unless you say otherwise, as in BullMQ), the same constructor overloads and methods.
+ */
+// biome-ignore-start lint/suspicious/noExplicitAny: BullMQ's own defaults, kept so that swapping the import changes no type.
+export class Worker<
+  DataType = any,
+  ResultType = any,
+  NameType extends string = string,
+  B extends IQueueBackend = RedisQueueBackend,
+  ProgressType extends JobProgress = JobProgress,
+  ConnectionOptionsType = ConnectionOptions,
+> extends BullWorker<DataType, ResultType, NameType, B, ProgressType, ConnectionOptionsType> {
+  // biome-ignore-end lint/suspicious/noExplicitAny: see above
+  readonly #reader: { queue: LogReader | undefined };
 
   constructor(
     name: string,
-    processor: string | URL | null | Processor<DataType, ResultType, NameType> | undefined,
-    opts: TracedWorkerOptions,
+    processor: string | URL | null | Processor<DataType, ResultType, NameType, ProgressType> | undefined,
+    opts: TracedWorkerOptions<NoInfer<ConnectionOptionsType>>,
+    backendFactory: BackendFactory<B, ConnectionOptionsType>,
+  );
+  constructor(
+    name: string,
+    processor: string | URL | null | Processor<DataType, ResultType, NameType, ProgressType> | undefined,
+    opts: TracedWorkerOptions<NoInfer<ConnectionOptionsType>>,
+    backendFactory?: undefined,
+  );
+  constructor(
+    name: string,
+    processor?: string | URL | null | Processor<DataType, ResultType, NameType, ProgressType>,
+    ...args: OptionalOptionsArgs<B, ConnectionOptionsType, TracedWorkerOptions>
+  );
+  constructor(
+    name: string,
+    processor?: string | URL | null | Processor<DataType, ResultType, NameType, ProgressType>,
+    opts?: TracedWorkerOptions<ConnectionOptionsType>,
+    backendFactory?: BackendFactory<B, ConnectionOptionsType>,
   ) {
-    const { wideline, ...bullOpts } = opts;
-    // Previous-attempt links read the job's log through a plain Queue, opened only when a job is
-    // re-picked (retries and stalls), never on the fast path.
-    const reader: { queue: BullQueue | undefined } = { queue: undefined };
+    const { wideline, ...bullOpts } = opts ?? {};
+    // Previous-attempt links read the job's log through a plain Queue on the same backend, opened
+    // only when a job is re-picked (retries and stalls), never on the fast path.
+    const reader: { queue: LogReader | undefined } = { queue: undefined };
     const readJobLog = async (jobId: string): Promise<readonly unknown[]> => {
-      reader.queue ??= new BullQueue(name, {
-        connection: bullOpts.connection,
-        ...(bullOpts.prefix !== undefined ? { prefix: bullOpts.prefix } : {}),
-      });
+      reader.queue ??= openLogReader(name, bullOpts, backendFactory);
       const { logs } = await reader.queue.getJobLogs(jobId, -ATTEMPT_LOG_WINDOW, -1);
       return logs;
     };
@@ -56,7 +93,14 @@ export class Worker<DataType = unknown, ResultType = unknown, NameType extends s
       typeof processor === 'function'
         ? tracedProcessor(processor, { queueName: name, readJobLog, ...wideline })
         : processor;
-    super(name, traced, bullOpts);
+    // No options stay no options, so BullMQ applies its own defaults; the casts go back from the
+    // implementation signature to the one BullMQ's constructor takes.
+    super(
+      name,
+      traced,
+      (opts === undefined ? undefined : bullOpts) as WorkerOptions<NoInfer<ConnectionOptionsType>>,
+      backendFactory as BackendFactory<B, ConnectionOptionsType>,
+    );
     this.#reader = reader;
   }
 
@@ -70,4 +114,24 @@ export class Worker<DataType = unknown, ResultType = unknown, NameType extends s
     await super.close(force);
     await this.#reader?.queue?.close();
   }
+}
+
+/** What the worker needs of a queue to read job logs with. */
+type LogReader = Pick<BullQueue, 'getJobLogs' | 'close'>;
+
+/** A plain Queue on the worker's connection, prefix and backend. */
+function openLogReader<B extends IQueueBackend, C>(
+  name: string,
+  opts: Partial<Pick<WorkerOptions<C>, 'connection' | 'prefix'>>,
+  backendFactory: BackendFactory<B, C> | undefined,
+): LogReader {
+  // A worker built without options has no connection either: BullMQ's default applies to both.
+  const queueOpts = {
+    connection: opts.connection,
+    ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}),
+  } as QueueOptions<C>;
+  if (backendFactory)
+    return new BullQueue<unknown, unknown, string, unknown, unknown, string, B, C>(name, queueOpts, backendFactory);
+  // Without a factory the worker runs on BullMQ's default Redis backend, and so does its reader.
+  return new BullQueue(name, queueOpts as QueueOptions);
 }

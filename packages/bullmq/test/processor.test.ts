@@ -1,13 +1,17 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { wideEvent } from '@wideline/core';
-import { UnrecoverableError } from 'bullmq';
+import { type SandboxedJob, UnrecoverableError } from 'bullmq';
 import { describe, expect, it, vi } from 'vitest';
 import { encodeMetadata, type TracedJobLike, tracedProcessor } from '../src/index';
 import { memoryTracing } from './helpers';
 
 const creation = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 };
 
-function job(extra: Record<string, unknown> = {}) {
+/**
+ * The fields the wrapper reads, typed as the `SandboxedJob` an unannotated processor receives (the
+ * wrapper reads nothing else, so the rest of BullMQ's job API is left out).
+ */
+function job(extra: Record<string, unknown> = {}): SandboxedJob & { logs: string[] } {
   const logs: string[] = [];
   return {
     logs,
@@ -22,7 +26,7 @@ function job(extra: Record<string, unknown> = {}) {
     stalledCounter: 0,
     log: async (row: string) => logs.push(row),
     ...extra,
-  };
+  } as unknown as SandboxedJob & { logs: string[] };
 }
 
 describe('tracedProcessor', () => {
