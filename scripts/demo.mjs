@@ -2,7 +2,7 @@
 // starts the three apps (jobs, edge-api under wrangler dev, the built web page), drives the page in
 // headless Chromium — one order that completes, one that fails at shipping and is compensated — and
 // prints what came out: each trace's Jaeger link and waterfall, `wideline why` for the failed one,
-// and the Sentry events Spotlight received for it. Leaves nothing running unless `--keep`.
+// and the Sentry events Spotlight received for it. Stops the apps unless `--keep`; the stack stays up.
 import { bin, ensureInstalled, repo, step } from './lib.mjs';
 
 const keep = process.argv.includes('--keep');
@@ -105,6 +105,14 @@ try {
 }
 
 if (failedRun) process.exit(1);
-say(`\n✔ demo done in ${((Date.now() - started) / 1000).toFixed(0)}s${keep ? '' : ' (nothing left running)'}`);
-if (keep) say(`\n▶ --keep: the apps keep running — open ${apps.urls.web} (Ctrl-C stops them)`);
-else process.exit(0);
+say(`\n✔ demo done in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+// The stack is never stopped here: its traces and Sentry events are what the demo leaves to explore.
+const { jaegerUi, spotlight, redis } = apps.stack;
+say(
+  `  still running: the stack — Jaeger ${jaegerUi}, Spotlight ${spotlight}, Redis ${redis} (pnpm stack down stops it)`,
+);
+if (keep) say(`  and the apps (--keep): open ${apps.urls.web} (Ctrl-C stops them)`);
+else {
+  say('  stopped: the apps (web, edge-api, jobs); pnpm demo --keep leaves them running');
+  process.exit(0);
+}

@@ -1,6 +1,9 @@
 // Command compose-check validates docker-compose.yml with compose-go, the loader Docker Compose v2
 // itself uses (schema, interpolation, normalisation), without needing a Docker engine, and prints the
-// resolved services as JSON so that tests can compare them with the native stack.
+// resolved project as JSON — every service of every profile, with its image, command, entrypoint,
+// health check, environment (interpolated from this process's environment, as `docker compose`
+// would), volumes and ports — so that tests can check it against the images' facts and the native
+// stack.
 //
 // Usage: go run ./stack/compose-check docker-compose.yml
 package main
@@ -15,13 +18,6 @@ import (
 	"github.com/compose-spec/compose-go/v2/cli"
 )
 
-type service struct {
-	Image   string   `json:"image"`
-	Ports   []uint32 `json:"ports"`
-	Volumes []string `json:"volumes"`
-	Command []string `json:"command"`
-}
-
 func main() {
 	if len(os.Args) != 2 {
 		fmt.Fprintln(os.Stderr, "usage: compose-check <docker-compose.yml>")
@@ -31,7 +27,14 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	options, err := cli.NewProjectOptions([]string{file}, cli.WithWorkingDirectory(filepath.Dir(file)), cli.WithName("wideline"))
+	options, err := cli.NewProjectOptions(
+		[]string{file},
+		cli.WithWorkingDirectory(filepath.Dir(file)),
+		cli.WithName("wideline"),
+		cli.WithOsEnv,
+		// Services behind a profile (e.g. `--profile clickhouse`) are checked too.
+		cli.WithProfiles([]string{"*"}),
+	)
 	if err != nil {
 		fail(err)
 	}
@@ -39,18 +42,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	out := map[string]service{}
-	for name, svc := range project.Services {
-		s := service{Image: svc.Image, Command: svc.Command, Ports: []uint32{}, Volumes: []string{}}
-		for _, p := range svc.Ports {
-			s.Ports = append(s.Ports, p.Target)
-		}
-		for _, v := range svc.Volumes {
-			s.Volumes = append(s.Volumes, v.Source+":"+v.Target)
-		}
-		out[name] = s
-	}
-	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
+	if err := json.NewEncoder(os.Stdout).Encode(project); err != nil {
 		fail(err)
 	}
 }

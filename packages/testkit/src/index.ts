@@ -4,6 +4,17 @@ export { freePort } from './ports.ts';
 export { type Envelope, eventOf, type ReadOptions, readEnvelopes, waitForEnvelope } from './spotlight.ts';
 export { JAEGER_QUERY_URL, OTLP_URL, requireStack, SPOTLIGHT_URL } from './stack.ts';
 export {
+  killStackService,
+  type PrivateStack,
+  privateStack,
+  REPO_ROOT,
+  restartStackService,
+  runStackCli,
+  type StackCliResult,
+  type StackService,
+  startStackService,
+} from './stack-control.ts';
+export {
   type RunningWorker,
   startWranglerDev,
   type WranglerDevArgs,
