@@ -1,14 +1,27 @@
 // Which Jaeger binary `pnpm stack up` runs natively, read from a private stack on free ports (the
 // shared stack is left alone): JAEGER_BINARY, else `jaeger` on PATH, else the module-proxy build.
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, copyFileSync, mkdtempSync, readlinkSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { privateStack } from '../packages/testkit/src/index.ts';
 
 const repo = join(import.meta.dirname, '..');
-const built = execFileSync('bash', [join(repo, 'stack', 'jaeger-build.sh')], { encoding: 'utf8' }).trim().split('\n').at(-1);
+const built = execFileSync('bash', [join(repo, 'stack', 'jaeger-build.sh')], { encoding: 'utf8' })
+  .trim()
+  .split('\n')
+  .at(-1);
 const scratch = mkdtempSync(join(tmpdir(), 'wideline-jaeger-bin-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -79,7 +92,9 @@ describe('pnpm stack up: the Jaeger binary (private stacks on free ports)', () =
       'a Jaeger v1 binary',
       () => {
         const v1 = join(scratch, 'jaeger-v1');
-        writeFileSync(v1, '#!/bin/sh\necho \'{"gitCommit":"abc","gitVersion":"v1.62.0","buildDate":""}\'\n', { mode: 0o755 });
+        writeFileSync(v1, '#!/bin/sh\necho \'{"gitCommit":"abc","gitVersion":"v1.62.0","buildDate":""}\'\n', {
+          mode: 0o755,
+        });
         return v1;
       },
       /is Jaeger v1\.62\.0; the stack's config .* needs Jaeger v2/,
