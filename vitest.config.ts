@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 // One Vitest run for the whole monorepo. Each package has a unit project (vitest.config.ts) and, where
 // it talks to the real stack, an integration project (vitest.integration.config.ts, named
 // `<package>:integration`). Fault projects (vitest.faults.config.ts, `<name>:faults`) kill services of
-// the shared stack: each sets `sequence.groupOrder` to a number of its own (1, 2, …), so they run after
-// everything else and one at a time.
+// the shared stack: `pnpm test` runs them in a second Vitest run after all the others, and each sets
+// `sequence.groupOrder` to a number of its own (1, 2, …) so that they run one project at a time.
 export default defineConfig({
   test: {
     projects: [

@@ -1,7 +1,8 @@
 import { defineProject } from 'vitest/config';
 
-// Fault tests kill services of the shared stack (stack/stack.mjs kill), so they run after every other
-// project (groupOrder 1; see the root vitest.config.ts) and never beside another fault project.
+// Fault tests kill services of the shared stack (stack/stack.mjs kill). `pnpm test` runs the `*:faults`
+// projects in a second Vitest run, after everything else; groupOrder 1 (see the root vitest.config.ts)
+// orders them the same way when Vitest runs them with others on several workers.
 const conditions = ['@wideline/source'];
 
 export default defineProject({
