@@ -107,7 +107,13 @@ export async function stopNative({ dir }, service) {
 }
 
 export async function killNative({ dir }, service) {
-  if (!(await killOwned(dir, service.name)))
-    throw new Error(`${service.name} is not running under this stack (no live pid file in ${dir}); nothing killed`);
+  if (!(await killOwned(dir, service.name))) {
+    const foreign = (await service.healthy())
+      ? ' It answers, but another checkout or program started it: stop that one, then run pnpm stack up here.'
+      : '';
+    throw new Error(
+      `${service.name} was not started by this stack (no live pid file in ${dir}); nothing killed.${foreign}`,
+    );
+  }
   console.log(`  ${service.name.padEnd(10)} killed (SIGKILL)`);
 }
