@@ -35,7 +35,7 @@ export {
   stripTraceContext,
 } from './message-context';
 export { encodeResourceSpans, encodeSpans, joinResourceSpans } from './otlp-json';
-export { headersGetter, remoteContext, W3CPropagator } from './propagation';
+export { headersGetter, remoteContext, remoteSpanContext, W3CPropagator } from './propagation';
 export {
   createRedactor,
   DEFAULT_DENIED_NAMES,
@@ -72,8 +72,10 @@ export {
   type HeaderValue,
   parseTraceparent,
   parseTraceresponse,
+  RANDOM_TRACE_FLAG,
   type TraceParent,
 } from './traceparent';
+export { WidelineTracerProvider } from './tracer-provider';
 export { parseTracestate, W3CTraceState } from './tracestate';
 export { createTracing, type TracingRuntime, type WidelineTracing } from './tracing';
 export { createWarnOnce, type WarningHandler } from './warn-once';

@@ -10,6 +10,7 @@ import {
   isSpanContextValid,
   propagation,
   ROOT_CONTEXT,
+  type SpanContext,
   type TextMapGetter,
   type TextMapPropagator,
   type TextMapSetter,
@@ -69,6 +70,29 @@ export class W3CPropagator implements TextMapPropagator {
 }
 
 /**
+ * The remote parent a `traceparent` (and optional `tracestate`) describe, found in headers or outside
+ * them — a job's stored options, a message body, an RPC envelope. Keeps the sampled and
+ * random-trace-id flags as they came. `undefined` for an invalid `traceparent`; a bad `tracestate`
+ * is dropped, never the parent with it (§3.3: "failure to parse tracestate MUST NOT affect the
+ * parsing of traceparent"), and is not even read when the `traceparent` is invalid.
+ *
+ * @example
+ * remoteSpanContext('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03', 'rojo=1')?.traceFlags // 3
+ */
+export function remoteSpanContext(traceparent: unknown, tracestate?: unknown): SpanContext | undefined {
+  const parent = typeof traceparent === 'string' ? parseTraceparent(traceparent) : undefined;
+  if (!parent) return undefined;
+  const traceState = typeof tracestate === 'string' ? parseTracestate(tracestate) : undefined;
+  return {
+    traceId: parent.traceId,
+    spanId: parent.spanId,
+    traceFlags: parent.traceFlags,
+    isRemote: true,
+    ...(traceState ? { traceState } : {}),
+  };
+}
+
+/**
  * The context a remote parent gives, from a `traceparent` (and optional `tracestate`) found outside
  * HTTP headers — a `<meta name="traceparent">`, a field inside a WebSocket message, a job's options.
  * Returns `undefined` for an invalid `traceparent`, so the caller starts a new root.
@@ -82,16 +106,8 @@ export function remoteContext(
   tracestate?: unknown,
   base: Context = ROOT_CONTEXT,
 ): Context | undefined {
-  const parent = typeof traceparent === 'string' ? parseTraceparent(traceparent) : undefined;
-  if (!parent) return undefined;
-  const traceState = typeof tracestate === 'string' ? parseTracestate(tracestate) : undefined;
-  return trace.setSpanContext(base, {
-    traceId: parent.traceId,
-    spanId: parent.spanId,
-    traceFlags: parent.traceFlags & 0x01,
-    isRemote: true,
-    ...(traceState ? { traceState } : {}),
-  });
+  const parent = remoteSpanContext(traceparent, tracestate);
+  return parent ? trace.setSpanContext(base, parent) : undefined;
 }
 
 /** Reads headers from a Fetch `Headers`, a plain object or a Node `IncomingHttpHeaders`. */

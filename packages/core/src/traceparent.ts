@@ -1,9 +1,13 @@
 /**
- * W3C Trace Context `traceparent`, `tracestate` and `traceresponse`, parsed exactly as the
- * Recommendation says and never throwing: anything invalid yields `undefined`, and the caller starts
- * a new root. Header values may arrive as arrays (Node) or `null` (Fetch `Headers.get`).
+ * W3C Trace Context `traceparent` and `traceresponse` (Levels 1 and 2), parsed as the spec says and
+ * never throwing: anything invalid yields `undefined`, and the caller starts a new root. Header
+ * values may arrive as arrays (Node) or `null` (Fetch `Headers.get`).
  *
- * @see https://www.w3.org/TR/trace-context/
+ * Trace flags: Level 2 defines two, `sampled` (0x01) and `random-trace-id` (0x02). Only those are
+ * read ("The vendor will only parse the trace-flags values supported by this version"), and only
+ * those are written ("Other Flags … Vendors MUST set those to zero").
+ *
+ * @see https://www.w3.org/TR/trace-context-2/#traceparent-header
  * @module
  */
 import { type SpanContext, TraceFlags } from '@opentelemetry/api';
@@ -18,6 +22,11 @@ export interface TraceParent {
   spanId: string;
   traceFlags: number;
 }
+
+/** Level 2 §3.2.2.5.2: the `random-trace-id` flag — at least the right-most 7 bytes of the trace id are random. */
+export const RANDOM_TRACE_FLAG = 0x02;
+/** The flags this version of the spec defines (sampled, random-trace-id). */
+const KNOWN_FLAGS = TraceFlags.SAMPLED | RANDOM_TRACE_FLAG;
 
 const HEX_RE = /^[0-9a-f]+$/;
 const ZERO_TRACE_ID = '00000000000000000000000000000000';
@@ -34,9 +43,10 @@ function single(value: HeaderValue): string | undefined {
 }
 
 /**
- * Parses a `traceparent` header. Returns `undefined` for anything the Recommendation calls invalid:
- * version `ff`, a version-00 value of the wrong length or with extra fields, upper-case hex, all-zero
- * ids, or several headers.
+ * Parses a `traceparent` header. Returns `undefined` for anything the spec calls invalid: version
+ * `ff`, a version-00 value of the wrong length or with extra fields, a higher version whose first
+ * four fields do not parse, upper-case hex, all-zero ids, or several headers. `traceFlags` holds the
+ * known flags only (sampled, random-trace-id).
  *
  * @example
  * parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')?.traceId
@@ -59,23 +69,27 @@ export function parseTraceparent(header: HeaderValue): TraceParent | undefined {
   if (!HEX_RE.test(traceId) || traceId === ZERO_TRACE_ID) return undefined;
   if (!HEX_RE.test(spanId) || spanId === ZERO_SPAN_ID) return undefined;
   if (!HEX_RE.test(flags)) return undefined;
-  return { version, traceId, spanId, traceFlags: Number.parseInt(flags, 16) };
+  return { version, traceId, spanId, traceFlags: Number.parseInt(flags, 16) & KNOWN_FLAGS };
 }
 
-/** Formats a span context as a version-00 `traceparent`. */
+/**
+ * Formats a span context as a version-00 `traceparent` (a higher version received is downgraded, as
+ * §3.5 allows), with the sampled and random-trace-id flags and every other flag zero.
+ */
 export function formatTraceparent(spanContext: SpanContext): string {
-  const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
+  const flags = (spanContext.traceFlags & KNOWN_FLAGS).toString(16).padStart(2, '0');
   return `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
 }
 
 /**
- * Formats a `traceresponse` (Trace Context Level 2): the callee's trace id, its server span id, and
- * whether it keeps the trace. A caller that reads `sampled` keeps its own part of the trace too.
+ * Formats a `traceresponse` (Trace Context Level 2): the callee's trace id, its server span id,
+ * whether it keeps the trace, and the trace's random-trace-id flag as it came in (or as this process
+ * set it on a new root). A caller that reads `sampled` keeps its own part of the trace too.
  */
 export function formatTraceresponse(spanContext: SpanContext, kept: boolean): string {
   return formatTraceparent({
     ...spanContext,
-    traceFlags: kept ? TraceFlags.SAMPLED : TraceFlags.NONE,
+    traceFlags: (kept ? TraceFlags.SAMPLED : TraceFlags.NONE) | (spanContext.traceFlags & RANDOM_TRACE_FLAG),
   });
 }
 

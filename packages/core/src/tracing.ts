@@ -23,7 +23,7 @@ import { type ContextManager, context, propagation, type Tracer, trace } from '@
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
-  BasicTracerProvider,
+  type BasicTracerProvider,
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
@@ -36,6 +36,7 @@ import { createRedactor, type Redactor } from './redact';
 import { RedactingExporter } from './redacting-exporter';
 import { headSampler } from './sampling';
 import { TailSamplingProcessor, type TailStats } from './tail-sampling';
+import { WidelineTracerProvider } from './tracer-provider';
 import { WideEventLogProcessor } from './wide-event-log';
 
 /** Runtime hooks a runtime package (or a Node app) supplies. */
@@ -98,7 +99,7 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
   spanProcessors.push(tailSampler ?? batch);
 
   const activeProcessors = config.disabled ? [] : spanProcessors;
-  const provider = new BasicTracerProvider({
+  const provider = new WidelineTracerProvider({
     resource: resourceFromAttributes(config.resourceAttributes),
     sampler: config.disabled ? new AlwaysOffSampler() : headSampler(config.head),
     spanProcessors: activeProcessors,

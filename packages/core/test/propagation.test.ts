@@ -45,10 +45,12 @@ describe('parseTraceparent', () => {
     expect(parseTraceparent([VALID])?.spanId).toBe(SPAN_ID);
   });
 
-  it('accepts future versions with extra fields after a dash, and keeps unknown flag bits', () => {
+  it('accepts future versions with extra fields after a dash, reading only the flags the spec defines', () => {
+    // 0x09 = sampled + an undefined bit (0x08): "The vendor will only parse the trace-flags values
+    // supported by this version of this specification and ignore all other values."
     expect(parseTraceparent(`cc-${TRACE_ID}-${SPAN_ID}-09-what-the-future-holds`)).toMatchObject({
       version: 'cc',
-      traceFlags: 9,
+      traceFlags: 1,
     });
     expect(parseTraceparent(`cc-${TRACE_ID}-${SPAN_ID}-01x`)).toBeUndefined();
   });

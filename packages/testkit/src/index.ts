@@ -15,6 +15,16 @@ export {
   startStackService,
 } from './stack-control.ts';
 export {
+  checkPropagation,
+  type RawHeader,
+  type ReceivedHeaders,
+  W3C_CASES,
+  W3C_PARENT_ID,
+  W3C_TRACE_ID,
+  type W3CCase,
+} from './w3c-cases.ts';
+export { type CallbackServer, sendRaw, startCallbackServer } from './w3c-harness.ts';
+export {
   type RunningWorker,
   startWranglerDev,
   type WranglerDevArgs,

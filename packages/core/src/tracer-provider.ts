@@ -1,0 +1,98 @@
+/**
+ * The tracer provider Wideline builds (in `createTracing`, and in `@wideline/browser`): the SDK's
+ * `BasicTracerProvider`, whose spans also carry W3C Trace Context Level 2's `random-trace-id` flag.
+ *
+ * The SDK sets a span's trace flags to exactly `SAMPLED` or `NONE` (its tracer has no notion of the
+ * second bit), so on its own it drops the flag of an incoming `…-03` and never sets it on a new
+ * root. Level 2 §3.2.2.5.2 asks for both:
+ * - continuing a trace, "If the flag is set in the incoming traceparent header, it MUST also be set
+ *   in all outgoing traceparent headers which use the same trace-id", and if unset, unset;
+ * - starting one, the flag SHOULD be set when at least the right-most 7 bytes of the trace id are
+ *   random — which they are with the SDK's default id generator (every byte random).
+ *
+ * @module
+ */
+import {
+  type Context,
+  context,
+  isSpanContextValid,
+  type Span,
+  type SpanOptions,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { BasicTracerProvider, type TracerConfig } from '@opentelemetry/sdk-trace-base';
+import { RANDOM_TRACE_FLAG } from './traceparent';
+
+/** A tracer that gives each span it starts the random-trace-id flag its trace has. */
+class RandomFlagTracer implements Tracer {
+  readonly #inner: Tracer;
+  readonly #randomRoots: boolean;
+
+  constructor(inner: Tracer, randomRoots: boolean) {
+    this.#inner = inner;
+    this.#randomRoots = randomRoots;
+  }
+
+  startSpan(name: string, options?: SpanOptions, ctx: Context = context.active()): Span {
+    const span = this.#inner.startSpan(name, options, ctx);
+    const own = span.spanContext();
+    // The invalid context of a suppressed span is a shared constant: never touch it.
+    if (!isSpanContextValid(own)) return span;
+    const parent = options?.root ? undefined : trace.getSpanContext(ctx);
+    const random =
+      parent && isSpanContextValid(parent) ? parent.traceFlags & RANDOM_TRACE_FLAG : this.#randomRoots ? 1 : 0;
+    // The SDK built this span context a moment ago for this span alone; setting the bit on it is the
+    // only way to reach every place the context goes (propagation, processors, the span itself)
+    // without re-implementing the SDK's tracer.
+    if (random) own.traceFlags |= RANDOM_TRACE_FLAG;
+    return span;
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    ctx: Context,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    ...rest: [F] | [SpanOptions, F] | [SpanOptions, Context, F]
+  ): ReturnType<F> {
+    const fn = rest[rest.length - 1] as F;
+    const options = rest.length > 1 ? (rest[0] as SpanOptions) : undefined;
+    const parent = rest.length > 2 ? (rest[1] as Context) : context.active();
+    const span = this.startSpan(name, options, parent);
+    return context.with(trace.setSpan(parent, span), fn as (span: Span) => ReturnType<F>, undefined, span);
+  }
+}
+
+/**
+ * `BasicTracerProvider` with the Level 2 random-trace-id flag kept on continued traces and set on
+ * new roots. Options are the SDK's; with a custom `idGenerator` new roots do not claim random ids.
+ *
+ * @example
+ * const provider = new WidelineTracerProvider({ sampler: headSampler({ ratio: 0.1 }), spanProcessors });
+ * provider.getTracer('web').startSpan('checkout').spanContext().traceFlags; // 0x03 or 0x02
+ */
+export class WidelineTracerProvider extends BasicTracerProvider {
+  readonly #tracers = new WeakMap<Tracer, Tracer>();
+  readonly #randomRoots: boolean;
+
+  constructor(config: TracerConfig = {}) {
+    super(config);
+    this.#randomRoots = config.idGenerator === undefined;
+  }
+
+  override getTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
+    const inner = super.getTracer(name, version, options);
+    let tracer = this.#tracers.get(inner);
+    if (!tracer) {
+      tracer = new RandomFlagTracer(inner, this.#randomRoots);
+      this.#tracers.set(inner, tracer);
+    }
+    return tracer;
+  }
+}
