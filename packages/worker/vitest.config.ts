@@ -15,23 +15,28 @@ export default defineProject({
         d1Databases: ['DB'],
         queueProducers: { QUEUE: { queueName: 'jobs' } },
         queueConsumers: { jobs: { maxBatchTimeout: 0.05, maxBatchSize: 5 } },
-        durableObjects: { ROOM: 'Room' },
+        durableObjects: { ROOM: 'Room', RAW: 'RawEcho' },
         serviceBindings: { GREETER: 'greeter' },
         // Every outgoing fetch of the Worker under test lands on the echo Worker.
         outboundService: 'greeter',
-        // A second Worker behind a service binding; it echoes the trace context it received.
+        // A second Worker behind a service binding, not instrumented: it echoes the trace context it
+        // received (headers on fetch, the trailing envelope on RPC), so tests read the wire itself.
         workers: [
           {
             name: 'greeter',
             modules: true,
             compatibilityDate: '2026-08-01',
             // On /keep it answers a traceresponse saying it keeps the caller's trace.
-            script: `export default { fetch(request) {
-              const traceparent = request.headers.get('traceparent');
-              const headers = new Headers();
-              if (traceparent && new URL(request.url).pathname === '/keep') headers.set('traceresponse', '00-' + traceparent.slice(3, 35) + '-1111111111111111-01');
-              return Response.json({ url: request.url, traceparent, tracestate: request.headers.get('tracestate'), baggage: request.headers.get('baggage') }, { headers });
-            } };`,
+            script: `import { WorkerEntrypoint } from 'cloudflare:workers';
+            export default class extends WorkerEntrypoint {
+              fetch(request) {
+                const traceparent = request.headers.get('traceparent');
+                const headers = new Headers();
+                if (traceparent && new URL(request.url).pathname === '/keep') headers.set('traceresponse', '00-' + traceparent.slice(3, 35) + '-1111111111111111-01');
+                return Response.json({ url: request.url, traceparent, tracestate: request.headers.get('tracestate'), baggage: request.headers.get('baggage') }, { headers });
+              }
+              echo(...args) { return args; }
+            };`,
           },
         ],
         bindings: { OTEL_SERVICE_NAME: 'unit-worker' },

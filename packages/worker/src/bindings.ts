@@ -9,7 +9,7 @@
  * @internal
  * @module
  */
-import { type Attributes, context, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { type Attributes, context, isSpanContextValid, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { attachTraceContext } from '@wideline/core';
 import type { IsolateRuntime } from './config';
 import { recordFailure } from './invocation';
@@ -33,18 +33,34 @@ function kindOf(value: object): string {
   return name.replace(/^(?:bound )+/, '');
 }
 
-/** Runs `call` inside a CLIENT span when a recording span is active; plain call otherwise. */
-function spanned(
-  ref: RuntimeRef,
-  name: string,
-  attributes: Attributes,
-  call: () => unknown,
-  onResult?: (span: Span, result: unknown) => void,
-  kind: SpanKind = SpanKind.CLIENT,
-): unknown {
+/** What a binding call's span is. */
+interface CallSpan {
+  name: string;
+  attributes: Attributes;
+  /** Default CLIENT. */
+  kind?: SpanKind;
+  /**
+   * The call carries trace context to its callee (RPC, Queues). Under an unsampled parent it still
+   * runs inside a (non-recording) span, whose context goes out with flags `00` and the caller's
+   * tracestate, so the callee continues the trace. Calls that carry nothing skip that span.
+   */
+  carriesContext?: boolean;
+  /** Reads the call's result for attributes (recording spans only). */
+  onResult?: (span: Span, result: unknown) => void;
+}
+
+/** Runs `call` inside a span when there is a trace to be part of; plain call otherwise. */
+function spanned(ref: RuntimeRef, unit: CallSpan, call: () => unknown): unknown {
   const active = context.active();
-  if (!trace.getSpan(active)?.isRecording()) return call();
-  const span = ref.current.tracing.tracer.startSpan(name, { kind, attributes }, active);
+  const parent = trace.getSpan(active);
+  const recording = parent?.isRecording() === true;
+  if (!recording && !(unit.carriesContext && parent && isSpanContextValid(parent.spanContext()))) return call();
+  const span = ref.current.tracing.tracer.startSpan(
+    unit.name,
+    { kind: unit.kind ?? SpanKind.CLIENT, attributes: unit.attributes },
+    active,
+  );
+  if (!span.isRecording()) return context.with(trace.setSpan(active, span), call);
   let result: unknown;
   try {
     result = context.with(trace.setSpan(active, span), call);
@@ -57,7 +73,7 @@ function spanned(
   Promise.resolve(result).then(
     (value) => {
       try {
-        onResult?.(span, value);
+        unit.onResult?.(span, value);
       } catch {
         // Reading the result for attributes must never affect the caller.
       }
@@ -103,15 +119,10 @@ function kv(ref: RuntimeRef, binding: string, target: object): object {
         'db.operation.name': method,
       };
       if (typeof args[0] === 'string') attributes['cloudflare.kv.key'] = args[0];
-      return spanned(
-        ref,
-        `KV ${method}`,
-        attributes,
-        () => Reflect.apply(fn, obj, args),
-        (span, result) => {
-          if (method === 'get') span.setAttribute('cloudflare.kv.hit', result !== null);
-        },
-      );
+      const onResult = (span: Span, result: unknown) => {
+        if (method === 'get') span.setAttribute('cloudflare.kv.hit', result !== null);
+      };
+      return spanned(ref, { name: `KV ${method}`, attributes, onResult }, () => Reflect.apply(fn, obj, args));
     };
   });
 }
@@ -126,17 +137,12 @@ function r2(ref: RuntimeRef, binding: string, target: object): object {
         'db.operation.name': method,
       };
       if (typeof args[0] === 'string') attributes['cloudflare.r2.key'] = args[0];
-      return spanned(
-        ref,
-        `R2 ${method}`,
-        attributes,
-        () => Reflect.apply(fn, obj, args),
-        (span, result) => {
-          if (method === 'get' || method === 'head') span.setAttribute('cloudflare.r2.hit', result !== null);
-          const size = (result as { size?: unknown } | null)?.size;
-          if (typeof size === 'number') span.setAttribute('cloudflare.r2.size', size);
-        },
-      );
+      const onResult = (span: Span, result: unknown) => {
+        if (method === 'get' || method === 'head') span.setAttribute('cloudflare.r2.hit', result !== null);
+        const size = (result as { size?: unknown } | null)?.size;
+        if (typeof size === 'number') span.setAttribute('cloudflare.r2.size', size);
+      };
+      return spanned(ref, { name: `R2 ${method}`, attributes, onResult }, () => Reflect.apply(fn, obj, args));
     };
   });
 }
@@ -146,24 +152,19 @@ function d1Statement(ref: RuntimeRef, binding: string, sql: string, target: obje
     if (method === 'bind')
       return (...args: unknown[]) => d1Statement(ref, binding, sql, Reflect.apply(fn, obj, args) as object);
     if (!D1_STATEMENT_METHODS.has(method)) return undefined;
+    const attributes: Attributes = {
+      'db.system.name': 'cloudflare.d1',
+      'db.namespace': binding,
+      'db.operation.name': method,
+      'db.query.text': sql,
+    };
+    const onResult = (span: Span, result: unknown) => {
+      const meta = (result as { meta?: { rows_read?: unknown; rows_written?: unknown } } | null)?.meta;
+      if (typeof meta?.rows_read === 'number') span.setAttribute('cloudflare.d1.rows_read', meta.rows_read);
+      if (typeof meta?.rows_written === 'number') span.setAttribute('cloudflare.d1.rows_written', meta.rows_written);
+    };
     return (...args: unknown[]) =>
-      spanned(
-        ref,
-        `D1 ${method}`,
-        {
-          'db.system.name': 'cloudflare.d1',
-          'db.namespace': binding,
-          'db.operation.name': method,
-          'db.query.text': sql,
-        },
-        () => Reflect.apply(fn, obj, args),
-        (span, result) => {
-          const meta = (result as { meta?: { rows_read?: unknown; rows_written?: unknown } } | null)?.meta;
-          if (typeof meta?.rows_read === 'number') span.setAttribute('cloudflare.d1.rows_read', meta.rows_read);
-          if (typeof meta?.rows_written === 'number')
-            span.setAttribute('cloudflare.d1.rows_written', meta.rows_written);
-        },
-      );
+      spanned(ref, { name: `D1 ${method}`, attributes, onResult }, () => Reflect.apply(fn, obj, args));
   });
 }
 
@@ -183,15 +184,19 @@ function d1(ref: RuntimeRef, binding: string, target: object): object {
         const count = Array.isArray(raw) ? raw.length : 0;
         return spanned(
           ref,
-          'D1 batch',
-          { ...attributes, 'db.operation.name': 'batch', 'db.operation.batch.size': count },
+          {
+            name: 'D1 batch',
+            attributes: { ...attributes, 'db.operation.name': 'batch', 'db.operation.batch.size': count },
+          },
           () => Reflect.apply(fn, obj, [raw]),
         );
       };
     if (method === 'exec')
       return (sql: unknown) =>
-        spanned(ref, 'D1 exec', { ...attributes, 'db.operation.name': 'exec', 'db.query.text': String(sql) }, () =>
-          Reflect.apply(fn, obj, [sql]),
+        spanned(
+          ref,
+          { name: 'D1 exec', attributes: { ...attributes, 'db.operation.name': 'exec', 'db.query.text': String(sql) } },
+          () => Reflect.apply(fn, obj, [sql]),
         );
     return undefined;
   });
@@ -211,8 +216,7 @@ function queueProducer(ref: RuntimeRef, binding: string, target: object): object
         attributes['messaging.batch.message_count'] = args[0].length;
       return spanned(
         ref,
-        `send ${binding}`,
-        attributes,
+        { name: `send ${binding}`, attributes, kind: SpanKind.PRODUCER, carriesContext: true },
         () => {
           const spanContext = trace.getActiveSpan()?.spanContext();
           const injected =
@@ -228,8 +232,6 @@ function queueProducer(ref: RuntimeRef, binding: string, target: object): object
                 ];
           return Reflect.apply(fn, obj, injected);
         },
-        undefined,
-        SpanKind.PRODUCER,
       );
     };
   });
@@ -257,11 +259,10 @@ function stub(ref: RuntimeRef, binding: string, target: object, system: string):
     return (...args: unknown[]) =>
       spanned(
         ref,
-        `${binding}.${method}`,
         {
-          'rpc.system': system,
-          'rpc.service': binding,
-          'rpc.method': method,
+          name: `${binding}.${method}`,
+          attributes: { 'rpc.system': system, 'rpc.service': binding, 'rpc.method': method },
+          carriesContext: true,
         },
         () => {
           // Inside the CLIENT span: the callee's SERVER span becomes its child.

@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import { type Attributes, context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Attributes, context, isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { followTraceresponse, W3CPropagator } from '@wideline/core';
 import type { IsolateRuntime, PropagateTo } from './config';
@@ -59,8 +59,11 @@ export interface OutgoingTarget {
 }
 
 /**
- * Makes one outgoing request inside a CLIENT span. Without an active recording span, or inside
- * suppressed tracing (the exporter's own requests), the request goes out untouched.
+ * Makes one outgoing request inside a CLIENT span. Outside any trace, or inside suppressed tracing
+ * (the exporter's own requests), the request goes out untouched. Under an unsampled parent the
+ * CLIENT span records nothing, but its context still goes out (flags `00`, the caller's
+ * `tracestate`): W3C §3.5, "A vendor receiving a traceparent request header MUST send it to
+ * outgoing requests", so the callee continues the trace instead of starting its own.
  */
 export async function tracedFetch(
   runtime: IsolateRuntime,
@@ -69,8 +72,8 @@ export async function tracedFetch(
   init?: RequestInit,
 ): Promise<Response> {
   const active = context.active();
-  const parent = trace.getSpan(active);
-  if (!parent?.isRecording() || isTracingSuppressed(active)) return target.call(input, init);
+  const parent = trace.getSpanContext(active);
+  if (!parent || !isSpanContextValid(parent) || isTracingSuppressed(active)) return target.call(input, init);
   // No Request is built for string/URL inputs: it would copy the body and headers for nothing.
   const isRequest = input instanceof Request;
   const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
@@ -110,7 +113,8 @@ export async function tracedFetch(
     span.setAttribute('http.response.status_code', response.status);
     // A callee that keeps the trace says so; keep this part too, so the trace is whole in Jaeger.
     const tail = runtime.tracing.tailSampler;
-    if (tail) followTraceresponse(tail, response.headers.get('traceresponse'), span.spanContext().traceId);
+    if (tail && span.isRecording())
+      followTraceresponse(tail, response.headers.get('traceresponse'), span.spanContext().traceId);
     if (response.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
     return response;
   } catch (error) {

@@ -12,7 +12,7 @@
  * @module
  */
 import type { SpanContext } from '@opentelemetry/api';
-import { type MessageTraceFields, parseTraceparent, readTraceContext } from '@wideline/core';
+import { formatTraceparent, type MessageTraceFields, readTraceContext, remoteSpanContext } from '@wideline/core';
 
 /** Longest text message parsed for a type and trace fields; larger ones are counted only. */
 const MAX_PARSED_BYTES = 64 * 1024;
@@ -114,7 +114,7 @@ export function writeStats(ws: SocketLike, stats: ConnectionStats): void {
 /** Starts a connection's counters when the Durable Object accepts it. */
 export function startStats(ws: SocketLike, acceptedIn: SpanContext | undefined, acceptContext: boolean): void {
   const stats: ConnectionStats = { c: Date.now(), m: 0, t: {}, e: 0, a: acceptContext };
-  if (acceptedIn) stats.tp = `00-${acceptedIn.traceId}-${acceptedIn.spanId}-0${acceptedIn.traceFlags & 1}`;
+  if (acceptedIn) stats.tp = formatTraceparent(acceptedIn);
   writeStats(ws, stats);
 }
 
@@ -151,8 +151,5 @@ export function countMessage(stats: ConnectionStats, type: string): void {
 
 /** The span context of the upgrade request, from the stats. */
 export function upgradeContext(stats: ConnectionStats): SpanContext | undefined {
-  const parsed = parseTraceparent(stats.tp);
-  return parsed
-    ? { traceId: parsed.traceId, spanId: parsed.spanId, traceFlags: parsed.traceFlags, isRemote: true }
-    : undefined;
+  return remoteSpanContext(stats.tp);
 }

@@ -92,11 +92,12 @@ describe('incoming fetch', () => {
     expect(spans()).toHaveLength(2);
     expect(first?.attributes['http.response.status_code']).toBe(204);
     expect(second?.attributes['http.request.method']).toBe('HEAD');
+    // New roots with random trace ids: sampled and random-trace-id (Trace Context Level 2), 03.
     expect(empty.headers.get('traceresponse')).toBe(
-      `00-${first?.spanContext().traceId}-${first?.spanContext().spanId}-01`,
+      `00-${first?.spanContext().traceId}-${first?.spanContext().spanId}-03`,
     );
     expect(head.headers.get('traceresponse')).toBe(
-      `00-${second?.spanContext().traceId}-${second?.spanContext().spanId}-01`,
+      `00-${second?.spanContext().traceId}-${second?.spanContext().spanId}-03`,
     );
   });
 
@@ -141,6 +142,6 @@ describe('outgoing fetch', () => {
   it('puts the CLIENT span id in the traceparent the callee receives', async () => {
     const seen = JSON.parse((await call('/outgoing')).text) as Record<string, { traceparent: string }>;
     const allowed = spans().find((s) => s.attributes['server.address'] === 'allowed.test')!;
-    expect(seen.allowed?.traceparent).toBe(`00-${allowed.spanContext().traceId}-${allowed.spanContext().spanId}-01`);
+    expect(seen.allowed?.traceparent).toBe(`00-${allowed.spanContext().traceId}-${allowed.spanContext().spanId}-03`);
   });
 });

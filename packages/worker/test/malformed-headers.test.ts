@@ -58,17 +58,27 @@ function traceparentCase(): string {
   }
 }
 
-/** The W3C Trace Context rules, written independently of the implementation under test. */
-function expectedTraceId(header: string): string | undefined {
+/**
+ * The W3C Trace Context rules, written independently of the implementation under test: the trace id
+ * a valid header continues, and whether it has the random-trace-id flag (0x02).
+ */
+function expectedParent(header: string): { traceId: string; random: boolean } | undefined {
   const value = header.replace(/^[ \t]+|[ \t]+$/g, '');
   const match = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(.*)$/.exec(value);
   if (!match) return undefined;
-  const [, version, traceId, spanId, , rest] = match as unknown as [string, string, string, string, string, string];
+  const [, version, traceId, spanId, flags, rest] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   if (version === 'ff') return undefined;
   if (version === '00' && rest !== '') return undefined;
   if (rest !== '' && !rest.startsWith('-')) return undefined;
   if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return undefined;
-  return traceId;
+  return { traceId, random: (Number.parseInt(flags, 16) & 2) === 2 };
 }
 
 function tracestateCase(): string {
@@ -118,16 +128,21 @@ it('survives thousands of generated traceparent/tracestate/baggage values: inval
     await response.arrayBuffer();
     await waitOnExecutionContext(ctx);
 
-    const answered = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(response.headers.get('traceresponse') ?? '');
+    const answered = /^00-([0-9a-f]{32})-([0-9a-f]{16})-(0[0-3])$/.exec(response.headers.get('traceresponse') ?? '');
     expect(answered, `no traceresponse for ${JSON.stringify(traceparent)}`).not.toBeNull();
-    const expected = expectedTraceId(headers.get('traceparent') ?? '');
+    const expected = expectedParent(headers.get('traceparent') ?? '');
+    // Level 2: a continued trace keeps the caller's random-trace-id flag; a restarted one has a
+    // random trace id and says so.
+    const randomFlag = (Number.parseInt(answered?.[3] ?? '', 16) & 2) === 2;
     if (expected) {
-      expect(answered?.[1], `should continue ${JSON.stringify(traceparent)}`).toBe(expected);
+      expect(answered?.[1], `should continue ${JSON.stringify(traceparent)}`).toBe(expected.traceId);
+      expect(randomFlag, `random flag continued from ${JSON.stringify(traceparent)}`).toBe(expected.random);
       continued++;
     } else {
       expect(answered?.[1], `should restart on ${JSON.stringify(traceparent)}`).not.toBe(
         /[0-9a-f]{32}/.exec(traceparent)?.[0],
       );
+      expect(randomFlag, `random flag on a trace restarted from ${JSON.stringify(traceparent)}`).toBe(true);
       restarted++;
     }
     if (i % 500 === 0) reset();

@@ -33,13 +33,14 @@ async function call(path: string): Promise<string | null> {
 beforeAll(() => resetIsolateRuntime());
 afterAll(() => resetIsolateRuntime());
 
-it('answers traceresponse with the tail decision: dropped fast units say 00, slow and failed ones 01', async () => {
+it('answers traceresponse with the tail decision: dropped fast units unsampled, slow and failed ones sampled', async () => {
+  // New roots: the random-trace-id flag (02) is set either way; the sampled bit is the decision.
   const fast = await call('/fast');
-  expect(fast).toMatch(/-00$/);
+  expect(fast).toMatch(/-02$/);
   expect(exporter.getFinishedSpans()).toHaveLength(0);
 
   const slow = await call('/slow');
-  expect(slow).toMatch(/-01$/);
+  expect(slow).toMatch(/-03$/);
   const kept = exporter.getFinishedSpans();
   expect(kept).toHaveLength(1);
   expect(kept[0]?.attributes['wideline.sampling.reason']).toMatch(/forced|slow/);
@@ -56,5 +57,5 @@ it('keeps a fast unit whose callee answered that it keeps the trace (tracerespon
   const spans = exporter.getFinishedSpans();
   expect(spans.map((s) => s.name).sort()).toEqual(['GET', 'GET']);
   expect(spans.find((s) => s.kind === 1)?.attributes['wideline.sampling.reason']).toBe('forced');
-  expect(answer).toMatch(/-01$/);
+  expect(answer).toMatch(/-03$/);
 });
