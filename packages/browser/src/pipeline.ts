@@ -9,7 +9,6 @@
  */
 import { context, propagation, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import {
   BatchExportProcessor,
   createRedactor,
@@ -18,6 +17,7 @@ import {
   RedactingExporter,
   type ResolvedConfig,
   WidelineConfigError,
+  WidelineTracerProvider,
   type WidelineTracing,
 } from '@wideline/core';
 import type { AmbientContextManager } from './context-manager';
@@ -90,7 +90,8 @@ export function startPipeline(options: BrowserOptions, manager: AmbientContextMa
     ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
     ...(options.environment ? { 'deployment.environment.name': options.environment } : {}),
   };
-  const provider = new BasicTracerProvider({
+  // Core's provider: the SDK's, plus the Level 2 random-trace-id flag on new roots and continued traces.
+  const provider = new WidelineTracerProvider({
     resource: resourceFromAttributes(resourceAttributes),
     sampler: headSampler(options.sampling?.head ?? {}),
     spanProcessors: [new LocalRootProcessor(), batch],

@@ -39,7 +39,8 @@ describe('instrumentFetch', () => {
     const [span] = memory.spans();
     const headers = sent[0]?.headers as Headers;
     expect(headers.get('x-app')).toBe('1');
-    expect(headers.get('traceparent')).toBe(`00-${span?.spanContext().traceId}-${span?.spanContext().spanId}-01`);
+    // A new root with a random trace id: sampled, random-trace-id (Trace Context Level 2).
+    expect(headers.get('traceparent')).toBe(`00-${span?.spanContext().traceId}-${span?.spanContext().spanId}-03`);
     expect(headers.get('sentry-trace')).toBe(`${span?.spanContext().traceId}-${span?.spanContext().spanId}-1`);
     expect(headers.get('baggage')).toContain(`sentry-trace_id=${span?.spanContext().traceId}`);
     expect(span?.name).toBe('GET /orders');

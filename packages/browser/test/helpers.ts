@@ -1,17 +1,14 @@
 /** Unit-test helpers: an in-memory provider for span shape, and a Storage in a Map. */
 import { context, trace } from '@opentelemetry/api';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { WidelineTracerProvider } from '@wideline/core';
 import { AmbientContextManager } from '../src/context-manager';
 import type { StorageLike } from '../src/session';
 
 export function memoryProvider() {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  // The provider initBrowser builds (core's), so span contexts carry the flags pages send.
+  const provider = new WidelineTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const manager = new AmbientContextManager().enable();
   context.setGlobalContextManager(manager);
   trace.setGlobalTracerProvider(provider);

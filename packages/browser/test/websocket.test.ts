@@ -31,7 +31,7 @@ describe('wrapWebSocket', () => {
       type: 'chat.post',
       text: 'hi',
       wideline: {
-        traceparent: `00-${parent.spanContext().traceId}-${send?.spanContext().spanId}-01`,
+        traceparent: `00-${parent.spanContext().traceId}-${send?.spanContext().spanId}-03`,
         correlationId,
       },
     });

@@ -33,6 +33,7 @@ export default async function setup(project: TestProject) {
   const bundles = new Map([
     ['app.js', await bundle('app.ts')],
     ['react-app.js', await bundle('react-app.tsx')],
+    ['w3c-app.js', await bundle('w3c-app.ts')],
   ]);
   const site = await startSite(bundles);
   const server = await chromium.launchServer(chromiumLaunchOptions());

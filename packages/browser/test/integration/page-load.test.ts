@@ -40,9 +40,10 @@ describe('a page load and a click in real Chromium, read back from Jaeger', () =
       (list) => list.length >= 4,
     );
     const own = requests.find((r) => r.path === '/api/buy');
-    expect(String(own?.headers.traceparent)).toMatch(new RegExp(`^00-${clickTraceId}-[0-9a-f]{16}-01$`));
+    // The click is a new root with a random trace id: sampled and random-trace-id, 03.
+    expect(String(own?.headers.traceparent)).toMatch(new RegExp(`^00-${clickTraceId}-[0-9a-f]{16}-03$`));
     const xhr = requests.find((r) => r.path === '/api/xhr');
-    expect(String(xhr?.headers.traceparent)).toMatch(new RegExp(`^00-${clickTraceId}-[0-9a-f]{16}-01$`));
+    expect(String(xhr?.headers.traceparent)).toMatch(new RegExp(`^00-${clickTraceId}-[0-9a-f]{16}-03$`));
     const third = requests.find((r) => r.path === '/api/third');
     expect(third).toBeDefined();
     expect(third?.headers.traceparent).toBeUndefined();

@@ -27,9 +27,12 @@ interface State {
   wsMessages: Array<Record<string, unknown>>;
 }
 
+const attribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
 const html = (cfg: Record<string, unknown>, script: string) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>wideline test</title>
-${typeof cfg.traceparent === 'string' ? `<meta name="traceparent" content="${cfg.traceparent}">` : ''}
+${typeof cfg.traceparent === 'string' ? `<meta name="traceparent" content="${attribute(cfg.traceparent)}">` : ''}
+${typeof cfg.tracestate === 'string' ? `<meta name="tracestate" content="${attribute(cfg.tracestate)}">` : ''}
 <script>window.__cfg = ${JSON.stringify(cfg)};</script>
 <script type="module" src="/${script}"></script></head>
 <body><div id="root"></div>
@@ -66,6 +69,9 @@ async function recordOtlp(state: State, body: string): Promise<void> {
         state.otlpNames.push({ name: span.name, traceId: span.traceId, spanId: span.spanId });
       }
 }
+
+/** Page paths and the bundle each loads. */
+const PAGES: Record<string, string> = { '/page': 'app.js', '/react': 'react-app.js', '/w3c': 'w3c-app.js' };
 
 async function handle(state: State, bundles: Map<string, string>, req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
@@ -113,16 +119,19 @@ async function handle(state: State, bundles: Map<string, string>, req: IncomingM
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(state.wsMessages));
     return;
   }
-  if (url.pathname === '/page' || url.pathname === '/react') {
+  const page = PAGES[url.pathname];
+  if (page) {
     const cfg = JSON.parse(url.searchParams.get('cfg') ?? '{}') as Record<string, unknown>;
-    res
-      .writeHead(200, { 'content-type': 'text/html' })
-      .end(html(cfg, url.pathname === '/page' ? 'app.js' : 'react-app.js'));
+    res.writeHead(200, { 'content-type': 'text/html' }).end(html(cfg, page));
     return;
   }
   const bundle = bundles.get(url.pathname.slice(1));
   if (bundle !== undefined) {
     res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+    return;
+  }
+  if (url.pathname === '/favicon.ico') {
+    res.writeHead(204).end();
     return;
   }
   if (url.pathname === '/pixel.gif') {
