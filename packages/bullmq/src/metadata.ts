@@ -5,19 +5,20 @@
  * joined. Wideline adds one optional key, `wideline.children` (a flow parent's children), which
  * `bullmq-otel` ignores.
  *
- * Reading never throws: a job's options are data from Redis, possibly written by anyone.
+ * Reading never throws: a job's options are data from Redis, possibly written by anyone. A stored
+ * context is read as core reads a remote parent: the sampled and random-trace-id flags as stored, a
+ * bad tracestate dropped without the traceparent.
  *
  * @module
  */
-import { isSpanContextValid, type SpanContext, TraceFlags } from '@opentelemetry/api';
-import { formatTraceparent, parseTraceparent, parseTracestate } from '@wideline/core';
+import { isSpanContextValid, type SpanContext } from '@opentelemetry/api';
+import { formatTraceparent, remoteSpanContext } from '@wideline/core';
 
 /** Larger stored metadata is ignored unread: it cannot be a context we wrote. */
 export const MAX_METADATA_LENGTH = 16_384;
 /** A flow parent's links to its children are capped (the SDK's default link limit is 128). */
 export const MAX_CHILD_LINKS = 64;
 const CHILDREN_KEY = 'wideline.children';
-const MAX_TRACESTATE_LENGTH = 512;
 
 /** What a job's stored metadata yielded. */
 export interface StoredContext {
@@ -50,24 +51,6 @@ export function encodeMetadata(spanContext: SpanContext, children?: readonly Spa
   return `${json}}`;
 }
 
-function toSpanContext(value: unknown, tracestate?: unknown): SpanContext | undefined {
-  if (typeof value !== 'string') return undefined;
-  const parsed = parseTraceparent(value);
-  if (!parsed) return undefined;
-  const spanContext: SpanContext = {
-    traceId: parsed.traceId,
-    spanId: parsed.spanId,
-    traceFlags: parsed.traceFlags & TraceFlags.SAMPLED,
-    isRemote: true,
-  };
-  // A bad tracestate is dropped; the traceparent alone is still a valid parent.
-  if (typeof tracestate === 'string' && tracestate.length <= MAX_TRACESTATE_LENGTH) {
-    const state = parseTracestate(tracestate);
-    if (state) spanContext.traceState = state;
-  }
-  return spanContext;
-}
-
 /**
  * Reads the creation context from a job's options. Accepts anything (`job.opts` is untrusted); returns
  * `rejected: true` for metadata that is present but not a usable context.
@@ -86,19 +69,19 @@ export function readStoredContext(opts: unknown): StoredContext {
     if (typeof metadata !== 'string' || metadata.length > MAX_METADATA_LENGTH) return REJECTED;
     // Fast path for the exact form Wideline and bullmq-otel write for a context without tracestate.
     if (metadata.length === PLAIN_LENGTH && metadata.startsWith(PLAIN_PREFIX) && metadata.endsWith(PLAIN_SUFFIX)) {
-      const creation = toSpanContext(metadata.slice(PLAIN_PREFIX.length, PLAIN_LENGTH - PLAIN_SUFFIX.length));
+      const creation = remoteSpanContext(metadata.slice(PLAIN_PREFIX.length, PLAIN_LENGTH - PLAIN_SUFFIX.length));
       return creation ? { creation, children: [], rejected: false } : REJECTED;
     }
     const carrier: unknown = JSON.parse(metadata);
     if (typeof carrier !== 'object' || carrier === null || Array.isArray(carrier)) return REJECTED;
     const fields = carrier as Record<string, unknown>;
-    const creation = toSpanContext(fields.traceparent, fields.tracestate);
+    const creation = remoteSpanContext(fields.traceparent, fields.tracestate);
     if (!creation) return REJECTED;
     const rawChildren = fields[CHILDREN_KEY];
     const children: SpanContext[] = [];
     if (Array.isArray(rawChildren)) {
       for (const raw of rawChildren.slice(0, MAX_CHILD_LINKS)) {
-        const child = toSpanContext(raw);
+        const child = remoteSpanContext(raw);
         if (child) children.push(child);
       }
     }
