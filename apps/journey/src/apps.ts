@@ -3,6 +3,8 @@
  * workerd) and web (the built page, served with its runtime config) — and stops them. Used by
  * `pnpm demo` and by the journey:integration test, so the two run the same thing.
  */
+
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +52,36 @@ export interface RunningJourney {
   stop(): Promise<void>;
 }
 
+/** What the jobs service needs to start. */
+export interface JobsOptions {
+  port: number;
+  /** Where it pushes order status (`EDGE_API_URL`). */
+  edgeApiUrl: string;
+  stack: StackUrls;
+  /** BullMQ key prefix (`JOBS_QUEUE_PREFIX`). */
+  queuePrefix: string;
+  /** More environment, e.g. `JOBS_STEP_DELAY_MS`. */
+  env?: Record<string, string>;
+}
+
+/** Starts the jobs service (`node src/main.ts`) without waiting for it; see `waitReady`. */
+export function startJobs(options: JobsOptions): Running & { child: ChildProcess } {
+  return start('jobs', process.execPath, ['src/main.ts'], {
+    cwd: join(APPS, 'jobs'),
+    env: {
+      ...process.env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: options.stack.otlp,
+      WIDELINE_JAEGER_UI_URL: options.stack.jaegerUi,
+      JOBS_PORT: String(options.port),
+      EDGE_API_URL: options.edgeApiUrl,
+      REDIS_URL: options.stack.redis,
+      JOBS_QUEUE_PREFIX: options.queuePrefix,
+      SENTRY_SPOTLIGHT: `${options.stack.spotlight}/stream`,
+      ...options.env,
+    },
+  });
+}
+
 /** Starts jobs, edge-api and web; on any failure stops what it started and rethrows. */
 export async function startApps(options: JourneyOptions = {}): Promise<RunningJourney> {
   const log = options.log ?? (() => undefined);
@@ -76,16 +108,11 @@ export async function startApps(options: JourneyOptions = {}): Promise<RunningJo
   };
   const baseEnv = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: stack.otlp, WIDELINE_JAEGER_UI_URL: stack.jaegerUi };
   try {
-    const jobs = start('jobs', process.execPath, ['src/main.ts'], {
-      cwd: join(APPS, 'jobs'),
-      env: {
-        ...baseEnv,
-        JOBS_PORT: String(ports.jobs),
-        EDGE_API_URL: edgeInternal,
-        REDIS_URL: stack.redis,
-        JOBS_QUEUE_PREFIX: options.queuePrefix ?? `wideline-journey-${process.pid}-${ports.jobs}`,
-        SENTRY_SPOTLIGHT: `${stack.spotlight}/stream`,
-      },
+    const jobs = startJobs({
+      port: ports.jobs,
+      edgeApiUrl: edgeInternal,
+      stack,
+      queuePrefix: options.queuePrefix ?? `wideline-journey-${process.pid}-${ports.jobs}`,
     });
     children.push(jobs);
     const wrangler = join(APPS, 'edge-api', 'node_modules', 'wrangler', 'bin', 'wrangler.js');

@@ -40,22 +40,27 @@ export function sendRaw(
   });
 }
 
-/** A server that records the headers of every request, by the path's first segment after `/`. */
+/** A server that records the headers of every request, by a key taken from its path. */
 export interface CallbackServer {
   /** Base URL, e.g. `http://127.0.0.1:40123`. */
   url: string;
-  /** The headers of the requests to `/<key>/…`, in arrival order. */
+  /** The headers of the requests with `key`, in arrival order. */
   received(key: string): ReceivedHeaders[];
-  /** Resolves once `/<key>/…` has been called `count` times, or after `timeoutMs` with what came. */
+  /** Resolves once `key` has been called `count` times, or after `timeoutMs` with what came. */
   waitFor(key: string, count: number, timeoutMs?: number): Promise<ReceivedHeaders[]>;
   close(): Promise<void>;
 }
 
-/** Starts the callback server; every request is answered with `status` and an empty JSON object. */
-export async function startCallbackServer(status = 200): Promise<CallbackServer> {
+/**
+ * Starts the callback server; every request is answered with 200 and an empty JSON object. `keyOf`
+ * names a request by its path; default: the first segment (`/<key>/…`).
+ */
+export async function startCallbackServer(
+  keyOf: (path: string) => string = (path) => path.split('/')[1] ?? '',
+): Promise<CallbackServer> {
   const seen = new Map<string, ReceivedHeaders[]>();
   const server: Server = createServer((req, res) => {
-    const key = decodeURIComponent((req.url ?? '/').split('/')[1] ?? '');
+    const key = decodeURIComponent(keyOf(new URL(req.url ?? '/', 'http://callback').pathname));
     const list = seen.get(key) ?? [];
     // headersDistinct: a header sent twice stays two values, so "exactly one traceparent" is checkable.
     const headers: ReceivedHeaders = {};
@@ -64,7 +69,7 @@ export async function startCallbackServer(status = 200): Promise<CallbackServer>
     list.push(headers);
     seen.set(key, list);
     req.resume();
-    req.on('end', () => res.writeHead(status, { 'content-type': 'application/json' }).end('{}'));
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
