@@ -310,8 +310,8 @@ describe('bad input is data: the apps answer 4xx or use defaults, and keep worki
     expect(response.status).toBe(202);
     const { orderId } = (await response.json()) as { orderId: string };
     expect(orderId).toMatch(/^[0-9a-f]{8}$/);
-    // A fresh, valid trace instead of the malformed one.
-    expect(response.headers.get('traceresponse')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+    // A fresh, valid trace instead of the malformed one: random ids, so sampled + random-trace-id.
+    expect(response.headers.get('traceresponse')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-03$/);
 
     const status = await fetch(`${apps.urls.edge}/internal/orders/${orderId}/status`, {
       method: 'POST',
