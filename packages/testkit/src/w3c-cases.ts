@@ -50,6 +50,11 @@ const bars = (from: number, to: number) =>
     const n = String(from + i).padStart(2, '0');
     return `bar${n}=${n}`;
   }).join(',');
+/** A value short enough for a test name, still telling long values apart. */
+const abbreviated = (value: string) =>
+  value.length > 40
+    ? `${JSON.stringify(`${value.slice(0, 18)}…${value.slice(-14)}`)} (${value.length} chars)`
+    : JSON.stringify(value);
 const short = (n: number) => Array.from({ length: n }, (_, i) => `k${String(i).padStart(2, '0')}=${'v'.repeat(20)}`);
 
 const traceparentCases: W3CCase[] = [
@@ -385,7 +390,7 @@ const tracestateCases: W3CCase[] = [
     ] as const
   ).map(
     ([value, source]): W3CCase => ({
-      name: `invalid tracestate ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}…` : value)}: discarded`,
+      name: `invalid tracestate ${abbreviated(value)}: discarded`,
       source: `${source}; §4.3 "the vendor MAY discard the entire header"`,
       headers: [
         ['traceparent', TP00],
@@ -410,7 +415,7 @@ const tracestateCases: W3CCase[] = [
     ] as const
   ).map(
     ([value, source]): W3CCase => ({
-      name: `valid tracestate ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}…` : value)}: forwarded`,
+      name: `valid tracestate ${abbreviated(value)}: forwarded`,
       source: `${source}; §3.3.1.3.1 keychar includes "@"`,
       headers: [
         ['traceparent', TP00],
