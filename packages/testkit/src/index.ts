@@ -18,11 +18,11 @@ export {
   checkPropagation,
   type RawHeader,
   type ReceivedHeaders,
-  W3C_CASES,
   W3C_PARENT_ID,
   W3C_TRACE_ID,
   type W3CCase,
-} from './w3c-cases.ts';
+} from './w3c-case.ts';
+export { W3C_CASES } from './w3c-cases.ts';
 export { type CallbackServer, sendRaw, startCallbackServer } from './w3c-harness.ts';
 export {
   type RunningWorker,

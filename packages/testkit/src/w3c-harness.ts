@@ -5,7 +5,7 @@
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RawHeader, ReceivedHeaders } from './w3c-cases.ts';
+import type { RawHeader, ReceivedHeaders } from './w3c-case.ts';
 
 /** Sends one request with `headers` in order and as spelled (Node's raw-header form). */
 export function sendRaw(
