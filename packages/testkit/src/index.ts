@@ -1,6 +1,17 @@
 export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumLaunchOptions } from './chromium.ts';
 export { fetchTrace, flattenOtlp, type StoredSpan, waitForTrace } from './jaeger.ts';
 export { freePort } from './ports.ts';
+export {
+  CONTINUED_MARKER,
+  documentationFiles,
+  FRAGMENT_MARKER,
+  isContinued,
+  isFragment,
+  readSnippets,
+  type Snippet,
+  type SnippetModule,
+  snippetModules,
+} from './snippets.ts';
 export { type Envelope, eventOf, type ReadOptions, readEnvelopes, waitForEnvelope } from './spotlight.ts';
 export { JAEGER_QUERY_URL, OTLP_URL, requireStack, SPOTLIGHT_URL } from './stack.ts';
 export {
