@@ -59,31 +59,39 @@ export interface ScratchApp {
   installSeconds: number;
 }
 
-/** Runs npm (a bounded time: a hang fails loudly, naming the way out). */
+/**
+ * Runs npm as a user would: the npm on PATH under the Node running the tests (a Node 20 npm would
+ * resolve other versions: npm picks the newest release whose `engines` admit the Node it runs on),
+ * in a bounded time, so a hang fails loudly.
+ */
 export async function npm(args: string[], cwd: string): Promise<string> {
-  const node = process.env.WIDELINE_NPM_NODE;
   const cache = process.env.WIDELINE_CACHE ? ['--cache', join(process.env.WIDELINE_CACHE, 'npm')] : [];
   try {
-    const { stdout } = await promisify(execFile)(node ?? 'npm', [...(node ? [npmCli(node)] : []), ...args, ...cache], {
+    const { stdout } = await promisify(execFile)('npm', [...args, ...cache], {
       cwd,
       encoding: 'utf8',
       timeout: 300_000,
       maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+      env: userEnv(),
     });
     return stdout;
   } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; killed?: boolean };
-    const hint = e.killed
-      ? '\nnpm did not finish in 5 minutes. If npm hangs under this Node, run it with another: WIDELINE_NPM_NODE=/usr/bin/node'
-      : '';
+    const e = error as { stdout?: string; stderr?: string; killed?: boolean; code?: string };
+    if (e.code === 'ENOENT')
+      throw new Error('npm is not on PATH: the packed-package tests install with npm, as a user would');
+    const hint = e.killed ? '\nnpm did not finish within 5 minutes (killed).' : '';
     throw new Error(`npm ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}${e.stderr ?? ''}${hint}`);
   }
 }
 
-/** The npm CLI that ships beside a Node binary (`…/bin/node` → `…/lib/node_modules/npm/bin/npm-cli.js`). */
-function npmCli(node: string): string {
-  return join(node, '..', '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+/**
+ * The environment of a user's shell: without the `npm_config_*` (and `npm_package_*`, `npm_lifecycle_*`)
+ * variables a package manager running this test exports, so the workspace's `.npmrc` (e.g.
+ * `engine-strict`) does not leak into the scratch app's install.
+ */
+function userEnv(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+  return { ...env, npm_config_update_notifier: 'false' };
 }
 
 /**
@@ -115,7 +123,7 @@ export async function createApp(root: string, runtime: Runtime, packed: PackedPa
   specs.add(tarball('@wideline/core') as string);
   for (const tool of toolSpecs()) specs.add(tool);
   const started = Date.now();
-  await npm(['install', '--no-audit', '--no-fund', '--prefer-offline', ...specs], dir);
+  await npm(['install', '--no-audit', '--no-fund', ...specs], dir);
   return { runtime, dir, lines, installSeconds: (Date.now() - started) / 1000 };
 }
 
