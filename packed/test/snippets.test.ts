@@ -36,9 +36,9 @@ const modules = pages.flatMap((page) => snippetModules(snippets.get(page) ?? [],
 describe.each(RUNTIMES)('the %s pages’ snippets, in a scratch app installed from the tarballs', (runtime) => {
   const mine = modules.filter((m) => runtimeOf(m) === runtime);
 
-  it('compile under strict TypeScript with nodenext and with bundler resolution', () => {
+  it('compile under strict TypeScript with nodenext and with bundler resolution', async () => {
     expect(mine.length).toBeGreaterThan(0);
-    const errors = typecheckSnippets(apps[runtime], mine);
+    const errors = await typecheckSnippets(apps[runtime], mine);
     expect(errors.map((e) => `${e.where} (${e.resolution}): ${e.message}`)).toEqual([]);
   });
 });
