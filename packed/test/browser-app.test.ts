@@ -73,8 +73,9 @@ describe("docs/browser.md's page, installed from the tarballs, built with Vite, 
     await page.getByRole('button', { name: 'Place order' }).click();
     await expect.poll(() => apiCalls.length, { timeout: 10_000 }).toBe(1);
     const traceparent = apiCalls[0]?.traceparent ?? '';
-    expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
-    const traceId = traceparent.split('-')[1] as string;
+    expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/);
+    const [, traceId = '', , flags = '00'] = traceparent.split('-');
+    expect(Number.parseInt(flags, 16) & 1).toBe(1); // sampled (the random-trace-id bit may be set too)
 
     const envelope = await waitForEnvelope((e) => {
       const event = eventOf(e) as { contexts?: { trace?: { trace_id?: string } } } | undefined;
