@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 
-/** Runs a command in the repo, inheriting stdio; exits the process with its code on failure. */
-export function step(title, command, args, options = {}) {
+/** Runs a command in the repo, inheriting stdio; resolves to its exit status (0: it worked). */
+export function tryStep(title, command, args, options = {}) {
   const started = Date.now();
   console.log(`\n▶ ${title}`);
   const result = spawnSync(command, args, {
@@ -20,9 +20,16 @@ export function step(title, command, args, options = {}) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.error(`✖ ${title} failed after ${seconds}s (exit ${result.status ?? result.signal})`);
-    process.exit(result.status ?? 1);
+    return result.status ?? 1;
   }
   console.log(`✔ ${title} (${seconds}s)`);
+  return 0;
+}
+
+/** {@link tryStep}, exiting the process with the command's code on failure. */
+export function step(title, command, args, options = {}) {
+  const status = tryStep(title, command, args, options);
+  if (status !== 0) process.exit(status);
 }
 
 /** `pnpm install --frozen-lockfile` when node_modules is missing or older than the lockfile. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { healthcheckArgv, problems } from './command-check.mjs';
 import { IMAGES } from './images.mjs';
-import { JAEGER_CONFIG, PORTS, redisArgs } from './services.mjs';
+import { DOCKER_DATA, JAEGER_CONFIG, PORTS, redisArgs } from './services.mjs';
 
 const repo = join(import.meta.dirname, '..');
 const JAEGER_MODULE = 'github.com/jaegertracing/jaeger@v1.76.0';
@@ -101,6 +101,54 @@ describe('docker-compose.yml against the native route (stack/services.mjs)', () 
     const volume = byName.redis.volumes.find((v) => v.target === '/data').source;
     expect(project.volumes[volume]).toBeDefined();
   });
+});
+
+describe('docker-compose.yml: Jaeger’s Badger store on a volume its non-root user can write', () => {
+  const { jaeger } = project.services;
+  const owner = Object.entries(project.services).find(([, s]) => s.entrypoint?.[0] === 'chown');
+  const dataMount = jaeger.volumes.find((v) => v.type === 'volume');
+
+  it('keeps the store in a named volume at the folder jaeger.yaml is told to use', () => {
+    expect(dataMount.target).toBe(DOCKER_DATA.jaeger);
+    expect(jaeger.environment.WIDELINE_JAEGER_DATA_DIR).toBe(DOCKER_DATA.jaeger);
+    expect(project.volumes[dataMount.source]).toBeDefined();
+  });
+
+  it('hands the volume to the uid the Jaeger image runs as, before Jaeger starts', () => {
+    expect(owner, 'a one-shot service that chowns the volume').toBeDefined();
+    const [name, service] = owner;
+    const facts = IMAGES[jaeger.image];
+    expect(service.user).toBe('root');
+    expect(service.entrypoint).toEqual(['chown', `${facts.user.uid}:${facts.user.uid}`, DOCKER_DATA.jaeger]);
+    expect(service.volumes).toContainEqual(
+      expect.objectContaining({ source: dataMount.source, target: dataMount.target }),
+    );
+    expect(jaeger.depends_on[name].condition).toBe('service_completed_successfully');
+  });
+
+  it('every one-shot service is awaited by a long-running one (else `up --wait` fails when it exits)', () => {
+    const oneShot = services.filter(([, s]) => !(s.ports ?? []).length).map(([name]) => name);
+    for (const name of oneShot) {
+      const waiters = services.filter(([, s]) => s.depends_on?.[name]?.condition === 'service_completed_successfully');
+      expect(waiters.length, `${name} is awaited by a service with ports`).toBeGreaterThan(0);
+    }
+  });
+
+  it('passes WIDELINE_TRACE_RETENTION and WIDELINE_TRACE_STORE from the shell, and leaves them unset otherwise', () => {
+    expect(jaeger.environment.WIDELINE_TRACE_RETENTION).toBeNull();
+    expect(jaeger.environment.WIDELINE_TRACE_STORE).toBeNull();
+    const set = loadCompose({ WIDELINE_TRACE_RETENTION: '24h', WIDELINE_TRACE_STORE: 'memory' }).services.jaeger;
+    expect(set.environment).toMatchObject({ WIDELINE_TRACE_RETENTION: '24h', WIDELINE_TRACE_STORE: 'memory' });
+  });
+
+  it.each(Object.entries(DOCKER_DATA))(
+    'pnpm stack status can measure %s’s data in its container (du)',
+    (name, path) => {
+      const facts = factsOf(project.services[name]);
+      expect(problems(['du', '-sk', path], facts)).toEqual([]);
+      expect(project.services[name].volumes).toContainEqual(expect.objectContaining({ type: 'volume', target: path }));
+    },
+  );
 });
 
 describe('each health check answers against the running native stack', () => {

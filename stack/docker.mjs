@@ -23,6 +23,6 @@ export function chooseRoute(env = process.env) {
 }
 
 /** Runs `docker compose <args>` in the repository, output to the terminal. */
-export function compose(repo, args) {
-  execFileSync('docker', ['compose', ...args], { cwd: repo, stdio: 'inherit' });
+export function compose(repo, args, env = {}) {
+  execFileSync('docker', ['compose', ...args], { cwd: repo, stdio: 'inherit', env: { ...process.env, ...env } });
 }

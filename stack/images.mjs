@@ -62,6 +62,7 @@ export const IMAGES = {
       'redis-server': REDIS_IMAGE,
       'redis-cli': REDIS_IMAGE,
       sh: `${REDIS_IMAGE}; ${BUSYBOX}`,
+      du: `${REDIS_IMAGE}; ${BUSYBOX}`,
     },
     absent: { bash: BUSYBOX },
   },

@@ -1,11 +1,11 @@
 // The stack without Docker: Jaeger (stack/jaeger-binary.mjs), Debian's redis-server and Spotlight from
 // npm, each a detached process with a pid file and a log in the stack's folder (stack/services.mjs).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpOk, portInUse, redisPing, sleep } from './health.mjs';
 import { findJaeger, servesPlaceholderUi } from './jaeger-binary.mjs';
 import { killOwned, logFile, logTail, ownedPid, startDetached, stopOwned, which } from './processes.mjs';
-import { JAEGER_CONFIG, PORT_VARIABLES, redisArgs } from './services.mjs';
+import { JAEGER_CONFIG, PORT_VARIABLES, redisArgs, traceStore } from './services.mjs';
 
 /** The services of a stack whose folder is `dir` and whose ports are `ports` (stackPorts()). */
 export function nativeServices({ repo, dir, ports, env }) {
@@ -17,13 +17,34 @@ export function nativeServices({ repo, dir, ports, env }) {
       ports: [ports.otlpGrpc, ports.otlpHttp, ports.jaegerQueryGrpc, ports.jaegerHealth, ports.jaegerQuery],
       healthy: () => httpOk(`http://localhost:${ports.jaegerHealth}/status`),
       timeoutMs: 60_000,
-      start() {
-        const jaeger = findJaeger(repo, env);
-        writeFileSync(join(dir, 'jaeger.json'), JSON.stringify(jaeger));
-        const args = ['--config', join(repo, JAEGER_CONFIG)];
-        return { bin: jaeger.path, args, env: { ...env, ...portEnv, JAEGER_LISTEN_HOST: 'localhost' }, jaeger };
+      dataDir: join(dir, 'jaeger'),
+      /** What differs between the store it runs and the one asked for now (a reason to restart). */
+      changed() {
+        const file = join(dir, 'jaeger.json');
+        if (!existsSync(file)) return undefined;
+        const was = JSON.parse(readFileSync(file, 'utf8'));
+        const want = traceStore(env);
+        if (was.store === want.store && (want.store === 'memory' || was.retention === want.retention)) return undefined;
+        return `store ${was.store}${was.store === 'badger' ? ` (${was.retention})` : ''} → ${want.store}${want.store === 'badger' ? ` (${want.retention})` : ''}`;
       },
-      async describe(started) {
+      start() {
+        const store = traceStore(env);
+        const jaeger = findJaeger(repo, env);
+        writeFileSync(join(dir, 'jaeger.json'), JSON.stringify({ ...jaeger, ...store }));
+        const storeEnv = {
+          WIDELINE_JAEGER_DATA_DIR: join(dir, 'jaeger'),
+          WIDELINE_TRACE_STORE: store.store,
+          WIDELINE_TRACE_RETENTION: store.retention,
+        };
+        return {
+          bin: jaeger.path,
+          args: ['--config', join(repo, JAEGER_CONFIG)],
+          env: { ...env, ...portEnv, ...storeEnv, JAEGER_LISTEN_HOST: 'localhost' },
+          jaeger,
+          store,
+        };
+      },
+      async describe({ jaeger, store }) {
         const from = {
           JAEGER_BINARY: 'JAEGER_BINARY',
           PATH: 'jaeger on PATH',
@@ -32,7 +53,11 @@ export function nativeServices({ repo, dir, ports, env }) {
         const ui = (await servesPlaceholderUi(`http://localhost:${ports.jaegerQuery}/`))
           ? 'UI: placeholder page (no UI assets in this binary; a Jaeger release binary has them: JAEGER_BINARY)'
           : `UI http://localhost:${ports.jaegerQuery}`;
-        return `${started.jaeger.path} (${from[started.jaeger.source]}, ${started.jaeger.version}); ${ui}`;
+        const kept =
+          store.store === 'badger'
+            ? `store: badger in ${join(dir, 'jaeger')}, retention ${store.retention}`
+            : 'store: memory (empty at every start)';
+        return `${jaeger.path} (${from[jaeger.source]}, ${jaeger.version}); ${ui}\n             ${kept}`;
       },
     },
     {
@@ -50,6 +75,7 @@ export function nativeServices({ repo, dir, ports, env }) {
         mkdirSync(data, { recursive: true });
         return { bin, args: ['--port', String(ports.redis), '--bind', '127.0.0.1', ...redisArgs(data)], env };
       },
+      dataDir: join(dir, 'redis'),
       describe: () => `data ${join(dir, 'redis')} (AOF)`,
     },
     {
@@ -83,8 +109,13 @@ async function waitHealthy(dir, service, pid) {
 export async function startNative({ repo, dir }, service) {
   if (await service.healthy()) {
     const owned = ownedPid(dir, service.name);
-    console.log(`  ${service.name.padEnd(10)} already up${owned ? '' : ' (not started by this stack; left alone)'}`);
-    return;
+    const change = owned ? service.changed?.() : undefined;
+    if (!change) {
+      console.log(`  ${service.name.padEnd(10)} already up${owned ? '' : ' (not started by this stack; left alone)'}`);
+      return;
+    }
+    console.log(`  ${service.name.padEnd(10)} restarting: ${change}`);
+    await stopOwned(dir, service.name);
   }
   for (const port of service.ports) {
     if (await portInUse(port))

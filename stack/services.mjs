@@ -73,3 +73,35 @@ export const redisArgs = (dataDir) => [
   '--maxmemory-policy',
   'noeviction',
 ];
+
+/** How long Jaeger keeps a trace by default (its Badger store's `ttl.spans`, stack/jaeger.yaml). */
+export const DEFAULT_RETENTION = '168h';
+const STORES = ['badger', 'memory'];
+
+/**
+ * The trace store from `env`: `WIDELINE_TRACE_STORE` (badger, the default, or memory) and
+ * `WIDELINE_TRACE_RETENTION` (a Go duration such as 168h, 24h, 90m). Throws naming the variable and
+ * the fix, so a typo fails at start-up rather than inside Jaeger.
+ */
+export function traceStore(env = process.env) {
+  const store = env.WIDELINE_TRACE_STORE || 'badger';
+  if (!STORES.includes(store))
+    throw new Error(`WIDELINE_TRACE_STORE=${store} is not a store: use badger (kept on disk, the default) or memory`);
+  const retention = env.WIDELINE_TRACE_RETENTION || DEFAULT_RETENTION;
+  if (!/^(\d+(\.\d+)?(h|m|s|ms))+$/.test(retention) || goDurationMs(retention) <= 0)
+    throw new Error(
+      `WIDELINE_TRACE_RETENTION=${retention} is not a duration Jaeger reads: use hours, minutes or seconds, e.g. 168h (7 days, the default), 24h, 90m`,
+    );
+  return { store, retention, retentionMs: goDurationMs(retention) };
+}
+
+/** Milliseconds in a Go duration made of h, m, s, ms parts ("1h30m"). */
+export function goDurationMs(text) {
+  const unit = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+  let total = 0;
+  for (const [, n, u] of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) total += Number(n) * unit[u];
+  return total;
+}
+
+/** Where each store lives inside its container (docker-compose.yml's named volumes). */
+export const DOCKER_DATA = { jaeger: '/badger', redis: '/data' };

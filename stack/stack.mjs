@@ -1,48 +1,41 @@
 #!/usr/bin/env node
-// `pnpm stack up | down | status | logs | kill [service…]`: Wideline's local stack (Jaeger v2, Redis,
+// `pnpm stack up | down | status | logs | kill | reset [service…]`: Wideline's local stack (Jaeger v2, Redis,
 // Spotlight) on the ports docker-compose.yml uses. Prefers Docker when an engine answers; otherwise
 // starts native processes (stack/native.mjs), each with a pid file and a log under .wideline/stack/.
 // `up` leaves healthy services alone; `down` stops only what `up` started; `kill` is a crash on
-// purpose (SIGKILL), for tests of what survives one.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// purpose (SIGKILL), for tests of what survives one; `reset` empties the stores — the only command
+// that deletes data.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { context, mode, recordedStore, selected, UsageError } from './context.mjs';
 import { chooseRoute, compose } from './docker.mjs';
-import { killNative, nativeServices, startNative, stopNative } from './native.mjs';
-import { logFile, logTail, ownedPid } from './processes.mjs';
-import { stackDir, stackPorts } from './services.mjs';
+import { killNative, startNative, stopNative } from './native.mjs';
+import { logFile, logTail } from './processes.mjs';
+import { reset } from './reset.mjs';
+import { traceStore } from './services.mjs';
+import { status } from './status.mjs';
 
-const USAGE = 'usage: pnpm stack up | down | status | logs | kill [jaeger|redis|spotlight …]';
-const repo = dirname(dirname(fileURLToPath(import.meta.url)));
-
-function context() {
-  const env = process.env;
-  const ctx = { repo, env, dir: stackDir(repo, env), ports: stackPorts(env) };
-  return { ...ctx, services: nativeServices(ctx), modeFile: join(ctx.dir, 'mode') };
-}
-
-const mode = (ctx) => (existsSync(ctx.modeFile) ? readFileSync(ctx.modeFile, 'utf8') : undefined);
-
-function selected(ctx, names) {
-  const unknown = names.filter((n) => !ctx.services.some((s) => s.name === n));
-  if (unknown.length > 0) throw new UsageError(`unknown service ${unknown.join(', ')}`);
-  return names.length === 0 ? ctx.services : ctx.services.filter((s) => names.includes(s.name));
-}
-
-class UsageError extends Error {}
+const USAGE = 'usage: pnpm stack up | down | status | logs | kill | reset [jaeger|redis|spotlight …]';
 
 async function up(ctx, names) {
   mkdirSync(ctx.dir, { recursive: true });
   const services = selected(ctx, names);
-  if ((await Promise.all(services.map((s) => s.healthy()))).every(Boolean)) {
+  const unchanged = mode(ctx) === 'docker' ? !dockerStoreChanged(ctx) : services.every((s) => !s.changed?.());
+  if (unchanged && (await Promise.all(services.map((s) => s.healthy()))).every(Boolean)) {
     console.log(`stack: already up (${services.map((s) => `${s.name} :${s.ports.at(-1)}`).join(', ')})`);
     return;
   }
   const route = chooseRoute(ctx.env);
   if (route.docker) {
+    const store = traceStore(ctx.env);
     console.log(`stack: starting with Docker (${route.why}): docker compose up --wait`);
-    compose(ctx.repo, ['up', '-d', '--wait', ...names]);
+    // The checked values, so that Jaeger in the container reads exactly these.
+    compose(ctx.repo, ['up', '-d', '--wait', ...names], {
+      WIDELINE_TRACE_STORE: store.store,
+      WIDELINE_TRACE_RETENTION: store.retention,
+    });
     writeFileSync(ctx.modeFile, 'docker');
+    writeFileSync(join(ctx.dir, 'jaeger.json'), JSON.stringify({ source: 'docker', ...store }));
     return;
   }
   console.log(`stack: starting natively (${route.why})`);
@@ -52,6 +45,13 @@ async function up(ctx, names) {
   console.log(
     `stack: up — Jaeger http://localhost:${jaegerQuery}, OTLP http://localhost:${otlpHttp}, Spotlight http://localhost:${spotlight}`,
   );
+}
+
+/** The Docker route recorded other store settings than the ones asked for now (compose recreates). */
+function dockerStoreChanged(ctx) {
+  const was = recordedStore(ctx);
+  const want = traceStore(ctx.env);
+  return was !== undefined && (was.store !== want.store || was.retention !== want.retention);
 }
 
 async function down(ctx, names) {
@@ -68,17 +68,6 @@ async function kill(ctx, names) {
   else for (const service of selected(ctx, names)) await killNative(ctx, service);
 }
 
-async function status(ctx) {
-  let allUp = true;
-  for (const service of ctx.services) {
-    const healthy = await service.healthy();
-    allUp &&= healthy;
-    const pid = ownedPid(ctx.dir, service.name);
-    console.log(`  ${service.name.padEnd(10)} ${healthy ? 'up  ' : 'down'}${pid ? ` (pid ${pid})` : ''}`);
-  }
-  process.exitCode = allUp ? 0 : 1;
-}
-
 function logs(ctx, names) {
   if (mode(ctx) === 'docker') return compose(ctx.repo, ['logs', ...names]);
   for (const service of selected(ctx, names)) {
@@ -89,7 +78,7 @@ function logs(ctx, names) {
 }
 
 const [command, ...names] = process.argv.slice(2);
-const commands = { up, down, status, logs, kill };
+const commands = { up, down, status, logs, kill, reset };
 if (!commands[command]) {
   console.error(USAGE);
   process.exit(2);

@@ -1,5 +1,6 @@
 export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumLaunchOptions } from './chromium.ts';
 export { fetchTrace, flattenOtlp, type StoredSpan, waitForTrace } from './jaeger.ts';
+export { randomSpanId, randomTraceId, type SpanToWrite, writeSpans } from './otlp.ts';
 export { freePort } from './ports.ts';
 export {
   CONTINUED_MARKER,

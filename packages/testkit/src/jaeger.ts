@@ -90,8 +90,8 @@ export function flattenOtlp(body: V3Response): StoredSpan[] {
 }
 
 /** Fetches a trace once; `[]` when Jaeger does not know it (yet). */
-export async function fetchTrace(traceId: string): Promise<StoredSpan[]> {
-  const res = await fetch(`${JAEGER_QUERY_URL}/api/v3/traces/${traceId}`);
+export async function fetchTrace(traceId: string, jaegerUrl = JAEGER_QUERY_URL): Promise<StoredSpan[]> {
+  const res = await fetch(`${jaegerUrl}/api/v3/traces/${traceId}`);
   if (res.status === 404) return [];
   if (!res.ok) throw new Error(`Jaeger answered ${res.status} for trace ${traceId}: ${await res.text()}`);
   return flattenOtlp((await res.json()) as V3Response);
@@ -99,13 +99,19 @@ export async function fetchTrace(traceId: string): Promise<StoredSpan[]> {
 
 /**
  * Polls until the trace has at least `minSpans` spans (spans arrive after the collector's batch
- * delay), then returns them. Throws with what did arrive when the time is up.
+ * delay), then returns them. Throws with what did arrive when the time is up. `jaegerUrl`: another
+ * Jaeger than the stack's (a private stack).
  */
-export async function waitForTrace(traceId: string, minSpans: number, timeoutMs = 15_000): Promise<StoredSpan[]> {
+export async function waitForTrace(
+  traceId: string,
+  minSpans: number,
+  timeoutMs = 15_000,
+  jaegerUrl = JAEGER_QUERY_URL,
+): Promise<StoredSpan[]> {
   const deadline = Date.now() + timeoutMs;
   let spans: StoredSpan[] = [];
   while (Date.now() < deadline) {
-    spans = await fetchTrace(traceId);
+    spans = await fetchTrace(traceId, jaegerUrl);
     if (spans.length >= minSpans) return spans;
     await new Promise((r) => setTimeout(r, 200));
   }

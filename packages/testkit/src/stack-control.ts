@@ -78,15 +78,16 @@ export interface PrivateStack {
   /** Its folder: pid files, logs, data. */
   dir: string;
   urls: { jaegerQuery: string; otlp: string; spotlight: string; redisPort: number };
-  /** `pnpm stack <args>` for this stack. */
-  cli(args: string[]): Promise<StackCliResult>;
+  /** `pnpm stack <args>` for this stack, with `env` on top of its own. */
+  cli(args: string[], env?: NodeJS.ProcessEnv): Promise<StackCliResult>;
   /** Stops whatever it started and deletes its folder. */
   dispose(): Promise<void>;
 }
 
 /**
- * A private native stack: every port moved to a free one, its folder in the temp directory, any
- * extra `env` (e.g. `WIDELINE_TRACE_RETENTION`). Nothing is started until you run `cli(['up', …])`.
+ * A private native stack: every port moved to a free one, its folder in the temp directory, the
+ * default trace store settings, any extra `env` (e.g. `WIDELINE_TRACE_RETENTION`). Nothing is
+ * started until you run `cli(['up', …])`.
  * @example
  * const stack = await privateStack({ WIDELINE_TRACE_RETENTION: '3s' });
  * await stack.cli(['up', 'jaeger']);
@@ -112,8 +113,11 @@ export async function privateStack(extra: NodeJS.ProcessEnv = {}): Promise<Priva
     taken.add(port);
     ports[name] = String(port);
   }
-  const env = { ...process.env, WIDELINE_STACK: 'native', WIDELINE_STACK_DIR: dir, ...ports, ...extra };
-  const cli = (args: string[]) => runStackCli(args, env);
+  // The store settings are the defaults unless `extra` sets them (pnpm test runs the shared stack on
+  // the memory store; a private stack should not inherit that).
+  const { WIDELINE_TRACE_STORE, WIDELINE_TRACE_RETENTION, ...inherited } = process.env;
+  const env = { ...inherited, WIDELINE_STACK: 'native', WIDELINE_STACK_DIR: dir, ...ports, ...extra };
+  const cli = (args: string[], more: NodeJS.ProcessEnv = {}) => runStackCli(args, { ...env, ...more });
   return {
     env,
     dir,
