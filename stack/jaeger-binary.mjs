@@ -1,10 +1,10 @@
 // Which `jaeger` binary the native route runs: the one `JAEGER_BINARY` names, else a `jaeger` on PATH
 // (a Jaeger v2 release binary, which carries the UI), else the one built once from the Go module proxy
-// (stack/jaeger-build.sh), whose UI is a placeholder page.
+// (stack/jaeger-build.mjs), whose UI is a placeholder page.
 
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { buildJaeger } from './jaeger-build.mjs';
 import { which } from './processes.mjs';
 
 /** The Jaeger release docker-compose.yml pins and the build compiles. */
@@ -48,9 +48,9 @@ function checked(path, source) {
 /**
  * Finds (or builds) the Jaeger binary. Throws, naming the variable and the fix, when `JAEGER_BINARY`
  * is set but unusable.
- * @returns {{ path: string, source: 'JAEGER_BINARY' | 'PATH' | 'build', version: string }}
+ * @returns {Promise<{ path: string, source: 'JAEGER_BINARY' | 'PATH' | 'build', version: string }>}
  */
-export function findJaeger(repo, env = process.env) {
+export async function findJaeger(env = process.env) {
   const named = env.JAEGER_BINARY;
   if (named) {
     if (!isExecutableFile(named))
@@ -61,16 +61,7 @@ export function findJaeger(repo, env = process.env) {
   }
   const onPath = which('jaeger', env);
   if (onPath) return checked(onPath, 'PATH');
-  const built = spawnSync('bash', [join(repo, 'stack', 'jaeger-build.sh')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-    env,
-  });
-  if (built.status !== 0)
-    throw new Error(
-      'could not build or find the Jaeger binary (see above); or set JAEGER_BINARY to a Jaeger v2 release binary, or run the stack with Docker',
-    );
-  return { path: built.stdout.trim().split('\n').at(-1), source: 'build', version: PINNED_JAEGER };
+  return { path: await buildJaeger(env), source: 'build', version: PINNED_JAEGER };
 }
 
 /** The Jaeger UI at `url` is the placeholder a binary without UI assets serves. */

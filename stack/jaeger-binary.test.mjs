@@ -18,7 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { privateStack } from '../packages/testkit/src/index.ts';
 
 const repo = join(import.meta.dirname, '..');
-const built = execFileSync('bash', [join(repo, 'stack', 'jaeger-build.sh')], { encoding: 'utf8' })
+const built = execFileSync(process.execPath, [join(repo, 'stack', 'jaeger-build.mjs')], { encoding: 'utf8' })
   .trim()
   .split('\n')
   .at(-1);

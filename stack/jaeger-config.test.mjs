@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETENTION, JAEGER_CONFIG } from './services.mjs';
 
 const repo = join(import.meta.dirname, '..');
-const pinned = execFileSync('bash', [join(repo, 'stack', 'jaeger-build.sh')], { encoding: 'utf8' })
+const pinned = execFileSync(process.execPath, [join(repo, 'stack', 'jaeger-build.mjs')], { encoding: 'utf8' })
   .trim()
   .split('\n')
   .at(-1);

@@ -27,9 +27,9 @@ export function nativeServices({ repo, dir, ports, env }) {
         if (was.store === want.store && (want.store === 'memory' || was.retention === want.retention)) return undefined;
         return `store ${was.store}${was.store === 'badger' ? ` (${was.retention})` : ''} → ${want.store}${want.store === 'badger' ? ` (${want.retention})` : ''}`;
       },
-      start() {
+      async start() {
         const store = traceStore(env);
-        const jaeger = findJaeger(repo, env);
+        const jaeger = await findJaeger(env);
         writeFileSync(join(dir, 'jaeger.json'), JSON.stringify({ ...jaeger, ...store }));
         const storeEnv = {
           WIDELINE_JAEGER_DATA_DIR: join(dir, 'jaeger'),
@@ -123,7 +123,7 @@ export async function startNative({ repo, dir }, service) {
         `${service.name}: port ${port} is taken by another process and ${service.name} is not answering there. Free the port and retry.`,
       );
   }
-  const started = service.start();
+  const started = await service.start();
   const pid = startDetached(dir, service.name, started.bin, started.args, { cwd: repo, env: started.env });
   const t0 = Date.now();
   await waitHealthy(dir, service, pid);

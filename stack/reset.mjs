@@ -11,10 +11,11 @@ import { diskUsage, formatBytes } from './store.mjs';
 export async function reset(ctx, names) {
   if (names.length > 0) throw new Error('reset empties every store; it takes no service names');
   if (mode(ctx) === 'docker') {
+    const wasUp = (await Promise.all(ctx.services.map((s) => s.healthy()))).some(Boolean);
     // `down --volumes` removes this project's named volumes: jaeger-data and redis-data.
     compose(ctx.repo, ['down', '--volumes']);
-    compose(ctx.repo, ['up', '-d', '--wait']);
-    console.log('stack: reset — volumes jaeger-data and redis-data emptied, stack up again');
+    if (wasUp) compose(ctx.repo, ['up', '-d', '--wait']);
+    console.log(`stack: reset — volumes jaeger-data and redis-data emptied${wasUp ? ', stack up again' : ''}`);
     return;
   }
   for (const service of ctx.services.filter((s) => s.dataDir)) {

@@ -1,25 +1,32 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PORTS } from './services.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
-const stackCli = (...args) =>
-  spawnSync(process.execPath, [join(repo, 'stack', 'stack.mjs'), ...args], { cwd: repo, encoding: 'utf8' });
+const stackCli = (args, env = {}) =>
+  spawnSync(process.execPath, [join(repo, 'stack', 'stack.mjs'), ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 
 describe('pnpm stack', () => {
-  it('up is idempotent and status reports every service healthy', () => {
-    const up = stackCli('up');
+  it('up again with the same store settings is idempotent; status reports every service healthy', () => {
+    // The settings the running stack was started with (pnpm test: the memory store).
+    const recorded = JSON.parse(readFileSync(join(repo, '.wideline', 'stack', 'jaeger.json'), 'utf8'));
+    const up = stackCli(['up'], { WIDELINE_TRACE_STORE: recorded.store, WIDELINE_TRACE_RETENTION: recorded.retention });
     expect(up.status, up.stderr).toBe(0);
     expect(up.stdout).toMatch(/already up/);
-    const status = stackCli('status');
+    const status = stackCli(['status']);
     expect(status.status).toBe(0);
     for (const name of Object.keys(PORTS)) expect(status.stdout).toMatch(new RegExp(`${name}\\s+up`));
   });
 
   it('rejects an unknown command with usage', () => {
-    const result = stackCli('sideways');
+    const result = stackCli(['sideways']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/usage: pnpm stack up \| down \| status \| logs \| kill/);
   });
