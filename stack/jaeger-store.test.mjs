@@ -143,7 +143,7 @@ describe('pnpm stack status and reset', () => {
     const { stdout: out } = await stack.cli(['status']);
     const line = out.split('\n').find((l) => l.trim().startsWith('jaeger'));
     expect(line).toMatch(new RegExp(`store badger, [\\d.]+ (kB|MB) in ${stack.dir}/jaeger, retention 168h`));
-    const oldest = new Date(threeHoursAgo).toISOString().replace('T', ' ').slice(0, 19);
+    const oldest = new Date(threeHoursAgo).toISOString().replace('T', ' ').slice(0, 16);
     expect(line).toContain(`oldest trace ${oldest} UTC (3 h ago)`);
   });
 

@@ -23,7 +23,7 @@ async function jaegerStore(ctx, service, healthy, docker) {
   if (healthy) {
     const oldest = await oldestTrace(`http://localhost:${ctx.ports.jaegerQuery}`);
     parts.push(
-      oldest ? `oldest trace ${oldest.toISOString().replace('T', ' ').slice(0, 19)} UTC (${ago(oldest)})` : 'no traces',
+      oldest ? `oldest trace ${oldest.toISOString().replace('T', ' ').slice(0, 16)} UTC (${ago(oldest)})` : 'no traces',
     );
   }
   return parts.join(', ');

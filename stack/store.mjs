@@ -58,9 +58,11 @@ async function newestAtOrBefore(queryUrl, beforeMs) {
 }
 
 /**
- * The start time of the oldest trace Jaeger holds (to the second), or undefined when it holds none.
- * Jaeger has no "oldest first" query, so this narrows a window: search back from now in doubling
- * steps until a window is empty, then halve between the empty bound and the oldest start found.
+ * The start time of the oldest trace Jaeger holds (to the minute: no older trace starts more than a
+ * minute before it), or undefined when it holds none. Jaeger has no "oldest first" query, so this
+ * narrows a window: search back from now in doubling steps until a window is empty, then halve
+ * between the empty bound and the oldest start found. Each search returns one whole trace; about 20
+ * searches for a week-old store.
  */
 export async function oldestTrace(queryUrl, nowMs = Date.now()) {
   let found = await newestAtOrBefore(queryUrl, nowMs + 60_000);
@@ -72,7 +74,7 @@ export async function oldestTrace(queryUrl, nowMs = Date.now()) {
     if (older === undefined) empty = Math.max(0, probe);
     else found = older;
   }
-  while (found - empty > 1000) {
+  while (found - empty > 60_000) {
     const middle = Math.floor((found + empty) / 2);
     const older = await newestAtOrBefore(queryUrl, middle);
     if (older === undefined) empty = middle;
