@@ -83,10 +83,16 @@ if (!commands[command]) {
   console.error(USAGE);
   process.exit(2);
 }
+// The probes' AbortSignal.timeout timers do not keep Node running, so a probe waiting on a service
+// that accepted the connection but has not answered yet could end the process mid-command (exit 13,
+// "unsettled top-level await"). This handle keeps it alive until the command is done.
+const keepAlive = setInterval(() => undefined, 60_000);
 try {
   await commands[command](context(), names);
 } catch (error) {
   console.error(`stack ${command}: ${error.message}`);
   if (error instanceof UsageError) console.error(USAGE);
-  process.exit(error instanceof UsageError ? 2 : 1);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+} finally {
+  clearInterval(keepAlive);
 }
