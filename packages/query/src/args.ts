@@ -6,12 +6,16 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
-import { parseDuration, parsePercentiles, parsePositiveInt, parseWhere, type WhereClause } from './format.ts';
+import { parseDuration, parsePercentiles, parsePositiveInt } from './format.ts';
 
 /** Options every command takes. */
 export interface GlobalOptions {
   jaegerUrl: string;
   json: boolean;
+  /** `--csv`: rows as CSV (commands that print rows). */
+  csv: boolean;
+  /** `--html <file>`: also write a self-contained HTML page. */
+  html: string | undefined;
   color: boolean;
   width: number;
 }
@@ -25,7 +29,9 @@ export type Command =
       service: string;
       since: string;
       sinceUs: number;
-      where: WhereClause[];
+      /** Filter texts, parsed by the query model. */
+      where: string[];
+      source: FileArgs;
       errorsOnly: boolean;
       limit: number;
       depth: number;
@@ -37,11 +43,21 @@ export type Command =
       percentiles: number[];
       since: string;
       sinceUs: number;
-      where: WhereClause[];
+      where: string[];
+      source: FileArgs;
       depth: number;
     }
+  | { name: 'model'; verb: ModelVerb; values: Record<string, unknown>; positionals: string[] }
   | { name: 'help'; topic: string | undefined }
   | { name: 'version' };
+
+/** Commands built on the query model, each in `commands/<verb>.ts`. */
+export type ModelVerb = 'query' | 'events' | 'sql' | 'heatmap' | 'compare' | 'regress' | 'check';
+
+/** Where `find` and `stats` read from besides Jaeger: OTLP/JSON files. */
+export interface FileArgs {
+  files: string[];
+}
 
 /** What the environment contributes to defaults. */
 export interface CliEnvironment {
@@ -55,6 +71,8 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 const COMMON: Options = {
   jaeger: { type: 'string' },
   json: { type: 'boolean' },
+  csv: { type: 'boolean' },
+  html: { type: 'string' },
   color: { type: 'boolean' },
   width: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -64,6 +82,57 @@ const SEARCH: Options = {
   service: { type: 'string', short: 's' },
   since: { type: 'string' },
   where: { type: 'string', short: 'w', multiple: true },
+  file: { type: 'string', short: 'f', multiple: true },
+};
+
+/** Options of every model command: where the events come from, which window, which events. */
+export const SOURCE_OPTIONS: Options = {
+  service: { type: 'string', short: 's', multiple: true },
+  since: { type: 'string' },
+  where: { type: 'string', short: 'w', multiple: true },
+  file: { type: 'string', short: 'f', multiple: true },
+  depth: { type: 'string' },
+  clickhouse: { type: 'string' },
+  'clickhouse-database': { type: 'string' },
+  unweighted: { type: 'boolean' },
+  spans: { type: 'boolean' },
+};
+
+const GROUPING: Options = {
+  by: { type: 'string', short: 'b' },
+  agg: { type: 'string', short: 'a' },
+  every: { type: 'string' },
+  order: { type: 'string', short: 'o' },
+  limit: { type: 'string', short: 'n' },
+  top: { type: 'string', short: 'k' },
+};
+
+const MODEL_OPTIONS: Record<ModelVerb, Options> = {
+  query: { ...SOURCE_OPTIONS, ...GROUPING },
+  events: {
+    ...SOURCE_OPTIONS,
+    fields: { type: 'string' },
+    order: { type: 'string', short: 'o' },
+    limit: { type: 'string', short: 'n' },
+  },
+  sql: { ...SOURCE_OPTIONS },
+  heatmap: { ...SOURCE_OPTIONS, every: { type: 'string' } },
+  compare: {
+    ...SOURCE_OPTIONS,
+    selection: { type: 'string' },
+    slowest: { type: 'string' },
+    errors: { type: 'boolean' },
+    fields: { type: 'string' },
+    limit: { type: 'string', short: 'n' },
+  },
+  regress: {
+    ...SOURCE_OPTIONS,
+    window: { type: 'string' },
+    baseline: { type: 'string' },
+    by: { type: 'string', short: 'b' },
+    'min-events': { type: 'string' },
+  },
+  check: { ...SOURCE_OPTIONS },
 };
 
 const COMMAND_OPTIONS: Record<string, Options> = {
@@ -109,8 +178,12 @@ export function parseCommandLine(
   }
   if (first === '--version' || first === '-v' || first === 'version')
     return { command: { name: 'version' }, options: defaults(environment, {}) };
-  const specific = COMMAND_OPTIONS[first];
-  if (!specific) throw new UsageError(`unknown command "${first}": use trace, why, find or stats (wideline --help)`);
+  const verb = first in MODEL_OPTIONS ? (first as ModelVerb) : undefined;
+  const specific = verb ? MODEL_OPTIONS[verb] : COMMAND_OPTIONS[first];
+  if (!specific)
+    throw new UsageError(
+      `unknown command "${first}": use trace, why, find, stats, query, events, sql, heatmap, compare, regress or check (wideline --help)`,
+    );
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({
@@ -126,7 +199,9 @@ export function parseCommandLine(
   const { values, positionals } = parsed;
   const options = defaults(environment, values);
   if (values.help) return { command: { name: 'help', topic: first }, options };
-  const where = ((values.where as string[] | undefined) ?? []).map(parseWhere);
+  if (verb) return { command: { name: 'model', verb, values, positionals }, options };
+  const where = (values.where as string[] | undefined) ?? [];
+  const source: FileArgs = { files: (values.file as string[] | undefined) ?? [] };
   switch (first) {
     case 'trace':
       return {
@@ -153,6 +228,7 @@ export function parseCommandLine(
           since: String(values.since ?? '15m'),
           sinceUs: parseDuration(String(values.since ?? '15m'), 'since'),
           where,
+          source,
           errorsOnly: values.errors === true,
           limit,
           depth,
@@ -172,6 +248,7 @@ export function parseCommandLine(
           since: String(values.since ?? '1h'),
           sinceUs: parseDuration(String(values.since ?? '1h'), 'since'),
           where,
+          source,
           depth: values.depth === undefined ? 1000 : parsePositiveInt(String(values.depth), 'depth'),
         },
         options,
@@ -193,10 +270,16 @@ function defaults(environment: CliEnvironment, values: Record<string, unknown>):
     typeof values.jaeger === 'string' ? values.jaeger : env.WIDELINE_JAEGER_QUERY_URL || DEFAULT_JAEGER_URL;
   if (!/^https?:\/\/[^/\s]+/.test(jaegerUrl))
     throw new UsageError(`--jaeger "${jaegerUrl}" is not an http(s) URL: use e.g. http://localhost:16686`);
+  const csv = values.csv === true;
+  if (json && csv) throw new UsageError('--json and --csv are alternatives: pick one');
+  const html = typeof values.html === 'string' ? values.html : undefined;
+  if (html === '') throw new UsageError('--html needs a file name, e.g. --html report.html');
   return {
     jaegerUrl,
     json,
-    color,
+    csv,
+    html,
+    color: color && !csv,
     width,
   };
 }

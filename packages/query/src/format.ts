@@ -25,8 +25,9 @@ export function formatDuration(us: number): string {
   if (abs < 1000) return `${Math.round(us)} µs`;
   if (abs < 1e6) return `${(us / 1000).toFixed(abs < 1e4 ? 2 : abs < 1e5 ? 1 : 0)} ms`;
   if (abs < 60e6) return `${(us / 1e6).toFixed(2)} s`;
-  const m = Math.floor(abs / 60e6);
-  const s = Math.round((abs - m * 60e6) / 1e6);
+  const total = Math.round(abs / 1e6);
+  const m = Math.floor(total / 60);
+  const s = total - m * 60;
   return `${us < 0 ? '-' : ''}${m}m ${String(s).padStart(2, '0')}s`;
 }
 

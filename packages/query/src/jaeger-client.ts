@@ -115,6 +115,19 @@ export class JaegerClient {
 
   /** Finds traces with a span of `service` starting in the window; an empty map when none match. */
   async searchTraces(search: TraceSearch): Promise<{ traces: Map<string, Span[]>; api: JaegerApi }> {
+    const found = await this.searchTracesBody(search);
+    if (found.api === 'legacy') return { traces: groupByTrace(found.spans), api: 'legacy' };
+    if (found.body === undefined) return { traces: new Map(), api: 'v3' };
+    return { traces: groupByTrace(spansFromOtlp(this.#parse(found.body) as OtlpTracesBody)), api: 'v3' };
+  }
+
+  /**
+   * Like {@link searchTraces}, but leaves a v3 answer as the raw OTLP-JSON body (`undefined` when
+   * nothing matched), so a query engine can parse it natively; the legacy API's answer comes as spans.
+   */
+  async searchTracesBody(
+    search: TraceSearch,
+  ): Promise<{ api: 'v3'; body: Buffer | undefined } | { api: 'legacy'; spans: Span[] }> {
     const v3Params = new URLSearchParams({
       'query.service_name': search.service,
       'query.start_time_min': rfc3339(search.startMinUs),
@@ -123,10 +136,13 @@ export class JaegerClient {
     });
     if (search.operation) v3Params.set('query.operation_name', search.operation);
     const v3 = await this.#get(`/api/v3/traces?${v3Params}`);
-    if (v3.status === 200)
-      return { traces: groupByTrace(spansFromOtlp((await this.#json(v3)) as OtlpTracesBody)), api: 'v3' };
+    if (v3.status === 200) {
+      const body = Buffer.from(await v3.arrayBuffer());
+      if (body[0] !== 0x7b) this.#parse(body);
+      return { api: 'v3', body };
+    }
     // v3 answers 404 with a JSON error when nothing matches; a plain-text 404 means no v3 route.
-    if (v3.status === 404 && (await isJaegerNotFound(v3))) return { traces: new Map(), api: 'v3' };
+    if (v3.status === 404 && (await isJaegerNotFound(v3))) return { api: 'v3', body: undefined };
     const legacyParams = new URLSearchParams({
       service: search.service,
       start: String(Math.floor(search.startMinUs)),
@@ -136,7 +152,26 @@ export class JaegerClient {
     if (search.operation) legacyParams.set('operation', search.operation);
     const legacy = await this.#get(`/api/traces?${legacyParams}`);
     if (legacy.status !== 200) throw await this.#unusable(legacy);
-    return { traces: groupByTrace(spansFromLegacy((await this.#json(legacy)) as JaegerTracesBody)), api: 'legacy' };
+    return { api: 'legacy', spans: spansFromLegacy((await this.#json(legacy)) as JaegerTracesBody) };
+  }
+
+  /** The services Jaeger has seen (`/api/v3/services`, legacy `/api/services` as a fallback). */
+  async services(): Promise<string[]> {
+    const v3 = await this.#get('/api/v3/services');
+    if (v3.status === 200) return ((await this.#json(v3)) as { services?: string[] }).services ?? [];
+    const legacy = await this.#get('/api/services');
+    if (legacy.status !== 200) throw await this.#unusable(legacy);
+    return ((await this.#json(legacy)) as { data?: string[] | null }).data ?? [];
+  }
+
+  #parse(body: Buffer): unknown {
+    try {
+      return JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new JaegerResponseError(
+        `${this.url} answered 200 with something that is not JSON (${body.toString('utf8', 0, 80)}…): is this Jaeger's query port (16686)?`,
+      );
+    }
   }
 
   async #get(path: string): Promise<Response> {

@@ -7,15 +7,11 @@
  * @module
  */
 import { type CliEnvironment, type Command, type GlobalOptions, parseCommandLine } from './args.ts';
-import { WidelineQueryError } from './errors.ts';
-import { findTraces } from './find.ts';
-import { formatDuration } from './format.ts';
+import { UsageError, WidelineQueryError } from './errors.ts';
 import { TraceGraph } from './graph.ts';
 import { HELP } from './help.ts';
 import { JaegerClient } from './jaeger-client.ts';
-import type { Span } from './span.ts';
-import { computeStats } from './stats.ts';
-import { createStyle, type Style } from './style.ts';
+import { createStyle } from './style.ts';
 import { renderWaterfall } from './waterfall.ts';
 import { explainFailure, renderWhy } from './why.ts';
 
@@ -38,8 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     const { command, options } = parseCommandLine(argv, environment);
     const out = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
-    await execute(command, options, out, io);
-    return 0;
+    return (await execute(command, options, out, io)) ?? 0;
   } catch (error) {
     if (error instanceof WidelineQueryError) {
       io.stderr.write(`wideline: ${error.message}\n`);
@@ -57,7 +52,7 @@ async function execute(
   options: GlobalOptions,
   out: (lines: string[]) => void,
   io: CliIo,
-): Promise<void> {
+): Promise<number | undefined> {
   const style = createStyle(options.color);
   const jaeger = new JaegerClient({ url: options.jaegerUrl });
   switch (command.name) {
@@ -95,50 +90,57 @@ async function execute(
       return;
     }
     case 'find': {
-      const traces = await recentTraces(jaeger, command);
-      const found = findTraces(traces, {
-        service: command.service,
-        where: command.where,
-        errorsOnly: command.errorsOnly,
-        limit: command.limit,
-      });
-      if (options.json) out([JSON.stringify(found, null, 2)]);
-      else out(renderFindTable(found, traces.size, command, style));
+      const { findCommand } = await import('./commands/find.ts');
+      await findCommand(command, await modelContext(options, out, io));
       return;
     }
     case 'stats': {
-      const traces = await recentTraces(jaeger, command);
-      const groups = computeStats(traces.values(), command);
-      if (options.json)
-        out([
-          JSON.stringify({ service: command.service, by: command.by ?? null, traces: traces.size, groups }, null, 2),
-        ]);
-      else out(renderStatsTable(groups, traces.size, command, style));
+      const { statsCommand } = await import('./commands/stats.ts');
+      await statsCommand(command, await modelContext(options, out, io));
       return;
     }
+    case 'model':
+      return runModelCommand(command, await modelContext(options, out, io));
+  }
+}
+
+async function modelContext(options: GlobalOptions, out: (lines: string[]) => void, io: CliIo) {
+  const { commandContext } = await import('./commands/output.ts');
+  return commandContext(options, out, io.env ?? process.env);
+}
+
+/** Loads the command's module only when it runs, so `trace` and `why` never load the query engine. */
+async function runModelCommand(
+  command: Extract<Command, { name: 'model' }>,
+  ctx: Awaited<ReturnType<typeof modelContext>>,
+): Promise<number | undefined> {
+  const { values, positionals } = command;
+  if (command.verb !== 'sql' && command.verb !== 'check' && positionals.length > 0)
+    throw new UsageError(`wideline ${command.verb} takes no positional arguments (got "${positionals[0]}")`);
+  switch (command.verb) {
+    case 'query':
+      await (await import('./commands/query.ts')).queryCommand(values, ctx);
+      return undefined;
+    case 'events':
+      await (await import('./commands/events.ts')).eventsCommand(values, ctx);
+      return undefined;
+    case 'sql':
+      await (await import('./commands/sql.ts')).sqlCommand(values, positionals, ctx);
+      return undefined;
+    case 'heatmap':
+      await (await import('./commands/heatmap.ts')).heatmapCommand(values, ctx);
+      return undefined;
+    case 'compare':
+      await (await import('./commands/compare.ts')).compareCommand(values, ctx);
+      return undefined;
+    case 'regress':
+      return (await import('./commands/regress.ts')).regressCommand(values, ctx);
+    case 'check':
+      return (await import('./commands/check.ts')).checkCommand(values, positionals, ctx);
   }
 }
 
 /** CPU time this process has used so far (user + system), including Node's own start-up. */
-/**
- * The service's traces that started within `--since` (and up to a minute ahead, for clock skew),
- * at most `--depth` of them: Jaeger's v3 search cannot filter by attributes, so `find` and `stats`
- * filter what this returns.
- */
-async function recentTraces(
-  jaeger: JaegerClient,
-  command: { service: string; sinceUs: number; depth: number },
-): Promise<Map<string, Span[]>> {
-  const now = Date.now() * 1000;
-  const { traces } = await jaeger.searchTraces({
-    service: command.service,
-    startMinUs: now - command.sinceUs,
-    startMaxUs: now + 60e6,
-    limit: command.depth,
-  });
-  return traces;
-}
-
 function cpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -176,66 +178,4 @@ function traceJson(graph: TraceGraph, jaeger: JaegerClient, api: string) {
     })),
     serviceTimes: graph.serviceTimes(),
   };
-}
-
-/** Left-aligned text columns, widths from the content. */
-function table(rows: string[][], style: Style): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r, ri) => {
-    const line = r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
-    return ri === 0 ? style.dim(line) : line;
-  });
-}
-
-function renderFindTable(
-  found: ReturnType<typeof findTraces>,
-  scanned: number,
-  command: Extract<Command, { name: 'find' }>,
-  style: Style,
-): string[] {
-  const filters = command.where.map((w) => `${w.key}${w.op}${w.value}`);
-  const head = `${found.length} trace${found.length === 1 ? '' : 's'} of ${command.service} in the last ${command.since}${filters.length > 0 ? ` matching ${filters.join(' and ')}` : ''}${command.errorsOnly ? ' with errors' : ''} (${scanned} scanned)`;
-  if (found.length === 0) return [head];
-  const rows = [['TRACE ID', 'STARTED', 'DURATION', 'SPANS', 'ERRORS', 'ROOT']];
-  for (const t of found) {
-    rows.push([
-      t.traceId,
-      new Date(t.startUs / 1000).toISOString().replace('T', ' ').slice(0, 23),
-      formatDuration(t.durationUs),
-      String(t.spans),
-      t.errors > 0 ? `✗ ${t.errors}` : '-',
-      `${t.rootService}: ${t.rootName}`,
-    ]);
-  }
-  return [head, '', ...table(rows, style)];
-}
-
-function renderStatsTable(
-  groups: ReturnType<typeof computeStats>,
-  scanned: number,
-  command: Extract<Command, { name: 'stats' }>,
-  style: Style,
-): string[] {
-  const events = groups.reduce((s, g) => s + g.count, 0);
-  const head = `${command.service} wide events in the last ${command.since}${command.by ? ` by ${command.by}` : ''}: ${events} events from ${scanned} traces`;
-  if (groups.length === 0) return [head];
-  const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
-  const rows = [[command.by ?? 'group', 'EVENTS', 'WEIGHTED', 'ERRORS', ...command.percentiles.map((p) => `P${p}`)]];
-  for (const g of groups) {
-    rows.push([
-      g.key,
-      String(g.count),
-      num(g.weightedCount),
-      num(g.weightedErrors),
-      ...command.percentiles.map((p) => formatDuration(g.percentiles[`p${p}`]!)),
-    ]);
-  }
-  return [
-    head,
-    style.dim(
-      'weighted = events the sampled ones stand for (sum of wideline.sample_rate); percentiles weighted the same way',
-    ),
-    '',
-    ...table(rows, style),
-  ];
 }

@@ -1,0 +1,147 @@
+/**
+ * Where a model command's events come from and which window it covers: Jaeger's API (default), OTLP
+ * files (`--file`), or a ClickHouse server holding Jaeger's tables (`--clickhouse`). Jaeger and files
+ * are loaded into the embedded engine; ClickHouse is queried where the data is.
+ *
+ * @module
+ */
+import type { GlobalOptions } from '../args.ts';
+import { ChdbEngine } from '../engine/chdb-engine.ts';
+import type { QueryEngine } from '../engine/engine.ts';
+import { UsageError } from '../errors.ts';
+import { formatDuration, parseDuration, parsePositiveInt } from '../format.ts';
+import { JaegerClient } from '../jaeger-client.ts';
+import type { TimeWindow } from '../model/query.ts';
+import { type JaegerScan, loadJaegerWindow, truncationNotes } from '../sources/jaeger-window.ts';
+import { loadOtlpFiles } from '../sources/otlp-files.ts';
+
+/** The source options as parsed. */
+export interface SourceArgs {
+  services: string[] | undefined;
+  /** `--since`, µs; undefined when not given. */
+  sinceUs: number | undefined;
+  sinceText: string | undefined;
+  depth: number;
+  files: string[];
+  clickhouse: string | undefined;
+  clickhouseDatabase: string;
+  where: string[];
+  weighted: boolean;
+  spans: boolean;
+}
+
+/** An opened source. */
+export interface OpenSource {
+  engine: QueryEngine;
+  /** "Now" for windows: the wall clock for live sources, the end of the data for files. */
+  nowUs: number;
+  /** The time range the data covers (files), or undefined when unknown / unbounded. */
+  dataRange: TimeWindow | undefined;
+  /** Said before the results: truncation, what was read. */
+  notes: string[];
+  /** One line about where the data came from. */
+  origin: string;
+  /** The Jaeger scan, when the data came from Jaeger. */
+  scan: JaegerScan | undefined;
+}
+
+/** Reads the source options. */
+export function sourceArgs(values: Record<string, unknown>, env: Record<string, string | undefined>): SourceArgs {
+  const list = (v: unknown) =>
+    ((v as string[] | undefined) ?? [])
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const services = list(values.service);
+  const files = (values.file as string[] | undefined) ?? [];
+  const clickhouse =
+    typeof values.clickhouse === 'string' ? values.clickhouse : env.WIDELINE_CLICKHOUSE_URL || undefined;
+  if (files.length > 0 && typeof values.clickhouse === 'string')
+    throw new UsageError('--file and --clickhouse are alternatives: read files, or query the server');
+  const since = typeof values.since === 'string' ? values.since : undefined;
+  return {
+    services: services.length > 0 ? services : undefined,
+    sinceUs: since === undefined ? undefined : parseDuration(since, 'since'),
+    sinceText: since,
+    depth: values.depth === undefined ? 1000 : parsePositiveInt(String(values.depth), 'depth'),
+    files,
+    clickhouse: files.length > 0 ? undefined : clickhouse,
+    clickhouseDatabase:
+      typeof values['clickhouse-database'] === 'string'
+        ? values['clickhouse-database']
+        : env.WIDELINE_CLICKHOUSE_DATABASE || 'jaeger',
+    where: (values.where as string[] | undefined) ?? [],
+    weighted: values.unweighted !== true,
+    spans: values.spans === true,
+  };
+}
+
+/**
+ * Opens the source for a command that looks back `lookbackUs` from now (its window plus, for
+ * `regress`, the baseline). Files are read whole.
+ */
+export async function openSource(args: SourceArgs, options: GlobalOptions, lookbackUs: number): Promise<OpenSource> {
+  if (args.clickhouse) {
+    const { openClickHouse } = await import('../engine/clickhouse-engine.ts');
+    const engine = await openClickHouse({ url: args.clickhouse, database: args.clickhouseDatabase });
+    return {
+      engine,
+      nowUs: Date.now() * 1000,
+      dataRange: undefined,
+      notes: [],
+      origin: `ClickHouse at ${engine.origin}`,
+      scan: undefined,
+    };
+  }
+  const engine = await ChdbEngine.create();
+  try {
+    if (args.files.length > 0) {
+      const files = await loadOtlpFiles(engine, args.files);
+      const summary = await engine.finishLoad();
+      const range = summary.fromUs === undefined ? undefined : { fromUs: summary.fromUs, toUs: summary.toUs! + 1 };
+      return {
+        engine,
+        nowUs: range?.toUs ?? Date.now() * 1000,
+        dataRange: range,
+        notes: [],
+        origin: `${files.length} OTLP file${files.length === 1 ? '' : 's'} (${summary.spans} spans, ${summary.events} wide events)`,
+        scan: undefined,
+      };
+    }
+    const now = Date.now() * 1000;
+    const jaeger = new JaegerClient({ url: options.jaegerUrl });
+    // A minute ahead for clock skew between the hosts and this one.
+    const window = { fromUs: now - lookbackUs, toUs: now + 60e6 };
+    const scan = await loadJaegerWindow(engine, jaeger, {
+      window,
+      depth: args.depth,
+      ...(args.services ? { services: args.services } : {}),
+    });
+    const summary = await engine.finishLoad();
+    const traces = scan.services.reduce((n, s) => n + s.traces, 0);
+    return {
+      engine,
+      nowUs: now,
+      dataRange: undefined,
+      notes: truncationNotes(scan),
+      origin: `Jaeger at ${jaeger.url}: ${traces} traces scanned from ${scan.services.length} service${scan.services.length === 1 ? '' : 's'} (${summary.spans} spans, ${summary.events} wide events)`,
+      scan,
+    };
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+}
+
+/** The window of a command: `--since` back from now, else (files) all the data, else `fallbackUs`. */
+export function windowOf(source: OpenSource, sinceUs: number | undefined, fallbackUs: number): TimeWindow {
+  if (sinceUs === undefined && source.dataRange) return source.dataRange;
+  return { fromUs: source.nowUs - (sinceUs ?? fallbackUs), toUs: source.nowUs + (source.dataRange ? 0 : 60e6) };
+}
+
+/** "in the last 1h" / "from 10:00:00 to 11:00:00 UTC". */
+export function describeWindow(window: TimeWindow, sinceText: string | undefined, live: boolean): string {
+  if (live && sinceText) return `in the last ${sinceText}`;
+  const iso = (us: number) => new Date(Math.floor(us / 1000)).toISOString().replace('T', ' ').slice(0, 19);
+  return `from ${iso(window.fromUs)} to ${iso(window.toUs)} UTC (${formatDuration(window.toUs - window.fromUs)})`;
+}

@@ -1,0 +1,143 @@
+/**
+ * How OTLP/JSON becomes the `spans` table, in SQL the engine runs itself: its JSON reader parses the
+ * Collector's file-exporter lines (`{"resourceSpans":[…]}`) and Jaeger's `/api/v3` answers
+ * (`{"result":{"resourceSpans":[…]}}`) natively — no `JSON.parse` in JavaScript — into `raw_spans`
+ * (one row per span, attributes still as key/value arrays); {@link pivotSql} then gives every
+ * attribute key its own typed column and marks the wide events.
+ *
+ * @module
+ */
+import { FIXED_FIELDS } from '../model/fields.ts';
+import { ident, str } from '../sql/quote.ts';
+
+const VALUE =
+  'Tuple(stringValue Nullable(String), intValue Nullable(String), doubleValue Nullable(String), boolValue Nullable(Bool), arrayValue Nullable(String), kvlistValue Nullable(String), bytesValue Nullable(String))';
+const KEY_VALUES = `Array(Tuple(key String, value ${VALUE}))`;
+const SPAN = `Tuple(traceId String, spanId String, parentSpanId String, flags UInt32, name String, kind String, startTimeUnixNano String, endTimeUnixNano String, attributes ${KEY_VALUES}, status Tuple(code String, message String))`;
+const RESOURCE_SPANS = `Array(Tuple(resource Tuple(attributes ${KEY_VALUES}), scopeSpans Array(Tuple(scope Tuple(name String, version String), spans Array(${SPAN})))))`;
+
+/** Columns of one line of OTLP/JSON: a TracesData body, or Jaeger's answer wrapping one in `result`. */
+export const OTLP_LINE_SCHEMA = `resourceSpans ${RESOURCE_SPANS}, result Tuple(resourceSpans ${RESOURCE_SPANS})`;
+
+/** Settings the loader relies on: numbers, objects and arrays readable as text, unknown fields skipped. */
+export const LOAD_SETTINGS: Record<string, string | number> = {
+  input_format_json_read_numbers_as_strings: 1,
+  input_format_json_read_objects_as_strings: 1,
+  input_format_json_read_arrays_as_strings: 1,
+  input_format_skip_unknown_fields: 1,
+  input_format_json_named_tuples_as_objects: 1,
+  input_format_json_defaults_for_missing_elements_in_named_tuple: 1,
+};
+
+/** One row per span, attributes as arrays. */
+export const CREATE_RAW_SPANS = `CREATE TABLE raw_spans (
+  trace_id String, span_id String, parent_span_id String, flags UInt32, name String,
+  kind LowCardinality(String), status LowCardinality(String), status_message String,
+  start_ns UInt64, end_ns UInt64, scope_name String,
+  attrs ${KEY_VALUES}, rattrs ${KEY_VALUES}
+) ENGINE = Memory`;
+
+/** Staging table for raw inserts of JSON bodies. */
+export const CREATE_STAGE = `CREATE TABLE otlp_stage (${OTLP_LINE_SCHEMA}) ENGINE = Memory`;
+
+const KIND = `multiIf(k IN ('1', 'SPAN_KIND_INTERNAL'), 'internal', k IN ('2', 'SPAN_KIND_SERVER'), 'server', k IN ('3', 'SPAN_KIND_CLIENT'), 'client', k IN ('4', 'SPAN_KIND_PRODUCER'), 'producer', k IN ('5', 'SPAN_KIND_CONSUMER'), 'consumer', 'unspecified')`;
+const STATUS = `multiIf(c IN ('2', 'STATUS_CODE_ERROR'), 'ERROR', c IN ('1', 'STATUS_CODE_OK'), 'OK', 'UNSET')`;
+
+/** `INSERT INTO raw_spans` from OTLP/JSON rows read by `source` (a table or a `file(…)` call). */
+export function insertRawSql(source: string): string {
+  return `INSERT INTO raw_spans SELECT lower(sp.traceId), lower(sp.spanId), lower(sp.parentSpanId), sp.flags, sp.name,
+  ${KIND.replace(/\bk\b/g, 'sp.kind')}, ${STATUS.replace(/\bc\b/g, 'sp.status.code')}, sp.status.message,
+  toUInt64OrZero(sp.startTimeUnixNano), toUInt64OrZero(sp.endTimeUnixNano), ss.scope.name, sp.attributes, rs.resource.attributes
+  FROM ${source}
+  ARRAY JOIN arrayConcat(resourceSpans, result.resourceSpans) AS rs ARRAY JOIN rs.scopeSpans AS ss ARRAY JOIN ss.spans AS sp`;
+}
+
+/** `file(path, JSONEachRow, schema)` for an OTLP/JSON file. */
+export function otlpFileSource(path: string): string {
+  return `file(${str(path)}, 'JSONEachRow', ${str(OTLP_LINE_SCHEMA)})`;
+}
+
+/** The column type an attribute key gets, from which OTLP value kinds it was seen with. */
+export type AttributeType = 'String' | 'Int64' | 'Float64' | 'Bool';
+
+/** Counts of each value kind per key: the query {@link attributeTypes} reads. */
+export const ATTRIBUTE_KINDS_SQL = `SELECT a.key AS key,
+  countIf(a.value.stringValue IS NOT NULL) AS s, countIf(a.value.intValue IS NOT NULL) AS i,
+  countIf(a.value.doubleValue IS NOT NULL) AS d, countIf(a.value.boolValue IS NOT NULL) AS b,
+  countIf(a.value.arrayValue IS NOT NULL OR a.value.kvlistValue IS NOT NULL OR a.value.bytesValue IS NOT NULL) AS c
+  FROM raw_spans ARRAY JOIN arrayConcat(attrs, rattrs) AS a GROUP BY key ORDER BY key`;
+
+/** A key's type: one kind keeps its type, ints with doubles are Float64, anything else mixed is text. */
+export function attributeType(counts: { s: number; i: number; d: number; b: number; c: number }): AttributeType {
+  const { s, i, d, b, c } = counts;
+  if (c > 0 || (s > 0 && i + d + b > 0) || (b > 0 && i + d > 0)) return 'String';
+  if (b > 0) return 'Bool';
+  if (d > 0) return 'Float64';
+  if (i > 0) return 'Int64';
+  return 'String';
+}
+
+/** The typed value of an OTLP value tuple `v`. */
+function valueAs(type: AttributeType, v: string): string {
+  switch (type) {
+    case 'Int64':
+      return `toInt64OrNull(${v}.intValue)`;
+    case 'Float64':
+      return `coalesce(toFloat64OrNull(${v}.doubleValue), toFloat64OrNull(${v}.intValue))`;
+    case 'Bool':
+      return `${v}.boolValue`;
+    default:
+      return `coalesce(${v}.stringValue, ${v}.intValue, ${v}.doubleValue, if(${v}.boolValue IS NULL, NULL, toString(${v}.boolValue)), ${v}.arrayValue, ${v}.kvlistValue, ${v}.bytesValue)`;
+  }
+}
+
+/** A key's value on span `s`: the span's own attribute, else its resource's. */
+export function attributeSql(key: string, type: AttributeType, s = 's'): string {
+  const k = str(key);
+  const own = valueAs(type, `arrayElement(${s}.attrs, indexOf(${s}.attrs.key, ${k})).value`);
+  const resource = valueAs(type, `arrayElement(${s}.rattrs, indexOf(${s}.rattrs.key, ${k})).value`);
+  return `if(has(${s}.attrs.key, ${k}), ${own}, ${resource})`;
+}
+
+/** The column name of an attribute: its key, or `attr.<key>` when a fixed column has that name. */
+export function attributeColumn(key: string): string {
+  return FIXED_FIELDS.some((f) => f.name === key) ? `attr.${key}` : key;
+}
+
+const SERVICE = (s: string) =>
+  `coalesce(nullIf(arrayElement(${s}.rattrs, indexOf(${s}.rattrs.key, 'service.name')).value.stringValue, ''), 'unknown_service')`;
+
+/**
+ * Builds `spans` from `raw_spans`: duplicates dropped (Jaeger returns a trace once per service that
+ * matched), fixed columns, one column per attribute, and `is_event` — the span is a wide event (a local
+ * root) when it has no parent, its parent is remote (OTLP span flags, when the exporter sets them), or
+ * the flags do not say and the parent is missing or belongs to another service.
+ */
+export function pivotSql(attributes: readonly { key: string; type: AttributeType }[]): string {
+  const rate = attributes.find((a) => a.key === 'wideline.sample_rate');
+  const rateSql = rate ? attributeSql('wideline.sample_rate', 'Float64') : 'NULL';
+  const columns = [
+    's.trace_id AS trace_id',
+    's.span_id AS span_id',
+    's.parent_span_id AS parent_span_id',
+    's.service AS service',
+    's.name AS name',
+    's.kind AS kind',
+    's.status AS status',
+    's.status_message AS status_message',
+    "fromUnixTimestamp64Nano(toInt64(s.start_ns), 'UTC') AS start_time",
+    'if(s.end_ns >= s.start_ns, (s.end_ns - s.start_ns) / 1e6, 0) AS duration_ms',
+    `if(isFinite(ifNull(${rateSql}, 0)) AND ifNull(${rateSql}, 0) > 0, ${rateSql}, 1.0) AS sample_rate`,
+    `(s.parent_span_id = '' OR bitAnd(s.flags, 768) = 768 OR (bitAnd(s.flags, 256) = 0 AND (p.span_id = '' OR p.service != s.service))) AS is_event`,
+    ...attributes.map((a) => `${attributeSql(a.key, a.type)} AS ${ident(attributeColumn(a.key))}`),
+  ];
+  return `CREATE TABLE spans ENGINE = Memory AS
+  WITH dedup AS (SELECT * FROM raw_spans LIMIT 1 BY trace_id, span_id)
+  SELECT ${columns.join(',\n    ')}
+  FROM (SELECT *, ${SERVICE('dedup')} AS service FROM dedup) AS s
+  LEFT JOIN (SELECT trace_id, span_id, ${SERVICE('dedup')} AS service FROM dedup) AS p
+    ON p.trace_id = s.trace_id AND p.span_id = s.parent_span_id`;
+}
+
+/** Fixed columns' types, for the field catalog. */
+export const FIXED_COLUMN_NAMES = FIXED_FIELDS.map((f) => f.name);
