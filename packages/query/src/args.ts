@@ -7,6 +7,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
 import { parseDuration, parsePercentiles, parsePositiveInt } from './format.ts';
+import { parseWhereFilter } from './model/filter.ts';
 
 /** Options every command takes. */
 export interface GlobalOptions {
@@ -201,6 +202,8 @@ export function parseCommandLine(
   if (values.help) return { command: { name: 'help', topic: first }, options };
   if (verb) return { command: { name: 'model', verb, values, positionals }, options };
   const where = (values.where as string[] | undefined) ?? [];
+  // Checked now, so a malformed filter fails before Jaeger is asked; the commands parse it again.
+  for (const w of where) parseWhereFilter(w);
   const source: FileArgs = { files: (values.file as string[] | undefined) ?? [] };
   switch (first) {
     case 'trace':

@@ -37,10 +37,8 @@ describe('command line', () => {
       service: 'jobs',
       since: '15m',
       sinceUs: 15 * 60e6,
-      where: [
-        { key: 'order.id', op: '=', value: 'o-1' },
-        { key: 'http.status_code', op: '!=', value: '200' },
-      ],
+      where: ['order.id=o-1', 'http.status_code!=200'],
+      source: { files: [] },
       errorsOnly: true,
       limit: 20,
       depth: 500,
@@ -59,6 +57,7 @@ describe('command line', () => {
       since: '2h',
       sinceUs: 2 * 3600e6,
       where: [],
+      source: { files: [] },
       depth: 1000,
     });
   });
@@ -85,7 +84,8 @@ describe('command line', () => {
       [['trace', 'a', '--bogus'], /Unknown option '--bogus'.*wideline trace --help/],
       [['find'], /needs --service/],
       [['find', '-s', 'x', '--since', 'yesterday'], /--since "yesterday" is not a duration/],
-      [['find', '-s', 'x', '--where', 'novalue'], /--where "novalue" is not a condition/],
+      [['find', '-s', 'x', '--where', 'novalue'], /--where: expected an operator .* after "novalue", found the end \(at column 8\)/],
+      [['stats', '-s', 'x', '--where', "colo = 'ewr' and"], /--where: expected a field name, found the end/],
       [['find', '-s', 'x', '--limit', '0'], /--limit "0" must be a positive whole number/],
       [['stats', '-s', 'x', '--percentiles', '50,150'], /--percentiles/],
       [['why', 'a', '--jaeger', 'localhost:16686'], /is not an http\(s\) URL/],

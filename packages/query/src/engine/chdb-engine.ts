@@ -86,7 +86,16 @@ export class ChdbEngine implements QueryEngine {
     } catch (error) {
       throw new EngineUnavailableError((error as Error).message.split('\n')[0]!);
     }
-    const engine = new ChdbEngine(new Session());
+    let session: ChdbSession;
+    try {
+      session = new Session();
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/only one active/.test(message))
+        throw new Error('ChdbEngine: chDB runs one engine per process at a time; close() the open one first');
+      throw new EngineUnavailableError(message.split('\n')[0]!);
+    }
+    const engine = new ChdbEngine(session);
     const settings = { ...LOAD_SETTINGS, session_timezone: 'UTC', output_format_json_quote_64bit_integers: 0 };
     engine.#exec(
       `SET ${Object.entries(settings)

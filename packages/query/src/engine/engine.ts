@@ -62,7 +62,10 @@ export class EngineUnavailableError extends WidelineQueryError {
 
 /** Converts one JSONCompact cell: `DateTime64` text to ISO-8601 UTC. */
 export function cell(value: unknown, type: string): unknown {
-  if (typeof value === 'string' && /DateTime/.test(type)) return `${value.replace(' ', 'T')}Z`;
+  if (typeof value === 'string' && /DateTime/.test(type)) {
+    const iso = value.replace(' ', 'T');
+    return /\.\d+$/.test(iso) ? `${iso}Z` : `${iso}.000Z`;
+  }
   return value;
 }
 

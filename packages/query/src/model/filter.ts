@@ -156,11 +156,12 @@ export function parseFilter(text: string, context = '--where'): Filter {
 }
 
 /**
- * `--where` as earlier versions took it — `key=value` / `key!=value` with anything after the operator
- * as the value (`name=POST /orders`). Used when the text is not valid in the new language.
+ * `--where` as earlier versions took it — `key=value` / `key!=value`, the operator right after the key
+ * and anything after it as the value (`name=POST /orders`). Used when the text is not valid in the
+ * new language.
  */
 export function legacyEquality(text: string): Filter | undefined {
-  const m = /^([^=!\s'"`()][^=!'"`()]*?)\s*(!=|=)\s*([^'"`]*)$/.exec(text);
+  const m = /^([^=!\s'"`()][^=!\s'"`()]*)(!=|=)([^'"`]*)$/.exec(text);
   if (!m) return undefined;
   const value = m[3]!;
   const start = text.length - value.length;
