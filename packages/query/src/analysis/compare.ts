@@ -166,9 +166,10 @@ async function selectionSql(
       )
     ).rows[0]?.[0] ?? 0,
   );
+  // Strictly slower than the (1 - fraction) percentile, so ties at the boundary stay in the baseline.
   return {
-    condition: `${d} >= ${num(threshold)}`,
-    description: `slowest ${+(selection.fraction * 100).toFixed(2)} % (duration_ms ≥ ${+threshold.toFixed(3)})`,
+    condition: `${d} > ${num(threshold)}`,
+    description: `slowest ${+(selection.fraction * 100).toFixed(2)} % (duration_ms > ${+threshold.toFixed(3)}, the p${+(level * 100).toFixed(2)})`,
     used: new Set(),
   };
 }

@@ -127,7 +127,15 @@ export class ClickHouseEngine implements QueryEngine {
   #error(error: unknown): WidelineQueryError {
     if (error instanceof WidelineQueryError) return error;
     const message = error instanceof Error ? error.message : String(error);
-    const { code, text } = parseEngineError(message);
+    const parsed = parseEngineError(message);
+    // @clickhouse/client's ClickHouseError carries the server's code apart from the message.
+    const own = (error as { code?: unknown }).code;
+    const code = typeof own === 'string' && /^\d+$/.test(own) ? Number(own) : parsed.code;
+    const text = parsed.text;
+    if (code === 81)
+      return new ClickHouseResponseError(
+        `ClickHouse at ${this.origin} has no database for ${this.#table}: set --clickhouse-database to the database: of Jaeger's clickhouse backend (${text})`,
+      );
     if (code === 60)
       return new ClickHouseResponseError(
         `ClickHouse at ${this.origin} has no Jaeger span table ${this.#table}: is Jaeger's clickhouse backend writing here, and is --clickhouse-database right? (${text})`,

@@ -127,7 +127,7 @@ export function pivotSql(attributes: readonly { key: string; type: AttributeType
     's.status_message AS status_message',
     "fromUnixTimestamp64Nano(toInt64(s.start_ns), 'UTC') AS start_time",
     'if(s.end_ns >= s.start_ns, (s.end_ns - s.start_ns) / 1e6, 0) AS duration_ms',
-    `if(isFinite(ifNull(${rateSql}, 0)) AND ifNull(${rateSql}, 0) > 0, ${rateSql}, 1.0) AS sample_rate`,
+    `toFloat64(if(isFinite(ifNull(${rateSql}, 0)) AND ifNull(${rateSql}, 0) > 0, assumeNotNull(${rateSql}), 1.0)) AS sample_rate`,
     `(s.parent_span_id = '' OR bitAnd(s.flags, 768) = 768 OR (bitAnd(s.flags, 256) = 0 AND (p.span_id = '' OR p.service != s.service))) AS is_event`,
     ...attributes.map((a) => `${attributeSql(a.key, a.type)} AS ${ident(attributeColumn(a.key))}`),
   ];
