@@ -20,6 +20,11 @@ const SPOTLIGHT_DOCKERFILE =
   'getsentry/spotlight Dockerfile (commit 0393b534): FROM debian:bookworm-slim, ENTRYPOINT ["/app/spotlight"], its own HEALTHCHECK uses bash /dev/tcp (no wget or curl in the image)';
 const BOOKWORM_SLIM =
   'debuerreotype/docker-debian-artifacts bookworm/slim/rootfs.manifest: bash 5.2.15, dash, coreutils, grep; no wget, no curl';
+const CLICKHOUSE_DOCKERFILE =
+  'ClickHouse/ClickHouse docker/server/Dockerfile.ubuntu (the default, non-alpine tags): FROM ubuntu:22.04, apt-get install ca-certificates locales tzdata wget, then clickhouse-client clickhouse-server clickhouse-common-static; useradd --uid=101 clickhouse; ENTRYPOINT ["/entrypoint.sh"]; EXPOSE 9000 8123 9009; no curl';
+const CLICKHOUSE_ENTRYPOINT =
+  'ClickHouse/ClickHouse docker/server/entrypoint.sh: #!/bin/bash; on first start creates CLICKHOUSE_USER (removing `default`) with CLICKHOUSE_PASSWORD and CLICKHOUSE_DB; with no arguments execs clickhouse-server as the clickhouse user via `clickhouse su`';
+const UBUNTU_JAMMY = 'ubuntu:22.04 (Debian-style base): /bin/sh is dash, bash is installed';
 
 /**
  * @typedef {object} ImageFacts
@@ -81,6 +86,24 @@ export const IMAGES = {
       grep: BOOKWORM_SLIM,
     },
     absent: { wget: `${SPOTLIGHT_DOCKERFILE}; ${BOOKWORM_SLIM}`, curl: BOOKWORM_SLIM },
+  },
+  'clickhouse/clickhouse-server:25.9.2': {
+    entrypoint: { argv: ['/entrypoint.sh'], runsCommand: true, source: `${CLICKHOUSE_DOCKERFILE}; ${CLICKHOUSE_ENTRYPOINT}` },
+    user: { uid: 101, source: `${CLICKHOUSE_DOCKERFILE}; ${CLICKHOUSE_ENTRYPOINT}` },
+    shells: {
+      bash: { kind: 'bash', source: `${CLICKHOUSE_ENTRYPOINT}; ${UBUNTU_JAMMY}` },
+      sh: { kind: 'dash', source: UBUNTU_JAMMY },
+    },
+    defaultShell: 'sh',
+    programs: {
+      '/entrypoint.sh': CLICKHOUSE_DOCKERFILE,
+      'clickhouse-server': CLICKHOUSE_DOCKERFILE,
+      'clickhouse-client': CLICKHOUSE_DOCKERFILE,
+      wget: CLICKHOUSE_DOCKERFILE,
+      bash: `${CLICKHOUSE_ENTRYPOINT}; ${UBUNTU_JAMMY}`,
+      sh: UBUNTU_JAMMY,
+    },
+    absent: { curl: CLICKHOUSE_DOCKERFILE },
   },
 };
 

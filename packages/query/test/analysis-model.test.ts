@@ -37,7 +37,13 @@ for (let i = 0; i < 600; i++) {
   const late = i >= 300;
   const t = (i % 300) * 12 + (late ? 3600 : 0);
   const slow = i % 10 === 0;
-  spans.push(event(t, late && slow ? 400 : slow ? 200 : 20 + (i % 7), { name: 'GET /orders', colo: slow ? 'sin' : i % 2 ? 'ewr' : 'lhr', tier: i % 3 ? 'free' : 'pro' }));
+  spans.push(
+    event(t, late && slow ? 400 : slow ? 200 : 20 + (i % 7), {
+      name: 'GET /orders',
+      colo: slow ? 'sin' : i % 2 ? 'ewr' : 'lhr',
+      tier: i % 3 ? 'free' : 'pro',
+    }),
+  );
   if (!late || i % 10 < 7) spans.push(event(t + 1, 10, { name: 'GET /items', colo: 'ewr', tier: 'free' }));
   spans.push(event(t + 2, 15, { name: 'GET /users', colo: 'lhr', tier: 'pro' }, i % 20 === 0));
 }
@@ -53,7 +59,12 @@ afterAll(() => engine.close());
 describe('compare (BubbleUp)', () => {
   it('finds what is over-represented among the slowest events', async () => {
     const scope = querySpec({ where: "name = 'GET /orders'" });
-    const result = await compareSelection(engine, scope, { kind: 'slowest', fraction: 0.1 }, { fromUs: T0_US, toUs: END_US });
+    const result = await compareSelection(
+      engine,
+      scope,
+      { kind: 'slowest', fraction: 0.1 },
+      { fromUs: T0_US, toUs: END_US },
+    );
     expect(result.selection.events).toBe(60);
     expect(result.baseline.events).toBe(540);
     expect(result.fields[0]).toMatchObject({ field: 'colo', values: [{ value: 'sin', selection: 1, baseline: 0 }] });
@@ -66,18 +77,30 @@ describe('compare (BubbleUp)', () => {
     const result = await compareSelection(engine, querySpec({}), selection, { fromUs: T0_US, toUs: END_US });
     expect(result.selection.events).toBe(30);
     expect(result.fields.map((f) => f.field)).not.toContain('status');
-    expect(result.fields.find((f) => f.field === 'name')!.values[0]).toMatchObject({ value: 'GET /users', selection: 1 });
+    expect(result.fields.find((f) => f.field === 'name')!.values[0]).toMatchObject({
+      value: 'GET /users',
+      selection: 1,
+    });
   });
 });
 
 describe('regress', () => {
-  const windows = { current: { fromUs: END_US - 3600e6, toUs: END_US }, baseline: { fromUs: T0_US, toUs: END_US - 3600e6 } };
+  const windows = {
+    current: { fromUs: END_US - 3600e6, toUs: END_US },
+    baseline: { fromUs: T0_US, toUs: END_US - 3600e6 },
+  };
 
   it('flags p99 up 2×, throughput down 30 %, and leaves steady groups alone', async () => {
     const groups = await regress(engine, querySpec({ by: 'name' }), windows, 10);
     const byName = Object.fromEntries(groups.map((g) => [g.key[0], g]));
     const orders = byName['GET /orders']!;
-    expect(orders.metrics.find((m) => m.metric === 'p99')).toMatchObject({ baseline: 200, current: 400, ratio: 2, flagged: true, severity: 'severe' });
+    expect(orders.metrics.find((m) => m.metric === 'p99')).toMatchObject({
+      baseline: 200,
+      current: 400,
+      ratio: 2,
+      flagged: true,
+      severity: 'severe',
+    });
     expect(orders.severity).toBe('severe');
     const items = byName['GET /items']!;
     expect(items.metrics.find((m) => m.metric === 'throughput')).toMatchObject({ flagged: true, severity: 'moderate' });
@@ -158,7 +181,11 @@ describe('check (alert rules)', () => {
       ['nothing here', 'no data'],
       ['by colo', 'firing'],
     ]);
-    expect(results[4]!.groups.map((g) => [g.key[0], g.state])).toEqual([['sin', 'firing'], ['ewr', 'ok'], ['lhr', 'ok']]);
+    expect(results[4]!.groups.map((g) => [g.key[0], g.state])).toEqual([
+      ['sin', 'firing'],
+      ['ewr', 'ok'],
+      ['lhr', 'ok'],
+    ]);
     expect(results[1]!.groups[0]!.values).toEqual([400, 400, 400]);
     expect(exitCodeOf(results)).toBe(12);
     expect(exitCodeOf(results.slice(0, 1))).toBe(11);
@@ -166,21 +193,36 @@ describe('check (alert rules)', () => {
   });
 
   it('is pending when only the latest bucket breaches', async () => {
-    const [rule] = parseRules('rules: [{ name: p, severity: P2, where: "name = \'GET /orders\'", when: "p99 > 300ms", for: 2h, every: 1h }]', 'r.yaml');
+    const [rule] = parseRules(
+      'rules: [{ name: p, severity: P2, where: "name = \'GET /orders\'", when: "p99 > 300ms", for: 2h, every: 1h }]',
+      'r.yaml',
+    );
     const result = await evaluateRule(engine, rule!, END_US);
     expect(result.groups[0]).toMatchObject({ state: 'pending', values: [200, 400] });
   });
 
   it.each([
-    ['rules: [{ name: a, severity: P4, when: count > 1 }]', /r.yaml:1:30: severity "P4" of rule "a" must be P0, P1 or P2/],
-    ['rules: [{ name: a, severity: P1, when: count > 1, fro: 5m }]', /r.yaml:1:51: unknown key "fro" in rule 1; did you mean "for"\?/],
+    [
+      'rules: [{ name: a, severity: P4, when: count > 1 }]',
+      /r.yaml:1:30: severity "P4" of rule "a" must be P0, P1 or P2/,
+    ],
+    [
+      'rules: [{ name: a, severity: P1, when: count > 1, fro: 5m }]',
+      /r.yaml:1:51: unknown key "fro" in rule 1; did you mean "for"\?/,
+    ],
     ['rules: [{ name: a, severity: P1 }]', /r.yaml:1:9: rule 1 has no "when"/],
     ['rules: [{ name: a, severity: P1, when: "count >" }]', /rule "a" when: expected a number, a duration/],
-    ['rules: [{ name: a, severity: P1, when: "count > 1", where: "colo = " }]', /rule "a" where: expected a value, found the end/],
+    [
+      'rules: [{ name: a, severity: P1, when: "count > 1", where: "colo = " }]',
+      /rule "a" where: expected a value, found the end/,
+    ],
     ['rules: [{ name: a, severity: P1, when: "count > 1", for: soon }]', /rule "a": --for "soon" is not a duration/],
     ['rules:\n  - name: a\n   severity: P1', /r.yaml:3:\d+: /],
     ['rules: []', /expected a list of rules/],
-    ['rules: [{ name: a, severity: P1, when: count > 1 }, { name: a, severity: P1, when: count > 1 }]', /two rules are named "a"/],
+    [
+      'rules: [{ name: a, severity: P1, when: count > 1 }, { name: a, severity: P1, when: count > 1 }]',
+      /two rules are named "a"/,
+    ],
   ])('reports %j with its position', (text, message) => {
     expect(() => parseRules(text, 'r.yaml')).toThrow(message);
   });
@@ -195,9 +237,15 @@ describe('check (alert rules)', () => {
 
 describe('heatmap', () => {
   it('puts each event in its time column and duration row, weighted', async () => {
-    const map = await computeHeatmap(engine, querySpec({ where: "name = 'GET /orders'" }), { fromUs: T0_US, toUs: END_US }, 2);
+    const map = await computeHeatmap(
+      engine,
+      querySpec({ where: "name = 'GET /orders'" }),
+      { fromUs: T0_US, toUs: END_US },
+      2,
+    );
     expect(map.total).toBe(600);
-    const row = (ms: number) => map.rowsMs.findIndex((lo, i) => ms >= lo && ms < (map.rowsMs[i + 1] ?? Number.POSITIVE_INFINITY));
+    const row = (ms: number) =>
+      map.rowsMs.findIndex((lo, i) => ms >= lo && ms < (map.rowsMs[i + 1] ?? Number.POSITIVE_INFINITY));
     expect(map.cells[row(200)]).toEqual([30, 0]);
     expect(map.cells[row(400)]).toEqual([0, 30]);
   });

@@ -84,7 +84,10 @@ describe('command line', () => {
       [['trace', 'a', '--bogus'], /Unknown option '--bogus'.*wideline trace --help/],
       [['find'], /needs --service/],
       [['find', '-s', 'x', '--since', 'yesterday'], /--since "yesterday" is not a duration/],
-      [['find', '-s', 'x', '--where', 'novalue'], /--where: expected an operator .* after "novalue", found the end \(at column 8\)/],
+      [
+        ['find', '-s', 'x', '--where', 'novalue'],
+        /--where: expected an operator .* after "novalue", found the end \(at column 8\)/,
+      ],
       [['stats', '-s', 'x', '--where', "colo = 'ewr' and"], /--where: expected a field name, found the end/],
       [['find', '-s', 'x', '--limit', '0'], /--limit "0" must be a positive whole number/],
       [['stats', '-s', 'x', '--percentiles', '50,150'], /--percentiles/],

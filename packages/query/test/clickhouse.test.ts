@@ -6,7 +6,12 @@ import { regress } from '../src/analysis/regress.ts';
 import { parseRules } from '../src/analysis/rules.ts';
 import { runQuery } from '../src/analysis/run-query.ts';
 import { ChdbEngine } from '../src/engine/chdb-engine.ts';
-import { ClickHouseEngine, ClickHouseResponseError, ClickHouseUnreachableError, openClickHouse } from '../src/engine/clickhouse-engine.ts';
+import {
+  ClickHouseEngine,
+  ClickHouseResponseError,
+  ClickHouseUnreachableError,
+  openClickHouse,
+} from '../src/engine/clickhouse-engine.ts';
 import type { QueryEngine } from '../src/engine/engine.ts';
 import { querySpec } from '../src/model/query.ts';
 import { compileQuery } from '../src/sql/compile.ts';
@@ -19,17 +24,40 @@ const spans = fixtureSpans();
 /** The same questions, asked of an engine; results must not depend on where the spans are stored. */
 async function questions(engine: QueryEngine) {
   const q = (input: Parameters<typeof querySpec>[0]) => runQuery(engine, querySpec(input), WINDOW).then((r) => r.rows);
-  const [rule] = parseRules("rules: [{ name: r, severity: P1, when: 'p99 > 100ms', for: 5m, every: 1m, by: service }]", 'r.yaml');
+  const [rule] = parseRules(
+    "rules: [{ name: r, severity: P1, when: 'p99 > 100ms', for: 5m, every: 1m, by: service }]",
+    'r.yaml',
+  );
   return {
-    grouped: await q({ by: 'service, colo', agg: 'count, events, errors, error_rate, p50, p95, p99, avg, min, max, distinct(user.tier), sum(payload.kb)' }),
-    filtered: await q({ where: "hashMismatchCount > 0 and colo = 'ewr' or not exists user.tier", by: 'service', agg: 'events, p99' }),
+    grouped: await q({
+      by: 'service, colo',
+      agg: 'count, events, errors, error_rate, p50, p95, p99, avg, min, max, distinct(user.tier), sum(payload.kb)',
+    }),
+    filtered: await q({
+      where: "hashMismatchCount > 0 and colo = 'ewr' or not exists user.tier",
+      by: 'service',
+      agg: 'events, p99',
+    }),
     typed: await q({ where: 'cache.hit = true or payload.kb > 1.6', by: 'name', agg: 'events' }),
     topk: await q({ by: 'colo', agg: 'count, p99', top: 2 }),
     buckets: await q({ by: 'service', agg: 'events, rate', every: '1m' }),
     spans: await q({ by: 'db.system', agg: 'events', spans: true }),
-    sql: (await engine.userSql('WITH 2 AS k SELECT service, count() AS n FROM events WHERE hashMismatchCount >= k GROUP BY service ORDER BY service', WINDOW)).rows,
+    sql: (
+      await engine.userSql(
+        'WITH 2 AS k SELECT service, count() AS n FROM events WHERE hashMismatchCount >= k GROUP BY service ORDER BY service',
+        WINDOW,
+      )
+    ).rows,
     compare: await compareSelection(engine, querySpec({}), { kind: 'errors' }, WINDOW),
-    regress: await regress(engine, querySpec({ by: 'service' }), { baseline: { fromUs: T0_US - 60e6, toUs: T0_US + 100e6 }, current: { fromUs: T0_US + 100e6, toUs: T0_US + 600e6 } }, 1),
+    regress: await regress(
+      engine,
+      querySpec({ by: 'service' }),
+      {
+        baseline: { fromUs: T0_US - 60e6, toUs: T0_US + 100e6 },
+        current: { fromUs: T0_US + 100e6, toUs: T0_US + 600e6 },
+      },
+      1,
+    ),
     check: (await evaluateRule(engine, rule!, T0_US + 300e6)).groups,
     heatmap: (await computeHeatmap(engine, querySpec({}), WINDOW, 10)).cells,
   };
@@ -67,12 +95,33 @@ describe("the query model on Jaeger's own ClickHouse tables (ClickHouse engine i
       const spec = querySpec({ where: "colo = 'ewr'", by: 'service', agg: 'count, p99' });
       const { sql } = compileQuery(spec, await engine.relation('events', WINDOW));
       const plan = String((await engine.run(`EXPLAIN actions = 1 ${sql}`)).rows.map((r) => r[0]).join('\n'));
-      const reads = [...plan.matchAll(/ReadFromMergeTree \(jaeger\.spans\)[\s\S]*?Output: ([^\n]*)(?:[\s\S]*?Prewhere filter column: ([^\n]*))?/g)];
+      const reads = [
+        ...plan.matchAll(
+          /ReadFromMergeTree \(jaeger\.spans\)[\s\S]*?Output: ([^\n]*)(?:[\s\S]*?Prewhere filter column: ([^\n]*))?/g,
+        ),
+      ];
       const columns = new Set(reads.flatMap((m) => m[1]!.split(', ')).map((c) => c.trim()));
-      const all = store.query("SELECT name FROM system.columns WHERE database = 'jaeger' AND table = 'spans'", 'CSV').trim().split('\n');
+      const all = store
+        .query("SELECT name FROM system.columns WHERE database = 'jaeger' AND table = 'spans'", 'CSV')
+        .trim()
+        .split('\n');
       expect(reads.length).toBeGreaterThanOrEqual(2);
       for (const c of columns)
-        expect(['trace_id', 'id', 'parent_span_id', 'service_name', 'status_code', 'start_time', 'duration', 'str_attributes.key', 'str_attributes.value', 'int_attributes.key', 'int_attributes.value', 'resource_str_attributes.key', 'resource_str_attributes.value']).toContain(c);
+        expect([
+          'trace_id',
+          'id',
+          'parent_span_id',
+          'service_name',
+          'status_code',
+          'start_time',
+          'duration',
+          'str_attributes.key',
+          'str_attributes.value',
+          'int_attributes.key',
+          'int_attributes.value',
+          'resource_str_attributes.key',
+          'resource_str_attributes.value',
+        ]).toContain(c);
       expect(columns.size).toBeLessThan(all.length / 3);
     } finally {
       store.close();
@@ -86,10 +135,18 @@ describe('ClickHouse over HTTP with @clickhouse/client', () => {
     const front = await httpFront(store);
     try {
       const engine = await openClickHouse({ url: front.url, database: 'jaeger' });
-      const rows = (await runQuery(engine, querySpec({ by: 'service', agg: 'events', order: 'service:asc' }), WINDOW)).rows;
-      expect(rows).toEqual([['api', 4], ['db', 1], ['jobs', 1], ['ws', 3]]);
+      const rows = (await runQuery(engine, querySpec({ by: 'service', agg: 'events', order: 'service:asc' }), WINDOW))
+        .rows;
+      expect(rows).toEqual([
+        ['api', 4],
+        ['db', 1],
+        ['jobs', 1],
+        ['ws', 3],
+      ]);
       expect((await engine.userSql('SELECT count() FROM spans', WINDOW)).rows).toEqual([[10]]);
-      await expect(engine.run("INSERT INTO jaeger.services SELECT 'x'", { readonly: 2 })).rejects.toThrow(/readonly mode/);
+      await expect(engine.run("INSERT INTO jaeger.services SELECT 'x'", { readonly: 2 })).rejects.toThrow(
+        /readonly mode/,
+      );
       await engine.close();
       const wrongDb = await openClickHouse({ url: front.url, database: 'nope' });
       const error = await runQuery(wrongDb, querySpec({}), WINDOW).catch((e: unknown) => e);
@@ -108,7 +165,7 @@ describe('ClickHouse over HTTP with @clickhouse/client', () => {
     expect(error).toBeInstanceOf(ClickHouseUnreachableError);
     expect((error as ClickHouseUnreachableError).exitCode).toBe(3);
     expect((error as Error).message).toBe(
-      'ClickHouse is not reachable at http://127.0.0.1:9 (ECONNREFUSED). Start the stack\'s ClickHouse profile with `docker compose --profile clickhouse up -d`, or point at another server with --clickhouse <url> / WIDELINE_CLICKHOUSE_URL.',
+      "ClickHouse is not reachable at http://127.0.0.1:9 (ECONNREFUSED). Start the stack's ClickHouse profile with `docker compose --profile clickhouse up -d`, or point at another server with --clickhouse <url> / WIDELINE_CLICKHOUSE_URL.",
     );
   });
 });

@@ -20,14 +20,62 @@ interface Row {
 
 /** Eight wide events, a child in the same service (not an event) and one in another service (an event). */
 export const ROWS: Row[] = [
-  { id: 'e1', service: 'api', ms: 10, rate: 10, attrs: { colo: 'ewr', 'user.tier': 'free', hashMismatchCount: 0 }, atS: 0 },
-  { id: 'e2', service: 'api', ms: 20, rate: 10, attrs: { colo: 'ewr', 'user.tier': 'pro', hashMismatchCount: 2 }, atS: 10 },
-  { id: 'e3', service: 'api', ms: 30, rate: 1, error: true, attrs: { colo: 'lhr', 'user.tier': 'free', hashMismatchCount: 0 }, atS: 70 },
-  { id: 'e4', service: 'api', ms: 300, rate: 1, attrs: { colo: 'lhr', hashMismatchCount: 1, 'cache.hit': true }, atS: 80 },
-  { id: 'e5', service: 'ws', ms: 40, attrs: { colo: 'ewr', 'user.tier': 'pro', hashMismatchCount: 3, 'cache.hit': false }, atS: 130 },
+  {
+    id: 'e1',
+    service: 'api',
+    ms: 10,
+    rate: 10,
+    attrs: { colo: 'ewr', 'user.tier': 'free', hashMismatchCount: 0 },
+    atS: 0,
+  },
+  {
+    id: 'e2',
+    service: 'api',
+    ms: 20,
+    rate: 10,
+    attrs: { colo: 'ewr', 'user.tier': 'pro', hashMismatchCount: 2 },
+    atS: 10,
+  },
+  {
+    id: 'e3',
+    service: 'api',
+    ms: 30,
+    rate: 1,
+    error: true,
+    attrs: { colo: 'lhr', 'user.tier': 'free', hashMismatchCount: 0 },
+    atS: 70,
+  },
+  {
+    id: 'e4',
+    service: 'api',
+    ms: 300,
+    rate: 1,
+    attrs: { colo: 'lhr', hashMismatchCount: 1, 'cache.hit': true },
+    atS: 80,
+  },
+  {
+    id: 'e5',
+    service: 'ws',
+    ms: 40,
+    attrs: { colo: 'ewr', 'user.tier': 'pro', hashMismatchCount: 3, 'cache.hit': false },
+    atS: 130,
+  },
   { id: 'e6', service: 'ws', ms: 500, error: true, attrs: { colo: 'sin', 'user.tier': 'pro' }, atS: 140 },
-  { id: 'e7', service: 'ws', ms: 600, attrs: { colo: 'sin', 'user.tier': 'free', hashMismatchCount: 0, 'payload.kb': 1.5 }, atS: 150 },
-  { id: 'e8', service: 'jobs', ms: 5, rate: 100, attrs: { colo: 'fra', 'user.tier': 'free', hashMismatchCount: 0, 'payload.kb': 2 }, atS: 190 },
+  {
+    id: 'e7',
+    service: 'ws',
+    ms: 600,
+    attrs: { colo: 'sin', 'user.tier': 'free', hashMismatchCount: 0, 'payload.kb': 1.5 },
+    atS: 150,
+  },
+  {
+    id: 'e8',
+    service: 'jobs',
+    ms: 5,
+    rate: 100,
+    attrs: { colo: 'fra', 'user.tier': 'free', hashMismatchCount: 0, 'payload.kb': 2 },
+    atS: 190,
+  },
   { id: 'c1', service: 'api', ms: 1, parent: 'e1', attrs: { 'db.system': 'redis' }, atS: 0 },
   { id: 'c2', service: 'db', ms: 2, parent: 'e1', attrs: { 'db.system': 'postgresql' }, atS: 0 },
 ];
@@ -59,7 +107,13 @@ export function fixtureSpans(): Span[] {
 
 type V = string | number | boolean;
 const value = (v: V) =>
-  typeof v === 'string' ? { stringValue: v } : typeof v === 'boolean' ? { boolValue: v } : Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
+  typeof v === 'string'
+    ? { stringValue: v }
+    : typeof v === 'boolean'
+      ? { boolValue: v }
+      : Number.isInteger(v)
+        ? { intValue: String(v) }
+        : { doubleValue: v };
 
 /** OTLP/JSON lines (as the Collector's file exporter writes them) for spans, one line per service. */
 export function otlpLines(spans: readonly (Span & { flags?: number })[]): string {
@@ -70,7 +124,12 @@ export function otlpLines(spans: readonly (Span & { flags?: number })[]): string
       JSON.stringify({
         resourceSpans: [
           {
-            resource: { attributes: [{ key: 'service.name', value: value(service) }, { key: 'deployment.environment', value: value('test') }] },
+            resource: {
+              attributes: [
+                { key: 'service.name', value: value(service) },
+                { key: 'deployment.environment', value: value('test') },
+              ],
+            },
             scopeSpans: [
               {
                 scope: { name: 'fixture' },

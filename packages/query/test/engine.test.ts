@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQuery } from '../src/analysis/run-query.ts';
 import { ChdbEngine } from '../src/engine/chdb-engine.ts';
 import { QueryEngineError } from '../src/engine/engine.ts';
-import { querySpec } from '../src/model/query.ts';
 import { type Span, weightedPercentile } from '../src/index.ts';
+import { querySpec } from '../src/model/query.ts';
 import { compileQuery } from '../src/sql/compile.ts';
 import { fixtureSpans, otlpFile, T0_US } from './engine-fixture.ts';
 
@@ -26,11 +26,29 @@ describe('the embedded engine (chDB) on known events', () => {
 
   it('builds events (local roots) and spans, with one typed column per attribute', async () => {
     const events = await engine.run('SELECT span_id FROM events ORDER BY span_id');
-    expect(events.rows.map((r) => String(r[0]).replace(/^0+/, ''))).toEqual(['c2', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8']);
+    expect(events.rows.map((r) => String(r[0]).replace(/^0+/, ''))).toEqual([
+      'c2',
+      'e1',
+      'e2',
+      'e3',
+      'e4',
+      'e5',
+      'e6',
+      'e7',
+      'e8',
+    ]);
     expect((await engine.run('SELECT count() FROM spans')).rows).toEqual([[10]]);
     const types = Object.fromEntries(engine.catalog.attributes.map((f) => [f.name, f.type]));
-    expect(types).toMatchObject({ colo: 'string', hashMismatchCount: 'number', 'cache.hit': 'bool', 'payload.kb': 'number', 'deployment.environment': 'string' });
-    const e1 = await engine.run("SELECT service, kind, status, duration_ms, sample_rate, colo, `deployment.environment` FROM events WHERE span_id = '00000000000000e1'");
+    expect(types).toMatchObject({
+      colo: 'string',
+      hashMismatchCount: 'number',
+      'cache.hit': 'bool',
+      'payload.kb': 'number',
+      'deployment.environment': 'string',
+    });
+    const e1 = await engine.run(
+      "SELECT service, kind, status, duration_ms, sample_rate, colo, `deployment.environment` FROM events WHERE span_id = '00000000000000e1'",
+    );
     expect(e1.rows).toEqual([['api', 'server', 'UNSET', 10, 10, 'ewr', 'test']]);
   });
 
@@ -55,7 +73,10 @@ describe('the embedded engine (chDB) on known events', () => {
   });
 
   it('weights counts, error rates and percentiles by sample rate, and says which are not', async () => {
-    const spec = querySpec({ where: 'service = api', agg: 'count, events, errors, error_rate, p50, p99, min, max, distinct(colo), avg' });
+    const spec = querySpec({
+      where: 'service = api',
+      agg: 'count, events, errors, error_rate, p50, p99, min, max, distinct(colo), avg',
+    });
     const [row] = (await runQuery(engine, spec, undefined)).rows;
     // api: 10 ms ×10, 20 ms ×10, 30 ms ×1 (error), 300 ms ×1.
     expect(row).toEqual([22, 4, 1, 1 / 22, 20, 300, 10, 300, 2, (100 + 200 + 30 + 300) / 22]);
@@ -79,7 +100,8 @@ describe('the embedded engine (chDB) on known events', () => {
   it('buckets by time with --every, and orders and limits', async () => {
     const spec = querySpec({ where: 'service = api', by: 'colo', agg: 'events', every: '1m' });
     const rows = (await runQuery(engine, spec, undefined)).rows;
-    const minute = (s: number) => new Date((T0_US + s * 1e6) / 1000 - ((T0_US / 1000 + s * 1000) % 60000)).toISOString();
+    const minute = (s: number) =>
+      new Date((T0_US + s * 1e6) / 1000 - ((T0_US / 1000 + s * 1000) % 60000)).toISOString();
     expect(rows).toEqual([
       [minute(0), 'ewr', 2],
       [minute(70), 'lhr', 2],
@@ -89,26 +111,40 @@ describe('the embedded engine (chDB) on known events', () => {
   });
 
   it('refuses anything but one SELECT in wideline sql, by its own parser as well', async () => {
-    await expect(engine.userSql('WITH x AS (SELECT 1) INSERT INTO spans SELECT * FROM spans', undefined)).rejects.toThrow(/only a plain SELECT is allowed/);
-    const ok = await engine.userSql('SELECT "colo", count(*) AS n FROM events WHERE "hashMismatchCount" > 0 GROUP BY 1 ORDER BY 1', undefined);
-    expect(ok.rows).toEqual([['ewr', 2], ['lhr', 1]]);
+    await expect(
+      engine.userSql('WITH x AS (SELECT 1) INSERT INTO spans SELECT * FROM spans', undefined),
+    ).rejects.toThrow(/only a plain SELECT is allowed/);
+    const ok = await engine.userSql(
+      'SELECT "colo", count(*) AS n FROM events WHERE "hashMismatchCount" > 0 GROUP BY 1 ORDER BY 1',
+      undefined,
+    );
+    expect(ok.rows).toEqual([
+      ['ewr', 2],
+      ['lhr', 1],
+    ]);
     const narrowed = await engine.userSql('SELECT count() FROM events', { fromUs: T0_US + 60e6, toUs: T0_US + 120e6 });
     expect(narrowed.rows).toEqual([[2]]);
     await expect(engine.userSql('SELECT colo2 FROM events', undefined)).rejects.toThrow(QueryEngineError);
-    await expect(engine.userSql('SELECT colo2 FROM events', undefined)).rejects.toThrow(/Unknown expression identifier `colo2`/);
+    await expect(engine.userSql('SELECT colo2 FROM events', undefined)).rejects.toThrow(
+      /Unknown expression identifier `colo2`/,
+    );
   });
 
   it('compiles unknown fields and ill-typed values to errors, never to an empty result', async () => {
     const relation = await engine.relation('events', undefined);
-    expect(() => compileQuery(querySpec({ by: 'colo2' }), relation)).toThrow(/--by: unknown field "colo2"; did you mean "colo"\?/);
-    expect(() => compileQuery(querySpec({ agg: 'p99(colo)' }), relation)).toThrow(/p99\(colo\) needs a number field; colo is a string/);
+    expect(() => compileQuery(querySpec({ by: 'colo2' }), relation)).toThrow(
+      /--by: unknown field "colo2"; did you mean "colo"\?/,
+    );
+    expect(() => compileQuery(querySpec({ agg: 'p99(colo)' }), relation)).toThrow(
+      /p99\(colo\) needs a number field; colo is a string/,
+    );
   });
 });
 
 describe('percentiles', () => {
   it('agrees with the in-memory weighted nearest-rank percentile on random data', async () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const spans: Span[] = Array.from({ length: 3000 }, (_, i) => {
       const start = T0_US + i * 1000;
       return {
@@ -130,24 +166,29 @@ describe('percentiles', () => {
       const spec = querySpec({ by: 'service', agg: ps.map((p) => `p${p}`).join(', '), order: 'service:asc' });
       const rows = (await runQuery(random, spec, undefined)).rows;
       for (const row of rows) {
-        const data = spans.filter((s) => s.service === row[0]).map((s) => ({ value: (s.endUs - s.startUs) / 1000, weight: Number(s.attributes['wideline.sample_rate']) }));
+        const data = spans
+          .filter((s) => s.service === row[0])
+          .map((s) => ({ value: (s.endUs - s.startUs) / 1000, weight: Number(s.attributes['wideline.sample_rate']) }));
         expect(row.slice(1)).toEqual(ps.map((p) => weightedPercentile(data, p)));
       }
     } finally {
       await random.close();
     }
   });
-
 });
 
 describe('loading OTLP/JSON files', () => {
   it('reads the file exporter format natively into the same tables as spans from memory', async () => {
-    const columns = 'trace_id, span_id, parent_span_id, service, name, kind, status, start_time, duration_ms, sample_rate, is_event, colo, hashMismatchCount, `cache.hit`, `payload.kb`';
+    const columns =
+      'trace_id, span_id, parent_span_id, service, name, kind, status, start_time, duration_ms, sample_rate, is_event, colo, hashMismatchCount, `cache.hit`, `payload.kb`';
     const read = async (load: (e: ChdbEngine) => Promise<void>) => {
       const e = await ChdbEngine.create();
       try {
         await load(e);
-        return { summary: await e.finishLoad(), rows: (await e.run(`SELECT ${columns} FROM spans ORDER BY span_id`)).rows };
+        return {
+          summary: await e.finishLoad(),
+          rows: (await e.run(`SELECT ${columns} FROM spans ORDER BY span_id`)).rows,
+        };
       } finally {
         await e.close();
       }
@@ -166,7 +207,13 @@ describe('loading OTLP/JSON files', () => {
     const f = await ChdbEngine.create();
     try {
       // 0x300: the exporter knows whether the parent is remote, and it is; 0x100: it knows, and it is not.
-      await f.loadOtlpFile(otlpFile([{ ...root!, flags: 0x100 }, { ...sameService, flags: 0x300 }, { ...sameService, spanId: 'ffffffffffffff01', flags: 0x100 }]));
+      await f.loadOtlpFile(
+        otlpFile([
+          { ...root!, flags: 0x100 },
+          { ...sameService, flags: 0x300 },
+          { ...sameService, spanId: 'ffffffffffffff01', flags: 0x100 },
+        ]),
+      );
       await f.finishLoad();
       const events = await f.run('SELECT span_id FROM events ORDER BY span_id');
       expect(events.rows.map((r) => r[0])).toEqual([child!.spanId, root!.spanId]);
@@ -182,8 +229,12 @@ describe('loading OTLP/JSON files', () => {
       const bad = otlpFile([]);
       const { writeFileSync } = await import('node:fs');
       writeFileSync(bad, '{"resourceSpans": [ {"resource": 12 ');
-      await expect(loadOtlpFiles(f, [bad])).rejects.toThrow(new RegExp(`--file "${bad}" is not OTLP/JSON the engine can read`));
-      await expect(loadOtlpFiles(f, ['/nonexistent/x.jsonl'])).rejects.toThrow('--file "/nonexistent/x.jsonl": no such file or directory');
+      await expect(loadOtlpFiles(f, [bad])).rejects.toThrow(
+        new RegExp(`--file "${bad}" is not OTLP/JSON the engine can read`),
+      );
+      await expect(loadOtlpFiles(f, ['/nonexistent/x.jsonl'])).rejects.toThrow(
+        '--file "/nonexistent/x.jsonl": no such file or directory',
+      );
     } finally {
       await f.close();
     }

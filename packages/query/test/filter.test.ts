@@ -22,10 +22,19 @@ const sql = (text: string) => filterSql(parseWhereFilter(text), catalog, { conte
 
 describe('the filter language', () => {
   it.each([
-    ["hashMismatchCount > 0 and colo = 'ewr'", "(ifNull(`hashMismatchCount` > 0, false) AND ifNull(`colo` = 'ewr', false))"],
-    ['colo = ewr or colo = lhr and cache.hit = true', "(ifNull(`colo` = 'ewr', false) OR (ifNull(`colo` = 'lhr', false) AND ifNull(`cache.hit` = true, false)))"],
-    ["(colo = ewr or colo = lhr) and not cache.hit = false", "((ifNull(`colo` = 'ewr', false) OR ifNull(`colo` = 'lhr', false)) AND (NOT ifNull(`cache.hit` = false, false)))"],
-    ["http.route in ('/a', \"/b\")", "ifNull(`http.route` IN ('/a', '/b'), false)"],
+    [
+      "hashMismatchCount > 0 and colo = 'ewr'",
+      "(ifNull(`hashMismatchCount` > 0, false) AND ifNull(`colo` = 'ewr', false))",
+    ],
+    [
+      'colo = ewr or colo = lhr and cache.hit = true',
+      "(ifNull(`colo` = 'ewr', false) OR (ifNull(`colo` = 'lhr', false) AND ifNull(`cache.hit` = true, false)))",
+    ],
+    [
+      '(colo = ewr or colo = lhr) and not cache.hit = false',
+      "((ifNull(`colo` = 'ewr', false) OR ifNull(`colo` = 'lhr', false)) AND (NOT ifNull(`cache.hit` = false, false)))",
+    ],
+    ['http.route in (\'/a\', "/b")', "ifNull(`http.route` IN ('/a', '/b'), false)"],
     ['http.route not in (/a)', "(NOT ifNull(`http.route` IN ('/a'), false))"],
     ['duration > 2s', 'ifNull(`duration_ms` > 2000, false)'],
     ['duration_ms <= 250ms', 'ifNull(`duration_ms` <= 250, false)'],
@@ -36,8 +45,11 @@ describe('the filter language', () => {
     ['http.route not contains ord', "(NOT ifNull(position(`http.route`, 'ord') > 0, false))"],
     ['exists user.tier', '(`user.tier` IS NOT NULL)'],
     ['user.tier not exists', '(`user.tier` IS NULL)'],
-    ['NOT EXISTS user.tier AND status = error', '((NOT (`user.tier` IS NOT NULL)) AND ifNull(`status` = \'ERROR\', false))'],
-    ['"user.tier" = \'it\'\'s\'', "ifNull(`user.tier` = 'it\\'s', false)"],
+    [
+      'NOT EXISTS user.tier AND status = error',
+      "((NOT (`user.tier` IS NOT NULL)) AND ifNull(`status` = 'ERROR', false))",
+    ],
+    ["\"user.tier\" = 'it''s'", "ifNull(`user.tier` = 'it\\'s', false)"],
     ["hashMismatchCount = '3'", 'ifNull(`hashMismatchCount` = 3, false)'],
     ['colo = 500', "ifNull(`colo` = '500', false)"],
     ['duration == 5', 'ifNull(`duration_ms` = 5, false)'],
@@ -88,9 +100,24 @@ describe('the filter language', () => {
 
 describe('aggregates', () => {
   it('parses every aggregate, defaulting the field to duration_ms', () => {
-    const list = parseAggregates('count, events, errors, error_rate, rate, p50, p99.9, p95(hashMismatchCount), avg, sum(x), min(y), max, distinct(user.id), count_distinct("a b")');
+    const list = parseAggregates(
+      'count, events, errors, error_rate, rate, p50, p99.9, p95(hashMismatchCount), avg, sum(x), min(y), max, distinct(user.id), count_distinct("a b")',
+    );
     expect(list.map((a) => a.label)).toEqual([
-      'count', 'events', 'errors', 'error_rate', 'rate', 'p50', 'p99.9', 'p95(hashMismatchCount)', 'avg', 'sum(x)', 'min(y)', 'max', 'distinct(user.id)', 'distinct(a b)',
+      'count',
+      'events',
+      'errors',
+      'error_rate',
+      'rate',
+      'p50',
+      'p99.9',
+      'p95(hashMismatchCount)',
+      'avg',
+      'sum(x)',
+      'min(y)',
+      'max',
+      'distinct(user.id)',
+      'distinct(a b)',
     ]);
     expect(list[6]).toMatchObject({ fn: 'percentile', percentile: 99.9, field: { name: 'duration_ms' } });
   });

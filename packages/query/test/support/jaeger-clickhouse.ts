@@ -12,7 +12,13 @@ import type { ClickHouseTransport } from '../../src/engine/clickhouse-engine.ts'
 import type { Attributes, Span } from '../../src/index.ts';
 
 const JAEGER_MODULE = 'github.com/jaegertracing/jaeger@v1.76.0';
-const DDL = ['create_spans_table.sql', 'create_services_table.sql', 'create_services_mv.sql', 'create_operations_table.sql', 'create_operations_mv.sql'];
+const DDL = [
+  'create_spans_table.sql',
+  'create_services_table.sql',
+  'create_services_mv.sql',
+  'create_operations_table.sql',
+  'create_operations_mv.sql',
+];
 
 /** Jaeger's DDL statements, in the order its factory runs them (`create_schema: true`). */
 export function jaegerDdl(): string[] {
@@ -20,11 +26,17 @@ export function jaegerDdl(): string[] {
   try {
     cache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
   } catch {
-    throw new Error('Go is needed to find Jaeger\'s ClickHouse DDL in the module cache: install Go, then run `bash stack/jaeger-build.sh`');
+    throw new Error(
+      "Go is needed to find Jaeger's ClickHouse DDL in the module cache: install Go, then run `bash stack/jaeger-build.sh`",
+    );
   }
   const dir = join(cache, JAEGER_MODULE, 'internal/storage/v2/clickhouse/sql');
+  // The stack's Jaeger build puts the module there; fetch it from the Go module proxy if it has not.
+  if (!existsSync(dir)) execFileSync('go', ['mod', 'download', JAEGER_MODULE], { stdio: 'ignore' });
   if (!existsSync(dir))
-    throw new Error(`Jaeger's ClickHouse DDL is not in ${dir}: run \`go mod download ${JAEGER_MODULE}\` (or \`bash stack/jaeger-build.sh\`)`);
+    throw new Error(
+      `Jaeger's ClickHouse DDL is not in ${dir}: run \`go mod download ${JAEGER_MODULE}\` (or \`bash stack/jaeger-build.sh\`)`,
+    );
   return DDL.map((f) => readFileSync(join(dir, f), 'utf8'));
 }
 
@@ -32,7 +44,13 @@ type Typed = Record<'bool' | 'double' | 'int' | 'str' | 'complex', { key: string
 
 /** Splits attributes into Jaeger's typed arrays (extractAttributes in dbmodel/to.go). */
 function typed(attributes: Attributes): Typed {
-  const out: Typed = { bool: { key: [], value: [] }, double: { key: [], value: [] }, int: { key: [], value: [] }, str: { key: [], value: [] }, complex: { key: [], value: [] } };
+  const out: Typed = {
+    bool: { key: [], value: [] },
+    double: { key: [], value: [] },
+    int: { key: [], value: [] },
+    str: { key: [], value: [] },
+    complex: { key: [], value: [] },
+  };
   const put = (kind: keyof Typed, key: string, value: unknown) => {
     out[kind].key.push(key);
     out[kind].value.push(value);
@@ -91,7 +109,9 @@ export async function jaegerStore(spans: readonly Span[]): Promise<Session> {
   session.query('USE jaeger');
   for (const ddl of jaegerDdl()) session.query(ddl);
   if (spans.length > 0)
-    session.query(`INSERT INTO jaeger.spans FORMAT JSONEachRow ${spans.map((s) => JSON.stringify(jaegerRow(s))).join('\n')}`);
+    session.query(
+      `INSERT INTO jaeger.spans FORMAT JSONEachRow ${spans.map((s) => JSON.stringify(jaegerRow(s))).join('\n')}`,
+    );
   return session;
 }
 
@@ -114,7 +134,14 @@ export function chdbTransport(session: Session): ClickHouseTransport {
   };
 }
 
-const NOT_SETTINGS = new Set(['query_id', 'database', 'default_format', 'enable_http_compression', 'session_id', 'query']);
+const NOT_SETTINGS = new Set([
+  'query_id',
+  'database',
+  'default_format',
+  'enable_http_compression',
+  'session_id',
+  'query',
+]);
 
 /**
  * ClickHouse's HTTP interface in front of the session, as far as `@clickhouse/client` uses it: `GET
@@ -134,7 +161,9 @@ export async function httpFront(session: Session): Promise<{ url: string; server
       const settings: Record<string, string | number> = {};
       for (const [k, v] of url.searchParams) if (!NOT_SETTINGS.has(k)) settings[k] = /^\d+$/.test(v) ? Number(v) : v;
       try {
-        const out = (await session.queryAsync(withSettings(sql, settings), { format: m?.[1] ?? 'TabSeparated' })).text();
+        const out = (
+          await session.queryAsync(withSettings(sql, settings), { format: m?.[1] ?? 'TabSeparated' })
+        ).text();
         res.writeHead(200, { 'content-type': 'application/json' }).end(out);
       } catch (error) {
         const text = ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
