@@ -144,7 +144,10 @@ describe('the embedded engine (chDB) on known events', () => {
 describe('percentiles', () => {
   it('agrees with the in-memory weighted nearest-rank percentile on random data', async () => {
     let seed = 7;
-    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const spans: Span[] = Array.from({ length: 3000 }, (_, i) => {
       const start = T0_US + i * 1000;
       return {
