@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { breaches, evaluateRule, exitCodeOf } from '../src/analysis/check.ts';
 import { compareSelection } from '../src/analysis/compare.ts';
 import { computeHeatmap } from '../src/analysis/heatmap.ts';
-import { change, regress, severityOf } from '../src/analysis/regress.ts';
+import { change, type GroupRegression, regress, severityOf } from '../src/analysis/regress.ts';
 import { parseCondition, parseRules } from '../src/analysis/rules.ts';
 import { ChdbEngine } from '../src/engine/chdb-engine.ts';
 import type { Span } from '../src/index.ts';
@@ -92,7 +92,7 @@ describe('regress', () => {
 
   it('flags p99 up 2×, throughput down 30 %, and leaves steady groups alone', async () => {
     const groups = await regress(engine, querySpec({ by: 'name' }), windows, 10);
-    const byName = Object.fromEntries(groups.map((g) => [g.key[0], g]));
+    const byName: Record<string, GroupRegression> = Object.fromEntries(groups.map((g) => [g.key[0], g]));
     const orders = byName['GET /orders']!;
     expect(orders.metrics.find((m) => m.metric === 'p99')).toMatchObject({
       baseline: 200,

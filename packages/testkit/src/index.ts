@@ -15,6 +15,7 @@ export {
 } from './snippets.ts';
 export { type Envelope, eventOf, type ReadOptions, readEnvelopes, waitForEnvelope } from './spotlight.ts';
 export { JAEGER_QUERY_URL, OTLP_URL, requireStack, SPOTLIGHT_URL } from './stack.ts';
+export { generateWideEvents, otlpBatches, type WideEvent, type WideEventOptions } from './wide-events.ts';
 export {
   killStackService,
   type PrivateStack,

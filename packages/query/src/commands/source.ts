@@ -123,7 +123,7 @@ export async function openSource(args: SourceArgs, options: GlobalOptions, lookb
       engine,
       nowUs: now,
       dataRange: undefined,
-      notes: truncationNotes(scan),
+      notes: truncationNotes(scan, now, args.sinceText ?? formatDuration(lookbackUs)),
       origin: `Jaeger at ${jaeger.url}: ${traces} traces scanned from ${scan.services.length} service${scan.services.length === 1 ? '' : 's'} (${summary.spans} spans, ${summary.events} wide events)`,
       scan,
     };

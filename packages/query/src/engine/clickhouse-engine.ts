@@ -178,13 +178,15 @@ export async function httpTransport(
   url.username = '';
   url.password = '';
   const origin = url.toString().replace(/\/$/, '');
-  const { createClient } = await import('@clickhouse/client');
+  const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
+  // The client's own log would repeat every error on stderr; wideline reports each once, with the fix.
   const client = createClient({
     url: origin,
     username,
     password,
     request_timeout: options.timeoutMs ?? 30_000,
     application: 'wideline',
+    log: { level: ClickHouseLogLevel.OFF },
   });
   const ping = await client.ping();
   if (!ping.success) {

@@ -86,13 +86,18 @@ function scan(service: string, traces: number, oldestStartUs: number | undefined
   return { service, traces, truncated: traces >= depth, oldestStartUs };
 }
 
-/** Plain sentences about truncation, one per truncated service (none when the window was read whole). */
-export function truncationNotes(result: JaegerScan): string[] {
-  const span = result.window.toUs - result.window.fromUs;
+/**
+ * Plain sentences about truncation, one per truncated service (none when the window was read whole).
+ * `asked` is the window as the user wrote it (`15m`).
+ */
+export function truncationNotes(result: JaegerScan, nowUs: number, asked: string): string[] {
   return result.services
     .filter((s) => s.truncated)
     .map((s) => {
-      const reach = s.oldestStartUs === undefined ? 0 : Math.max(0, result.window.toUs - s.oldestStartUs);
-      return `Jaeger's search depth truncated the window for ${s.service}: ${s.traces} traces scanned (--depth ${result.depth}), reaching back ${formatDuration(reach)} of the ${formatDuration(span)} asked; raise --depth, narrow --since, or query ClickHouse (--clickhouse) for no limit.`;
+      const reach =
+        s.oldestStartUs === undefined
+          ? ''
+          : ` (the oldest trace read starts ${formatDuration(Math.max(0, nowUs - s.oldestStartUs))} ago)`;
+      return `Jaeger's search depth truncated the window for ${s.service}: ${s.traces} traces scanned, the --depth limit, so the results cover only part of the ${asked} asked${reach}; raise --depth, narrow --since, or query ClickHouse (--clickhouse), which has no limit.`;
     });
 }

@@ -155,6 +155,8 @@ export function compileQuery(spec: QuerySpec, relation: Relation, options: Compi
     sql += ` ORDER BY ${orderSql(spec, columns, every !== undefined).join(', ')}`;
     if (spec.limit !== undefined && every === undefined) sql += ` LIMIT ${Math.floor(spec.limit)}`;
   }
+  // Without GROUP BY an aggregate over no rows is still one row of zeros; no rows says "none" plainly.
+  if (groupBy.length === 0) sql += ' SETTINGS empty_result_for_aggregation_by_empty_set = 1';
   return { sql, columns };
 }
 

@@ -1,38 +1,11 @@
-import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { JAEGER_QUERY_URL, requireStack, waitForTrace } from '@wideline/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { explainFailure, type Span, spansFromLegacy, spansFromOtlp, TraceGraph } from '../../src/index.ts';
 import { type FixtureSpan, newSpanId, newTraceId, postSpans } from './otlp.ts';
+import { closedPort, wideline } from './run-cli.ts';
 import { type SagaRun, sagaRun } from './saga-fixture.ts';
 
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 const run = `qi-${process.pid}-${newSpanId().slice(0, 4)}`;
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real CLI in a child process, as a user would. */
-function wideline(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      {
-        env: { ...process.env, WIDELINE_JAEGER_QUERY_URL: JAEGER_QUERY_URL, NO_COLOR: '1', COLUMNS: '120', ...env },
-        timeout: 20_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 /** Wide events of `${run}-api`: one root span per trace, plus an in-service child that is not an event. */
 function apiEvents(): FixtureSpan[][] {
@@ -72,14 +45,6 @@ function apiEvents(): FixtureSpan[][] {
       },
     ];
   });
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 describe('the wideline CLI against the real Jaeger', () => {
