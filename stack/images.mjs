@@ -88,7 +88,11 @@ export const IMAGES = {
     absent: { wget: `${SPOTLIGHT_DOCKERFILE}; ${BOOKWORM_SLIM}`, curl: BOOKWORM_SLIM },
   },
   'clickhouse/clickhouse-server:25.9.2': {
-    entrypoint: { argv: ['/entrypoint.sh'], runsCommand: true, source: `${CLICKHOUSE_DOCKERFILE}; ${CLICKHOUSE_ENTRYPOINT}` },
+    entrypoint: {
+      argv: ['/entrypoint.sh'],
+      runsCommand: true,
+      source: `${CLICKHOUSE_DOCKERFILE}; ${CLICKHOUSE_ENTRYPOINT}`,
+    },
     user: { uid: 101, source: `${CLICKHOUSE_DOCKERFILE}; ${CLICKHOUSE_ENTRYPOINT}` },
     shells: {
       bash: { kind: 'bash', source: `${CLICKHOUSE_ENTRYPOINT}; ${UBUNTU_JAMMY}` },

@@ -9,8 +9,9 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
-  // No runtime dependencies: the few `wideline.*` names shared with the writers are inlined from
-  // `@wideline/core/conventions` (a dependency-free module), and the build fails if the output would
-  // import any package at all (Node built-ins aside).
-  deps: { onlyBundle: ['@wideline/core'], onlyImport: [] },
+  // The few `wideline.*` names shared with the writers are inlined from `@wideline/core/conventions`
+  // (a dependency-free module). The only packages the output may import are the query engines and the
+  // rules-file parser, each loaded lazily by the commands that need them (never by `trace` or `why`);
+  // the build fails if it would import any other.
+  deps: { onlyBundle: ['@wideline/core'], onlyImport: ['chdb', '@clickhouse/client', 'yaml'] },
 });

@@ -15,7 +15,6 @@ export {
 } from './snippets.ts';
 export { type Envelope, eventOf, type ReadOptions, readEnvelopes, waitForEnvelope } from './spotlight.ts';
 export { JAEGER_QUERY_URL, OTLP_URL, requireStack, SPOTLIGHT_URL } from './stack.ts';
-export { generateWideEvents, otlpBatches, type WideEvent, type WideEventOptions } from './wide-events.ts';
 export {
   killStackService,
   type PrivateStack,
@@ -27,6 +26,7 @@ export {
   type StackService,
   startStackService,
 } from './stack-control.ts';
+export { generateWideEvents, otlpBatches, type WideEvent, type WideEventOptions } from './wide-events.ts';
 export {
   checkPropagation,
   type RawHeader,

@@ -305,7 +305,19 @@ describe('the query model against the real Jaeger, on generated wide events', ()
     expect(code).toBe(0);
     expect(stdout).toMatch(/┤/);
     expect(stdout).toMatch(/each column \d+\.\d+ s · rows ×√2 in duration/);
-    const compared = await wideline(['compare', '-s', API, '-s', WS, '--since', '15m', '--slowest', '10%', '--html', page]);
+    const compared = await wideline([
+      'compare',
+      '-s',
+      API,
+      '-s',
+      WS,
+      '--since',
+      '15m',
+      '--slowest',
+      '10%',
+      '--html',
+      page,
+    ]);
     expect(compared.code).toBe(0);
     expect(compared.stdout).toContain(`wrote ${page}`);
     const browser = await chromium.launch(chromiumLaunchOptions());
