@@ -159,3 +159,18 @@ describe('the wideline sql guard', () => {
     expect(() => checkReadOnlySql(text)).toThrow(UsageError);
   });
 });
+
+describe('several --where filters', () => {
+  it('are all required, and errors point into the text they are shown as', async () => {
+    const { querySpec } = await import('../src/model/query.ts');
+    const spec = querySpec({ where: ['colo = ewr or colo = lhr', 'cache.hit = true'] });
+    expect(spec.where!.text).toBe('(colo = ewr or colo = lhr) and (cache.hit = true)');
+    expect(filterSql(spec.where!.filter, catalog, { context: '--where', text: spec.where!.text })).toBe(
+      "((ifNull(`colo` = 'ewr', false) OR ifNull(`colo` = 'lhr', false)) AND ifNull(`cache.hit` = true, false))",
+    );
+    const bad = querySpec({ where: ['colo = ewr', 'tier = free'] });
+    expect(() => filterSql(bad.where!.filter, catalog, { context: '--where', text: bad.where!.text })).toThrow(
+      `--where: unknown field "tier"; did you mean "user.tier"? (at column 19)\n  (colo = ewr) and (tier = free)\n  ${' '.repeat(18)}^^^^`,
+    );
+  });
+});

@@ -37,6 +37,8 @@ export interface WideEventOptions {
   /** Services, each with its own name (default `api`, `ws`, `jobs`, `web`). */
   services?: readonly string[];
   seed?: number;
+  /** Seeds the trace and span ids apart from the values, so runs with the same values get new ids. */
+  idSeed?: number;
   /** Fraction of the range after which `/api/orders` is 4× slower. Default: never. */
   regressAfter?: number;
   /** Fraction of events that get a child span. Default 0. */
@@ -62,8 +64,9 @@ function prng(seed: number): () => number {
 /** The events, in time order. */
 export function generateWideEvents(options: WideEventOptions): WideEvent[] {
   const rand = prng(options.seed ?? 42);
+  const idRand = prng(options.idSeed ?? options.seed ?? 42);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
-  const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
+  const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(idRand() * 16)]).join('');
   const services = options.services ?? ['api', 'ws', 'jobs', 'web'];
   const span = options.endMs - options.startMs;
   return Array.from({ length: options.count }, (_, i) => {

@@ -45,6 +45,8 @@ export interface OpenSource {
   scan: JaegerScan | undefined;
 }
 
+const quoted = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
 /** Reads the source options. */
 export function sourceArgs(values: Record<string, unknown>, env: Record<string, string | undefined>): SourceArgs {
   const list = (v: unknown) =>
@@ -70,7 +72,12 @@ export function sourceArgs(values: Record<string, unknown>, env: Record<string, 
       typeof values['clickhouse-database'] === 'string'
         ? values['clickhouse-database']
         : env.WIDELINE_CLICKHOUSE_DATABASE || 'jaeger',
-    where: (values.where as string[] | undefined) ?? [],
+    // -s/--service narrows the events to those services, not only the Jaeger search: a trace read
+    // for one service also holds the other services' spans.
+    where: [
+      ...(services.length > 0 ? [`service in (${services.map(quoted).join(', ')})`] : []),
+      ...((values.where as string[] | undefined) ?? []),
+    ],
     weighted: values.unweighted !== true,
     spans: values.spans === true,
   };

@@ -205,3 +205,26 @@ export function filterFields(filter: Filter | undefined): FieldRef[] {
       return [filter.field];
   }
 }
+
+/** The filter with every position moved by `offset` (for a filter shown inside a longer text). */
+export function shiftFilter(filter: Filter, offset: number): Filter {
+  if (offset === 0) return filter;
+  const at = <T extends { start: number; end: number }>(x: T): T => ({
+    ...x,
+    start: x.start + offset,
+    end: x.end + offset,
+  });
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return { ...filter, left: shiftFilter(filter.left, offset), right: shiftFilter(filter.right, offset) };
+    case 'not':
+      return { ...filter, filter: shiftFilter(filter.filter, offset) };
+    case 'in':
+      return { ...filter, field: at(filter.field), values: filter.values.map(at) };
+    case 'exists':
+      return { ...filter, field: at(filter.field) };
+    default:
+      return { ...filter, field: at(filter.field), value: at(filter.value) };
+  }
+}

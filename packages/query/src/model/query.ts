@@ -17,7 +17,7 @@
 import { UsageError } from '../errors.ts';
 import { parseDuration } from '../format.ts';
 import { type Aggregate, parseAggregates } from './aggregate.ts';
-import { allOf, type FieldRef, type Filter, parseWhereFilter } from './filter.ts';
+import { allOf, type FieldRef, type Filter, parseWhereFilter, shiftFilter } from './filter.ts';
 import { tokenize } from './lexer.ts';
 import { QuerySyntaxError } from './syntax-error.ts';
 
@@ -71,12 +71,19 @@ export const DEFAULT_AGGREGATES = 'count, error_rate, p50, p95, p99';
 /** Parses the parts of a query. Throws {@link QuerySyntaxError} / {@link UsageError} on bad input. */
 export function querySpec(input: QueryInput): QuerySpec {
   const whereTexts = typeof input.where === 'string' ? [input.where] : [...(input.where ?? [])];
-  const filters = whereTexts.map((w) => parseWhereFilter(w));
+  // Several filters are shown as one text, `(a) and (b)`; each keeps positions in that text.
+  const many = whereTexts.length > 1;
+  let offset = 0;
+  const filters = whereTexts.map((w) => {
+    const f = shiftFilter(parseWhereFilter(w), offset + (many ? 1 : 0));
+    offset += w.length + (many ? 2 : 0) + ' and '.length;
+    return f;
+  });
   const filter = allOf(filters);
   const aggText = input.agg ?? DEFAULT_AGGREGATES;
   const byText = input.by ?? '';
   const spec: QuerySpec = {
-    where: filter ? { filter, text: whereTexts.length === 1 ? whereTexts[0]! : whereTexts.join(' and ') } : undefined,
+    where: filter ? { filter, text: many ? whereTexts.map((w) => `(${w})`).join(' and ') : whereTexts[0]! } : undefined,
     by: { refs: parseFieldList(byText, '--by'), text: byText },
     aggregates: { list: parseAggregates(aggText), text: aggText },
     everySeconds: input.every === undefined ? undefined : parseDuration(input.every, 'every') / 1e6,

@@ -134,7 +134,7 @@ describe('the query model against the real Jaeger, on generated wide events', ()
     ]);
     expect(text.code).toBe(0);
     const lines = text.stdout.split('\n');
-    expect(lines[0]).toBe(`wide events in the last 15m by http.route`);
+    expect(lines[0]).toBe(`wide events in the last 15m by http.route where service in ('${API}')`);
     expect(text.stdout).toMatch(/weighted: each event counts as its wideline\.sample_rate events/);
     expect(text.stdout).toMatch(/\n\(other\) +[\d,]+ +[\d.]+ m?s +█*[▏▎▍▌▋▊▉]?\n/);
     const csv = await wideline([
@@ -367,8 +367,10 @@ describe('the query model against the real Jaeger, on generated wide events', ()
   it('bad input: errors with the position and the nearest field; unreachable Jaeger keeps exit 3', async () => {
     const typo = await wideline(['query', '-s', API, '--since', '15m', '--where', "colo2 = 'ewr'"]);
     expect(typo.code).toBe(2);
+    const where = `(service in ('${API}')) and (colo2 = 'ewr')`;
+    const at = where.indexOf('colo2');
     expect(typo.stderr).toBe(
-      `wideline: --where: unknown field "colo2"; did you mean "colo"? (at column 1)\n  colo2 = 'ewr'\n  ^^^^^\n`,
+      `wideline: --where: unknown field "colo2"; did you mean "colo"? (at column ${at + 1})\n  ${where}\n  ${' '.repeat(at)}^^^^^\n`,
     );
     const agg = await wideline(['query', '-s', API, '--agg', 'p99(http.route)']);
     expect(agg.stderr).toMatch(/p99\(http\.route\) needs a number field; http\.route is a string/);
