@@ -298,6 +298,47 @@ describe('the order journey: web → edge-api → jobs → queue → workers →
     expect(text.out).toMatch(/saga\.compensate charge\s+undid charge after ship failed/);
     expect(text.out).toMatch(/saga\.compensate reserve\s+undid reserve after ship failed/);
   });
+
+  it("`wideline query` counts the journey's wide events: each request and each job attempt, by its span flags", async () => {
+    let out = '';
+    const ids = [journey.succeeded.traceId, journey.failed.traceId].map((id) => `'${id}'`).join(', ');
+    const code = await runCli(
+      [
+        'query',
+        '-s',
+        'jobs',
+        '--since',
+        '15m',
+        '--where',
+        `trace_id in (${ids})`,
+        '--by',
+        'name',
+        '--agg',
+        'events',
+        '--order',
+        'name:asc',
+        '--json',
+        '--jaeger',
+        apps.stack.jaegerQuery,
+      ],
+      { stdout: { write: (text: string) => (out += text) }, stderr: { write: (text: string) => (out += text) } },
+    );
+    expect(code, out).toBe(0);
+    const rows = (JSON.parse(out) as { rows: Array<{ name: string; events: number }> }).rows;
+    // The units of work the jobs service ran: the HTTP requests it served and the jobs it processed —
+    // the spans whose parent is in another process (server and consumer spans), read back from Jaeger.
+    const jobsUnits = [...spansOf.succeeded, ...spansOf.failed].filter(
+      (s) => s.service === 'jobs' && (kindOf(s) === KIND.SERVER || kindOf(s) === KIND.CONSUMER),
+    );
+    const expected = new Map<string, number>();
+    for (const s of jobsUnits) expected.set(s.name, (expected.get(s.name) ?? 0) + 1);
+    expect(rows).toEqual(
+      [...expected].sort(([a], [b]) => a.localeCompare(b)).map(([name, events]) => ({ name, events })),
+    );
+    // A job attempt is a wide event although the span that queued it is in the same service.
+    expect(rows.find((r) => r.name === 'process orders')).toEqual({ name: 'process orders', events: 2 });
+    expect(rows.map((r) => r.name)).not.toContain('send orders');
+  });
 });
 
 describe('bad input is data: the apps answer 4xx or use defaults, and keep working', () => {

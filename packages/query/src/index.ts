@@ -1,5 +1,7 @@
 /**
- * @wideline/query: read traces back from Jaeger, build them into a graph, explain them.
+ * @wideline/query: read traces back from Jaeger, build them into a graph, explain them; and ask wide
+ * events anything at query time — one query model, compiled to ClickHouse SQL for the embedded engine
+ * (chDB) or for Jaeger's own ClickHouse tables.
  *
  * @example
  * import { JaegerClient, TraceGraph } from '@wideline/query';
@@ -9,7 +11,30 @@
  * console.log(graph.firstFailure()?.span.name, graph.compensations().map((c) => c.undoesStep));
  * @module
  */
+export { type AlertGroup, type AlertState, evaluateRule, exitCodeOf, type RuleResult } from './analysis/check.ts';
+export { type CompareField, type Comparison, compareSelection, type Selection } from './analysis/compare.ts';
+export { computeHeatmap, type Heatmap } from './analysis/heatmap.ts';
+export { type GroupRegression, type MetricChange, regress, type Severity, THRESHOLDS } from './analysis/regress.ts';
+export { type AlertSeverity, parseRules, type Rule } from './analysis/rules.ts';
+export { type QueryResult, runQuery } from './analysis/run-query.ts';
 export { type CriticalSegment, criticalPath } from './critical-path.ts';
+export { ChdbEngine, type LoadSummary } from './engine/chdb-engine.ts';
+export {
+  ClickHouseEngine,
+  type ClickHouseOptions,
+  ClickHouseResponseError,
+  type ClickHouseTransport,
+  ClickHouseUnreachableError,
+  openClickHouse,
+} from './engine/clickhouse-engine.ts';
+export {
+  EngineUnavailableError,
+  type QueryEngine,
+  QueryEngineError,
+  type ResultColumn,
+  type ResultSet,
+  type ViewName,
+} from './engine/engine.ts';
 export {
   JaegerResponseError,
   JaegerUnreachableError,
@@ -28,10 +53,19 @@ export {
   normalizeTraceId,
   type TraceSearch,
 } from './jaeger-client.ts';
+export { type Aggregate, parseAggregates } from './model/aggregate.ts';
+export { FIXED_FIELDS, type Field, FieldCatalog, type FieldType } from './model/fields.ts';
+export { type Filter, parseFilter, parseWhereFilter } from './model/filter.ts';
+export { DEFAULT_AGGREGATES, type QueryInput, type QuerySpec, querySpec, type TimeWindow } from './model/query.ts';
+export { QuerySyntaxError } from './model/syntax-error.ts';
 export { spansFromLegacy, spansFromOtlp } from './otlp.ts';
+export { renderHeatmap } from './render/heatmap.ts';
+export { type HtmlReport, htmlPage } from './render/html.ts';
 export { type CliIo, runCli } from './run.ts';
 export type { Compensation, SagaOutcome } from './saga.ts';
 export type { ServiceTime } from './service-time.ts';
+export { type JaegerScan, loadJaegerWindow, type ServiceScan, truncationNotes } from './sources/jaeger-window.ts';
+export { loadOtlpFiles } from './sources/otlp-files.ts';
 export {
   type Attributes,
   type AttributeValue,
@@ -40,6 +74,8 @@ export {
   type SpanEvent,
   type SpanLink,
 } from './span.ts';
+export { type CompiledQuery, compileQuery, type Relation } from './sql/compile.ts';
+export { checkReadOnlySql } from './sql/guard.ts';
 export { computeStats, type StatsGroup, type StatsQuery, weightedPercentile } from './stats.ts';
 export { createStyle, type Style } from './style.ts';
 export { renderWaterfall, type WaterfallOptions } from './waterfall.ts';
