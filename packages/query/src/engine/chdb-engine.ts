@@ -73,6 +73,8 @@ export class ChdbEngine implements QueryEngine {
   readonly #session: ChdbSession;
   #catalog: FieldCatalog | undefined;
   #readonly = false;
+  #bodies = 0;
+  #spanLoads = 0;
 
   private constructor(session: ChdbSession) {
     this.#session = session;
@@ -142,9 +144,10 @@ export class ChdbEngine implements QueryEngine {
     }
     const counted = fromJsonCompact(
       await this.#query(`SELECT uniqExact(sp.traceId), min(toUInt64OrZero(sp.startTimeUnixNano)) FROM otlp_stage
-        ARRAY JOIN arrayConcat(resourceSpans, result.resourceSpans) AS rs ARRAY JOIN rs.scopeSpans AS ss ARRAY JOIN ss.spans AS sp`),
+        ARRAY JOIN result.resourceSpans AS rs ARRAY JOIN rs.scopeSpans AS ss ARRAY JOIN ss.spans AS sp`),
     );
-    await this.#query(insertRawSql('otlp_stage'));
+    await this.#query(insertRawSql('otlp_stage', 'result.resourceSpans'));
+    this.#bodies++;
     await this.#query('TRUNCATE TABLE otlp_stage');
     const [traces, oldest] = counted.rows[0] as [number, number];
     return { traces, oldestStartUs: traces > 0 ? Math.floor(oldest / 1000) : undefined };
@@ -154,6 +157,7 @@ export class ChdbEngine implements QueryEngine {
   async loadSpans(spans: readonly Span[]): Promise<void> {
     this.#assertLoading();
     if (spans.length === 0) return;
+    this.#spanLoads++;
     try {
       await this.#session.insert({
         table: 'raw_spans',
@@ -173,7 +177,8 @@ export class ChdbEngine implements QueryEngine {
       key: String(key),
       type: attributeType({ s: Number(s), i: Number(i), d: Number(d), b: Number(b), c: Number(c) }),
     }));
-    await this.#query(pivotSql(attributes));
+    // Jaeger answers one search per service: a trace that touched two services came twice.
+    for (const sql of pivotSql(attributes, this.#bodies > 1 || this.#spanLoads > 0)) await this.#query(sql);
     await this.#query('DROP TABLE raw_spans');
     await this.#query('CREATE VIEW events AS SELECT * FROM spans WHERE is_event');
     const fixed: Field[] = FIXED_FIELDS.map((f) => ({

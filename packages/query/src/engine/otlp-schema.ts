@@ -16,8 +16,11 @@ const KEY_VALUES = `Array(Tuple(key String, value ${VALUE}))`;
 const SPAN = `Tuple(traceId String, spanId String, parentSpanId String, flags UInt32, name String, kind String, startTimeUnixNano String, endTimeUnixNano String, attributes ${KEY_VALUES}, status Tuple(code String, message String))`;
 const RESOURCE_SPANS = `Array(Tuple(resource Tuple(attributes ${KEY_VALUES}), scopeSpans Array(Tuple(scope Tuple(name String, version String), spans Array(${SPAN})))))`;
 
-/** Columns of one line of OTLP/JSON: a TracesData body, or Jaeger's answer wrapping one in `result`. */
-export const OTLP_LINE_SCHEMA = `resourceSpans ${RESOURCE_SPANS}, result Tuple(resourceSpans ${RESOURCE_SPANS})`;
+/** Columns of one line of OTLP/JSON: a TracesData body (the file exporter's lines). */
+export const OTLP_LINE_SCHEMA = `resourceSpans ${RESOURCE_SPANS}`;
+
+/** Jaeger's `/api/v3` answer: a TracesData body wrapped in `result`. */
+export const JAEGER_ANSWER_SCHEMA = `result Tuple(resourceSpans ${RESOURCE_SPANS})`;
 
 /** Settings the loader relies on: numbers, objects and arrays readable as text, unknown fields skipped. */
 export const LOAD_SETTINGS: Record<string, string | number> = {
@@ -32,24 +35,28 @@ export const LOAD_SETTINGS: Record<string, string | number> = {
 /** One row per span, attributes as arrays. */
 export const CREATE_RAW_SPANS = `CREATE TABLE raw_spans (
   trace_id String, span_id String, parent_span_id String, flags UInt32, name String,
-  kind LowCardinality(String), status LowCardinality(String), status_message String,
+  kind String, status String, status_message String,
   start_ns UInt64, end_ns UInt64, scope_name String,
   attrs ${KEY_VALUES}, rattrs ${KEY_VALUES}
 ) ENGINE = Memory`;
 
-/** Staging table for raw inserts of JSON bodies. */
-export const CREATE_STAGE = `CREATE TABLE otlp_stage (${OTLP_LINE_SCHEMA}) ENGINE = Memory`;
+/** Staging table for raw inserts of Jaeger's answers. */
+export const CREATE_STAGE = `CREATE TABLE otlp_stage (${JAEGER_ANSWER_SCHEMA}) ENGINE = Memory`;
 
 const KIND = `multiIf(k IN ('1', 'SPAN_KIND_INTERNAL'), 'internal', k IN ('2', 'SPAN_KIND_SERVER'), 'server', k IN ('3', 'SPAN_KIND_CLIENT'), 'client', k IN ('4', 'SPAN_KIND_PRODUCER'), 'producer', k IN ('5', 'SPAN_KIND_CONSUMER'), 'consumer', 'unspecified')`;
 const STATUS = `multiIf(c IN ('2', 'STATUS_CODE_ERROR'), 'ERROR', c IN ('1', 'STATUS_CODE_OK'), 'OK', 'UNSET')`;
 
-/** `INSERT INTO raw_spans` from OTLP/JSON rows read by `source` (a table or a `file(…)` call). */
-export function insertRawSql(source: string): string {
-  return `INSERT INTO raw_spans SELECT lower(sp.traceId), lower(sp.spanId), lower(sp.parentSpanId), sp.flags, sp.name,
+/**
+ * `INSERT INTO raw_spans` from OTLP/JSON rows read by `source` (a table or a `file(…)` call), whose
+ * resource spans are in the column `resourceSpans` (`result.resourceSpans` for Jaeger's answers).
+ * Ids stay as written: OTLP/JSON and Jaeger write them in lowercase hex.
+ */
+export function insertRawSql(source: string, resourceSpans = 'resourceSpans'): string {
+  return `INSERT INTO raw_spans SELECT sp.traceId, sp.spanId, sp.parentSpanId, sp.flags, sp.name,
   ${KIND.replace(/\bk\b/g, 'sp.kind')}, ${STATUS.replace(/\bc\b/g, 'sp.status.code')}, sp.status.message,
   toUInt64OrZero(sp.startTimeUnixNano), toUInt64OrZero(sp.endTimeUnixNano), ss.scope.name, sp.attributes, rs.resource.attributes
   FROM ${source}
-  ARRAY JOIN arrayConcat(resourceSpans, result.resourceSpans) AS rs ARRAY JOIN rs.scopeSpans AS ss ARRAY JOIN ss.spans AS sp`;
+  ARRAY JOIN ${resourceSpans} AS rs ARRAY JOIN rs.scopeSpans AS ss ARRAY JOIN ss.spans AS sp`;
 }
 
 /** `file(path, JSONEachRow, schema)` for an OTLP/JSON file. */
@@ -108,19 +115,22 @@ const SERVICE = (s: string) =>
   `coalesce(nullIf(arrayElement(${s}.rattrs, indexOf(${s}.rattrs.key, 'service.name')).value.stringValue, ''), 'unknown_service')`;
 
 /**
- * Builds `spans` from `raw_spans`: duplicates dropped (Jaeger returns a trace once per service that
- * matched), fixed columns, one column per attribute, and `is_event` — the span is a wide event (a local
- * root) when it has no parent, its parent is remote (OTLP span flags, when the exporter sets them), or
- * the flags do not say and the parent is missing or belongs to another service.
+ * The statements that build `spans` from `raw_spans`: fixed columns, one column per attribute, and
+ * `is_event` — the span is a wide event (a local root) when it has no parent, its parent is remote
+ * (OTLP span flags, when the exporter sets them), or the flags do not say and the parent is missing or
+ * belongs to another service. Parents are looked up in a Join table (`joinGet`), so the wide rows are
+ * never joined. With `dedupe`, a span read twice (Jaeger returns a trace once per service that
+ * matched) is kept once.
  */
-export function pivotSql(attributes: readonly { key: string; type: AttributeType }[]): string {
+export function pivotSql(attributes: readonly { key: string; type: AttributeType }[], dedupe: boolean): string[] {
   const rate = attributes.find((a) => a.key === 'wideline.sample_rate');
   const rateSql = rate ? attributeSql('wideline.sample_rate', 'Float64') : 'NULL';
+  const parent = "joinGet('span_services', 'service', s.trace_id, s.parent_span_id)";
   const columns = [
     's.trace_id AS trace_id',
     's.span_id AS span_id',
     's.parent_span_id AS parent_span_id',
-    's.service AS service',
+    `${SERVICE('s')} AS service`,
     's.name AS name',
     's.kind AS kind',
     's.status AS status',
@@ -128,15 +138,17 @@ export function pivotSql(attributes: readonly { key: string; type: AttributeType
     "fromUnixTimestamp64Nano(toInt64(s.start_ns), 'UTC') AS start_time",
     'if(s.end_ns >= s.start_ns, (s.end_ns - s.start_ns) / 1e6, 0) AS duration_ms',
     `toFloat64(if(isFinite(ifNull(${rateSql}, 0)) AND ifNull(${rateSql}, 0) > 0, assumeNotNull(${rateSql}), 1.0)) AS sample_rate`,
-    `(s.parent_span_id = '' OR bitAnd(s.flags, 768) = 768 OR (bitAnd(s.flags, 256) = 0 AND (p.span_id = '' OR p.service != s.service))) AS is_event`,
+    `(s.parent_span_id = '' OR bitAnd(s.flags, 768) = 768 OR (bitAnd(s.flags, 256) = 0 AND ${parent} != ${SERVICE('s')})) AS is_event`,
     ...attributes.map((a) => `${attributeSql(a.key, a.type)} AS ${ident(attributeColumn(a.key))}`),
   ];
-  return `CREATE TABLE spans ENGINE = Memory AS
-  WITH dedup AS (SELECT * FROM raw_spans LIMIT 1 BY trace_id, span_id)
-  SELECT ${columns.join(',\n    ')}
-  FROM (SELECT *, ${SERVICE('dedup')} AS service FROM dedup) AS s
-  LEFT JOIN (SELECT trace_id, span_id, ${SERVICE('dedup')} AS service FROM dedup) AS p
-    ON p.trace_id = s.trace_id AND p.span_id = s.parent_span_id`;
+  const source = dedupe ? '(SELECT * FROM raw_spans LIMIT 1 BY trace_id, span_id)' : 'raw_spans';
+  return [
+    // A missing parent reads as '' from the Join table, which is never a service name.
+    'CREATE TABLE span_services (trace_id String, span_id String, service String) ENGINE = Join(ANY, LEFT, trace_id, span_id)',
+    `INSERT INTO span_services SELECT trace_id, span_id, ${SERVICE('raw_spans')} FROM raw_spans`,
+    `CREATE TABLE spans ENGINE = Memory AS SELECT ${columns.join(',\n    ')} FROM ${source} AS s`,
+    'DROP TABLE span_services',
+  ];
 }
 
 /** Fixed columns' types, for the field catalog. */
