@@ -29,10 +29,10 @@ import {
   type ViewName,
 } from './engine.ts';
 import {
-  ATTRIBUTE_KINDS_SQL,
   type AttributeType,
   attributeColumn,
-  attributeType,
+  attributeKeys,
+  attributeKindsSql,
   CREATE_RAW_SPANS,
   CREATE_STAGE,
   insertRawSql,
@@ -172,11 +172,14 @@ export class ChdbEngine implements QueryEngine {
   /** Builds the `spans` table and the `events` view from what was loaded. Call once, after loading. */
   async finishLoad(): Promise<LoadSummary> {
     this.#assertLoading();
-    const kinds = fromJsonCompact(await this.#query(ATTRIBUTE_KINDS_SQL));
-    const attributes = kinds.rows.map(([key, s, i, d, b, c]) => ({
-      key: String(key),
-      type: attributeType({ s: Number(s), i: Number(i), d: Number(d), b: Number(b), c: Number(c) }),
-    }));
+    const kinds = async (column: 'attrs' | 'rattrs') =>
+      new Map(
+        fromJsonCompact(await this.#query(attributeKindsSql(column))).rows.map(([key, s, i, d, b, c]) => [
+          String(key),
+          { s: Number(s), i: Number(i), d: Number(d), b: Number(b), c: Number(c) },
+        ]),
+      );
+    const attributes = attributeKeys(await kinds('attrs'), await kinds('rattrs'));
     // Jaeger answers one search per service: a trace that touched two services came twice.
     for (const sql of pivotSql(attributes, this.#bodies > 1 || this.#spanLoads > 0)) await this.#query(sql);
     await this.#query('DROP TABLE raw_spans');

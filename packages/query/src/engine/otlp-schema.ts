@@ -67,15 +67,34 @@ export function otlpFileSource(path: string): string {
 /** The column type an attribute key gets, from which OTLP value kinds it was seen with. */
 export type AttributeType = 'String' | 'Int64' | 'Float64' | 'Bool';
 
-/** Counts of each value kind per key: the query {@link attributeTypes} reads. */
-export const ATTRIBUTE_KINDS_SQL = `SELECT a.key AS key,
+/** Value kinds an OTLP attribute value can have; `c` is array, kvlist or bytes (kept as text). */
+export interface KindCounts {
+  s: number;
+  i: number;
+  d: number;
+  b: number;
+  c: number;
+}
+
+/** One attribute key: its column type, and the value kinds it has on spans and on resources. */
+export interface AttributeKey {
+  key: string;
+  type: AttributeType;
+  own: KindCounts | undefined;
+  resource: KindCounts | undefined;
+}
+
+/** Counts of each value kind per key, for span attributes (`attrs`) or resource ones (`rattrs`). */
+export function attributeKindsSql(column: 'attrs' | 'rattrs'): string {
+  return `SELECT a.key AS key,
   countIf(a.value.stringValue IS NOT NULL) AS s, countIf(a.value.intValue IS NOT NULL) AS i,
   countIf(a.value.doubleValue IS NOT NULL) AS d, countIf(a.value.boolValue IS NOT NULL) AS b,
   countIf(a.value.arrayValue IS NOT NULL OR a.value.kvlistValue IS NOT NULL OR a.value.bytesValue IS NOT NULL) AS c
-  FROM raw_spans ARRAY JOIN arrayConcat(attrs, rattrs) AS a GROUP BY key ORDER BY key`;
+  FROM raw_spans ARRAY JOIN ${column} AS a GROUP BY key ORDER BY key`;
+}
 
 /** A key's type: one kind keeps its type, ints with doubles are Float64, anything else mixed is text. */
-export function attributeType(counts: { s: number; i: number; d: number; b: number; c: number }): AttributeType {
+export function attributeType(counts: KindCounts): AttributeType {
   const { s, i, d, b, c } = counts;
   if (c > 0 || (s > 0 && i + d + b > 0) || (b > 0 && i + d > 0)) return 'String';
   if (b > 0) return 'Bool';
@@ -84,26 +103,57 @@ export function attributeType(counts: { s: number; i: number; d: number; b: numb
   return 'String';
 }
 
-/** The typed value of an OTLP value tuple `v`. */
-function valueAs(type: AttributeType, v: string): string {
+const sum = (a: KindCounts | undefined, b: KindCounts | undefined): KindCounts => ({
+  s: (a?.s ?? 0) + (b?.s ?? 0),
+  i: (a?.i ?? 0) + (b?.i ?? 0),
+  d: (a?.d ?? 0) + (b?.d ?? 0),
+  b: (a?.b ?? 0) + (b?.b ?? 0),
+  c: (a?.c ?? 0) + (b?.c ?? 0),
+});
+
+/** The keys of both counts, each with the type of all its values. */
+export function attributeKeys(own: Map<string, KindCounts>, resource: Map<string, KindCounts>): AttributeKey[] {
+  const keys = [...new Set([...own.keys(), ...resource.keys()])].sort();
+  return keys.map((key) => ({
+    key,
+    type: attributeType(sum(own.get(key), resource.get(key))),
+    own: own.get(key),
+    resource: resource.get(key),
+  }));
+}
+
+/** The typed value of an OTLP value tuple `v`, reading only the value kinds `seen` has. */
+function valueAs(type: AttributeType, v: string, seen: KindCounts): string {
   switch (type) {
     case 'Int64':
       return `toInt64OrNull(${v}.intValue)`;
     case 'Float64':
-      return `coalesce(toFloat64OrNull(${v}.doubleValue), toFloat64OrNull(${v}.intValue))`;
+      return seen.i > 0
+        ? `coalesce(toFloat64OrNull(${v}.doubleValue), toFloat64OrNull(${v}.intValue))`
+        : `toFloat64OrNull(${v}.doubleValue)`;
     case 'Bool':
       return `${v}.boolValue`;
-    default:
-      return `coalesce(${v}.stringValue, ${v}.intValue, ${v}.doubleValue, if(${v}.boolValue IS NULL, NULL, toString(${v}.boolValue)), ${v}.arrayValue, ${v}.kvlistValue, ${v}.bytesValue)`;
+    default: {
+      const parts = [
+        seen.s > 0 ? `${v}.stringValue` : '',
+        seen.i > 0 ? `${v}.intValue` : '',
+        seen.d > 0 ? `${v}.doubleValue` : '',
+        seen.b > 0 ? `if(${v}.boolValue IS NULL, NULL, toString(${v}.boolValue))` : '',
+        seen.c > 0 ? `${v}.arrayValue, ${v}.kvlistValue, ${v}.bytesValue` : '',
+      ].filter(Boolean);
+      return parts.length === 1 ? parts[0]! : `coalesce(${parts.join(', ')})`;
+    }
   }
 }
 
-/** A key's value on span `s`: the span's own attribute, else its resource's. */
-export function attributeSql(key: string, type: AttributeType, s = 's'): string {
-  const k = str(key);
-  const own = valueAs(type, `arrayElement(${s}.attrs, indexOf(${s}.attrs.key, ${k})).value`);
-  const resource = valueAs(type, `arrayElement(${s}.rattrs, indexOf(${s}.rattrs.key, ${k})).value`);
-  return `if(has(${s}.attrs.key, ${k}), ${own}, ${resource})`;
+/** A key's value on span `s`: the span's own attribute, else its resource's; only the sides it is on. */
+export function attributeSql(a: AttributeKey, s = 's'): string {
+  const k = str(a.key);
+  const own = a.own && valueAs(a.type, `arrayElement(${s}.attrs, indexOf(${s}.attrs.key, ${k})).value`, a.own);
+  const resource =
+    a.resource && valueAs(a.type, `arrayElement(${s}.rattrs, indexOf(${s}.rattrs.key, ${k})).value`, a.resource);
+  if (own && resource) return `if(has(${s}.attrs.key, ${k}), ${own}, ${resource})`;
+  return (own ?? resource)!;
 }
 
 /** The column name of an attribute: its key, or `attr.<key>` when a fixed column has that name. */
@@ -122,9 +172,9 @@ const SERVICE = (s: string) =>
  * never joined. With `dedupe`, a span read twice (Jaeger returns a trace once per service that
  * matched) is kept once.
  */
-export function pivotSql(attributes: readonly { key: string; type: AttributeType }[], dedupe: boolean): string[] {
+export function pivotSql(attributes: readonly AttributeKey[], dedupe: boolean): string[] {
   const rate = attributes.find((a) => a.key === 'wideline.sample_rate');
-  const rateSql = rate ? attributeSql('wideline.sample_rate', 'Float64') : 'NULL';
+  const rateSql = rate ? `toFloat64(${attributeSql(rate)})` : 'NULL';
   const parent = "joinGet('span_services', 'service', s.trace_id, s.parent_span_id)";
   const columns = [
     's.trace_id AS trace_id',
@@ -139,7 +189,7 @@ export function pivotSql(attributes: readonly { key: string; type: AttributeType
     'if(s.end_ns >= s.start_ns, (s.end_ns - s.start_ns) / 1e6, 0) AS duration_ms',
     `toFloat64(if(isFinite(ifNull(${rateSql}, 0)) AND ifNull(${rateSql}, 0) > 0, assumeNotNull(${rateSql}), 1.0)) AS sample_rate`,
     `(s.parent_span_id = '' OR bitAnd(s.flags, 768) = 768 OR (bitAnd(s.flags, 256) = 0 AND ${parent} != ${SERVICE('s')})) AS is_event`,
-    ...attributes.map((a) => `${attributeSql(a.key, a.type)} AS ${ident(attributeColumn(a.key))}`),
+    ...attributes.map((a) => `${attributeSql(a)} AS ${ident(attributeColumn(a.key))}`),
   ];
   const source = dedupe ? '(SELECT * FROM raw_spans LIMIT 1 BY trace_id, span_id)' : 'raw_spans';
   return [
