@@ -69,7 +69,7 @@ export async function emptyReason(
 function title(spec: QuerySpec, when: string): string {
   const what = spec.spans ? 'spans' : 'wide events';
   const by = spec.by.refs.length > 0 ? ` by ${spec.by.refs.map((r) => r.name).join(', ')}` : '';
-  const every = spec.everySeconds !== undefined ? ` every ${spec.everySeconds}s` : '';
+  const every = spec.everySeconds !== undefined ? ` every ${seconds(spec.everySeconds)}` : '';
   const where = spec.where ? ` where ${spec.where.text}` : '';
   return `${what} ${when}${by}${every}${where}`;
 }
@@ -133,6 +133,13 @@ async function printQuery(
     ...(showBar ? [{ header: '' }] : []),
   ];
   ctx.out([...lines, '', ...textTable(columns, rows, ctx.style)]);
+}
+
+/** 600 → `10m`, 90 → `90s`, 7200 → `2h`. */
+function seconds(s: number): string {
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
 }
 
 const iso = (us: number) => new Date(Math.floor(us / 1000)).toISOString();
