@@ -10,7 +10,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const US = (ms) => ms * 1000;
 const WINDOW = { fromUs: US(START_MS), toUs: US(END_MS) + 1 };
-const REGRESS = { current: { fromUs: US(END_MS - 600_000), toUs: US(END_MS) + 1 }, baseline: { fromUs: US(START_MS), toUs: US(END_MS - 600_000) } };
+const REGRESS = {
+  current: { fromUs: US(END_MS - 600_000), toUs: US(END_MS) + 1 },
+  baseline: { fromUs: US(START_MS), toUs: US(END_MS - 600_000) },
+};
 
 async function time(fn) {
   const times = [];
@@ -25,15 +28,25 @@ async function time(fn) {
 
 async function model(engine) {
   const q = await import('@wideline/query');
-  const spec = q.querySpec({ where: "http.route = '/api/orders' and user.tier != 'free'", by: 'colo', agg: 'count, p99' });
+  const spec = q.querySpec({
+    where: "http.route = '/api/orders' and user.tier != 'free'",
+    by: 'colo',
+    agg: 'count, p99',
+  });
   const groupBy = await time(() => q.runQuery(engine, spec, WINDOW));
-  const compare = await time(() => q.compareSelection(engine, q.querySpec({}), { kind: 'slowest', fraction: 0.05 }, WINDOW));
+  const compare = await time(() =>
+    q.compareSelection(engine, q.querySpec({}), { kind: 'slowest', fraction: 0.05 }, WINDOW),
+  );
   const regress = await time(() => q.regress(engine, q.querySpec({ by: 'service, name' }), REGRESS, 10));
   return {
     groupByMs: groupBy.ms,
     compareMs: compare.ms,
     regressMs: regress.ms,
-    check: { p99: groupBy.result.rows.map((r) => [r[0], +Number(r[2]).toFixed(3)]), top: compare.result.fields[0]?.field, severe: regress.result.filter((g) => g.severity === 'severe').length },
+    check: {
+      p99: groupBy.result.rows.map((r) => [r[0], +Number(r[2]).toFixed(3)]),
+      top: compare.result.fields[0]?.field,
+      severe: regress.result.filter((g) => g.severity === 'severe').length,
+    },
   };
 }
 

@@ -15,7 +15,13 @@ export async function eventsFile(count) {
   const out = createWriteStream(`${path}.tmp`);
   const chunk = 100_000;
   for (let i = 0; i < count; i += chunk) {
-    const events = generateWideEvents({ count: Math.min(chunk, count - i), startMs: START_MS + (i / count) * 3600_000, endMs: START_MS + ((i + chunk) / count) * 3600_000, seed: 1 + i, regressAfter: i / count >= 0.8 ? 0 : undefined });
+    const events = generateWideEvents({
+      count: Math.min(chunk, count - i),
+      startMs: START_MS + (i / count) * 3600_000,
+      endMs: START_MS + ((i + chunk) / count) * 3600_000,
+      seed: 1 + i,
+      regressAfter: i / count >= 0.8 ? 0 : undefined,
+    });
     for (const body of otlpBatches(events, 1000)) {
       if (!out.write(`${JSON.stringify(body)}\n`)) await new Promise((r) => out.once('drain', r));
     }

@@ -15,9 +15,20 @@ const OTLP = process.env.WIDELINE_OTLP_URL ?? 'http://localhost:4318';
 const service = `bench-${randomBytes(3).toString('hex')}`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const now = Date.now();
-const events = generateWideEvents({ count: N, startMs: now - 30 * 60_000, endMs: now - 1000, services: [service], seed: 3, idSeed: now });
+const events = generateWideEvents({
+  count: N,
+  startMs: now - 30 * 60_000,
+  endMs: now - 1000,
+  services: [service],
+  seed: 3,
+  idSeed: now,
+});
 for (const body of otlpBatches(events, 1000)) {
-  const res = await fetch(`${OTLP}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${OTLP}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`OTLP receiver answered ${res.status}`);
 }
 const jaeger = new JaegerClient({ url: JAEGER, timeoutMs: 120_000 });
@@ -35,10 +46,13 @@ for (let i = 0; i <= RUNS; i++) {
   const groups = computeStats(traces.values(), { service, by: 'colo', percentiles: [50, 95, 99], where: [] });
   const t1 = performance.now();
   let out = '';
-  const code = await runCli(['stats', '-s', service, '--by', 'colo', '--since', '1h', '--depth', String(N), '--json', '--jaeger', JAEGER], {
-    stdout: { write: (t) => (out += t) },
-    stderr: { write: () => {} },
-  });
+  const code = await runCli(
+    ['stats', '-s', service, '--by', 'colo', '--since', '1h', '--depth', String(N), '--json', '--jaeger', JAEGER],
+    {
+      stdout: { write: (t) => (out += t) },
+      stderr: { write: () => {} },
+    },
+  );
   const t2 = performance.now();
   if (code !== 0) throw new Error(`wideline stats exited ${code}`);
   const now = JSON.parse(out).groups;
@@ -50,7 +64,13 @@ for (let i = 0; i <= RUNS; i++) {
 }
 const b = median(before);
 const a = median(after);
-console.log(`${N.toLocaleString('en-US')} wide events in Jaeger (one service, --depth ${N}): stats by colo with p50/p95/p99`);
-console.log(`  before (search API + JSON.parse + JavaScript): ${Math.round(b)} ms · now (search API → embedded engine): ${Math.round(a)} ms → ${(a / b).toFixed(2)}× (${checked})`);
-console.log(`  per event: ${((b * 1000) / N).toFixed(1)} µs before, ${((a * 1000) / N).toFixed(1)} µs now; both bounded by what one Jaeger search returns`);
+console.log(
+  `${N.toLocaleString('en-US')} wide events in Jaeger (one service, --depth ${N}): stats by colo with p50/p95/p99`,
+);
+console.log(
+  `  before (search API + JSON.parse + JavaScript): ${Math.round(b)} ms · now (search API → embedded engine): ${Math.round(a)} ms → ${(a / b).toFixed(2)}× (${checked})`,
+);
+console.log(
+  `  per event: ${((b * 1000) / N).toFixed(1)} µs before, ${((a * 1000) / N).toFixed(1)} µs now; both bounded by what one Jaeger search returns`,
+);
 console.log(`load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores`);

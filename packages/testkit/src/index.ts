@@ -26,7 +26,6 @@ export {
   type StackService,
   startStackService,
 } from './stack-control.ts';
-export { generateWideEvents, otlpBatches, type WideEvent, type WideEventOptions } from './wide-events.ts';
 export {
   checkPropagation,
   type RawHeader,
@@ -37,6 +36,7 @@ export {
 } from './w3c-case.ts';
 export { W3C_CASES } from './w3c-cases.ts';
 export { type CallbackServer, sendRaw, startCallbackServer } from './w3c-harness.ts';
+export { generateWideEvents, otlpBatches, type WideEvent, type WideEventOptions } from './wide-events.ts';
 export {
   type RunningWorker,
   startWranglerDev,
