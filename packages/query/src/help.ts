@@ -80,7 +80,8 @@ Filters, groups and aggregates wide events (local root spans) at query time.
   -w, --where <filter>   e.g. "hashMismatchCount > 0 and colo = 'ewr'"; = != < <= > >= ~ !~ (regex),
                          in (…), not in (…), contains, exists f, f not exists, and, or, not, ( );
                          durations (250ms, 2s) and percentages (5%); repeatable (all must hold)
-  -b, --by <fields>      group by attributes or service, name, kind, status (comma-separated)
+  -b, --by <fields>      group by attributes or service, name, kind, status, duration_bucket
+                         (comma-separated)
   -a, --agg <list>       count, events, errors, error_rate, rate, p50 … p99.9 (of duration_ms unless
                          p95(field)), avg, sum, min, max (field), distinct(field)
                          (default count, error_rate, p50, p95, p99)

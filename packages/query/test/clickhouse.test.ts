@@ -39,6 +39,7 @@ async function questions(engine: QueryEngine) {
       agg: 'events, p99',
     }),
     typed: await q({ where: 'cache.hit = true or payload.kb > 1.6', by: 'name', agg: 'events' }),
+    buckets_by_duration: await q({ by: 'duration_bucket', agg: 'events, p99' }),
     topk: await q({ by: 'colo', agg: 'count, p99', top: 2 }),
     buckets: await q({ by: 'service', agg: 'events, rate', every: '1m' }),
     spans: await q({ by: 'db.system', agg: 'events', spans: true }),

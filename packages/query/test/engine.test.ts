@@ -97,6 +97,20 @@ describe('the embedded engine (chDB) on known events', () => {
     expect(result.sql).toHaveLength(2);
   });
 
+  it('groups by duration bucket (1-2-5, lower bound in ms)', async () => {
+    const spec = querySpec({ by: 'duration_bucket', agg: 'events', order: 'duration_bucket:asc' });
+    // 1, 2, 5, 10, 20, 30, 40, 300, 500, 600 ms (c1, c2, e8, e1, e2, e3, e5, e4, e6, e7).
+    expect((await runQuery(engine, spec, undefined)).rows).toEqual([
+      ['2', 1],
+      ['5', 1],
+      ['10', 1],
+      ['20', 3],
+      ['200', 1],
+      ['500', 2],
+    ]);
+    expect(await ids('duration_bucket >= 200')).toEqual(['e4', 'e6', 'e7']);
+  });
+
   it('buckets by time with --every, and orders and limits', async () => {
     const spec = querySpec({ where: 'service = api', by: 'colo', agg: 'events', every: '1m' });
     const rows = (await runQuery(engine, spec, undefined)).rows;

@@ -13,7 +13,7 @@
  * await engine.close();
  * @module
  */
-import { FIXED_FIELDS, type Field, FieldCatalog } from '../model/fields.ts';
+import { computedFields, FIXED_FIELDS, type Field, FieldCatalog } from '../model/fields.ts';
 import type { TimeWindow } from '../model/query.ts';
 import type { Span } from '../span.ts';
 import type { Relation } from '../sql/compile.ts';
@@ -192,6 +192,7 @@ export class ChdbEngine implements QueryEngine {
     }));
     this.#catalog = new FieldCatalog([
       ...fixed,
+      ...computedFields(ident('duration_ms')),
       ...attributes.map((a) => {
         const name = attributeColumn(a.key);
         return { name, type: TYPE_OF[a.type], sql: ident(name), origin: 'attribute' as const };

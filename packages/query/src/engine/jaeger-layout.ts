@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { FIXED_FIELDS, type Field, FieldCatalog, type FieldType } from '../model/fields.ts';
+import { computedFields, FIXED_FIELDS, type Field, FieldCatalog, type FieldType } from '../model/fields.ts';
 import type { TimeWindow } from '../model/query.ts';
 import { ident, micros, str } from '../sql/quote.ts';
 import { attributeColumn } from './otlp-schema.ts';
@@ -113,7 +113,7 @@ export function jaegerCatalog(keys: readonly JaegerKey[]): FieldCatalog {
     const name = attributeColumn(k.key);
     return { name, type: keyType(k), sql: ident(name), origin: 'attribute' };
   });
-  return new FieldCatalog([...fixed, ...attributes]);
+  return new FieldCatalog([...fixed, ...computedFields(ident('duration_ms')), ...attributes]);
 }
 
 /** Groups the rows of {@link keysSql} into keys. */

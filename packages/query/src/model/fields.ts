@@ -38,6 +38,23 @@ export const FIXED_FIELDS: readonly { name: string; type: FieldType; doc: string
   { name: 'is_event', type: 'bool', doc: 'true for wide events (local roots)' },
 ];
 
+/**
+ * Fields computed from others, for every view: `duration_bucket` is the 1-2-5 bucket of
+ * `duration_ms` (its lower bound in ms: 1, 2, 5, 10, 20, 50, …), for grouping by duration.
+ */
+export function computedFields(durationSql: string): Field[] {
+  const e = `pow(10, floor(log10(${durationSql})))`;
+  const m = `(${durationSql} / ${e})`;
+  return [
+    {
+      name: 'duration_bucket',
+      type: 'number',
+      sql: `if(${durationSql} <= 0, 0, ${e} * multiIf(${m} >= 5, 5, ${m} >= 2, 2, 1))`,
+      origin: 'fixed',
+    },
+  ];
+}
+
 /** Short names people type for fixed fields. */
 const ALIASES: Record<string, string> = {
   duration: 'duration_ms',

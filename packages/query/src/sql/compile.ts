@@ -31,6 +31,8 @@ export interface OutputColumn {
   alias: string;
   role: 'time' | 'group' | 'aggregate';
   aggregate?: Aggregate;
+  /** For a group: its field's type (group keys are text; numbers sort as numbers). */
+  type?: Field['type'];
 }
 
 /** A compiled query. */
@@ -131,13 +133,14 @@ export function compileQuery(spec: QuerySpec, relation: Relation, options: Compi
     select.push(`toStartOfInterval(${catalog.get('start_time')!.sql}, toIntervalSecond(${Math.round(every)})) AS t`);
     columns.push({ name: 'time', alias: 't', role: 'time' });
   }
-  const groups = spec.by.refs.map((ref) => groupKeySql(catalog.resolve(ref, '--by', spec.by.text)));
+  const groupFields = spec.by.refs.map((ref) => catalog.resolve(ref, '--by', spec.by.text));
+  const groups = groupFields.map(groupKeySql);
   const keyTuple = `tuple(${groups.join(', ')})`;
   const keepList = options.keep?.map((k) => `tuple(${k.map(str).join(', ')})`).join(', ');
   groups.forEach((g, i) => {
     const expr = keepList !== undefined && options.other ? `if(${keyTuple} IN (${keepList}), ${g}, '(other)')` : g;
     select.push(`${expr} AS g${i}`);
-    columns.push({ name: spec.by.refs[i]!.name, alias: `g${i}`, role: 'group' });
+    columns.push({ name: spec.by.refs[i]!.name, alias: `g${i}`, role: 'group', type: groupFields[i]!.type });
   });
   const seconds = every ?? (relation.window ? (relation.window.toUs - relation.window.fromUs) / 1e6 : 1);
   spec.aggregates.list.forEach((a, i) => {
@@ -168,7 +171,9 @@ function orderSql(spec: QuerySpec, columns: OutputColumn[], series: boolean): st
     ? columns.find((c) => c.name === spec.order!.key)
     : columns.find((c) => c.role === 'aggregate');
   const descending = spec.order ? spec.order.descending : true;
-  if (chosen) terms.push(`${chosen.alias} ${descending ? 'DESC' : 'ASC'}`);
-  for (const c of columns) if (c.role === 'group' && c !== chosen) terms.push(c.alias);
+  const key = (c: OutputColumn) =>
+    c.role === 'group' && c.type === 'number' ? `toFloat64OrNull(${c.alias})` : c.alias;
+  if (chosen) terms.push(`${key(chosen)} ${descending ? 'DESC' : 'ASC'}`);
+  for (const c of columns) if (c.role === 'group' && c !== chosen) terms.push(key(c));
   return terms;
 }
