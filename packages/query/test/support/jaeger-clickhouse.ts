@@ -27,7 +27,7 @@ export function jaegerDdl(): string[] {
     cache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
   } catch {
     throw new Error(
-      "Go is needed to find Jaeger's ClickHouse DDL in the module cache: install Go, then run `bash stack/jaeger-build.sh`",
+      "Go is needed to find Jaeger's ClickHouse DDL in the module cache: install Go, then run `node stack/jaeger-build.mjs`",
     );
   }
   const dir = join(cache, JAEGER_MODULE, 'internal/storage/v2/clickhouse/sql');
@@ -35,7 +35,7 @@ export function jaegerDdl(): string[] {
   if (!existsSync(dir)) execFileSync('go', ['mod', 'download', JAEGER_MODULE], { stdio: 'ignore' });
   if (!existsSync(dir))
     throw new Error(
-      `Jaeger's ClickHouse DDL is not in ${dir}: run \`go mod download ${JAEGER_MODULE}\` (or \`bash stack/jaeger-build.sh\`)`,
+      `Jaeger's ClickHouse DDL is not in ${dir}: run \`go mod download ${JAEGER_MODULE}\` (or \`node stack/jaeger-build.mjs\`)`,
     );
   return DDL.map((f) => readFileSync(join(dir, f), 'utf8'));
 }
