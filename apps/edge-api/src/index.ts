@@ -15,7 +15,7 @@
 import { trace } from '@opentelemetry/api';
 import * as Sentry from '@sentry/cloudflare';
 import { wideEvent } from '@wideline/core';
-import { instrument, instrumentDO, type WorkerConfig, widelineSentryOptions } from '@wideline/worker';
+import { instrument, instrumentDO, isolateStats, type WorkerConfig, widelineSentryOptions } from '@wideline/worker';
 import { corsHeaders, withHeaders } from './cors';
 import type { Env } from './env';
 import { OrderStatusBase } from './order-status';
@@ -80,6 +80,10 @@ const handler = {
     } else if (scope === 'api' && resource === 'orders' && orderId && !action) {
       nameRoute('GET', '/api/orders/:id');
       response = await toOrder(env, orderId, new Request(request.url));
+    } else if (request.method === 'GET' && url.pathname === '/internal/telemetry') {
+      // The export pipeline's counters (spans exported, dropped and why): what a fault run compares
+      // with what reached Jaeger.
+      response = Response.json(isolateStats() ?? null);
     } else if (url.pathname === '/health') {
       response = new Response('ok');
     } else {

@@ -42,6 +42,19 @@ export interface JourneyOptions {
   queuePrefix?: string;
   /** Progress lines. */
   log?: (line: string) => void;
+  /** Where the stack is, when not the local one (a fault run's own Redis, Jaeger or Spotlight). */
+  stack?: Partial<StackUrls>;
+  /** Extra environment for the jobs service (e.g. shorter BullMQ lock durations in a fault run). */
+  jobsEnv?: Record<string, string>;
+}
+
+/** The jobs service of a running journey, which a fault run may kill and start again. */
+export interface JobsProcess {
+  pid(): number;
+  /** Sends `signal` to its process group and waits until it has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Starts it again, same port and configuration; resolves once it answers `/health`. */
+  start(): Promise<void>;
 }
 
 export interface RunningJourney {
@@ -49,6 +62,9 @@ export interface RunningJourney {
   stack: StackUrls;
   /** What each app printed so far (for failures). */
   output(): Record<string, string>;
+  jobs: JobsProcess;
+  /** Process ids: `jobs` (Node) and `edge-api` (wrangler, with workerd below it). */
+  pids(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -85,7 +101,7 @@ export function startJobs(options: JobsOptions): Running & { child: ChildProcess
 /** Starts jobs, edge-api and web; on any failure stops what it started and rethrows. */
 export async function startApps(options: JourneyOptions = {}): Promise<RunningJourney> {
   const log = options.log ?? (() => undefined);
-  const stack = stackUrls();
+  const stack = { ...stackUrls(), ...options.stack };
   const ports = {
     jobs: options.ports?.jobs || (await freePort()),
     edge: options.ports?.edge || (await freePort()),
@@ -101,6 +117,17 @@ export async function startApps(options: JourneyOptions = {}): Promise<RunningJo
   const persist = await mkdtemp(join(tmpdir(), 'wideline-edge-'));
   const children: Running[] = [];
   let web: WebServer | undefined;
+  let edge: (Running & { child: ChildProcess }) | undefined;
+  let jobsOutput = '';
+  const jobsOptions: JobsOptions = {
+    port: ports.jobs,
+    edgeApiUrl: edgeInternal,
+    stack,
+    queuePrefix: options.queuePrefix ?? `wideline-journey-${process.pid}-${ports.jobs}`,
+    ...(options.jobsEnv ? { env: options.jobsEnv } : {}),
+  };
+  let jobs = startJobs(jobsOptions);
+  children.push(jobs);
   const stop = async () => {
     await web?.close();
     await Promise.all(children.map((c) => c.stop()));
@@ -108,13 +135,6 @@ export async function startApps(options: JourneyOptions = {}): Promise<RunningJo
   };
   const baseEnv = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: stack.otlp, WIDELINE_JAEGER_UI_URL: stack.jaegerUi };
   try {
-    const jobs = startJobs({
-      port: ports.jobs,
-      edgeApiUrl: edgeInternal,
-      stack,
-      queuePrefix: options.queuePrefix ?? `wideline-journey-${process.pid}-${ports.jobs}`,
-    });
-    children.push(jobs);
     const wrangler = join(APPS, 'edge-api', 'node_modules', 'wrangler', 'bin', 'wrangler.js');
     const vars = {
       JOBS_URL: urls.jobs,
@@ -123,7 +143,7 @@ export async function startApps(options: JourneyOptions = {}): Promise<RunningJo
       SENTRY_DSN: `${stack.spotlight.replace('://', '://public@')}/0`,
       WIDELINE_JAEGER_UI_URL: stack.jaegerUi,
     };
-    const edge = start(
+    edge = start(
       'edge-api',
       process.execPath,
       wranglerDevArgs({ wrangler, port: ports.edge, inspectorPort: inspector, persistTo: persist, vars }),
@@ -145,10 +165,28 @@ export async function startApps(options: JourneyOptions = {}): Promise<RunningJo
     await stop();
     throw error;
   }
+  const jobsControl: JobsProcess = {
+    pid: () => jobs.child.pid ?? 0,
+    async kill(signal) {
+      if (jobs.child.exitCode !== null || jobs.child.signalCode !== null) return;
+      const exited = new Promise((resolve) => jobs.child.once('exit', resolve));
+      process.kill(-(jobs.child.pid as number), signal);
+      await exited;
+    },
+    async start() {
+      jobsOutput += jobs.output();
+      children.splice(children.indexOf(jobs), 1);
+      jobs = startJobs(jobsOptions);
+      children.push(jobs);
+      await waitReady(jobs, `${urls.jobs}/health`, 30_000);
+    },
+  };
   return {
     urls,
     stack,
-    output: () => Object.fromEntries(children.map((c) => [c.name, c.output()])),
+    output: () => Object.fromEntries(children.map((c) => [c.name, c === jobs ? jobsOutput + c.output() : c.output()])),
+    jobs: jobsControl,
+    pids: () => ({ jobs: jobs.child.pid ?? 0, 'edge-api': edge?.child.pid ?? 0 }),
     stop,
   };
 }
