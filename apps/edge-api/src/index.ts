@@ -12,7 +12,7 @@
  * errors, stamped with the Wideline trace id by `widelineSentry()`. Sentry is outermost, so it sees
  * errors after Wideline has recorded them on the span.
  */
-import { trace } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import * as Sentry from '@sentry/cloudflare';
 import { wideEvent } from '@wideline/core';
 import { instrument, instrumentDO, isolateStats, type WorkerConfig, widelineSentryOptions } from '@wideline/worker';
@@ -21,6 +21,17 @@ import type { Env } from './env';
 import { OrderStatusBase } from './order-status';
 
 const FAILURE_POINTS = new Set(['reserve', 'charge', 'ship', 'release-stock', 'refund']);
+/** The jobs service answers in milliseconds, or with a 503 within ~2 s when Redis hangs. */
+const JOBS_TIMEOUT_MS = 5000;
+
+/** A 503 the page can retry, marked on the request's span. */
+function unavailable(message: string, retryAfterSeconds: number): Response {
+  trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message });
+  return Response.json(
+    { error: message },
+    { status: 503, headers: { 'retry-after': String(Math.max(1, retryAfterSeconds || 1)) } },
+  );
+}
 
 /** Wideline's config for the Worker and the Durable Object (one provider per isolate). */
 const tracing = (env: Env): WorkerConfig => ({
@@ -35,13 +46,28 @@ async function placeOrder(request: Request, env: Env): Promise<Response> {
   const items = typeof body.items === 'number' && Number.isInteger(body.items) && body.items > 0 ? body.items : 1;
   const orderId = crypto.randomUUID().slice(0, 8);
   wideEvent().setAll({ 'order.id': orderId, 'order.fail_at': failAt ?? '', 'order.items': items });
-  const jobs = await fetch(`${env.JOBS_URL}/orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ orderId, items, ...(failAt ? { failAt } : {}) }),
-  });
+  let jobs: Response;
+  try {
+    jobs = await fetch(`${env.JOBS_URL}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orderId, items, ...(failAt ? { failAt } : {}) }),
+      // The jobs service answers at once or with a fast 503; a hung one must not hold the page.
+      signal: AbortSignal.timeout(JOBS_TIMEOUT_MS),
+    });
+  } catch (error) {
+    wideEvent().set('jobs.unreachable', true);
+    return unavailable(`the jobs service did not answer: ${(error as Error).message}`, 1);
+  }
   if (jobs.status !== 202) {
     wideEvent().set('jobs.status', jobs.status);
+    const detail = ((await jobs.json().catch(() => ({}))) as { error?: unknown }).error;
+    // The queue is down for a moment: say so, and when to try again, rather than a bare 502.
+    if (jobs.status === 503)
+      return unavailable(
+        String(detail ?? 'the order queue is unavailable'),
+        Number(jobs.headers.get('retry-after') ?? 1),
+      );
     return Response.json({ error: `jobs service answered ${jobs.status}` }, { status: 502 });
   }
   return Response.json({ orderId, statusUrl: `/api/orders/${orderId}/ws` }, { status: 202 });

@@ -18,6 +18,16 @@ export interface JobsConfig {
   failAt: string | undefined;
   /** `JOBS_STEP_DELAY_MS`: simulated work per step. Default 120. */
   stepDelayMs: number;
+  /**
+   * `JOBS_LOCK_MS`: how long a worker's lock on a job lasts without renewal (BullMQ's
+   * `lockDuration`): after a worker dies, its jobs are re-picked as stalled within about this long
+   * plus `JOBS_STALLED_INTERVAL_MS`. Default 30 000 (BullMQ's).
+   */
+  lockMs: number;
+  /** `JOBS_STALLED_INTERVAL_MS`: how often workers look for stalled jobs. Default 30 000 (BullMQ's). */
+  stalledIntervalMs: number;
+  /** `JOBS_STEP_TIMEOUT_MS`: how long the saga waits for a step's job to end before it is interrupted. Default 15 000. */
+  stepTimeoutMs: number;
   /** `SENTRY_DSN`: optional; without it events go only to Spotlight. */
   sentryDsn: string | undefined;
   /** `SENTRY_SPOTLIGHT`: Spotlight's stream URL, or `false`. Default `http://localhost:8969/stream`. */
@@ -42,20 +52,59 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): JobsConfig {
     edgeApiUrl: (env.EDGE_API_URL || 'http://localhost:8787').replace(/\/+$/, ''),
     failAt: env.JOBS_FAIL_AT || undefined,
     stepDelayMs: int(env.JOBS_STEP_DELAY_MS, 120, 'JOBS_STEP_DELAY_MS'),
+    lockMs: int(env.JOBS_LOCK_MS, 30_000, 'JOBS_LOCK_MS'),
+    stalledIntervalMs: int(env.JOBS_STALLED_INTERVAL_MS, 30_000, 'JOBS_STALLED_INTERVAL_MS'),
+    stepTimeoutMs: int(env.JOBS_STEP_TIMEOUT_MS, 15_000, 'JOBS_STEP_TIMEOUT_MS'),
     sentryDsn: env.SENTRY_DSN || undefined,
     spotlight: spotlight === 'false' || spotlight === '' ? false : spotlight,
   };
 }
 
-/** BullMQ connection options from a `redis://` URL. */
-export function redisConnection(url: string): { host: string; port: number; password?: string; db?: number } {
+/** ioredis options for BullMQ's connections. */
+export interface RedisConnection {
+  host: string;
+  port: number;
+  password?: string;
+  db?: number;
+  retryStrategy: (times: number) => number;
+}
+
+/**
+ * BullMQ connection options from a `redis://` URL. Reconnects every 200 ms, backing off to 2 s:
+ * BullMQ's own default backs off to 20 s, so a service whose Redis restarted could idle for that
+ * long after Redis is back.
+ */
+export function redisConnection(url: string): RedisConnection {
   const parsed = new URL(url);
-  const connection: { host: string; port: number; password?: string; db?: number } = {
+  const connection: RedisConnection = {
     host: parsed.hostname || 'localhost',
     port: Number(parsed.port || 6379),
+    retryStrategy: (times) => Math.min(200 * times, 2000),
   };
   if (parsed.password) connection.password = decodeURIComponent(parsed.password);
   const db = parsed.pathname.slice(1);
   if (db) connection.db = Number(db);
   return connection;
+}
+
+/**
+ * The connection `POST /orders` adds jobs through: a request must answer fast while Redis is
+ * unreachable, not wait for it. ioredis would otherwise keep commands in its offline queue until
+ * Redis is back (`enableOfflineQueue`), retry each up to 20 times (`maxRetriesPerRequest`), and wait
+ * forever on a Redis that accepts connections but does not answer (a stopped process; `commandTimeout`).
+ * With these, an add fails within about 2 s at worst, and at once when the connection is down.
+ */
+export function producerConnection(connection: RedisConnection): RedisConnection & {
+  enableOfflineQueue: false;
+  maxRetriesPerRequest: number;
+  commandTimeout: number;
+  connectTimeout: number;
+} {
+  return {
+    ...connection,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 2000,
+    connectTimeout: 2000,
+  };
 }

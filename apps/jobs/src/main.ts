@@ -11,8 +11,9 @@ import { Queue, Worker } from '@wideline/bullmq';
 import { linkSentry } from '@wideline/core';
 import { createNodeTracing } from '@wideline/core/node';
 import { QueueEvents } from 'bullmq';
-import { readConfig, redisConnection } from './config.ts';
+import { producerConnection, readConfig, redisConnection } from './config.ts';
 import { traceRequests } from './http-tracing.ts';
+import { redisLedger } from './ledger.ts';
 import { orderProcessor } from './saga.ts';
 import { router } from './server.ts';
 import { statusPusher } from './status.ts';
@@ -39,24 +40,40 @@ linkSentry(Sentry.getGlobalScope(), { jaegerUiUrl });
 
 const connection = redisConnection(config.redisUrl);
 const common = { connection, prefix: config.queuePrefix };
-const orders = new Queue('orders', common);
+// Requests add orders through a connection that fails fast while Redis is unreachable (a 503 at
+// once); the saga's and the workers' connections wait for Redis instead, and carry on when it is back.
+const orders = new Queue('orders', { connection: producerConnection(connection), prefix: config.queuePrefix });
+orders.on('error', () => undefined); // each failed add answers 503 and is on the request's span
 const stepQueues = Object.fromEntries(STEP_QUEUES.map((name) => [name, new Queue(name, common)]));
 const events = Object.fromEntries(STEP_QUEUES.map((name) => [name, new QueueEvents(name, common)]));
 await Promise.all(Object.values(events).map((e) => e.waitUntilReady()));
+const ledger = redisLedger(connection, config.queuePrefix);
 
 const status = statusPusher(tracing.tracer, config.edgeApiUrl, tracing.tailSampler);
+const locks = { lockDuration: config.lockMs, stalledInterval: config.stalledIntervalMs };
+// Final failures go to Sentry with the trace id of the attempt (and, for a retry, of the request).
+const wideline = { sentry: Sentry, jaegerUiUrl };
 const workers = [
-  new Worker('orders', orderProcessor({ queues: stepQueues, events, status, stepTimeoutMs: 15_000 }), {
+  new Worker('orders', orderProcessor({ queues: stepQueues, events, status, stepTimeoutMs: config.stepTimeoutMs }), {
     ...common,
+    ...locks,
     concurrency: 20,
-    // The saga's final failure goes to Sentry with the trace id of the attempt.
-    wideline: { sentry: Sentry, jaegerUiUrl },
+    wideline,
   }),
-  ...STEP_QUEUES.map((name) => new Worker(name, stepProcessor(config.stepDelayMs), { ...common, concurrency: 20 })),
+  ...STEP_QUEUES.map(
+    (name) =>
+      new Worker(name, stepProcessor(config.stepDelayMs, ledger), { ...common, ...locks, concurrency: 20, wideline }),
+  ),
 ];
 for (const worker of workers) worker.on('error', (error) => console.error(`[jobs] worker error: ${error.message}`));
 
-const server = createServer(traceRequests(tracing.tracer, router(orders, config.failAt), tracing.tailSampler));
+const server = createServer(
+  traceRequests(
+    tracing.tracer,
+    router({ orders, ledger, defaultFailAt: config.failAt, telemetry: () => tracing.stats() }),
+    tracing.tailSampler,
+  ),
+);
 server.listen(config.port, config.host, () => {
   console.log(
     `[jobs] listening on http://${config.host}:${config.port} (redis ${config.redisUrl}, prefix ${config.queuePrefix})`,
@@ -71,7 +88,9 @@ async function stop(signal: string): Promise<void> {
   server.closeAllConnections();
   server.close();
   await Promise.allSettled(workers.map((w) => w.close()));
-  await Promise.allSettled([orders, ...Object.values(stepQueues), ...Object.values(events)].map((c) => c.close()));
+  await Promise.allSettled(
+    [orders, ...Object.values(stepQueues), ...Object.values(events), ledger].map((c) => c.close()),
+  );
   await tracing.shutdown();
   await Sentry.close(2000);
   process.exit(0);

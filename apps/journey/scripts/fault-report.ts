@@ -67,6 +67,9 @@ async function redisScenario(persistent: boolean) {
   }
 }
 
+/** Locks that expire 3 s after a worker dies (BullMQ's default is 30 s); older checkouts ignore these. */
+const FAST_STALLS = { JOBS_LOCK_MS: '3000', JOBS_STALLED_INTERVAL_MS: '1000' };
+
 /** The jobs process SIGKILLed while steps run, then started again. */
 async function jobsKillScenario() {
   const redis = await startFaultRedis();
@@ -80,7 +83,7 @@ async function jobsKillScenario() {
       const stories = await readStories(placed, reader, { timeoutMs: 150_000 });
       const finished = stories.filter((s) => s.outcome !== undefined).length;
       return { loss: lossReport(stories), finished, secondsToSettle: Math.round((Date.now() - killedAt) / 1000) };
-    });
+    }, FAST_STALLS);
   } finally {
     await redis.dispose();
   }

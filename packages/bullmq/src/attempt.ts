@@ -15,6 +15,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { ORIGIN_TRACE_ATTRIBUTE } from '@wideline/core/conventions';
 import {
   BULLMQ_ATTEMPT,
   BULLMQ_CHILDREN_COUNT,
@@ -121,6 +122,8 @@ export function describeAttempt(
   if (job.id !== undefined) attributes[MESSAGING_MESSAGE_ID] = job.id;
   if (stalledCount > 0) attributes[BULLMQ_STALLED_COUNT] = stalledCount;
   if (stored.rejected) attributes[BULLMQ_CONTEXT_REJECTED] = true;
+  // A new trace linked to the one that created the job: say which, so that trace can find this one.
+  if (stored.creation && !start.parent) attributes[ORIGIN_TRACE_ATTRIBUTE] = stored.creation.traceId;
   if (typeof job.repeatJobKey === 'string') attributes[BULLMQ_REPEAT_KEY] = job.repeatJobKey;
   if (typeof job.parentKey === 'string') attributes[BULLMQ_PARENT_ID] = job.parentKey;
   if (stored.children.length > 0) attributes[BULLMQ_CHILDREN_COUNT] = stored.children.length;

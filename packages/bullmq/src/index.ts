@@ -13,7 +13,16 @@ export type { AttemptOutcome } from './outcome';
 export { type ConsumerTracingOptions, type TracedJobLike, tracedProcessor } from './processor';
 export type { ProducerTracingOptions } from './producer';
 export { Queue, type TracedQueueOptions } from './queue';
-export { runSaga, type SagaOptions, type SagaOutcome, type SagaResult, type SagaStep } from './saga';
+export {
+  runSaga,
+  type SagaOptions,
+  type SagaOutcome,
+  type SagaResult,
+  type SagaStep,
+  type SagaStepRun,
+  StepOutcomeUnknownError,
+} from './saga';
+export { type JobStepOptions, type JobStepTarget, jobStep, StepJobFailedError, sagaJobId } from './saga-job-step';
 export { type FailedJobInfo, reportFinalFailure, type SentryLike, type SentryScopeLike } from './sentry-report';
 export type { StartPolicy, StartReason } from './start-policy';
 export { type TracedWorkerOptions, Worker } from './worker';

@@ -25,6 +25,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { WidelineConfigError } from '@wideline/core';
+import { LINK_TYPES } from '@wideline/core/conventions';
 import type { SandboxedJob } from 'bullmq';
 import { type Attempt, describeAttempt, startedCount, startProcessSpan, type TracedJobLike } from './attempt';
 import { AttemptLogWriter, type PendingAttempt, previousAttempt } from './attempt-log';
@@ -146,8 +147,10 @@ function recordThrown(
     attempt: attempt.attemptsMade + 1,
     maxAttempts: attempt.maxAttempts,
   };
+  // A retry runs in a trace of its own: the event also names the trace that created the job.
+  const origin = attempt.start.links.find(([, type]) => type === LINK_TYPES.creation)?.[0];
   context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
-    reportFinalFailure(sentry, error, span.spanContext(), info, options.jaegerUiUrl),
+    reportFinalFailure(sentry, error, span.spanContext(), info, options.jaegerUiUrl, origin),
   );
 }
 

@@ -4,6 +4,16 @@
  * spans carry `wideline.saga.*` so a query can list what was compensated and why (the contract
  * `@wideline/query` reads).
  *
+ * What `runSaga` guarantees:
+ * - a step counts as completed only when its `run` resolved, and as failed only when it threw;
+ *   only completed steps are compensated, newest first;
+ * - a step whose outcome is not known (its `run` threw {@link StepOutcomeUnknownError}, as
+ *   {@link jobStep} does when it cannot read its job's state) is neither compensated nor passed:
+ *   the saga stops with outcome `interrupted`, so that running it again (same `id`) finds out;
+ * - with {@link jobStep} steps, running a saga again is a replay: each step's job has an id made of
+ *   the saga's name, id and step, so a step whose job already ran is not run again — its outcome is
+ *   read from the job — and the saga continues where it stopped.
+ *
  * @example
  * import { runSaga } from '@wideline/bullmq';
  *
@@ -35,21 +45,35 @@ import { ERROR_TYPE, LINK_TYPE } from './attributes';
 import { asError } from './outcome';
 import { TRACER_NAME } from './producer';
 
+/** Where a step's `run` or `compensate` is: what {@link jobStep} builds its job id from. */
+export interface SagaStepRun {
+  /** The saga's name (`SagaOptions.name`). */
+  saga: string;
+  /** The saga run's id (`SagaOptions.id`). */
+  id: string;
+  /** The step's name. */
+  step: string;
+  /** The step's position in `steps`. */
+  index: number;
+  /** `step` when running it, `compensation` when undoing it. */
+  role: 'step' | 'compensation';
+}
+
 /** One saga step and, optionally, how to undo it. */
 export interface SagaStep<C> {
   /** Step name, low cardinality (e.g. `charge`). */
   name: string;
   /** Does the step. Runs inside the step's span. */
-  run: (context: C) => unknown;
+  run: (context: C, run: SagaStepRun) => unknown;
   /** Undoes the step after a later step failed. Runs inside the compensation's span. */
-  compensate?: (context: C, failure: unknown) => unknown;
+  compensate?: (context: C, failure: unknown, run: SagaStepRun) => unknown;
 }
 
 /** What {@link runSaga} runs. */
 export interface SagaOptions<C> {
   /** Saga name, e.g. `order`. */
   name: string;
-  /** One id per saga run, e.g. the order id. */
+  /** One id per saga run, e.g. the order id. Running the saga again with the same id resumes it. */
   id: string;
   steps: readonly SagaStep<C>[];
   /** Passed to every step and compensation. */
@@ -58,18 +82,36 @@ export interface SagaOptions<C> {
   tracer?: Tracer;
 }
 
-/** `completed`, `compensated` (a step failed, every undo succeeded), or `compensation_failed`. */
-export type SagaOutcome = 'completed' | 'compensated' | 'compensation_failed';
+/**
+ * `completed`; `compensated` (a step failed, every undo succeeded); `compensation_failed`; or
+ * `interrupted` (a step's or an undo's outcome is unknown: nothing was guessed, run it again).
+ */
+export type SagaOutcome = 'completed' | 'compensated' | 'compensation_failed' | 'interrupted';
 
 /** How the saga ended. */
 export interface SagaResult {
   outcome: SagaOutcome;
   /** The step that failed, if any. */
   failedStep?: string;
-  /** What it threw. */
+  /** On `interrupted`: the step, or the step whose undo, had an unknown outcome. */
+  pendingStep?: string;
+  /** What the failed (or unknown) step threw. */
   error?: unknown;
   /** Undo failures, by step name. */
   compensationErrors: Array<{ step: string; error: unknown }>;
+}
+
+/**
+ * Thrown by a step (or an undo) whose outcome cannot be established — the work may or may not have
+ * happened. {@link runSaga} then neither compensates it nor moves on: the saga is `interrupted`.
+ */
+export class StepOutcomeUnknownError extends Error {
+  override name = 'StepOutcomeUnknownError';
+}
+
+/** By name, so that an error from a second copy of this package (or a sandbox) counts too. */
+function isUnknown(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'StepOutcomeUnknownError';
 }
 
 function fail(span: Span, error: unknown): void {
@@ -101,6 +143,86 @@ async function inSpan(
   }
 }
 
+interface Done<C> {
+  step: SagaStep<C>;
+  index: number;
+  span: SpanContext;
+}
+
+/** Undoes the completed steps, newest first; every undo runs even when an earlier one failed. */
+async function compensate<C>(
+  options: SagaOptions<C>,
+  tracer: Tracer,
+  base: Attributes,
+  done: Done<C>[],
+  failed: { step: string; span: SpanContext; error: unknown },
+  result: SagaResult,
+): Promise<void> {
+  const reason = asError(failed.error).message;
+  for (const { step, index, span } of [...done].reverse()) {
+    const undo = step.compensate;
+    if (!undo) continue;
+    const run: SagaStepRun = { saga: options.name, id: options.id, step: step.name, index, role: 'compensation' };
+    const undone = await inSpan(
+      tracer,
+      `saga.compensate ${step.name}`,
+      {
+        ...base,
+        [SAGA.role]: 'compensation',
+        [SAGA.step]: step.name,
+        [SAGA.compensates]: step.name,
+        [SAGA.failedStep]: failed.step,
+        [SAGA.reason]: reason,
+      },
+      [
+        [span, LINK_TYPES.compensates],
+        [failed.span, LINK_TYPES.failedStep],
+      ],
+      () => undo(options.context, failed.error, run),
+    );
+    if (!undone.failed) continue;
+    if (isUnknown(undone.error)) {
+      // The other undos still run (each is independent); the saga is not over until this one is known.
+      result.outcome = 'interrupted';
+      result.pendingStep ??= step.name;
+    } else {
+      if (result.outcome !== 'interrupted') result.outcome = 'compensation_failed';
+      result.compensationErrors.push({ step: step.name, error: undone.error });
+    }
+  }
+}
+
+/** Runs the steps; on the first failure compensates, on the first unknown outcome stops. */
+async function runSteps<C>(options: SagaOptions<C>, tracer: Tracer, base: Attributes, result: SagaResult) {
+  const done: Done<C>[] = [];
+  for (const [index, step] of options.steps.entries()) {
+    const run: SagaStepRun = { saga: options.name, id: options.id, step: step.name, index, role: 'step' };
+    const attributes = { ...base, [SAGA.role]: 'step', [SAGA.step]: step.name, [SAGA.stepIndex]: index };
+    const ran = await inSpan(tracer, `saga.step ${step.name}`, attributes, [], () => step.run(options.context, run));
+    if (!ran.failed) {
+      done.push({ step, index, span: ran.span.spanContext() });
+      continue;
+    }
+    result.error = ran.error;
+    if (isUnknown(ran.error)) {
+      result.outcome = 'interrupted';
+      result.pendingStep = step.name;
+      return;
+    }
+    result.outcome = 'compensated';
+    result.failedStep = step.name;
+    await compensate(
+      options,
+      tracer,
+      base,
+      done,
+      { step: step.name, span: ran.span.spanContext(), error: ran.error },
+      result,
+    );
+    return;
+  }
+}
+
 /**
  * Runs a saga. Never throws for a step's failure: the result says what happened (throw
  * `result.error` to fail the job). The outcome also goes on the enclosing wide event.
@@ -110,54 +232,10 @@ export async function runSaga<C>(options: SagaOptions<C>): Promise<SagaResult> {
   const base = { [SAGA.name]: options.name, [SAGA.id]: options.id };
   const root = tracer.startSpan(`saga ${options.name}`, { attributes: base });
   const result: SagaResult = { outcome: 'completed', compensationErrors: [] };
-  await context.with(trace.setSpan(context.active(), root), async () => {
-    const done: Array<{ step: SagaStep<C>; span: SpanContext }> = [];
-    for (const [index, step] of options.steps.entries()) {
-      const attributes = {
-        ...base,
-        [SAGA.role]: 'step',
-        [SAGA.step]: step.name,
-        [SAGA.stepIndex]: index,
-      };
-      const ran = await inSpan(tracer, `saga.step ${step.name}`, attributes, [], () => step.run(options.context));
-      if (!ran.failed) {
-        done.push({ step, span: ran.span.spanContext() });
-        continue;
-      }
-      result.outcome = 'compensated';
-      result.failedStep = step.name;
-      result.error = ran.error;
-      const reason = asError(ran.error).message;
-      for (const { step: undo, span } of done.reverse()) {
-        if (!undo.compensate) continue;
-        const compensate = undo.compensate;
-        const undone = await inSpan(
-          tracer,
-          `saga.compensate ${undo.name}`,
-          {
-            ...base,
-            [SAGA.role]: 'compensation',
-            [SAGA.step]: undo.name,
-            [SAGA.compensates]: undo.name,
-            [SAGA.failedStep]: step.name,
-            [SAGA.reason]: reason,
-          },
-          [
-            [span, LINK_TYPES.compensates],
-            [ran.span.spanContext(), LINK_TYPES.failedStep],
-          ],
-          () => compensate(options.context, ran.error),
-        );
-        if (undone.failed) {
-          result.outcome = 'compensation_failed';
-          result.compensationErrors.push({ step: undo.name, error: undone.error });
-        }
-      }
-      break;
-    }
-  });
+  await context.with(trace.setSpan(context.active(), root), () => runSteps(options, tracer, base, result));
   const outcome: Attributes = { [SAGA.outcome]: result.outcome };
   if (result.failedStep !== undefined) outcome[SAGA.failedStep] = result.failedStep;
+  if (result.pendingStep !== undefined) outcome[SAGA.pendingStep] = result.pendingStep;
   root.setAttributes(outcome);
   if (result.error !== undefined) fail(root, result.error);
   root.end();

@@ -1,6 +1,7 @@
 /**
  * Reports a job's final failure to a Sentry-like client, stamped with the attempt's trace id (the
- * event, its envelope's sampling context and a Jaeger link), through structural types: pass the
+ * event, its envelope's sampling context and a Jaeger link) and, when the attempt started a trace of
+ * its own (a retry), the trace that created the job, through structural types: pass the
  * `@sentry/node` namespace, or anything with `withScope` and `captureException`.
  *
  * @module
@@ -32,17 +33,21 @@ export interface FailedJobInfo {
   maxAttempts: number;
 }
 
-/** Captures `error` in its own scope, stamped with `spanContext`. Never throws. */
+/**
+ * Captures `error` in its own scope, stamped with `spanContext`, and with `origin` (the job's creation
+ * context) when the attempt ran in a trace of its own, linked to it. Never throws.
+ */
 export function reportFinalFailure(
   sentry: SentryLike,
   error: unknown,
   spanContext: SpanContext,
   job: FailedJobInfo,
   jaegerUiUrl?: string,
+  origin?: SpanContext,
 ): void {
   try {
     sentry.withScope((scope) => {
-      const stamp = (event: SentryEventLike) => stampSentryEvent(event, spanContext, jaegerUiUrl);
+      const stamp = (event: SentryEventLike) => stampSentryEvent(event, spanContext, jaegerUiUrl, origin);
       scope.addEventProcessor(stamp as never);
       scope.setTag('messaging.destination.name', job.queue);
       scope.setTag('messaging.bullmq.job.name', job.jobName);

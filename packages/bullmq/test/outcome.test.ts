@@ -13,6 +13,14 @@ describe('what a thrown value means', () => {
     expect(classifyThrown(new UnrecoverableError('no'), 0, 5)).toMatchObject({ outcome: 'failed', final: true });
   });
 
+  it('so is an error of a class derived from it, whatever its name (BullMQ goes by instanceof too)', () => {
+    class OrderFailedError extends UnrecoverableError {
+      override name = 'OrderFailedError';
+    }
+    expect(classifyThrown(new OrderFailedError('compensated'), 0, 5)).toMatchObject({ outcome: 'failed', final: true });
+    expect(classifyThrown(Object.create(null), 0, 5)).toMatchObject({ outcome: 'retry', final: false });
+  });
+
   it('BullMQ control flow is not a failure', () => {
     expect(classifyThrown(new DelayedError(), 0, 1)).toMatchObject({ outcome: 'delayed', isFailure: false });
     expect(classifyThrown(new WaitingChildrenError(), 0, 1)).toMatchObject({

@@ -13,6 +13,13 @@ export const SAMPLING_REASON_ATTRIBUTE = 'wideline.sampling.reason';
 /** On a span link: what the link means (see {@link LINK_TYPES}). */
 export const LINK_TYPE_ATTRIBUTE = 'wideline.link.type';
 
+/**
+ * On the local root of a unit that starts a trace of its own, linked to the trace that caused it (a
+ * job's retry, a delayed or repeatable job): the trace id of the creation context. A reader finds
+ * these units from the originating trace by this attribute, since Jaeger cannot search span links.
+ */
+export const ORIGIN_TRACE_ATTRIBUTE = 'wideline.origin.trace_id';
+
 /** Values of {@link LINK_TYPE_ATTRIBUTE}. */
 export const LINK_TYPES = {
   /** From a consumer span that starts a new trace to the context that created its message/job. */
@@ -40,8 +47,14 @@ export const SAGA = {
   compensates: 'wideline.saga.compensates',
   failedStep: 'wideline.saga.failed_step',
   reason: 'wideline.saga.reason',
-  /** `completed`, `compensated` or `compensation_failed`. */
+  /** `completed`, `compensated`, `compensation_failed` or `interrupted`. */
   outcome: 'wideline.saga.outcome',
+  /** On an interrupted saga: the step (or compensation) whose outcome could not be established. */
+  pendingStep: 'wideline.saga.pending_step',
+  /** On a step or compensation run as a BullMQ job: that job's id (stable per saga, step and role). */
+  jobId: 'wideline.saga.job_id',
+  /** True when the step's job already existed: this run read its outcome instead of adding it. */
+  replayed: 'wideline.saga.replayed',
 } as const;
 
 /** The Jaeger UI address of a trace. */

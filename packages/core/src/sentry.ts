@@ -40,21 +40,39 @@ export interface SentryLinkOptions {
   getSpan?: () => Span | undefined;
 }
 
-/** Writes a span context into a Sentry event (in place) and returns it. */
+/**
+ * Writes a span context into a Sentry event (in place) and returns it. `origin` is the context of the
+ * trace the unit's own trace is linked to, when it started one of its own (a job's retry): the event
+ * then carries that trace id and its Jaeger link too (`origin_trace_id` tag, `otel.origin_*`), so the
+ * user's request can be found from the event.
+ */
 export function stampSentryEvent<E extends SentryEventLike>(
   event: E,
   spanContext: SpanContext,
   jaegerUiUrl?: string,
+  origin?: SpanContext,
 ): E {
   const { traceId, spanId } = spanContext;
   const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
   const url = jaegerTraceUrl(traceId, jaegerUiUrl);
+  const otel: Record<string, unknown> = {
+    trace_id: traceId,
+    span_id: spanId,
+    trace_flags: spanContext.traceFlags,
+    jaeger_url: url,
+  };
+  const from = origin && origin.traceId !== traceId ? origin : undefined;
+  if (from) {
+    otel.origin_trace_id = from.traceId;
+    otel.origin_span_id = from.spanId;
+    otel.origin_jaeger_url = jaegerTraceUrl(from.traceId, jaegerUiUrl);
+  }
   event.contexts = {
     ...event.contexts,
     trace: { ...event.contexts?.trace, trace_id: traceId, span_id: spanId },
-    otel: { trace_id: traceId, span_id: spanId, trace_flags: spanContext.traceFlags, jaeger_url: url },
+    otel,
   };
-  event.tags = { ...event.tags, trace_id: traceId };
+  event.tags = { ...event.tags, trace_id: traceId, ...(from ? { origin_trace_id: from.traceId } : {}) };
   const metadata = event.sdkProcessingMetadata ?? {};
   const dsc = (metadata.dynamicSamplingContext as Record<string, unknown> | undefined) ?? {};
   event.sdkProcessingMetadata = {

@@ -25,6 +25,8 @@ export interface OrderStory {
   orphans: number;
   /** `OrderStatus.push` spans: status updates that reached the order's Durable Object. */
   pushes: number;
+  /** The states those updates carried (`order.state`), e.g. `done`, `compensated`. */
+  pushedStates: string[];
   /** Services seen. */
   services: string[];
 }
@@ -56,6 +58,7 @@ export function storyOf(placed: PlacedOrder, traces: Span[][]): OrderStory {
   let spans = 0;
   let orphans = 0;
   let pushes = 0;
+  const pushedStates = new Set<string>();
   const services = new Set<string>();
   for (const list of traces) {
     if (list.length === 0) continue;
@@ -64,7 +67,11 @@ export function storyOf(placed: PlacedOrder, traces: Span[][]): OrderStory {
     orphans += graph.orphans.length;
     for (const { span } of graph.ordered) {
       services.add(span.service);
-      if (span.name === 'OrderStatus.push') pushes += 1;
+      if (span.name === 'OrderStatus.push') {
+        pushes += 1;
+        const state = str(span.attributes['order.state']);
+        if (state) pushedStates.add(state);
+      }
       const sagaOutcome = str(span.attributes['wideline.saga.outcome']);
       if (span.name === 'process orders' && sagaOutcome && (!outcome || span.endUs > outcome.at))
         outcome = { at: span.endUs, value: sagaOutcome };
@@ -87,13 +94,14 @@ export function storyOf(placed: PlacedOrder, traces: Span[][]): OrderStory {
     traces: traces.filter((t) => t.length > 0).length,
     orphans,
     pushes,
+    pushedStates: [...pushedStates].sort(),
     services: [...services].sort(),
   };
 }
 
 /** What went wrong with one order, from the customer's side and from the reader's. */
 export interface Verdict {
-  /** Accepted (202) but no saga attempt ever ended. */
+  /** Accepted (202) but its saga never reached a final outcome. */
   lost: boolean;
   /** Not completed, yet a charge stands (charged more often than refunded). */
   chargedAndCancelled: boolean;
@@ -111,7 +119,7 @@ export interface Verdict {
 export function judge(story: OrderStory): Verdict {
   const e = story.effects;
   const accepted = story.placed.status === 202;
-  const finished = story.outcome !== undefined;
+  const finished = story.outcome !== undefined && FINAL_OUTCOMES.includes(story.outcome);
   const completed = story.outcome === 'completed';
   return {
     lost: accepted && !finished,
@@ -123,12 +131,17 @@ export function judge(story: OrderStory): Verdict {
   };
 }
 
-/** True once the story's saga has an outcome and its status pushes have all arrived. */
+/** Saga outcomes after which nothing more happens to the order. */
+export const FINAL_OUTCOMES: readonly string[] = ['completed', 'compensated', 'compensation_failed'];
+
+/**
+ * True once the saga reached a final outcome and the page was told (the outcome's status update
+ * reached the order's Durable Object: the last span of an order's story).
+ */
 export function settled(story: OrderStory): boolean {
-  if (story.outcome === undefined) return false;
-  const compensated = story.outcome !== 'completed';
-  // 3 steps + the outcome, or: reserve, charge, the failure, 2 undos, the outcome (apps/jobs/src/saga.ts).
-  return story.pushes >= (compensated ? 6 : 4);
+  return (
+    story.outcome !== undefined && FINAL_OUTCOMES.includes(story.outcome) && story.pushedStates.includes(story.outcome)
+  );
 }
 
 /**
