@@ -23,8 +23,8 @@ export interface GlobalOptions {
 
 /** A parsed command. */
 export type Command =
-  | { name: 'trace'; traceId: string; timings: boolean }
-  | { name: 'why'; traceId: string }
+  | { name: 'trace'; traceId: string; timings: boolean; follow: boolean }
+  | { name: 'why'; traceId: string; follow: boolean }
   | {
       name: 'find';
       service: string;
@@ -137,8 +137,8 @@ const MODEL_OPTIONS: Record<ModelVerb, Options> = {
 };
 
 const COMMAND_OPTIONS: Record<string, Options> = {
-  trace: { timings: { type: 'boolean' } },
-  why: {},
+  trace: { timings: { type: 'boolean' }, follow: { type: 'boolean' } },
+  why: { follow: { type: 'boolean' } },
   find: { ...SEARCH, errors: { type: 'boolean' }, limit: { type: 'string', short: 'n' }, depth: { type: 'string' } },
   stats: {
     ...SEARCH,
@@ -208,11 +208,19 @@ export function parseCommandLine(
   switch (first) {
     case 'trace':
       return {
-        command: { name: 'trace', traceId: traceIdArg(positionals, first), timings: values.timings === true },
+        command: {
+          name: 'trace',
+          traceId: traceIdArg(positionals, first),
+          timings: values.timings === true,
+          follow: values.follow !== false,
+        },
         options,
       };
     case 'why':
-      return { command: { name: 'why', traceId: traceIdArg(positionals, first) }, options };
+      return {
+        command: { name: 'why', traceId: traceIdArg(positionals, first), follow: values.follow !== false },
+        options,
+      };
     case 'find': {
       if (positionals.length > 0)
         throw new UsageError(`wideline find takes no positional arguments (got "${positionals[0]}")`);

@@ -20,6 +20,13 @@ const SOURCE = `Where the events come from (default: Jaeger's API, loaded into t
   --unweighted           count each stored event once (default: weighted by wideline.sample_rate)
   --spans                every span, not only wide events`;
 
+const FOLLOW = `
+A retried job's later attempts run in traces of their own, linked to this one (creation and
+previous_attempt links). Both commands follow those links, back to the trace the job came from and
+forward to every later attempt (spans with wideline.origin.trace_id = this trace, within 24 h), and
+show each attempt with its trace id ("attempt 3 of 3 failed → trace …").
+  --no-follow            read this trace only`;
+
 /** Help per command, and the overview under `undefined`. */
 export const HELP: Record<string, string> = {
   overview: `wideline — read traces back from Jaeger and explain them in the terminal
@@ -44,19 +51,22 @@ ${GLOBAL}
 Exit codes: 0 ok · 1 unexpected error · 2 bad arguments, trace id or query · 3 Jaeger or ClickHouse
 unreachable · 4 trace not found · 5 Jaeger or ClickHouse answered something unusable · 6 the embedded
 engine cannot load · 7 severe regression · 10, 11, 12 a P2, P1, P0 alert rule fires`,
-  trace: `wideline trace <trace-id> [--timings]
+  trace: `wideline trace <trace-id> [--timings] [--no-follow]
 
 Prints the trace as a waterfall: one line per span (service, tree, duration, bar on the trace's
 timeline; █ marks the critical path), with errors (✗), orphaned spans (⚠, parent missing: hung under
 the root), clock-skew corrections (⏱) and span links (↪) noted under the span; then self time per
 service and the critical path. --timings prints fetch/graph/render times to stderr.
+${FOLLOW}
 
 ${GLOBAL}`,
-  why: `wideline why <trace-id>
+  why: `wideline why <trace-id> [--no-follow]
 
 Explains a failed trace: the path from the root to the root-cause span (the earliest-ending ERROR
 span with no ERROR span below it), its status message and recorded exceptions, where the error
-propagated, and the saga compensations that ran — which step each one undid and whether it worked.
+propagated, and the saga compensations that ran — which step each one undid and whether it worked;
+then each retried job's attempts, wherever they ran.
+${FOLLOW}
 
 ${GLOBAL}`,
   find: `wideline find --service <name> [--since 15m] [--where key=value ...] [--errors] [--limit 20]

@@ -47,12 +47,21 @@ export { type FindFilter, findTraces, type TraceSummary } from './find.ts';
 export { formatDuration, parseDuration, parseWhere, type WhereClause } from './format.ts';
 export { type ResolvedLink, type SpanNode, TraceGraph } from './graph.ts';
 export {
+  type AttributeSearch,
   type FetchedTrace,
   JaegerClient,
   type JaegerClientOptions,
   normalizeTraceId,
   type TraceSearch,
 } from './jaeger-client.ts';
+export {
+  type FollowOptions,
+  followLinks,
+  type JobAttempt,
+  type JobAttempts,
+  jobAttempts,
+  type LinkedTrace,
+} from './linked.ts';
 export { type Aggregate, parseAggregates } from './model/aggregate.ts';
 export { FIXED_FIELDS, type Field, FieldCatalog, type FieldType } from './model/fields.ts';
 export { type Filter, parseFilter, parseWhereFilter } from './model/filter.ts';

@@ -36,6 +36,18 @@ export interface TraceSearch {
   operation?: string;
 }
 
+/** Parameters for {@link JaegerClient.findTraceIds}. */
+export interface AttributeSearch {
+  service: string;
+  /** A span attribute that must equal `value`. */
+  key: string;
+  value: string;
+  /** Window on span start times, microseconds since the epoch. */
+  startMinUs: number;
+  startMaxUs: number;
+  limit: number;
+}
+
 /** Which API answered: v3, or the legacy fallback (no link attributes). */
 export type JaegerApi = 'v3' | 'legacy';
 
@@ -172,6 +184,27 @@ export class JaegerClient {
         `${this.url} answered 200 with something that is not JSON (${body.toString('utf8', 0, 80)}…): is this Jaeger's query port (16686)?`,
       );
     }
+  }
+
+  /**
+   * Ids of the traces that have a span of `service` whose attribute `key` equals `value`. Through
+   * the legacy `/api/traces` (its `tags` filter): Jaeger's `/api/v3` search takes no attributes.
+   * An empty list when nothing matches.
+   */
+  async findTraceIds(search: AttributeSearch): Promise<string[]> {
+    const params = new URLSearchParams({
+      service: search.service,
+      tags: JSON.stringify({ [search.key]: search.value }),
+      start: String(Math.floor(search.startMinUs)),
+      end: String(Math.ceil(search.startMaxUs)),
+      limit: String(search.limit),
+    });
+    const res = await this.#get(`/api/traces?${params}`);
+    if (res.status === 404) return [];
+    if (res.status !== 200) throw await this.#unusable(res);
+    const body = (await this.#json(res)) as { data?: Array<{ traceID?: unknown }> | null };
+    const ids = (body.data ?? []).map((t) => t.traceID).filter((id): id is string => typeof id === 'string');
+    return [...new Set(ids.map((id) => id.padStart(32, '0')))];
   }
 
   async #get(path: string): Promise<Response> {

@@ -11,6 +11,7 @@ import { UsageError, WidelineQueryError } from './errors.ts';
 import { TraceGraph } from './graph.ts';
 import { HELP } from './help.ts';
 import { JaegerClient } from './jaeger-client.ts';
+import { followLinks, jobAttempts, type LinkedTrace } from './linked.ts';
 import { createStyle } from './style.ts';
 import { renderWaterfall } from './waterfall.ts';
 import { explainFailure, renderWhy } from './why.ts';
@@ -67,10 +68,11 @@ async function execute(
       const fetched = await jaeger.getTrace(command.traceId);
       const t1 = performance.now();
       const graph = TraceGraph.fromSpans(fetched.spans);
+      const linked = command.follow ? await followLinks(jaeger, graph) : [];
       const t2 = performance.now();
       const lines = options.json
-        ? [JSON.stringify(traceJson(graph, jaeger, fetched.api), null, 2)]
-        : renderWaterfall(graph, { style, width: options.width, jaegerUrl: jaeger.url });
+        ? [JSON.stringify(traceJson(graph, jaeger, fetched.api, linked), null, 2)]
+        : renderWaterfall(graph, { style, width: options.width, jaegerUrl: jaeger.url, linked });
       if (!options.json && fetched.api === 'legacy')
         lines.push('', style.dim('(read through the legacy /api: link attributes are not available)'));
       const t3 = performance.now();
@@ -85,7 +87,9 @@ async function execute(
     }
     case 'why': {
       const fetched = await jaeger.getTrace(command.traceId);
-      const report = explainFailure(TraceGraph.fromSpans(fetched.spans), jaeger.url);
+      const graph = TraceGraph.fromSpans(fetched.spans);
+      const linked = command.follow ? await followLinks(jaeger, graph) : [];
+      const report = explainFailure(graph, jaeger.url, linked);
       out(options.json ? [JSON.stringify(report, null, 2)] : renderWhy(report, style));
       return;
     }
@@ -146,7 +150,7 @@ function cpuMs(): number {
   return (user + system) / 1000;
 }
 
-function traceJson(graph: TraceGraph, jaeger: JaegerClient, api: string) {
+function traceJson(graph: TraceGraph, jaeger: JaegerClient, api: string, linked: readonly LinkedTrace[]) {
   const t0 = graph.startUs;
   return {
     traceId: graph.traceId,
@@ -177,5 +181,11 @@ function traceJson(graph: TraceGraph, jaeger: JaegerClient, api: string) {
       endUs: s.endUs - t0,
     })),
     serviceTimes: graph.serviceTimes(),
+    linkedTraces: linked.map((l) => ({
+      traceId: l.graph.traceId,
+      relation: l.relation,
+      jaegerUrl: jaeger.uiUrl(l.graph.traceId),
+    })),
+    jobAttempts: jobAttempts(graph, linked),
   };
 }

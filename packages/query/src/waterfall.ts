@@ -10,6 +10,7 @@ import { jaegerTraceUrl } from '@wideline/core/conventions';
 import type { CriticalSegment } from './critical-path.ts';
 import { formatDuration } from './format.ts';
 import type { SpanNode, TraceGraph } from './graph.ts';
+import { jobAttempts, type LinkedTrace } from './linked.ts';
 import type { Style } from './style.ts';
 
 /** Options for {@link renderWaterfall}. */
@@ -19,6 +20,30 @@ export interface WaterfallOptions {
   width?: number;
   /** Jaeger base URL for the UI link. */
   jaegerUrl: string;
+  /** Linked traces read for this one ({@link followLinks}): names cross-trace link targets, lists later attempts. */
+  linked?: readonly LinkedTrace[];
+}
+
+/** Notes for spans whose job ran again elsewhere, and a lookup of spans in the linked traces. */
+function linkedNotes(graph: TraceGraph, linked: readonly LinkedTrace[]) {
+  const later = new Map<string, string[]>();
+  for (const job of jobAttempts(graph, linked)) {
+    const here = job.attempts.filter((a) => a.traceId === graph.traceId).at(-1);
+    if (!here) continue;
+    later.set(
+      here.spanId,
+      job.attempts
+        .filter((a) => a.traceId !== graph.traceId && a.startUs >= here.startUs)
+        .map((a) => {
+          const of =
+            a.attempt !== undefined ? `attempt ${a.attempt}${a.maxAttempts ? ` of ${a.maxAttempts}` : ''}` : 'attempt';
+          return `${of} ${a.failed ? 'failed' : (a.outcome ?? 'ended')} → trace ${a.traceId}`;
+        }),
+    );
+  }
+  const elsewhere = (traceId: string, spanId: string) =>
+    linked.find((l) => l.graph.traceId === traceId)?.graph.get(spanId)?.span;
+  return { later, elsewhere };
 }
 
 /** Symbols used in the waterfall (also the legend). */
@@ -75,6 +100,7 @@ export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): s
   const critical = new Set(path.map((s) => s.node));
   const prefixes = treePrefixes(graph);
   const errors = graph.errors();
+  const { later, elsewhere } = linkedNotes(graph, options.linked ?? []);
   const linksByFrom = new Map<SpanNode, ReturnType<TraceGraph['links']>>();
   for (const link of graph.links()) {
     const list = linksByFrom.get(link.from) ?? [];
@@ -135,11 +161,15 @@ export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): s
       notes.push(style.dim(`${MARK.skew} clock skew corrected by ${formatDuration(ownSkewUs)}`));
     }
     for (const link of linksByFrom.get(node) ?? []) {
+      const far = link.to ? undefined : elsewhere(link.traceId, link.spanId);
       const target = link.to
         ? `${link.to.span.name} (${link.to.span.service})`
-        : `span ${link.spanId}${link.traceId !== graph.traceId ? ` in trace ${link.traceId}` : ' (not in trace)'}`;
+        : far
+          ? `${far.name} (${far.service}) in trace ${link.traceId}`
+          : `span ${link.spanId}${link.traceId !== graph.traceId ? ` in trace ${link.traceId}` : ' (not in trace)'}`;
       notes.push(style.cyan(`${MARK.link} ${link.type ? `${link.type} ` : 'link '}→ ${target}`));
     }
+    for (const line of later.get(span.spanId) ?? []) notes.push(style.cyan(`${MARK.link} ${line}`));
     const noteIndent = `${indent}${' '.repeat(Math.min(nameWidth - 2, (prefixes.get(node) ?? '').length + 3))}`;
     for (const note of notes) lines.push(`${noteIndent}${note}`);
   }

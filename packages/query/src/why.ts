@@ -9,6 +9,7 @@
 import { jaegerTraceUrl, SAGA } from '@wideline/core/conventions';
 import { formatDuration } from './format.ts';
 import type { SpanNode, TraceGraph } from './graph.ts';
+import { type JobAttempts, jobAttempts, type LinkedTrace } from './linked.ts';
 import { type Compensation, enclosingSagaStep } from './saga.ts';
 import type { Style } from './style.ts';
 import { MARK } from './waterfall.ts';
@@ -36,14 +37,21 @@ export interface WhyReport {
     messages: string[];
   }>;
   sagaOutcomes: Array<{ sagaName: string | undefined; sagaId: string | undefined; outcome: string }>;
+  /** Traces the story continues in or came from (followed links), oldest first. */
+  linkedTraces: Array<{ traceId: string; jaegerUrl: string; relation: LinkedTrace['relation']; failed: boolean }>;
+  /** Jobs of this trace whose attempts ran in several traces (retries), each attempt in order. */
+  jobAttempts: JobAttempts[];
 }
 
 function ref(node: SpanNode) {
   return { spanId: node.span.spanId, name: node.span.name, service: node.span.service };
 }
 
-/** Builds the {@link WhyReport} of a trace. */
-export function explainFailure(graph: TraceGraph, jaegerUrl: string): WhyReport {
+/**
+ * Builds the {@link WhyReport} of a trace; `linked` are the traces {@link followLinks} read for it
+ * (a retried job's later attempts, or the trace its job came from).
+ */
+export function explainFailure(graph: TraceGraph, jaegerUrl: string, linked: readonly LinkedTrace[] = []): WhyReport {
   const failure = graph.firstFailure();
   const path = failure ? graph.pathTo(failure.span.spanId) : [];
   const onPath = new Set(path);
@@ -92,7 +100,35 @@ export function explainFailure(graph: TraceGraph, jaegerUrl: string): WhyReport 
       messages: c.succeeded ? [] : graph.errorMessages(c.node),
     })),
     sagaOutcomes: graph.sagaOutcomes().map((o) => ({ sagaName: o.sagaName, sagaId: o.sagaId, outcome: o.outcome })),
+    linkedTraces: linked.map((l) => ({
+      traceId: l.graph.traceId,
+      jaegerUrl: jaegerTraceUrl(l.graph.traceId, jaegerUrl),
+      relation: l.relation,
+      failed: l.graph.errors().length > 0,
+    })),
+    jobAttempts: jobAttempts(graph, linked),
   };
+}
+
+/** `attempt 2 of 3 failed → trace …`, one line per attempt of each retried job. */
+function renderAttempts(report: WhyReport, style: Style): string[] {
+  if (report.jobAttempts.length === 0) return [];
+  const lines = ['', style.bold('Attempts (retries run in traces of their own)')];
+  for (const job of report.jobAttempts) {
+    lines.push(`  ${job.queue} › ${job.jobName ?? 'job'} ${style.dim(`(job ${job.jobId})`)}`);
+    for (const a of job.attempts) {
+      const of =
+        a.attempt !== undefined ? `attempt ${a.attempt}${a.maxAttempts ? ` of ${a.maxAttempts}` : ''}` : 'attempt';
+      const how = a.startReason === 'stalled' ? ' (re-picked: its worker died)' : '';
+      const verdict = a.failed ? 'failed' : (a.outcome ?? 'ended');
+      const where = a.traceId === report.traceId ? style.dim('this trace') : `→ trace ${a.traceId}`;
+      const head = `${a.failed ? MARK.error : '✓'} ${of}${how} ${verdict} ${where}`;
+      lines.push(`    ${a.failed ? style.red(head) : head}${a.messages[0] ? style.dim(`  ${a.messages[0]}`) : ''}`);
+    }
+  }
+  const elsewhere = report.linkedTraces.filter((l) => l.relation === 'origin');
+  for (const l of elsewhere) lines.push(style.dim(`  came from trace ${l.traceId}  ${l.jaegerUrl}`));
+  return lines;
 }
 
 /** Renders a {@link WhyReport} for the terminal. */
@@ -100,7 +136,7 @@ export function renderWhy(report: WhyReport, style: Style): string[] {
   const lines: string[] = [];
   if (!report.failure) {
     lines.push(style.green(`✓ Trace ${report.traceId} has no failed spans.`), style.dim(report.jaegerUrl));
-    return lines;
+    return [...lines, ...renderAttempts(report, style)];
   }
   const f = report.failure;
   lines.push(
@@ -156,5 +192,5 @@ export function renderWhy(report: WhyReport, style: Style): string[] {
     const saga = [o.sagaName, o.sagaId].filter(Boolean).join(' ');
     lines.push('', `${style.bold('Saga outcome')}${saga ? ` (${saga})` : ''}: ${o.outcome}`);
   }
-  return lines;
+  return [...lines, ...renderAttempts(report, style)];
 }

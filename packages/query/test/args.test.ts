@@ -15,9 +15,10 @@ const parse = (argv: string[], environment = tty) => parseCommandLine(argv, envi
 describe('command line', () => {
   it('parses trace and why with global options', () => {
     const { command, options } = parse(['trace', 'abc', '--jaeger', 'http://jaeger:16686', '--no-color', '--timings']);
-    expect(command).toEqual({ name: 'trace', traceId: 'abc', timings: true });
+    expect(command).toEqual({ name: 'trace', traceId: 'abc', timings: true, follow: true });
     expect(options).toMatchObject({ jaegerUrl: 'http://jaeger:16686', color: false, json: false, width: 100 });
-    expect(parse(['why', 'abc', '--json']).command).toEqual({ name: 'why', traceId: 'abc' });
+    expect(parse(['why', 'abc', '--json']).command).toEqual({ name: 'why', traceId: 'abc', follow: true });
+    expect(parse(['why', 'abc', '--no-follow']).command).toEqual({ name: 'why', traceId: 'abc', follow: false });
     expect(parse(['why', 'abc', '--json']).options.color).toBe(false);
   });
 

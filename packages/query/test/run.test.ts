@@ -79,7 +79,14 @@ describe('runCli against a Jaeger without /api/v3', () => {
     requests.length = 0;
     const { code, stdout } = await cli(['trace', ID]);
     expect(code).toBe(0);
-    expect(requests).toEqual([`/api/v3/traces/${ID}`, `/api/traces/${ID}`]);
+    // The trace, then the search for later attempts (the legacy search is the one that filters by attribute).
+    expect(requests.slice(0, 2)).toEqual([`/api/v3/traces/${ID}`, `/api/traces/${ID}`]);
+    const search = new URL(requests[2] ?? '', 'http://x');
+    expect([search.pathname, search.searchParams.get('service'), search.searchParams.get('tags')]).toEqual([
+      '/api/traces',
+      'old-api',
+      JSON.stringify({ 'wideline.origin.trace_id': ID }),
+    ]);
     expect(stdout).toMatch(/^old-api\s+└─ db\.query ✗\s+5\.00 ms/m);
     expect(stdout).toContain('✗ deadlock');
     expect(stdout).toContain('(read through the legacy /api: link attributes are not available)');

@@ -71,6 +71,12 @@ describe('retries, final failures, delayed and repeatable jobs (real Redis, read
     ]);
     expect(p2.attributes).toMatchObject({ 'messaging.bullmq.job.attempt': 2, 'messaging.bullmq.job.outcome': 'retry' });
     expect(p2.status.code).toBe(2);
+    // Each retry names the trace that created the job: what a reader searches to find it from there.
+    expect([p2.attributes['wideline.origin.trace_id'], p3.attributes['wideline.origin.trace_id']]).toEqual([
+      request.traceId,
+      request.traceId,
+    ]);
+    expect(p1.attributes['wideline.origin.trace_id']).toBeUndefined();
     expect(p3.attributes).toMatchObject({
       'messaging.bullmq.job.attempt': 3,
       'messaging.bullmq.job.final_attempt': true,
@@ -109,7 +115,7 @@ describe('retries, final failures, delayed and repeatable jobs (real Redis, read
     ]);
   });
 
-  it('a final failure is ERROR and final, and reaches Sentry (Spotlight) with the attempt’s trace id', async () => {
+  it('a final failure is ERROR and final, and reaches Sentry (Spotlight) with the attempt’s trace id and the request’s', async () => {
     const q = name('doomed');
     const queue = open(new Queue(q, { connection: REDIS }));
     const marker = `doomed-${crypto.randomUUID()}`;
@@ -128,7 +134,7 @@ describe('retries, final failures, delayed and repeatable jobs (real Redis, read
     worker.on('failed', (job) => {
       if (job && job.attemptsMade >= 2) failed.resolve();
     });
-    await inRequest(suite.tracing, 'POST /doomed', () => queue.add('sync', {}, { attempts: 2 }));
+    const request = await inRequest(suite.tracing, 'POST /doomed', () => queue.add('sync', {}, { attempts: 2 }));
     await failed.promise;
     await flushSoon(suite.tracing);
     await Sentry.flush(5000);
@@ -150,6 +156,15 @@ describe('retries, final failures, delayed and repeatable jobs (real Redis, read
     expect(event.contexts.trace?.span_id).toBe(last.spanId);
     expect(event.tags.trace_id).toBe(last.traceId);
     expect(event.contexts.bullmq).toMatchObject({ queue: q, attempt: 2, maxAttempts: 2 });
+    // The retry ran in a trace of its own: the event also leads back to the request that added the job.
+    expect(last.traceId).not.toBe(request.traceId);
+    expect(event.tags.origin_trace_id).toBe(request.traceId);
+    expect(event.contexts.otel).toMatchObject({
+      trace_id: last.traceId,
+      origin_trace_id: request.traceId,
+      origin_span_id: one(await waitForTrace(request.traceId, 2), `send ${q}`).spanId,
+      origin_jaeger_url: `http://localhost:16686/trace/${request.traceId}`,
+    });
   });
 
   it('a delayed job starts a new trace linked to the request that scheduled it', async () => {
