@@ -87,7 +87,7 @@ describe('Sentry link', () => {
   it('with an origin in another trace (a retry), the event carries that trace id and its Jaeger link too', () => {
     const own = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 };
     const origin = { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlags: 1 };
-    const event = stampSentryEvent({}, own, 'http://jaeger:16686', origin);
+    const event = stampSentryEvent<SentryEventLike>({}, own, 'http://jaeger:16686', origin);
     expect(event.tags).toEqual({ trace_id: own.traceId, origin_trace_id: origin.traceId });
     expect(event.contexts?.otel).toMatchObject({
       trace_id: own.traceId,
@@ -96,7 +96,7 @@ describe('Sentry link', () => {
       origin_jaeger_url: `http://jaeger:16686/trace/${origin.traceId}`,
     });
     // An origin in the same trace (a fresh attempt) adds nothing.
-    expect(stampSentryEvent({}, own, undefined, { ...origin, traceId: own.traceId }).tags).toEqual({
+    expect(stampSentryEvent<SentryEventLike>({}, own, undefined, { ...origin, traceId: own.traceId }).tags).toEqual({
       trace_id: own.traceId,
     });
   });
