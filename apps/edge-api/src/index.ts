@@ -9,8 +9,8 @@
  *   broadcasts it.
  *
  * Wideline traces every invocation (`instrument`, `instrumentDO`); `@sentry/cloudflare` reports
- * errors, stamped with the Wideline trace id by `widelineSentry()`. Sentry is outermost, so it sees
- * errors after Wideline has recorded them on the span.
+ * errors, stamped with the Wideline trace id by `widelineSentry()`. Wideline is outermost: a thrown
+ * error reaches Sentry first, then Wideline answers the 500 with `traceresponse`.
  */
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import * as Sentry from '@sentry/cloudflare';
@@ -119,13 +119,16 @@ const handler = {
   },
 } satisfies ExportedHandler<Env>;
 
-export default Sentry.withSentry(
-  (env: Env) => ({
-    dsn: env.SENTRY_DSN,
-    // Sentry's Fetch integration off (Wideline traces fetch), Wideline's stamp on, no Sentry trace headers.
-    ...widelineSentryOptions(),
-  }),
-  instrument(handler, tracing),
+export default instrument(
+  Sentry.withSentry(
+    (env: Env) => ({
+      dsn: env.SENTRY_DSN,
+      // Sentry's Fetch integration off (Wideline traces fetch), Wideline's stamp on, no Sentry trace headers.
+      ...widelineSentryOptions(),
+    }),
+    handler,
+  ),
+  tracing,
 );
 
 /** The Durable Object class, under the name `wrangler.jsonc` binds. */

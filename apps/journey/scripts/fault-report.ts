@@ -74,16 +74,20 @@ const FAST_STALLS = { JOBS_LOCK_MS: '3000', JOBS_STALLED_INTERVAL_MS: '1000' };
 async function jobsKillScenario() {
   const redis = await startFaultRedis();
   try {
-    return await withApps(redis, async (apps) => {
-      const placed = await placeOrders(apps.urls.edge, { count: 20, concurrency: 20, failEvery: 4 });
-      await sleep(250);
-      await apps.jobs.kill('SIGKILL');
-      const killedAt = Date.now();
-      await apps.jobs.start();
-      const stories = await readStories(placed, reader, { timeoutMs: 150_000 });
-      const finished = stories.filter((s) => s.outcome !== undefined).length;
-      return { loss: lossReport(stories), finished, secondsToSettle: Math.round((Date.now() - killedAt) / 1000) };
-    }, FAST_STALLS);
+    return await withApps(
+      redis,
+      async (apps) => {
+        const placed = await placeOrders(apps.urls.edge, { count: 20, concurrency: 20, failEvery: 4 });
+        await sleep(250);
+        await apps.jobs.kill('SIGKILL');
+        const killedAt = Date.now();
+        await apps.jobs.start();
+        const stories = await readStories(placed, reader, { timeoutMs: 150_000 });
+        const finished = stories.filter((s) => s.outcome !== undefined).length;
+        return { loss: lossReport(stories), finished, secondsToSettle: Math.round((Date.now() - killedAt) / 1000) };
+      },
+      FAST_STALLS,
+    );
   } finally {
     await redis.dispose();
   }

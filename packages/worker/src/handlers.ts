@@ -9,7 +9,7 @@ import { type Attributes, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { readTraceContext, stripTraceContext, wideEvent } from '@wideline/core';
 import { instrumentEnv } from './bindings';
 import { type ConfigOrFactory, type IsolateRuntime, isolateRuntime } from './config';
-import { traceFetch } from './incoming';
+import { traceFetch, watchPassThrough } from './incoming';
 import { runTraced, type WaitUntilHost } from './invocation';
 import { instrumentGlobalFetch } from './outgoing';
 import { batchParent, spanContextOf } from './queue';
@@ -161,7 +161,17 @@ function instrumentEntrypoint<C extends EntrypointClass, Env>(Class: C, config: 
     const wrapped = function (this: { ctx: WaitUntilHost; env: Env }, ...args: unknown[]) {
       const runtime = runtimeFor(config, this.env);
       const call = () => original.apply(this, args);
-      if (name === 'fetch') return traceFetch(runtime, this.ctx, args[0] as Request, call as () => Promise<Response>);
+      if (name === 'fetch') {
+        const passedThrough = watchPassThrough(this.ctx);
+        return traceFetch(
+          runtime,
+          this.ctx,
+          args[0] as Request,
+          call as () => Promise<Response>,
+          undefined,
+          () => !passedThrough(),
+        );
+      }
       if (name === 'scheduled') return traceScheduled(runtime, this.ctx, args[0] as { cron?: string }, call);
       if (name === 'queue')
         return traceQueue(runtime, this.ctx, args[0] as BatchLike, (batch) =>
@@ -193,7 +203,17 @@ function instrumentModule<H extends ModuleHandler<Env>, Env>(handler: H, config:
     result.fetch = (request, env, ctx) => {
       const runtime = runtimeFor(config, env);
       const traced = instrumentEnv(env, runtime);
-      return traceFetch(runtime, ctx, request, () => fetch.call(handler, request, traced, ctx));
+      // A thrown error is answered with a 500 that carries traceresponse, unless the handler asked
+      // the runtime to pass the request through to the origin.
+      const passedThrough = watchPassThrough(ctx);
+      return traceFetch(
+        runtime,
+        ctx,
+        request,
+        () => fetch.call(handler, request, traced, ctx),
+        undefined,
+        () => !passedThrough(),
+      );
     };
   if (scheduled)
     result.scheduled = (controller, env, ctx) => {

@@ -125,8 +125,48 @@ function instrumentResponse(
 }
 
 /**
+ * Whether the handler called `ctx.passThroughOnException()` in this invocation: then a thrown error
+ * must reach the runtime, which forwards the request to the origin instead of answering. The method is
+ * wrapped on this invocation's own `ctx` (the way Sentry wraps `waitUntil`); where it cannot be, the
+ * answer is always "yes", and thrown errors reach the runtime as before.
+ */
+export function watchPassThrough(ctx: unknown): () => boolean {
+  const host = ctx as { passThroughOnException?: () => void } | null | undefined;
+  const original = host?.passThroughOnException;
+  if (typeof original !== 'function') return () => false;
+  let called = false;
+  try {
+    host!.passThroughOnException = () => {
+      called = true;
+      original.call(host);
+    };
+  } catch {
+    return () => true;
+  }
+  return () => called;
+}
+
+/**
+ * The 500 Wideline answers for a handler that threw: like the runtime's own, with no detail of the
+ * error (that goes to the span and the log), plus `traceresponse`, so the caller can find the trace.
+ */
+function thrownResponse(runtime: IsolateRuntime, span: Span, error: unknown): Response {
+  // The runtime logs an uncaught exception; an answered one is logged here, so `wrangler tail` keeps it.
+  console.error('[wideline] the fetch handler threw; answered 500:', error);
+  return new Response('Internal Server Error', {
+    status: 500,
+    headers: { 'content-type': 'text/plain;charset=UTF-8', traceresponse: traceresponseFor(runtime, span) },
+  });
+}
+
+/**
  * Runs an HTTP handler inside a SERVER span. The span ends when the response body has been sent
  * (or the handler threw); the export is flushed after that, under `waitUntil`.
+ *
+ * When the handler throws and `answerThrown()` says so, the error is recorded on the span and the
+ * request answered with a 500 that carries `traceresponse` (an SDK placed inside, such as
+ * `withSentry`, has seen the throw by then); otherwise the error is rethrown to the runtime (Durable
+ * Object callers get the exception, `passThroughOnException` sends the request to the origin).
  */
 export async function traceFetch(
   runtime: IsolateRuntime,
@@ -134,6 +174,7 @@ export async function traceFetch(
   request: Request,
   handler: () => Response | Promise<Response>,
   accept: AcceptTraceContext | undefined = runtime.config.acceptTraceContext,
+  answerThrown: () => boolean = () => false,
 ): Promise<Response> {
   const parent = incomingContext(request, accept);
   const span = runtime.tracing.tracer.startSpan(
@@ -147,8 +188,15 @@ export async function traceFetch(
   } catch (error) {
     recordFailure(span, error);
     span.setAttribute('http.response.status_code', 500);
+    let answer: Response | undefined;
+    try {
+      answer = answerThrown() ? thrownResponse(runtime, span, error) : undefined;
+    } catch {
+      answer = undefined;
+    }
     span.end();
     flushAfter(runtime, host);
+    if (answer) return answer;
     throw error;
   }
   let traced: { response: Response; done: Promise<void> };

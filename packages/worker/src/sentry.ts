@@ -4,8 +4,10 @@
  * `false`), one `fetch` instrumentation (Wideline's — drop Sentry's `Fetch` integration), and every
  * Sentry event stamped with the Wideline trace id and a Jaeger link by {@link widelineSentry}.
  *
- * Supported order: `withSentry(options, instrument(handler, config))` — Sentry outermost, so that it
- * sees errors after Wideline has recorded them on the span. The other order works too.
+ * Supported order: `instrument(withSentry(options, handler), config)` — Wideline outermost. A
+ * handler's thrown error then reaches `withSentry` first, which captures it (inside Wideline's span)
+ * and rethrows; Wideline records it and answers the 500 with `traceresponse`. `withSentry` captures
+ * only what is thrown through it: outside Wideline it would never see the error.
  *
  * @module
  */
@@ -36,9 +38,12 @@ export interface WidelineSentryOptions {
  * import * as Sentry from '@sentry/cloudflare';
  * import { instrument, widelineSentry } from '@wideline/worker';
  *
- * export default Sentry.withSentry(
- *   (env) => ({ dsn: env.SENTRY_DSN, integrations: (defaults) => [...defaults, widelineSentry()] }),
- *   instrument(handler, { serviceName: 'edge-api' }),
+ * export default instrument(
+ *   Sentry.withSentry(
+ *     (env) => ({ dsn: env.SENTRY_DSN, integrations: (defaults) => [...defaults, widelineSentry()] }),
+ *     handler,
+ *   ),
+ *   { serviceName: 'edge-api' },
  * );
  * // or, with Sentry's Fetch integration dropped and no Sentry trace headers: {@link widelineSentryOptions}
  */
@@ -75,9 +80,9 @@ export interface SentryIntegrationLike {
  * headers on outgoing requests. Spread it into your options.
  *
  * @example
- * export default Sentry.withSentry(
- *   (env) => ({ dsn: env.SENTRY_DSN, ...widelineSentryOptions() }),
- *   instrument(handler, { serviceName: 'edge-api' }),
+ * export default instrument(
+ *   Sentry.withSentry((env) => ({ dsn: env.SENTRY_DSN, ...widelineSentryOptions() }), handler),
+ *   { serviceName: 'edge-api' },
  * );
  */
 export function widelineSentryOptions(options: WidelineSentryOptions = {}): {

@@ -61,15 +61,27 @@ describe('incoming fetch', () => {
     expect(span.attributes['url.path']).toBe('/hello');
   });
 
-  it('records a thrown error on the span and lets it reach the runtime unchanged', async () => {
-    const ctx = createExecutionContext();
-    await expect(worker.fetch(new Request('https://edge.test/error'), env as Env, ctx)).rejects.toThrow(
+  it('records a thrown error on the span and answers a 500 that carries traceresponse', async () => {
+    const response = await call('/error', { headers: { traceparent: TRACEPARENT } });
+    const [span] = spans();
+    expect(response.status).toBe(500);
+    expect(response.text).toBe('Internal Server Error');
+    expect(response.headers.get('traceresponse')).toBe(`00-${TRACE_ID}-${span?.spanContext().spanId}-01`);
+    expect(span?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span?.attributes).toMatchObject({ 'error.type': 'TypeError', 'http.response.status_code': 500 });
+    expect(span?.events.find((e) => e.name === 'exception')?.attributes?.['exception.message']).toBe(
       'handler exploded',
+    );
+  });
+
+  it('after passThroughOnException() a thrown error reaches the runtime, which sends the request to the origin', async () => {
+    const ctx = createExecutionContext();
+    await expect(worker.fetch(new Request('https://edge.test/error-pass-through'), env as Env, ctx)).rejects.toThrow(
+      'origin takes it',
     );
     await waitOnExecutionContext(ctx);
     const [span] = spans();
     expect(span?.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span?.attributes['error.type']).toBe('TypeError');
     expect(span?.events.map((e) => e.name)).toContain('exception');
   });
 

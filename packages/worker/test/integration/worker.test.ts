@@ -86,10 +86,13 @@ describe('a Worker under wrangler dev (workerd)', () => {
     expect(sent).toBeLessThanOrEqual(5);
   });
 
-  it('sends a thrown error to Spotlight with the Wideline trace id and a Jaeger link', async () => {
+  it('answers a thrown error with a 500 that carries traceresponse, and Sentry still gets the error, stamped', async () => {
     const { traceId, header } = newTraceparent();
-    const response = await fetch(`${worker.url}/boom`, { headers: { traceparent: header } });
+    // wrangler dev would answer its own HTML error page, without traceresponse.
+    const response = await fetch(`${worker.url}/boom`, { headers: { traceparent: header, accept: 'text/html' } });
     expect(response.status).toBe(500);
+    expect(await response.text()).toBe('Internal Server Error');
+    expect(response.headers.get('traceresponse')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[13]$`));
 
     const envelope = await waitForEnvelope((e) => {
       const event = eventOf(e) as { tags?: Record<string, unknown> } | undefined;
@@ -107,6 +110,8 @@ describe('a Worker under wrangler dev (workerd)', () => {
     const [span] = await waitForTrace(traceId, 1);
     expect(span?.status.code === 2 || span?.status.code === 'STATUS_CODE_ERROR').toBe(true);
     expect(event.contexts.trace?.span_id).toBe(span?.spanId);
+    expect(response.headers.get('traceresponse')?.split('-')[2]).toBe(span?.spanId);
+    expect(span?.attributes['http.response.status_code']).toBe(500);
   });
 });
 
