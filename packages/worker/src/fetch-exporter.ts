@@ -60,9 +60,25 @@ const SEND_NOW_BYTES = 256 * 1024;
 /** Counters of {@link FetchSpanExporter}. */
 export interface FetchExportStats {
   requestsSent: number;
+  /** Requests that failed (refused, timed out, non-2xx), retries included. */
   requestsFailed: number;
+  /** Failed requests sent again (once each, from the same invocation). */
+  requestsRetried: number;
   batchesDroppedOutboxFull: number;
+  /** Spans the collector accepted. */
+  spansSent: number;
+  /** Spans given up on: their request failed twice, or the outbox was full. */
+  spansDropped: number;
 }
+
+/** One serialised batch waiting in the outbox, and how many spans it holds. */
+interface Entry {
+  members: string;
+  spans: number;
+}
+
+/** A failed request is sent once more after this long (a collector that was busy, restarting). */
+const RETRY_DELAY_MS = 250;
 
 /**
  * Serialises spans on `export()`, sends them on {@link send}. Never throws; failed, refused or
@@ -80,7 +96,7 @@ export class FetchSpanExporter implements SpanExporter {
   readonly #maxOutboxBytes: number;
   readonly #warnOnce: (key: string, message: string) => void;
   /** Serialised batches: each the inside of an OTLP `resourceSpans` array. */
-  #outbox: string[] = [];
+  #outbox: Entry[] = [];
   #outboxBytes = 0;
   /** `Date.now()` when the oldest waiting batch was serialised. */
   #oldest = 0;
@@ -88,7 +104,14 @@ export class FetchSpanExporter implements SpanExporter {
   #generation = 0;
   readonly #delayMs: number;
   #shutdown = false;
-  readonly #stats: FetchExportStats = { requestsSent: 0, requestsFailed: 0, batchesDroppedOutboxFull: 0 };
+  readonly #stats: FetchExportStats = {
+    requestsSent: 0,
+    requestsFailed: 0,
+    requestsRetried: 0,
+    batchesDroppedOutboxFull: 0,
+    spansSent: 0,
+    spansDropped: 0,
+  };
 
   constructor(options: FetchSpanExporterOptions) {
     this.#url = options.url;
@@ -129,12 +152,13 @@ export class FetchSpanExporter implements SpanExporter {
     // String length counts UTF-16 units: bytes for the ASCII that span data mostly is.
     if (this.#outboxBytes + members.length > this.#maxOutboxBytes) {
       this.#stats.batchesDroppedOutboxFull++;
+      this.#stats.spansDropped += spans.length;
       this.#warnOnce('outbox-full', `[wideline] export outbox full (${this.#maxOutboxBytes} bytes); dropping spans`);
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('outbox full') });
       return;
     }
     if (this.#outbox.length === 0) this.#oldest = Date.now();
-    this.#outbox.push(members);
+    this.#outbox.push({ members, spans: spans.length });
     this.#outboxBytes += members.length;
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
@@ -168,23 +192,42 @@ export class FetchSpanExporter implements SpanExporter {
     this.#generation++;
     this.#outboxBytes = 0;
     // As few requests as possible, none much over SEND_NOW_BYTES.
-    const bodies: string[] = [];
+    const bodies: Entry[] = [];
     let current: string[] = [];
     let size = 0;
-    for (const members of waiting) {
-      if (size > 0 && size + members.length > SEND_NOW_BYTES) {
-        bodies.push(joinResourceSpans(current));
+    let spans = 0;
+    for (const entry of waiting) {
+      if (size > 0 && size + entry.members.length > SEND_NOW_BYTES) {
+        bodies.push({ members: joinResourceSpans(current), spans });
         current = [];
         size = 0;
+        spans = 0;
       }
-      current.push(members);
-      size += members.length;
+      current.push(entry.members);
+      size += entry.members.length;
+      spans += entry.spans;
     }
-    if (current.length > 0) bodies.push(joinResourceSpans(current));
-    await Promise.all(bodies.map((body) => this.#post(utf8.encode(body))));
+    if (current.length > 0) bodies.push({ members: joinResourceSpans(current), spans });
+    await Promise.all(bodies.map((body) => this.#deliver(utf8.encode(body.members), body.spans)));
   }
 
-  async #post(body: Uint8Array): Promise<void> {
+  /**
+   * Posts one body; a failure is retried once, from this invocation, after a short pause (the OTLP
+   * exporters' retry, cut to what `waitUntil` allows). Spans still not delivered are counted.
+   */
+  async #deliver(body: Uint8Array, spans: number): Promise<void> {
+    if (await this.#post(body)) {
+      this.#stats.spansSent += spans;
+      return;
+    }
+    this.#stats.requestsRetried++;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+    if (await this.#post(body)) this.#stats.spansSent += spans;
+    else this.#stats.spansDropped += spans;
+  }
+
+  /** One POST; true when the collector took it. Never throws. */
+  async #post(body: Uint8Array): Promise<boolean> {
     try {
       const response = await this.#fetch(this.#url, {
         method: 'POST',
@@ -198,17 +241,21 @@ export class FetchSpanExporter implements SpanExporter {
       await response.arrayBuffer().catch(() => undefined);
       if (response.ok) {
         this.#stats.requestsSent++;
-        return;
+        return true;
       }
       this.#fail(`collector answered ${response.status}`);
     } catch (error) {
       this.#fail(error instanceof Error ? error.message : String(error));
     }
+    return false;
   }
 
   #fail(reason: string): void {
     this.#stats.requestsFailed++;
-    this.#warnOnce('export-failed', `[wideline] span export failed (${reason}); spans are dropped and counted`);
+    this.#warnOnce(
+      'export-failed',
+      `[wideline] span export failed (${reason}); retried once, then its spans are dropped and counted`,
+    );
   }
 
   forceFlush(): Promise<void> {

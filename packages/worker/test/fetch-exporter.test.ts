@@ -75,15 +75,55 @@ describe('FetchSpanExporter', () => {
     expect(exporter.stats()).toMatchObject({ requestsSent: 2, requestsFailed: 0 });
   });
 
-  it('counts a failing transport without throwing', async () => {
+  it('retries a failed request once, then counts its spans as dropped, without throwing', async () => {
     const exporter = new FetchSpanExporter({
       url: 'http://collector.test/v1/traces',
       delayMs: 0,
       fetch: () => Promise.reject(new Error('connection refused')),
       onWarning: () => {},
     });
+    exporter.export([...batch('b1'), ...batch('b2')], () => {});
+    await exporter.sendWhenDue();
+    expect(exporter.stats()).toMatchObject({
+      requestsSent: 0,
+      requestsFailed: 2,
+      requestsRetried: 1,
+      spansSent: 0,
+      spansDropped: 2,
+    });
+  });
+
+  it('a collector that refuses once (busy, restarting) gets the same spans again, and keeps them', async () => {
+    let calls = 0;
+    const bodies: string[] = [];
+    const exporter = new FetchSpanExporter({
+      url: 'http://collector.test/v1/traces',
+      delayMs: 0,
+      fetch: async (_url, init) => {
+        calls += 1;
+        bodies.push(new TextDecoder().decode(init.body as Uint8Array));
+        return new Response('busy', { status: calls === 1 ? 503 : 200 });
+      },
+      onWarning: () => {},
+    });
     exporter.export(batch('b1'), () => {});
     await exporter.sendWhenDue();
-    expect(exporter.stats()).toMatchObject({ requestsSent: 0, requestsFailed: 1 });
+    expect(bodies).toHaveLength(2);
+    expect(bodies[1]).toBe(bodies[0]);
+    expect(exporter.stats()).toMatchObject({ requestsSent: 1, requestsFailed: 1, spansSent: 1, spansDropped: 0 });
+  });
+
+  it('counts the spans of a batch the full outbox could not take', () => {
+    const exporter = new FetchSpanExporter({
+      url: 'http://collector.test/v1/traces',
+      maxOutboxBytes: 10,
+      onWarning: () => {},
+    });
+    let result: number | undefined;
+    exporter.export(batch('b1'), (r) => {
+      result = r.code;
+    });
+    expect(result).toBe(1);
+    expect(exporter.stats()).toMatchObject({ batchesDroppedOutboxFull: 1, spansDropped: 1 });
   });
 });
