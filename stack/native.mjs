@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpOk, portInUse, redisPing, sleep } from './health.mjs';
 import { findJaeger, servesPlaceholderUi } from './jaeger-binary.mjs';
-import { killOwned, logFile, logTail, ownedPid, startDetached, stopOwned, which } from './processes.mjs';
+import { freezeOwned, killOwned, logFile, logTail, ownedPid, startDetached, stopOwned, which } from './processes.mjs';
 import { JAEGER_CONFIG, PORT_VARIABLES, redisArgs, traceStore } from './services.mjs';
 
 /** The services of a stack whose folder is `dir` and whose ports are `ports` (stackPorts()). */
@@ -135,6 +135,13 @@ export async function startNative({ repo, dir }, service) {
 
 export async function stopNative({ dir }, service) {
   if (await stopOwned(dir, service.name)) console.log(`  ${service.name.padEnd(10)} stopped`);
+}
+
+/** SIGSTOP (`pause: true`) or SIGCONT to a service this stack started. */
+export function freezeNative({ dir }, service, pause) {
+  if (!freezeOwned(dir, service.name, pause))
+    throw new Error(`${service.name} was not started by this stack (no live pid file in ${dir}); nothing signalled.`);
+  console.log(`  ${service.name.padEnd(10)} ${pause ? 'paused (SIGSTOP)' : 'resumed (SIGCONT)'}`);
 }
 
 export async function killNative({ dir }, service) {

@@ -93,6 +93,17 @@ export async function killOwned(dir, name) {
   return true;
 }
 
+/**
+ * SIGSTOP (`pause`) or SIGCONT (`resume`) to an owned service: a process that holds its ports and
+ * connections but answers nothing, the way a hung one does. True when there was something to signal.
+ */
+export function freezeOwned(dir, name, pause) {
+  const pid = ownedPid(dir, name);
+  if (!pid) return false;
+  signalGroup(pid, pause ? 'SIGSTOP' : 'SIGCONT');
+  return true;
+}
+
 /** The last `lines` lines of the service's log. */
 export function logTail(dir, name, lines = 20) {
   const file = logFile(dir, name);

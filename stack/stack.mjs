@@ -1,21 +1,22 @@
 #!/usr/bin/env node
-// `pnpm stack up | down | status | logs | kill | reset [service…]`: Wideline's local stack (Jaeger v2, Redis,
+// `pnpm stack up | down | status | logs | kill | pause | resume | reset [service…]`: Wideline's local stack (Jaeger v2, Redis,
 // Spotlight) on the ports docker-compose.yml uses. Prefers Docker when an engine answers; otherwise
 // starts native processes (stack/native.mjs), each with a pid file and a log under .wideline/stack/.
 // `up` leaves healthy services alone; `down` stops only what `up` started; `kill` is a crash on
-// purpose (SIGKILL), for tests of what survives one; `reset` empties the stores — the only command
-// that deletes data.
+// purpose (SIGKILL), for tests of what survives one; `pause` / `resume` freeze a service and thaw it
+// (SIGSTOP / SIGCONT, `docker compose pause` / `unpause`): a hung process that keeps its sockets;
+// `reset` empties the stores — the only command that deletes data.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { context, mode, recordedStore, selected, UsageError } from './context.mjs';
 import { chooseRoute, compose } from './docker.mjs';
-import { killNative, startNative, stopNative } from './native.mjs';
+import { freezeNative, killNative, startNative, stopNative } from './native.mjs';
 import { logFile, logTail } from './processes.mjs';
 import { reset } from './reset.mjs';
 import { traceStore } from './services.mjs';
 import { status } from './status.mjs';
 
-const USAGE = 'usage: pnpm stack up | down | status | logs | kill | reset [jaeger|redis|spotlight …]';
+const USAGE = 'usage: pnpm stack up | down | status | logs | kill | pause | resume | reset [jaeger|redis|spotlight …]';
 
 async function up(ctx, names) {
   mkdirSync(ctx.dir, { recursive: true });
@@ -68,6 +69,16 @@ async function kill(ctx, names) {
   else for (const service of selected(ctx, names)) await killNative(ctx, service);
 }
 
+function freezer(pause) {
+  return async (ctx, names) => {
+    const verb = pause ? 'pause' : 'resume';
+    if (names.length === 0)
+      throw new UsageError(`${verb} needs the services to ${verb}, e.g. pnpm stack ${verb} jaeger`);
+    if (mode(ctx) === 'docker') compose(ctx.repo, [pause ? 'pause' : 'unpause', ...names]);
+    else for (const service of selected(ctx, names)) freezeNative(ctx, service, pause);
+  };
+}
+
 function logs(ctx, names) {
   if (mode(ctx) === 'docker') return compose(ctx.repo, ['logs', ...names]);
   for (const service of selected(ctx, names)) {
@@ -78,7 +89,7 @@ function logs(ctx, names) {
 }
 
 const [command, ...names] = process.argv.slice(2);
-const commands = { up, down, status, logs, kill, reset };
+const commands = { up, down, status, logs, kill, pause: freezer(true), resume: freezer(false), reset };
 if (!commands[command]) {
   console.error(USAGE);
   process.exit(2);

@@ -71,6 +71,12 @@ export class OrderStatusBase extends DurableObject<Env> {
       const status = parseStatus(await request.json().catch(() => undefined));
       if (!status) return Response.json({ error: 'expected { step, state, message }' }, { status: 400 });
       const past = await history(this.ctx.storage);
+      // A saga that is replayed (its job retried, or re-picked after a crash) reports the steps it
+      // finds done again: the page hears each status once.
+      if (past.some((p) => p.step === status.step && p.state === status.state)) {
+        wideEvent().setAll({ 'order.id': status.orderId, 'order.state': status.state, 'order.duplicate': true });
+        return new Response(null, { status: 204 });
+      }
       past.push(status);
       await this.ctx.storage.put('history', past.slice(-MAX_HISTORY));
       const sockets = this.ctx.getWebSockets();

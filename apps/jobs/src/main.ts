@@ -52,7 +52,9 @@ const ledger = redisLedger(connection, config.queuePrefix);
 const status = statusPusher(tracing.tracer, config.edgeApiUrl, tracing.tailSampler);
 const locks = { lockDuration: config.lockMs, stalledInterval: config.stalledIntervalMs };
 // Final failures go to Sentry with the trace id of the attempt (and, for a retry, of the request).
-const wideline = { sentry: Sentry, jaegerUiUrl };
+// Each attempt writes its trace context to the job's log as it starts (one Redis command), not after
+// 500 ms: these jobs move money, and a re-pick after a crash must always link the attempt that died.
+const wideline = { sentry: Sentry, jaegerUiUrl, attemptLogAfterMs: 0 };
 const workers = [
   new Worker('orders', orderProcessor({ queues: stepQueues, events, status, stepTimeoutMs: config.stepTimeoutMs }), {
     ...common,

@@ -18,9 +18,11 @@ export { JAEGER_QUERY_URL, OTLP_URL, requireStack, SPOTLIGHT_URL } from './stack
 export {
   killStackService,
   type PrivateStack,
+  pauseStackService,
   privateStack,
   REPO_ROOT,
   restartStackService,
+  resumeStackService,
   runStackCli,
   type StackCliResult,
   type StackService,

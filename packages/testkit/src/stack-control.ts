@@ -60,6 +60,23 @@ export async function killStackService(service: StackService, env?: NodeJS.Proce
   await mustRun(['kill', service], env);
 }
 
+/**
+ * Freezes a service of the running stack (SIGSTOP natively, `docker compose pause` with Docker): it
+ * keeps its ports and connections and answers nothing, as a hung process does.
+ * @example
+ * await pauseStackService('jaeger');
+ * // … exporters time out; the apps must not notice …
+ * await resumeStackService('jaeger');
+ */
+export async function pauseStackService(service: StackService, env?: NodeJS.ProcessEnv): Promise<void> {
+  await mustRun(['pause', service], env);
+}
+
+/** Thaws a service {@link pauseStackService} froze (SIGCONT, `docker compose unpause`). */
+export async function resumeStackService(service: StackService, env?: NodeJS.ProcessEnv): Promise<void> {
+  await mustRun(['resume', service], env);
+}
+
 /** Starts a service of the stack (`pnpm stack up <service>`) and resolves once it is healthy. */
 export async function startStackService(service: StackService, env?: NodeJS.ProcessEnv): Promise<void> {
   await mustRun(['up', service], env);

@@ -3,7 +3,7 @@
  * completed or compensated, what was charged and refunded, was anything lost — and whether its trace
  * is whole (no span whose parent is missing, every saga step's job in it).
  */
-import { JaegerClient, type Span, TraceGraph, TraceNotFoundError } from '@wideline/query';
+import { followLinks, JaegerClient, type Span, TraceGraph, TraceNotFoundError } from '@wideline/query';
 import { type PlacedOrder, statusCounts } from './orders.ts';
 
 /** The step and compensation jobs of the demo saga (apps/jobs/src/steps.ts). */
@@ -29,6 +29,13 @@ export interface OrderStory {
   pushedStates: string[];
   /** Services seen. */
   services: string[];
+  /**
+   * The saga's step and undo spans as its last run left them (`saga.step charge` → ok, replayed):
+   * a replay reads a step that ran before a crash from its job, and says so.
+   */
+  sagaSpans: Record<string, { ok: boolean; replayed: boolean }>;
+  /** Attempts re-picked after their worker died (`start_reason = stalled`), and the attempt they link to. */
+  stalledRepicks: Array<{ name: string; previousAttempt: string | undefined; previousAttemptInTrace: boolean }>;
 }
 
 /** Reads every span of an order's story, given its request's trace id; `[]` when Jaeger has nothing. */
@@ -40,6 +47,27 @@ export function singleTraceReader(jaegerQueryUrl: string): StoryReader {
   return async (traceId) => {
     try {
       return [(await client.getTrace(traceId)).spans];
+    } catch (error) {
+      if (error instanceof TraceNotFoundError) return [];
+      throw error;
+    }
+  };
+}
+
+/**
+ * Reads the request's trace and every trace linked to it — a job's retries run in traces of their
+ * own — the way `wideline trace` does.
+ */
+export function linkedStoryReader(jaegerQueryUrl: string): StoryReader {
+  const client = new JaegerClient({ url: jaegerQueryUrl });
+  return async (traceId) => {
+    try {
+      const graph = TraceGraph.fromSpans((await client.getTrace(traceId)).spans);
+      const linked = await followLinks(client, graph);
+      return [
+        [...graph.nodes.values()].map((n) => n.span),
+        ...linked.map((l) => [...l.graph.nodes.values()].map((n) => n.span)),
+      ];
     } catch (error) {
       if (error instanceof TraceNotFoundError) return [];
       throw error;
@@ -60,6 +88,9 @@ export function storyOf(placed: PlacedOrder, traces: Span[][]): OrderStory {
   let pushes = 0;
   const pushedStates = new Set<string>();
   const services = new Set<string>();
+  const stalledRepicks: OrderStory['stalledRepicks'] = [];
+  const sagaSpans: Record<string, { ok: boolean; replayed: boolean; endUs: number }> = {};
+  const seen = new Set(traces.flat().map((s) => s.spanId));
   for (const list of traces) {
     if (list.length === 0) continue;
     const graph = TraceGraph.fromSpans(list);
@@ -75,6 +106,20 @@ export function storyOf(placed: PlacedOrder, traces: Span[][]): OrderStory {
       const sagaOutcome = str(span.attributes['wideline.saga.outcome']);
       if (span.name === 'process orders' && sagaOutcome && (!outcome || span.endUs > outcome.at))
         outcome = { at: span.endUs, value: sagaOutcome };
+      if (/^saga\.(step|compensate) /.test(span.name) && !(span.endUs < (sagaSpans[span.name]?.endUs ?? 0)))
+        sagaSpans[span.name] = {
+          ok: span.status.code !== 'ERROR',
+          replayed: span.attributes['wideline.saga.replayed'] === true,
+          endUs: span.endUs,
+        };
+      if (span.attributes['messaging.bullmq.job.start_reason'] === 'stalled') {
+        const previous = span.links.find((l) => l.attributes['wideline.link.type'] === 'previous_attempt')?.spanId;
+        stalledRepicks.push({
+          name: span.name,
+          previousAttempt: previous,
+          previousAttemptInTrace: previous !== undefined && seen.has(previous),
+        });
+      }
       const job = str(span.attributes['messaging.bullmq.job.name']);
       if (
         span.kind === 'consumer' &&
@@ -96,6 +141,10 @@ export function storyOf(placed: PlacedOrder, traces: Span[][]): OrderStory {
     pushes,
     pushedStates: [...pushedStates].sort(),
     services: [...services].sort(),
+    stalledRepicks,
+    sagaSpans: Object.fromEntries(
+      Object.entries(sagaSpans).map(([name, { ok, replayed }]) => [name, { ok, replayed }]),
+    ),
   };
 }
 
