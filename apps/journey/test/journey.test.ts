@@ -30,6 +30,16 @@ interface SentryEventShape {
   exception: { values: Array<{ type: string; value: string }> };
 }
 
+/** One attempt of a retried job, as `wideline why --json` lists it. */
+interface JobAttemptShape {
+  traceId: string;
+  spanId: string;
+  attempt: number;
+  maxAttempts: number;
+  failed: boolean;
+}
+let finalShipAttempt: JobAttemptShape | undefined;
+
 let apps: RunningJourney;
 let journey: JourneyResult;
 const spansOf: Record<'succeeded' | 'failed', StoredSpan[]> = { succeeded: [], failed: [] };
@@ -297,6 +307,44 @@ describe('the order journey: web → edge-api → jobs → queue → workers →
     expect(text.out).toContain('Failed saga step: ship');
     expect(text.out).toMatch(/saga\.compensate charge\s+undid charge after ship failed/);
     expect(text.out).toMatch(/saga\.compensate reserve\s+undid reserve after ship failed/);
+
+    // The ship job was retried twice, each retry in a trace of its own (the link policy): `why`
+    // follows the links and shows where each attempt went.
+    const ship = (report.jobAttempts as Array<{ queue: string; jobName: string; attempts: JobAttemptShape[] }>).find(
+      (j) => j.queue === 'shipping',
+    );
+    expect(ship?.jobName).toBe('ship');
+    expect(ship?.attempts.map((a) => [a.attempt, a.maxAttempts, a.failed])).toEqual([
+      [1, 3, true],
+      [2, 3, true],
+      [3, 3, true],
+    ]);
+    const [first, second, third] = ship?.attempts ?? [];
+    expect(first?.traceId).toBe(journey.failed.traceId);
+    expect(new Set([first?.traceId, second?.traceId, third?.traceId]).size).toBe(3);
+    expect(text.out).toContain(`✗ attempt 3 of 3 failed → trace ${third?.traceId}`);
+    finalShipAttempt = third;
+  });
+
+  it("the ship step's final failure reaches Sentry from its own trace, naming the click's trace and its Jaeger link", async () => {
+    expect(finalShipAttempt).toBeDefined();
+    const attempt = finalShipAttempt as JobAttemptShape;
+    const envelope = await waitForEnvelope((e) => {
+      const event = eventOf(e) as { tags?: Record<string, unknown> } | undefined;
+      return event?.tags?.trace_id === attempt.traceId;
+    });
+    const event = eventOf(envelope) as unknown as SentryEventShape & { tags: Record<string, string> };
+    expect(event.exception.values.at(-1)).toMatchObject({
+      type: 'StepFailedError',
+      value: 'ship: courier unavailable',
+    });
+    expect(event.contexts.trace?.span_id).toBe(attempt.spanId);
+    expect(event.tags.origin_trace_id).toBe(journey.failed.traceId);
+    expect(event.contexts.otel).toMatchObject({
+      trace_id: attempt.traceId,
+      origin_trace_id: journey.failed.traceId,
+      origin_jaeger_url: `${apps.stack.jaegerUi}/trace/${journey.failed.traceId}`,
+    });
   });
 
   it("`wideline query` counts the journey's wide events: each request and each job attempt, by its span flags", async () => {
