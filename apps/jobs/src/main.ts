@@ -50,7 +50,9 @@ await Promise.all(Object.values(events).map((e) => e.waitUntilReady()));
 const ledger = redisLedger(connection, config.queuePrefix);
 
 const status = statusPusher(tracing.tracer, config.edgeApiUrl, tracing.tailSampler);
-const locks = { lockDuration: config.lockMs, stalledInterval: config.stalledIntervalMs };
+// A job re-picked after a stall replays safely (saga steps are read from their jobs, effects are
+// idempotent by job id), so a stalled job gets three re-picks before BullMQ fails it (its default: one).
+const locks = { lockDuration: config.lockMs, stalledInterval: config.stalledIntervalMs, maxStalledCount: 3 };
 // Final failures go to Sentry with the trace id of the attempt (and, for a retry, of the request).
 // Each attempt writes its trace context to the job's log as it starts (one Redis command), not after
 // 500 ms: these jobs move money, and a re-pick after a crash must always link the attempt that died.

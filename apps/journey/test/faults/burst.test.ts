@@ -63,7 +63,8 @@ describe(`a burst of ${ORDERS} orders`, () => {
     expect(loss).toMatchObject({ completed: 400, compensated: 100, lost: 0, chargedAndCancelled: 0, orphanSpans: 0 });
     for (const story of stories) {
       const expected = story.placed.failAt ? 'compensated' : 'completed';
-      expect(customerView(byId.get(story.placed.orderId as string))).toEqual({
+      const record = byId.get(story.placed.orderId as string);
+      expect(customerView(record), JSON.stringify(record)).toEqual({
         outcome: expected,
         effects: expectedEffects(expected),
       });

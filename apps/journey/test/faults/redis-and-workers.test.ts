@@ -7,12 +7,22 @@ import { killStackService, startStackService } from '@wideline/testkit';
 import { describe, expect, it } from 'vitest';
 import { latency, placeOrders, statusCounts } from '../../src/faults/orders.ts';
 import { linkedStoryReader, lossReport, readStories } from '../../src/faults/story.ts';
-import { customerView, expectedEffects, records, report, spansOnceThere, tracedEffects, useApps } from './setup.ts';
+import {
+  customerView,
+  expectedEffects,
+  FAST_STALLS,
+  queueBack,
+  records,
+  report,
+  spansOnceThere,
+  tracedEffects,
+  useApps,
+} from './setup.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Redis restarted and the jobs service killed, under sagas', () => {
-  const apps = useApps();
+  const apps = useApps(FAST_STALLS);
 
   it('Redis killed with 40 sagas queued and in flight: none lost, none wrongly compensated; orders placed meanwhile get a fast 503', async () => {
     const { urls, stack } = apps();
@@ -23,6 +33,7 @@ describe('Redis restarted and the jobs service killed, under sagas', () => {
     await sleep(2000);
     await startStackService('redis');
     const placed = await burst;
+    await queueBack(apps());
 
     // Fail fast, traced: the SDK's traceresponse names the trace of each refusal.
     expect(whileDown.map((o) => o.status)).toEqual([503, 503, 503]);
@@ -75,6 +86,7 @@ describe('Redis restarted and the jobs service killed, under sagas', () => {
     } finally {
       await startStackService('redis');
     }
+    await queueBack(apps());
     const [order] = refused;
     expect(order?.status).toBe(503);
     const spans = await spansOnceThere(stack.jaegerQuery, order?.traceId as string, ['edge-api', 'jobs']);

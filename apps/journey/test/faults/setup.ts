@@ -9,11 +9,15 @@ import { type OrderRecord, outcomeOf, waitForOrders } from '../../src/faults/led
 import type { PlacedOrder } from '../../src/faults/orders.ts';
 import { EFFECTS, linkedStoryReader, type OrderStory } from '../../src/faults/story.ts';
 
-/** Locks that expire 3 s after a worker dies, so a crash is noticed in seconds (BullMQ's default: 30 s). */
+/**
+ * Locks that expire 3 s after a worker dies, so a crash is noticed in seconds (BullMQ's default: 30 s).
+ * Only for light load: under a burst on a busy machine, a lock renewal (every 1.5 s) can come late
+ * enough for a live job to be taken for stalled.
+ */
 export const FAST_STALLS = { JOBS_LOCK_MS: '3000', JOBS_STALLED_INTERVAL_MS: '1000' };
 
 /** Starts the apps once per file (stopped after it); `apps()` fails clearly if they did not start. */
-export function useApps(jobsEnv: Record<string, string> = FAST_STALLS): () => RunningJourney {
+export function useApps(jobsEnv: Record<string, string> = {}): () => RunningJourney {
   let running: RunningJourney | undefined;
   beforeAll(async () => {
     await requireStack();
@@ -41,6 +45,21 @@ export function report(scenario: string, figures: unknown): void {
   all[scenario] = figures;
   writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
   console.log(`[fault report] ${scenario}: ${JSON.stringify(figures)}`);
+}
+
+/**
+ * Waits until the jobs service takes orders again after Redis came back: its connections reconnect
+ * with a backoff of up to 2 s, and until then it answers 503 (by design).
+ */
+export async function queueBack(apps: RunningJourney): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${apps.urls.jobs}/orders/probe`).catch(() => undefined);
+    await response?.body?.cancel();
+    if (response?.status === 404) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the jobs service did not take orders again within 20 s of Redis coming back');
 }
 
 /** The jobs service's records of the accepted orders, once each has finished. */
