@@ -23,8 +23,9 @@ const reader: StoryReader = singleTraceReader(jaegerUrl);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const print = (title: string, value: unknown) => console.log(`\n## ${title}\n${JSON.stringify(value, null, 2)}`);
 
+/** A native stack service's pid, from its pid file (`<pid>` or `<pid> <start time>`). */
 function stackPid(service: string): number {
-  return Number(readFileSync(join(REPO, '.wideline', 'stack', `${service}.pid`), 'utf8'));
+  return Number(readFileSync(join(REPO, '.wideline', 'stack', `${service}.pid`), 'utf8').trim().split(' ')[0]);
 }
 function stackUp(): void {
   execFileSync(process.execPath, [join(REPO, 'stack', 'stack.mjs'), 'up'], { stdio: 'ignore' });
