@@ -22,7 +22,7 @@ step('build the packages and the web app', bin('turbo'), [
 
 // Node ≥ 22.18 runs the journey's TypeScript directly; the packages it uses were just built.
 const journey = await import(`${repo}/apps/journey/src/index.ts`);
-const { createStyle, explainFailure, renderWaterfall, renderWhy } = await import(
+const { createStyle, explainFailure, followLinks, JaegerClient, renderWaterfall, renderWhy } = await import(
   `${repo}/packages/query/dist/index.js`
 );
 
@@ -78,19 +78,24 @@ try {
     say(`  page    ${order.statuses.join(' → ')}`);
     progress('waiting for all spans to reach Jaeger');
     const graph = await journey.waitForTraceGraph(apps.stack.jaegerQuery, order.traceId, isComplete(compensations));
-    order.graph = graph;
+    // A retried step's later attempts run in traces of their own: follow them, as `wideline trace` does.
+    const linked = await followLinks(new JaegerClient({ url: apps.stack.jaegerQuery }), graph);
+    Object.assign(order, { graph, linked });
     say('');
-    for (const line of renderWaterfall(graph, { style, width, jaegerUrl: apps.stack.jaegerUi })) say(line);
+    for (const line of renderWaterfall(graph, { style, width, jaegerUrl: apps.stack.jaegerUi, linked })) say(line);
   }
 
   say(`\n▶ wideline why ${result.failed.traceId}\n`);
-  for (const line of renderWhy(explainFailure(result.failed.graph, apps.stack.jaegerUi), style)) say(line);
+  const why = explainFailure(result.failed.graph, apps.stack.jaegerUi, result.failed.linked);
+  for (const line of renderWhy(why, style)) say(line);
 
-  say('\n▶ Sentry events in Spotlight for that trace');
+  say('\n▶ Sentry events in Spotlight for that trace (and for the retries it led to)');
+  // The page's error, the saga's final failure (this trace), and the ship step's final failure: its
+  // last retry ran in a trace of its own, and its event names this one as its origin.
   const events = await journey.collectSentryEvents(
     apps.stack.spotlight,
-    (event) => event.tags?.trace_id === result.failed.traceId,
-    (found) => found.length >= 2,
+    (event) => event.tags?.trace_id === result.failed.traceId || event.tags?.origin_trace_id === result.failed.traceId,
+    (found) => found.length >= 3,
   );
   if (events.length === 0) throw new Error(`no Sentry event with trace_id ${result.failed.traceId} reached Spotlight`);
   for (const event of events) for (const line of journey.describeEvent(event)) say(`  ${line}`);

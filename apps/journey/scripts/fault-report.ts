@@ -25,7 +25,11 @@ const print = (title: string, value: unknown) => console.log(`\n## ${title}\n${J
 
 /** A native stack service's pid, from its pid file (`<pid>` or `<pid> <start time>`). */
 function stackPid(service: string): number {
-  return Number(readFileSync(join(REPO, '.wideline', 'stack', `${service}.pid`), 'utf8').trim().split(' ')[0]);
+  return Number(
+    readFileSync(join(REPO, '.wideline', 'stack', `${service}.pid`), 'utf8')
+      .trim()
+      .split(' ')[0],
+  );
 }
 function stackUp(): void {
   execFileSync(process.execPath, [join(REPO, 'stack', 'stack.mjs'), 'up'], { stdio: 'ignore' });

@@ -79,5 +79,8 @@ export function describeEvent(event: SentryEvent): string[] {
     `${event.sdk?.name ?? event.platform ?? 'sentry'}  ${exception?.type ?? 'Error'}: ${exception?.value ?? ''}`,
     `    trace_id ${String(event.contexts?.trace?.trace_id ?? '')}  span_id ${String(event.contexts?.trace?.span_id ?? '')}`,
     ...(otel?.jaeger_url ? [`    ${String(otel.jaeger_url)}`] : []),
+    ...(otel?.origin_trace_id
+      ? [`    a retry of a job from trace ${String(otel.origin_trace_id)}  ${String(otel.origin_jaeger_url ?? '')}`]
+      : []),
   ];
 }
