@@ -42,13 +42,18 @@ export interface FollowOptions {
 const FOLLOWED_LINKS = new Set<string>([LINK_TYPES.creation, LINK_TYPES.previousAttempt]);
 const DAY_US = 86_400e6;
 
-/** Trace ids a graph's spans link to through `creation` / `previous_attempt` links, other than its own. */
+/**
+ * Trace ids a graph's spans link to through `creation` / `previous_attempt` links, other than its
+ * own. A link without a type is followed too: Jaeger's Badger store (and its legacy API) keep links
+ * but drop their attributes.
+ */
 function linkedBack(graph: TraceGraph): string[] {
   const ids = new Set<string>();
   for (const { span } of graph.ordered)
     for (const link of span.links) {
       const type = link.attributes[LINK_TYPE_ATTRIBUTE];
-      if (link.traceId !== graph.traceId && typeof type === 'string' && FOLLOWED_LINKS.has(type)) ids.add(link.traceId);
+      const followed = type === undefined || (typeof type === 'string' && FOLLOWED_LINKS.has(type));
+      if (link.traceId !== graph.traceId && followed) ids.add(link.traceId);
     }
   return [...ids];
 }

@@ -124,6 +124,18 @@ describe('following a retried job across traces', () => {
     expect(jobAttempts(graphOf(T3), linked)[0]?.attempts.map((a) => a.traceId)).toEqual([R, T2, T3]);
   });
 
+  it('follows links whose type the store dropped (Badger keeps links, not their attributes)', async () => {
+    const untyped = Object.fromEntries(
+      Object.entries(TRACES).map(([id, spans]) => [
+        id,
+        spans.map((s) => ({ ...s, links: s.links.map((l) => ({ ...l, attributes: {} })) })),
+      ]),
+    );
+    const { jaeger } = fakeJaeger(untyped);
+    const linked = await followLinks(jaeger, TraceGraph.fromSpans(untyped[T3] as Span[]));
+    expect(linked.map((l) => l.graph.traceId)).toEqual([R, T2]);
+  });
+
   it('skips a linked trace Jaeger no longer has, and reads at most maxTraces', async () => {
     const { jaeger } = fakeJaeger({ [R]: TRACES[R] as Span[], [T3]: TRACES[T3] as Span[] });
     expect((await followLinks(jaeger, graphOf(T3))).map((l) => l.graph.traceId)).toEqual([R]);
