@@ -93,9 +93,11 @@ async function placeOrder(req: IncomingMessage, res: ServerResponse, orders: Que
 
 async function orderStatus(res: ServerResponse, orders: Queue, ledger: Ledger, orderId: string) {
   try {
-    const job = await orders.getJob(orderJobId(orderId));
+    // The state first: once it is final, the job read after it is final too (read the other way
+    // round, a job finishing in between would be 'failed' without its reason).
+    const state = await orders.getJobState(orderJobId(orderId));
+    const job = state === 'unknown' ? undefined : await orders.getJob(orderJobId(orderId));
     if (!job) return send(res, 404, { error: `no order ${orderId}` });
-    const state = await job.getState();
     const outcome = (job.returnvalue as { outcome?: string } | null)?.outcome;
     send(res, 200, {
       orderId,

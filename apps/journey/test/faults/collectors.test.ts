@@ -14,10 +14,16 @@ import { linkedStoryReader, readStories } from '../../src/faults/story.ts';
 import { records, report, useApps } from './setup.ts';
 
 /** Orders placed, then waited for until every saga ended (read from the jobs service, not Jaeger). */
-async function burst(apps: RunningJourney, failEvery = 0): Promise<{ placed: PlacedOrder[]; outcomes: string[] }> {
+async function burst(
+  apps: RunningJourney,
+  failEvery = 0,
+): Promise<{ placed: PlacedOrder[]; outcomes: string[]; odd: (expected: string) => string }> {
   const placed = await placeOrders(apps.urls.edge, { count: 40, concurrency: 8, failEvery });
   const byId = await records(apps, placed);
-  return { placed, outcomes: [...byId.values()].map((r) => outcomeOf(r) ?? 'unfinished') };
+  const outcomes = [...byId.values()].map((r) => outcomeOf(r) ?? 'unfinished');
+  // For a failing assertion: the records that did not end as expected.
+  const odd = (expected: string) => JSON.stringify([...byId.entries()].filter(([, r]) => outcomeOf(r) !== expected));
+  return { placed, outcomes, odd };
 }
 
 /** Spans each process counted as dropped so far (the jobs pipeline, the Worker's OTLP sender). */
@@ -78,7 +84,7 @@ describe('collectors down under a burst: the apps do not notice', () => {
     };
     for (const run of [upBefore, stopped, upAfter, killed]) {
       expect(statusCounts(run.placed)).toEqual({ 202: 40 });
-      expect(new Set(run.outcomes)).toEqual(new Set(['completed']));
+      expect(new Set(run.outcomes), run.odd('completed')).toEqual(new Set(['completed']));
     }
     // A sanity bound, not a benchmark: a collector that held the apps would cost seconds per request.
     expect(figures.stopped.ratio.p95).toBeLessThan(3);
@@ -123,7 +129,7 @@ describe('collectors down under a burst: the apps do not notice', () => {
       firstLines: printed.slice(0, 5),
     });
     expect(statusCounts(down.placed)).toEqual({ 202: 40 });
-    expect(new Set(down.outcomes)).toEqual(new Set(['compensated']));
+    expect(new Set(down.outcomes), down.odd('compensated')).toEqual(new Set(['compensated']));
     expect(ratio(latency(down.placed), latency(up.placed)).p95).toBeLessThan(3);
     // Failing quietly: no stack trace, no line per event; at most a warning or two.
     expect(printed.length, printed.join('\n')).toBeLessThanOrEqual(3);
