@@ -15,6 +15,7 @@ export default defineConfig({
       'stack/vitest.config.ts',
       'apps/*/vitest.config.ts',
       'packed/vitest.config.ts',
+      'bench/*/vitest.config.ts',
     ],
   },
 });

@@ -10,13 +10,24 @@
  *
  * Two more rows compare the exporters alone (each with the OTel API and SDK types it pulls in).
  *
- * Sizes are deterministic: this prints bytes and ratios, it gates nothing.
+ * Sizes are deterministic: this prints bytes and ratios, it gates nothing. The sizes and the ratios
+ * to the hand-picked OTel web set go to bench/results/browser-size.json (`pnpm bench --compare`).
  */
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { BenchResults } from '@wideline/bench-kit';
 import { build } from 'esbuild';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+
+// The variant each setup is recorded as.
+const VARIANT = {
+  '@wideline/browser': 'wideline',
+  'OTel web (sdk-trace-web + fetch + OTLP)': 'otel-web',
+  '@sentry/browser + tracing': 'sentry',
+  'exporter only: Wideline BrowserOtlpExporter': 'exporter-wideline',
+  'exporter only: OTLPTraceExporter 0.223.1 (browser build)': 'exporter-otlp',
+};
 
 const entries = {
   '@wideline/browser': `
@@ -71,3 +82,19 @@ console.log('| --- | ---: | ---: | ---: |');
 for (const row of rows) {
   console.log(`| ${row.name} | ${kb(row.min)} | ${kb(row.gzip)} | ${(row.gzip / anchor.gzip).toFixed(2)}× |`);
 }
+
+const results = new BenchResults('browser-size', { runtime: 'browser' });
+for (const row of rows) {
+  const variant = VARIANT[row.name];
+  results.add({ metric: 'bundle_min', variant, value: row.min, unit: 'B', kind: 'latency' });
+  results.add({ metric: 'bundle_gzip', variant, value: row.gzip, unit: 'B', kind: 'latency' });
+}
+const otelWeb = rows.find((row) => VARIANT[row.name] === 'otel-web');
+results.add({
+  metric: 'bundle_gzip',
+  variant: 'wideline / otel-web',
+  value: anchor.gzip / otelWeb.gzip,
+  unit: '×',
+  kind: 'latency',
+});
+results.write();

@@ -1,6 +1,8 @@
 // Peak memory while the collector is down, for 1,000,000 spans: the export queue and the tail buffer
 // are bounded, so memory must stay flat and every span not exported must be counted as dropped.
+// Figures go to bench/results/core-dead-collector.json.
 import { createServer } from 'node:http';
+import { BenchResults } from '@wideline/bench-kit';
 import { createNodeTracing } from '@wideline/core/node';
 import { runWorkload, SPANS_PER_TRACE } from './workload.mjs';
 
@@ -47,7 +49,37 @@ console.log(
 );
 console.log(`  retained heap after GC per ${SPANS / CHUNKS} spans: ${retained.map((b) => mb(b)).join(', ')}`);
 console.log(`  export: ${JSON.stringify(stats.export)}`);
-console.log(
-  `  accounted for: ${stats.export.spansExported + stats.export.spansDroppedQueueFull + stats.export.spansDroppedExportFailed + stats.export.queued} of ${SPANS}`,
-);
+const accounted =
+  stats.export.spansExported +
+  stats.export.spansDroppedQueueFull +
+  stats.export.spansDroppedExportFailed +
+  stats.export.queued;
+const samples = new BenchResults('core-dead-collector', { params: { spans: SPANS } });
+const variant = 'wideline';
+const MiB = 1024 * 1024;
+samples.add({
+  metric: 'heap_growth_peak',
+  variant,
+  value: (peakHeap - baseline.heapUsed) / MiB,
+  unit: 'MiB',
+  kind: 'latency',
+});
+samples.add({ metric: 'rss_peak', variant, value: peakRss / MiB, unit: 'MiB', kind: 'latency' });
+// Retained heap after the last tenth over after the first: 1 when the pipeline is bounded.
+samples.add({
+  metric: 'retained_heap_drift',
+  variant,
+  value: retained.at(-1) / retained[0],
+  unit: '×',
+  kind: 'latency',
+});
+samples.add({
+  metric: 'spans_unaccounted',
+  variant,
+  value: (SPANS - accounted) / SPANS,
+  unit: 'fraction',
+  kind: 'error_rate',
+});
+console.log(`  accounted for: ${accounted} of ${SPANS}`);
+samples.write();
 await tracing.shutdown();

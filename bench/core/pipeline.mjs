@@ -1,8 +1,10 @@
 // Spans per second and CPU per span: Wideline (tail sampler keeping everything + redaction + bounded
 // batching + OTLP/HTTP exporter) against plain OpenTelemetry (BasicTracerProvider + BatchSpanProcessor
-// + OTLPTraceExporter), same process, same receiver, alternating rounds. Prints the ratio.
+// + OTLPTraceExporter), same process, same receiver, alternating rounds. Prints the ratio; every
+// round's figures and its Wideline / plain OTel ratios go to bench/results/core-pipeline.json.
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BenchResults } from '@wideline/bench-kit';
 import { createNodeTracing } from '@wideline/core/node';
 import { startReceiver } from './receiver.mjs';
 import { runWorkload, SPANS_PER_TRACE } from './workload.mjs';
@@ -74,11 +76,21 @@ async function measure(make, url) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const receiver = await startReceiver();
 const results = { otel: [], wideline: [] };
+const samples = new BenchResults('core-pipeline', { params: { traces: TRACES, rounds: ROUNDS } });
 await measure(plainOtel, receiver.url); // warm-up, both code paths
 await measure(wideline, receiver.url);
 for (let round = 0; round < ROUNDS; round++) {
   results.otel.push(await measure(plainOtel, receiver.url));
   results.wideline.push(await measure(wideline, receiver.url));
+  for (const [variant, runs] of Object.entries(results)) {
+    const r = runs[round];
+    samples.add({ metric: 'throughput', variant, value: r.spansPerSec, unit: 'spans/s', kind: 'throughput' });
+    samples.add({ metric: 'cpu_per_span', variant, value: r.cpuUsPerSpan, unit: 'µs', kind: 'latency' });
+  }
+  const [w, o] = [results.wideline[round], results.otel[round]];
+  const variant = 'wideline / otel';
+  samples.add({ metric: 'cpu_per_span', variant, value: w.cpuUsPerSpan / o.cpuUsPerSpan, unit: '×', kind: 'latency' });
+  samples.add({ metric: 'throughput', variant, value: w.spansPerSec / o.spansPerSec, unit: '×', kind: 'throughput' });
 }
 receiver.stop();
 
@@ -103,3 +115,4 @@ console.log(
 console.log(
   `throughput, Wideline / plain OTel: ${(summary.wideline.spansPerSec / summary.otel.spansPerSec).toFixed(3)}`,
 );
+samples.write();

@@ -13,11 +13,14 @@
  *   BENCH_WORK_US=1000 BENCH_JOBS=5000 …                      # each job spends 1 ms of CPU
  *   BENCH_WIDELINE_MODULE=/abs/path/to/old/dist/index.js …    # another build, for before/after runs
  *
- * Not a test: it prints figures and ratios; nothing gates on them.
+ * Not a test: it prints figures and ratios; nothing gates on them. Every round's figures, and the
+ * ratios of each round's variants to its untraced run, go to bench/results/bullmq.json
+ * (`pnpm bench --compare` compares them with the baseline).
  */
 import { spawn } from 'node:child_process';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BenchResults } from '@wideline/bench-kit';
 import type { WidelineTracing } from '@wideline/core';
 import { createNodeTracing } from '@wideline/core/node';
 import { Queue, Worker } from 'bullmq';
@@ -97,6 +100,8 @@ interface Result {
   rate: number;
   /** CPU time this process spent per job (µs), a steadier figure than wall time on a shared machine. */
   cpuPerJob: number;
+  /** Spans the export queue dropped (it was full): their export was not paid for, nor counted. */
+  dropped: number;
 }
 
 async function run(variant: Variant, sink: Sink): Promise<Result> {
@@ -150,13 +155,53 @@ async function run(variant: Variant, sink: Sink): Promise<Result> {
   await queue.obliterate({ force: true });
   await queue.close();
   await tracing?.shutdown();
+  const dropped = tracing?.stats().export.spansDroppedQueueFull ?? 0;
   trace.disable();
   propagation.disable();
-  return { rate: JOBS / elapsed, cpuPerJob: (cpu.user + cpu.system) / JOBS };
+  return { rate: JOBS / elapsed, cpuPerJob: (cpu.user + cpu.system) / JOBS, dropped };
+}
+
+/** Each round's ratios to the round's untraced run (the anchor), and to bullmq-otel. */
+function recordRatios(results: BenchResults, round: Partial<Record<Variant, Result>>): void {
+  const { untraced, 'bullmq-otel': otel } = round;
+  for (const variant of ['wideline', 'wideline-10%', 'bullmq-otel'] as const) {
+    const r = round[variant];
+    if (!r || !untraced) continue;
+    const anchor = `${variant} / untraced`;
+    results.add({
+      metric: 'cpu_per_job',
+      variant: anchor,
+      value: r.cpuPerJob / untraced.cpuPerJob,
+      unit: '×',
+      kind: 'latency',
+    });
+    results.add({
+      metric: 'throughput',
+      variant: anchor,
+      value: r.rate / untraced.rate,
+      unit: '×',
+      kind: 'throughput',
+    });
+  }
+  const wideline = round.wideline;
+  if (wideline && otel) {
+    const variant = 'wideline / bullmq-otel';
+    results.add({ metric: 'throughput', variant, value: wideline.rate / otel.rate, unit: '×', kind: 'throughput' });
+    results.add({
+      metric: 'cpu_per_job',
+      variant,
+      value: wideline.cpuPerJob / otel.cpuPerJob,
+      unit: '×',
+      kind: 'latency',
+    });
+  }
 }
 
 async function main() {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const results = new BenchResults('bullmq', {
+    params: { jobs: JOBS, rounds: ROUNDS, workUs: WORK_US, only: process.env.BENCH_ONLY ?? 'all' },
+  });
   const sink = await startSink();
   const best: Record<Variant, number> = { untraced: 0, wideline: 0, 'bullmq-otel': 0, 'wideline-10%': 0 };
   const cpu: Record<Variant, number> = {
@@ -171,14 +216,28 @@ async function main() {
   ];
   for (let round = 0; round < ROUNDS; round++) {
     const only = process.env.BENCH_ONLY?.split(',');
+    const ran: Partial<Record<Variant, Result>> = {};
     for (const variant of (orders[round % 2] as Variant[]).filter((v) => !only || only.includes(v))) {
-      const { rate, cpuPerJob } = await run(variant, sink);
+      const result = await run(variant, sink);
+      const { rate, cpuPerJob, dropped } = result;
+      ran[variant] = result;
       best[variant] = Math.max(best[variant], rate);
       cpu[variant] = Math.min(cpu[variant], cpuPerJob);
+      results.add({ metric: 'throughput', variant, value: rate, unit: 'jobs/s', kind: 'throughput' });
+      results.add({ metric: 'cpu_per_job', variant, value: cpuPerJob, unit: 'µs', kind: 'latency' });
+      if (variant !== 'untraced')
+        results.add({
+          metric: 'spans_dropped',
+          variant,
+          value: dropped / (2 * JOBS),
+          unit: 'fraction',
+          kind: 'error_rate',
+        });
       console.log(
-        `round ${round + 1} ${variant.padEnd(13)} ${rate.toFixed(0).padStart(7)} jobs/s ${cpuPerJob.toFixed(0).padStart(5)} µs CPU/job`,
+        `round ${round + 1} ${variant.padEnd(13)} ${rate.toFixed(0).padStart(7)} jobs/s ${cpuPerJob.toFixed(0).padStart(5)} µs CPU/job${dropped ? `  (${dropped} spans dropped: export queue full)` : ''}`,
       );
     }
+    recordRatios(results, ran);
   }
   const received = await sink.stats();
   sink.close();
@@ -198,6 +257,7 @@ async function main() {
     `  CPU per job, wideline / untraced ${ratio(cpu.wideline, cpu.untraced)}, bullmq-otel / untraced ${ratio(cpu['bullmq-otel'], cpu.untraced)}`,
   );
   console.log(`  OTLP receiver: ${received.requests} requests, ${(received.bytes / 1e6).toFixed(1)} MB`);
+  results.write();
 }
 
 await main();

@@ -17,13 +17,15 @@
  *   BENCH_ONLY=otlp node --cpu-prof src/overhead.ts          # one layer, e.g. to profile it
  *   BENCH_WIDELINE_MODULE=/abs/path/dist/index.js node src/overhead.ts   # another build
  *
- * Not a test: it prints figures; nothing gates on them.
+ * Not a test: it prints figures; nothing gates on them. Each round's figures go to
+ * bench/results/bullmq-overhead.json (`pnpm bench --compare`).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BenchResults } from '@wideline/bench-kit';
 import type { TracedJobLike } from '@wideline/bullmq';
 import { createTracing, type WidelineTracing } from '@wideline/core';
 import { createNodeTracing } from '@wideline/core/node';
@@ -114,12 +116,17 @@ const only = process.env.BENCH_ONLY?.split(',');
 const layers = (['no-provider', 'sampled-out', 'discard', 'otlp', 'otlp-fetch'] as Layer[]).filter(
   (l) => !only || only.includes(l),
 );
+const results = new BenchResults('bullmq-overhead', {
+  params: { jobs: JOBS, rounds: ROUNDS, only: process.env.BENCH_ONLY ?? 'all' },
+});
 const best: Record<string, number> = {};
 for (let round = 0; round < ROUNDS; round++) {
   for (const layer of round % 2 ? [...layers].reverse() : layers) {
     const us = await run(layer, sink);
     best[layer] = Math.min(best[layer] ?? Infinity, us);
+    results.add({ metric: 'cpu_per_job', variant: layer, value: us, unit: 'µs', kind: 'latency' });
   }
 }
 console.log(`${JOBS} jobs (add + process, no Redis), best of ${ROUNDS}, CPU µs per job:`);
 for (const layer of layers) console.log(`  ${layer.padEnd(12)} ${(best[layer] ?? 0).toFixed(1).padStart(6)}`);
+results.write();

@@ -19,13 +19,16 @@
  * variant's overhead is the median over rounds of its CPU minus the bare run's in the same round,
  * which cancels most of the load drift of a shared machine; a second bare process shows the noise.
  *
- * Not a test; it prints figures and ratios and never fails on a number.
+ * Not a test; it prints figures and ratios and never fails on a number. Every round's figures, the
+ * overheads and the Wideline / otel-cf-workers ratios, and the bundle sizes go to
+ * bench/results/worker.json (`pnpm bench --compare`).
  */
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { BenchResults } from '@wideline/bench-kit';
 import { startWranglerDev } from '@wideline/testkit';
 import { build } from 'esbuild';
 
@@ -310,7 +313,48 @@ function report(where, cpu, wall) {
   }
 }
 
+/**
+ * Records each round: CPU per invocation of every process, its overhead over the round's bare run,
+ * and the round's Wideline / otel-cf-workers overhead ratio.
+ */
+function record(results, runtime, cpu, wall) {
+  const rounds = cpu.bare?.length ?? 0;
+  for (const [variant, values] of Object.entries(cpu)) {
+    for (const [i, value] of values.entries()) {
+      results.add({ metric: 'cpu_per_invocation', variant, runtime, value, unit: 'µs', kind: 'latency' });
+      if (wall)
+        results.add({
+          metric: 'latency_median',
+          variant,
+          runtime,
+          value: wall[variant][i],
+          unit: 'ms',
+          kind: 'latency',
+        });
+      if (variant.startsWith('bare') || i >= rounds) continue;
+      const overhead = value - cpu.bare[i];
+      results.add({ metric: 'cpu_overhead', variant, runtime, value: overhead, unit: 'µs', kind: 'latency' });
+    }
+  }
+  if (!cpu.wideline?.length || !cpu.otelcf?.length || rounds === 0) return;
+  for (let i = 0; i < rounds; i++) {
+    const value = (cpu.wideline[i] - cpu.bare[i]) / (cpu.otelcf[i] - cpu.bare[i]);
+    results.add({ metric: 'cpu_overhead', variant: 'wideline / otelcf', runtime, value, unit: '×', kind: 'latency' });
+  }
+}
+
 async function main() {
+  const results = new BenchResults('worker', {
+    params: {
+      rounds: ROUNDS,
+      loops: LOOPS,
+      invocations: INVOCATIONS,
+      nodeRounds: NODE_ROUNDS,
+      nodeRequests: NODE_REQUESTS,
+      processes: PROCESSES.join(','),
+      only: ONLY ?? 'all',
+    },
+  });
   const sizes = await bundleSizes();
   const receivers = await startReceivers();
   const running = [];
@@ -339,6 +383,7 @@ async function main() {
       console.log('handler: three sequential subrequests to a local server; spans exported to a local OTLP receiver');
       console.log('overhead = median over rounds of (variant − bare) in the same round\n');
       report('workerd', cpu, wall);
+      record(results, 'workerd', cpu, wall);
       console.log(
         `  export requests received: wideline ${receivers.exports.wideline}, otel-cf-workers ${receivers.exports.otelcf}`,
       );
@@ -352,6 +397,7 @@ async function main() {
         `\nCPU time per request in Node (same handler, wrapped handler called directly, ${NODE_ROUNDS} interleaved rounds × ${NODE_REQUESTS}, process.cpuUsage)\n`,
       );
       report('Node', node);
+      record(results, 'node', node);
     }
 
     console.log('\nBundle size of a hello-world Worker (esbuild, minified, gzip)\n');
@@ -363,6 +409,27 @@ async function main() {
     console.log(
       `\n  gzip ratio wideline / otel-cf-workers: ${(sizes.wideline.gzip / sizes.otelcf.gzip).toFixed(2)} (target: wideline ≤ 40 KB)`,
     );
+    for (const [variant, size] of Object.entries(sizes)) {
+      results.add({
+        metric: 'bundle_min',
+        variant,
+        runtime: 'workerd',
+        value: size.minified,
+        unit: 'B',
+        kind: 'latency',
+      });
+      results.add({ metric: 'bundle_gzip', variant, runtime: 'workerd', value: size.gzip, unit: 'B', kind: 'latency' });
+    }
+    const ratio = sizes.wideline.gzip / sizes.otelcf.gzip;
+    results.add({
+      metric: 'bundle_gzip',
+      variant: 'wideline / otelcf',
+      runtime: 'workerd',
+      value: ratio,
+      unit: '×',
+      kind: 'latency',
+    });
+    results.write();
   } finally {
     await Promise.all(running.map((worker) => worker.stop()));
     receivers.close();
