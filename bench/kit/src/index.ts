@@ -25,6 +25,9 @@ export {
 export { readResultsDir, readResultsFile, saveBaseline } from './files.ts';
 export { formatReport, formatValue } from './format.ts';
 export { BENCH_ROOT, baselineDir, resultsDir } from './paths.ts';
+export { type PerfLayer, type PerfLayers, perfLayers } from './perf-layers.ts';
+export { type PerfWindow, perfAvailable, perfNodeFlags, startPerf } from './perf-record.ts';
+export { type CpuProfile, groupLayers, type ProfileLayers, packageOf, profileLayers } from './profile-layers.ts';
 export {
   BenchResults,
   type BenchResultsOptions,
