@@ -62,8 +62,8 @@ async function measure(contents) {
     target: 'es2022',
     // Wideline from source, resolved like a published package (dist needs a build first).
     alias: {
-      '@wideline/browser': fileURLToPath(new URL('../../packages/browser/src/index.ts', import.meta.url)),
-      '@wideline/core': fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url)),
+      '@wideline/browser': fileURLToPath(new URL('../../packages/browser/src', import.meta.url)),
+      '@wideline/core': fileURLToPath(new URL('../../packages/core/src', import.meta.url)),
     },
     define: { 'process.env.NODE_ENV': '"production"' },
     write: false,

@@ -14,7 +14,8 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { answerTraceresponse, followTraceresponse, headersGetter, type TailDecisions, wideEvent } from '@wideline/core';
+import { answerTraceresponse, followTraceresponse, headersGetter, wideEvent } from '@wideline/core';
+import type { TailDecisions } from '@wideline/core/sdk';
 
 /** A request handler that returns the route template it matched (the span's name), e.g. `POST /orders`. */
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<string>;

@@ -5,7 +5,8 @@
  * the saga, it is counted on the wide event and warned about once.
  */
 import type { Tracer } from '@opentelemetry/api';
-import { type TailDecisions, wideEvent } from '@wideline/core';
+import { wideEvent } from '@wideline/core';
+import type { TailDecisions } from '@wideline/core/sdk';
 import { tracedFetch } from './http-tracing.ts';
 
 /** One status update, as the web page renders it. */

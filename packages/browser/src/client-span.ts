@@ -16,7 +16,16 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { formatTraceparent } from '@wideline/core';
+import { recordError } from '@wideline/core';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+} from '@wideline/core/conventions';
+import { formatTraceparent } from '@wideline/core/sdk';
 import type { ActivityTracker } from './activity';
 import { safeUrl } from './allowlist';
 
@@ -56,10 +65,10 @@ export function startClientRequest(
     {
       kind: SpanKind.CLIENT,
       attributes: {
-        'http.request.method': upper,
-        'url.full': `${url.origin}${url.pathname}`,
-        'server.address': url.hostname,
-        'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+        [ATTR_HTTP_REQUEST_METHOD]: upper,
+        [ATTR_URL_FULL]: `${url.origin}${url.pathname}`,
+        [ATTR_SERVER_ADDRESS]: url.hostname,
+        [ATTR_SERVER_PORT]: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
       },
     },
     parent,
@@ -83,16 +92,11 @@ export function startClientRequest(
     headers,
     finish(status, error) {
       try {
-        if (status !== undefined && status > 0) span.setAttribute('http.response.status_code', status);
+        if (status !== undefined && status > 0) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
         if (error !== undefined) {
-          span.recordException(error instanceof Error ? error : String(error));
-          span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
-          span.setStatus({
-            code: SpanStatusCode.ERROR,
-            message: error instanceof Error ? error.message : String(error),
-          });
+          recordError(span, error);
         } else if (status === undefined || status === 0 || status >= 400) {
-          span.setAttribute('error.type', status ? String(status) : 'network');
+          span.setAttribute(ATTR_ERROR_TYPE, status ? String(status) : 'network');
           span.setStatus({ code: SpanStatusCode.ERROR });
         }
         span.end();

@@ -12,7 +12,7 @@
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { encodeSpans } from '@wideline/core';
+import { createWarnOnce, encodeSpans } from '@wideline/core/sdk';
 import { OfflineQueue, type OfflineQueueOptions } from './offline-queue';
 import { type StorageLike, storageArea } from './session';
 
@@ -75,7 +75,7 @@ export class BrowserOtlpExporter implements SpanExporter {
   readonly #options: BrowserExporterOptions;
   readonly #fetch: typeof fetch;
   readonly #queue: OfflineQueue | undefined;
-  readonly #warned = new Set<string>();
+  readonly #warnOnce: (key: string, message: string) => void;
   #keepaliveBytes = 0;
   #unloading = false;
   #draining = false;
@@ -92,6 +92,7 @@ export class BrowserOtlpExporter implements SpanExporter {
   constructor(options: BrowserExporterOptions, storage: StorageLike | undefined = storageArea('local')) {
     this.#options = options;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#warnOnce = createWarnOnce(options.onWarning);
     this.#queue =
       options.offlineQueue === false || !storage ? undefined : new OfflineQueue(storage, options.offlineQueue);
   }
@@ -236,15 +237,5 @@ export class BrowserOtlpExporter implements SpanExporter {
     if (fromQueue) this.#draining = false;
     this.#stats.requestsDropped++;
     this.#warnOnce('drop', `[wideline] span export failed (${reason}); batches are dropped and counted`);
-  }
-
-  #warnOnce(key: string, message: string): void {
-    if (this.#warned.has(key)) return;
-    this.#warned.add(key);
-    try {
-      (this.#options.onWarning ?? console.warn)(message);
-    } catch {
-      // A warning handler is user code.
-    }
   }
 }

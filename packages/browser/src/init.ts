@@ -12,7 +12,8 @@
  * @module
  */
 import { type Span, type SpanContext, type TextMapPropagator, type Tracer, trace } from '@opentelemetry/api';
-import type { HeadSamplingOptions, RedactionOptions, WidelineTracing } from '@wideline/core';
+import type { WidelineTracing } from '@wideline/core';
+import type { HeadSamplingOptions, RedactionOptions } from '@wideline/core/sdk';
 import { type ActivityOptions, ActivityTracker } from './activity';
 import { type PropagationTarget, propagationAllowlist } from './allowlist';
 import { AmbientContextManager } from './context-manager';

@@ -7,6 +7,7 @@
  * @module
  */
 import { context, ROOT_CONTEXT, type Span, type Tracer, trace } from '@opentelemetry/api';
+import { ATTR_URL_PATH } from '@wideline/core/conventions';
 import type { ActivityTracker } from './activity';
 
 /** Options for interaction spans. */
@@ -51,7 +52,7 @@ export function instrumentInteractions(
           attributes: {
             'wideline.interaction.type': event.type,
             'wideline.interaction.target': label,
-            'url.path': globalThis.location?.pathname ?? '',
+            [ATTR_URL_PATH]: globalThis.location?.pathname ?? '',
           },
         },
         ROOT_CONTEXT,
@@ -91,7 +92,7 @@ export function instrumentNavigations(
         `navigation ${location.pathname}`,
         {
           attributes: {
-            'url.path': location.pathname,
+            [ATTR_URL_PATH]: location.pathname,
             'wideline.navigation.from': from,
             'wideline.navigation.trigger': trigger,
           },

@@ -10,6 +10,16 @@
  */
 import { type Attributes, type Context, ROOT_CONTEXT, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { remoteContext } from '@wideline/core';
+import {
+  ATTR_BROWSER_LANGUAGE,
+  ATTR_HTTP_RESPONSE_BODY_SIZE,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_NETWORK_CONNECTION_SUBTYPE,
+  ATTR_SESSION_ID,
+  ATTR_URL_FULL,
+  ATTR_URL_PATH,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@wideline/core/conventions';
 import type { ActivityTracker } from './activity';
 
 /** Resources recorded per page load at most; the rest are counted. */
@@ -47,16 +57,16 @@ function connectionType(): string | undefined {
 /** Fields of the page view known at start. */
 export function pageViewAttributes(sessionId: string | undefined): Attributes {
   const attributes: Attributes = {
-    'url.path': globalThis.location?.pathname ?? '',
+    [ATTR_URL_PATH]: globalThis.location?.pathname ?? '',
     'wideline.route': globalThis.location?.pathname ?? '',
     'browser.viewport.width': globalThis.innerWidth,
     'browser.viewport.height': globalThis.innerHeight,
-    'browser.language': globalThis.navigator?.language,
-    'user_agent.original': globalThis.navigator?.userAgent,
+    [ATTR_BROWSER_LANGUAGE]: globalThis.navigator?.language,
+    [ATTR_USER_AGENT_ORIGINAL]: globalThis.navigator?.userAgent,
   };
   const connection = connectionType();
-  if (connection) attributes['network.connection.subtype'] = connection;
-  if (sessionId) attributes['session.id'] = sessionId;
+  if (connection) attributes[ATTR_NETWORK_CONNECTION_SUBTYPE] = connection;
+  if (sessionId) attributes[ATTR_SESSION_ID] = sessionId;
   if (globalThis.document?.referrer) attributes['wideline.referrer'] = globalThis.document.referrer.split('?')[0];
   return attributes;
 }
@@ -77,22 +87,22 @@ function recordDocumentLoad(tracer: Tracer, parent: Context, ignored: (url: stri
   const end = nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : performance.now();
   const load = tracer.startSpan(
     'documentLoad',
-    { startTime: at(0), attributes: { 'url.path': location.pathname } },
+    { startTime: at(0), attributes: { [ATTR_URL_PATH]: location.pathname } },
     parent,
   );
   const loadContext = trace.setSpan(parent, load);
   if (nav) {
     for (const name of NAVIGATION_EVENTS) if (nav[name] > 0) load.addEvent(name, at(nav[name]));
     load.setAttributes({
-      'http.response.status_code':
+      [ATTR_HTTP_RESPONSE_STATUS_CODE]:
         (nav as PerformanceNavigationTiming & { responseStatus?: number }).responseStatus ?? 0,
-      'http.response.body.size': nav.encodedBodySize,
+      [ATTR_HTTP_RESPONSE_BODY_SIZE]: nav.encodedBodySize,
       'wideline.navigation.type': nav.type,
     });
     tracer
       .startSpan(
         'documentFetch',
-        { startTime: at(nav.fetchStart), attributes: { 'url.full': location.origin + location.pathname } },
+        { startTime: at(nav.fetchStart), attributes: { [ATTR_URL_FULL]: location.origin + location.pathname } },
         loadContext,
       )
       .end(at(nav.responseEnd || nav.fetchStart));
@@ -109,9 +119,9 @@ function recordDocumentLoad(tracer: Tracer, parent: Context, ignored: (url: stri
         {
           startTime: at(entry.startTime),
           attributes: {
-            'url.full': entry.name.split('?')[0] ?? entry.name,
+            [ATTR_URL_FULL]: entry.name.split('?')[0] ?? entry.name,
             'wideline.resource.initiator': entry.initiatorType,
-            'http.response.body.size': entry.encodedBodySize,
+            [ATTR_HTTP_RESPONSE_BODY_SIZE]: entry.encodedBodySize,
           },
         },
         loadContext,

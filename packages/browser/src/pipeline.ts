@@ -9,6 +9,14 @@
  */
 import { context, propagation, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { WidelineConfigError, type WidelineTracing } from '@wideline/core';
+import {
+  ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
+  ATTR_SESSION_ID,
+  ATTR_TELEMETRY_SDK_LANGUAGE,
+} from '@wideline/core/conventions';
 import {
   BatchExportProcessor,
   createRedactor,
@@ -16,10 +24,8 @@ import {
   LocalRootProcessor,
   RedactingExporter,
   type ResolvedConfig,
-  WidelineConfigError,
   WidelineTracerProvider,
-  type WidelineTracing,
-} from '@wideline/core';
+} from '@wideline/core/sdk';
 import type { AmbientContextManager } from './context-manager';
 import { BrowserOtlpExporter } from './exporter';
 import type { BrowserOptions } from './init';
@@ -69,7 +75,7 @@ export function startPipeline(options: BrowserOptions, manager: AmbientContextMa
     ...options.export,
     fetch: globalThis.fetch.bind(globalThis),
     ...(session
-      ? { stamp: (span) => ({ 'session.id': session.idAt(span.startTime[0] * 1000 + span.startTime[1] / 1e6) }) }
+      ? { stamp: (span) => ({ [ATTR_SESSION_ID]: session.idAt(span.startTime[0] * 1000 + span.startTime[1] / 1e6) }) }
       : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
@@ -84,11 +90,11 @@ export function startPipeline(options: BrowserOptions, manager: AmbientContextMa
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
   const resourceAttributes = {
-    'telemetry.sdk.language': 'webjs',
+    [ATTR_TELEMETRY_SDK_LANGUAGE]: 'webjs',
     ...options.resourceAttributes,
-    'service.name': options.service,
-    ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
-    ...(options.environment ? { 'deployment.environment.name': options.environment } : {}),
+    [ATTR_SERVICE_NAME]: options.service,
+    ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
+    ...(options.environment ? { [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: options.environment } : {}),
   };
   // Core's provider: the SDK's, plus the Level 2 random-trace-id flag on new roots and continued traces.
   const provider = new WidelineTracerProvider({

@@ -5,18 +5,14 @@
  *
  * @module
  */
-import { type Attributes, context, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { type Attributes, context, type Span, type Tracer, trace } from '@opentelemetry/api';
+import { recordError } from '@wideline/core';
 
 /** Options for {@link withSpan}. */
 export interface WithSpanOptions {
   attributes?: Attributes;
   /** A tracer; default the global tracer `@wideline/browser`. */
   tracer?: Tracer;
-}
-
-function fail(span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
 
 /**
@@ -35,7 +31,7 @@ export function withSpan<T>(name: string, fn: (span: Span) => T, options: WithSp
   try {
     result = context.with(trace.setSpan(context.active(), span), () => fn(span));
   } catch (error) {
-    fail(span, error);
+    recordError(span, error);
     span.end();
     throw error;
   }
@@ -46,7 +42,7 @@ export function withSpan<T>(name: string, fn: (span: Span) => T, options: WithSp
         return value;
       },
       (error: unknown) => {
-        fail(span, error);
+        recordError(span, error);
         span.end();
         throw error;
       },

@@ -13,8 +13,16 @@
  * // on the wire: {"type":"chat.post","text":"hi","wideline":{"traceparent":"00-…-01","correlationId":"…"}}
  * @module
  */
-import { context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
-import { attachTraceContext, MESSAGE_CONTEXT_KEY, readTraceContext, remoteContext } from '@wideline/core';
+import { context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { attachTraceContext, readTraceContext, recordError, remoteContext } from '@wideline/core';
+import {
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_MESSAGE_BODY_SIZE,
+  ATTR_MESSAGING_MESSAGE_CONVERSATION_ID,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+} from '@wideline/core/conventions';
+import { MESSAGE_CONTEXT_KEY } from '@wideline/core/sdk';
 import { randomHex } from './session';
 
 /** Options for {@link traceWebSocket}. */
@@ -65,12 +73,12 @@ export function wrapWebSocket(deps: Deps, socket: WebSocket, options: TraceWebSo
     return typeof type === 'string' ? type.slice(0, 64) : 'message';
   };
   const base = (operation: 'send' | 'receive', type: string, correlationId: string | undefined, size: number) => ({
-    'messaging.system': 'websocket',
-    'messaging.operation.type': operation,
-    'messaging.destination.name': path,
+    [ATTR_MESSAGING_SYSTEM]: 'websocket',
+    [ATTR_MESSAGING_OPERATION_TYPE]: operation,
+    [ATTR_MESSAGING_DESTINATION_NAME]: path,
     'wideline.ws.message_type': type,
-    'messaging.message.body.size': size,
-    ...(correlationId ? { 'messaging.message.conversation_id': correlationId } : {}),
+    [ATTR_MESSAGING_MESSAGE_BODY_SIZE]: size,
+    ...(correlationId ? { [ATTR_MESSAGING_MESSAGE_CONVERSATION_ID]: correlationId } : {}),
   });
 
   return {
@@ -85,8 +93,7 @@ export function wrapWebSocket(deps: Deps, socket: WebSocket, options: TraceWebSo
         span.setAttributes(base('send', type, correlationId, body.length));
         socket.send(body);
       } catch (error) {
-        span?.recordException(error instanceof Error ? error : String(error));
-        span?.setStatus({ code: SpanStatusCode.ERROR });
+        if (span) recordError(span, error);
         if (!span) socket.send(JSON.stringify(message));
         else throw error;
       } finally {
@@ -111,8 +118,7 @@ export function wrapWebSocket(deps: Deps, socket: WebSocket, options: TraceWebSo
         try {
           context.with(trace.setSpan(ctx, span), () => handler(message, event));
         } catch (error) {
-          span.recordException(error instanceof Error ? error : String(error));
-          span.setStatus({ code: SpanStatusCode.ERROR });
+          recordError(span, error);
           throw error;
         } finally {
           span.end();

@@ -1,7 +1,7 @@
 /** Unit-test helpers: an in-memory provider for span shape, and a Storage in a Map. */
 import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { WidelineTracerProvider } from '@wideline/core';
+import { WidelineTracerProvider } from '@wideline/core/sdk';
 import { AmbientContextManager } from '../src/context-manager';
 import type { StorageLike } from '../src/session';
 

@@ -16,7 +16,7 @@ async function bundleSize(entry: string): Promise<{ gzip: number; text: string }
     target: 'es2022',
     // The workspace's core from source, resolved the way an app's bundler resolves published packages
     // (esbuild's custom `conditions` would switch dependencies to their CommonJS builds).
-    alias: { '@wideline/core': fileURLToPath(new URL('../../core/src/index.ts', import.meta.url)) },
+    alias: { '@wideline/core': fileURLToPath(new URL('../../core/src', import.meta.url)) },
     write: false,
     logLevel: 'silent',
   });

@@ -9,7 +9,7 @@
  * @module
  */
 import { type SpanContext, TraceFlags } from '@opentelemetry/api';
-import { formatTraceparent, parseTraceparent } from '@wideline/core';
+import { formatTraceparent, parseTraceparent } from '@wideline/core/sdk';
 
 const PREFIX = 'wideline.attempt ';
 const LINE_RE = /^wideline\.attempt (\d{1,6}) (\S{55})$/;

@@ -15,7 +15,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { ORIGIN_TRACE_ATTRIBUTE } from '@wideline/core/conventions';
+import { ATTR_MESSAGING_MESSAGE_ID, ORIGIN_TRACE_ATTRIBUTE } from '@wideline/core/conventions';
 import {
   BULLMQ_ATTEMPT,
   BULLMQ_CHILDREN_COUNT,
@@ -28,7 +28,6 @@ import {
   BULLMQ_STALLED_COUNT,
   BULLMQ_START_REASON,
   LINK_TYPE,
-  MESSAGING_MESSAGE_ID,
 } from './attributes';
 import { readStoredContext } from './metadata';
 import { type JobOptionsLike, jobAttributes } from './producer';
@@ -119,7 +118,7 @@ export function describeAttempt(
   attributes[BULLMQ_MAX_ATTEMPTS] = maxAttempts;
   attributes[BULLMQ_START_REASON] = start.reason;
   attributes[BULLMQ_FINAL_ATTEMPT] = attemptsMade + 1 >= maxAttempts;
-  if (job.id !== undefined) attributes[MESSAGING_MESSAGE_ID] = job.id;
+  if (job.id !== undefined) attributes[ATTR_MESSAGING_MESSAGE_ID] = job.id;
   if (stalledCount > 0) attributes[BULLMQ_STALLED_COUNT] = stalledCount;
   if (stored.rejected) attributes[BULLMQ_CONTEXT_REJECTED] = true;
   // A new trace linked to the one that created the job: say which, so that trace can find this one.

@@ -1,20 +1,11 @@
 /**
- * Attribute names: OpenTelemetry messaging semantic conventions, BullMQ specifics under
- * `messaging.bullmq.*`, and Wideline's own link types.
+ * BullMQ's own attribute names (`messaging.bullmq.*`); the OpenTelemetry messaging names and
+ * Wideline's link types are core's (`@wideline/core/conventions`).
  *
  * @internal
  * @module
  */
 import { LINK_TYPE_ATTRIBUTE } from '@wideline/core/conventions';
-
-export const MESSAGING_SYSTEM = 'messaging.system';
-export const MESSAGING_OPERATION_NAME = 'messaging.operation.name';
-export const MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
-export const MESSAGING_DESTINATION_NAME = 'messaging.destination.name';
-export const MESSAGING_MESSAGE_ID = 'messaging.message.id';
-export const MESSAGING_BATCH_MESSAGE_COUNT = 'messaging.batch.message_count';
-export const MESSAGING_CONSUMER_GROUP_NAME = 'messaging.consumer.group.name';
-export const ERROR_TYPE = 'error.type';
 
 export const BULLMQ_JOB_NAME = 'messaging.bullmq.job.name';
 export const BULLMQ_ATTEMPT = 'messaging.bullmq.job.attempt';

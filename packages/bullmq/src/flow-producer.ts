@@ -11,6 +11,7 @@
  * @module
  */
 import { type Context, context, type Span, type Tracer, trace } from '@opentelemetry/api';
+import { ATTR_MESSAGING_MESSAGE_ID } from '@wideline/core/conventions';
 import {
   type BackendFactory,
   FlowProducer as BullFlowProducer,
@@ -22,7 +23,6 @@ import {
   type JobNode,
   type RedisQueueBackend,
 } from 'bullmq';
-import { MESSAGING_MESSAGE_ID } from './attributes';
 import type { OptionalOptionsArgs } from './bullmq-types';
 import { withStoredContext } from './metadata';
 import { type ProducerTracingOptions, producerTracer, sendBatch, startCreateSpan } from './producer';
@@ -54,7 +54,7 @@ function plan(tracer: Tracer, node: FlowJob, parent: Context, all: Span[]): Plan
 
 function finish(planned: PlannedNode, added: JobNode | undefined): void {
   const id = added?.job.id;
-  if (id !== undefined) planned.span.setAttribute(MESSAGING_MESSAGE_ID, id);
+  if (id !== undefined) planned.span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, id);
   planned.span.end();
   planned.children.forEach((child, i) => {
     finish(child, added?.children?.[i]);

@@ -12,7 +12,7 @@
  * @module
  */
 import { isSpanContextValid, type SpanContext } from '@opentelemetry/api';
-import { formatTraceparent, remoteSpanContext } from '@wideline/core';
+import { formatTraceparent, remoteSpanContext } from '@wideline/core/sdk';
 
 /** Larger stored metadata is ignored unread: it cannot be a context we wrote. */
 export const MAX_METADATA_LENGTH = 16_384;

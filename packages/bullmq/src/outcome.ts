@@ -70,12 +70,3 @@ export function classifyThrown(error: unknown, attemptsMade: number, maxAttempts
   const final = isUnrecoverable(error) || attemptsMade + 1 >= Math.max(1, maxAttempts);
   return { outcome: final ? 'failed' : 'retry', isFailure: true, final };
 }
-
-/** The value as an `Error`, for recording. */
-export function asError(error: unknown): Error {
-  if (error instanceof Error) return error;
-  const err = new Error(typeof field(error, 'message') === 'string' ? String(field(error, 'message')) : String(error));
-  const name = field(error, 'name');
-  if (typeof name === 'string') err.name = name;
-  return err;
-}

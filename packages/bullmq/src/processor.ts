@@ -15,28 +15,15 @@
  * export default tracedProcessor(async (job) => charge(job.data), { flush: () => tracing.forceFlush() });
  * @module
  */
-import {
-  context,
-  ROOT_CONTEXT,
-  type Span,
-  type SpanContext,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
-import { WidelineConfigError } from '@wideline/core';
+import { context, ROOT_CONTEXT, type Span, type SpanContext, type Tracer, trace } from '@opentelemetry/api';
+import { recordError, WidelineConfigError } from '@wideline/core';
 import { LINK_TYPES } from '@wideline/core/conventions';
+import { asError, createWarnOnce } from '@wideline/core/sdk';
 import type { SandboxedJob } from 'bullmq';
 import { type Attempt, describeAttempt, startedCount, startProcessSpan, type TracedJobLike } from './attempt';
 import { AttemptLogWriter, type PendingAttempt, previousAttempt } from './attempt-log';
-import {
-  BULLMQ_FINAL_ATTEMPT,
-  BULLMQ_OUTCOME,
-  BULLMQ_PROCESSING_MS,
-  BULLMQ_RESULT_SIZE,
-  ERROR_TYPE,
-} from './attributes';
-import { asError, classifyThrown } from './outcome';
+import { BULLMQ_FINAL_ATTEMPT, BULLMQ_OUTCOME, BULLMQ_PROCESSING_MS, BULLMQ_RESULT_SIZE } from './attributes';
+import { classifyThrown } from './outcome';
 import { TRACER_NAME } from './producer';
 import { reportFinalFailure, type SentryLike } from './sentry-report';
 import type { StartPolicy } from './start-policy';
@@ -133,10 +120,7 @@ function recordThrown(
     span.addEvent(`bullmq.${thrown.outcome}`);
     return;
   }
-  const err = asError(error);
-  span.recordException(err);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-  span.setAttribute(ERROR_TYPE, err.name || 'Error');
+  recordError(span, error);
   span.setAttribute(BULLMQ_FINAL_ATTEMPT, thrown.final);
   const sentry = options.sentry;
   if (!thrown.final || !sentry) return;
@@ -175,13 +159,9 @@ export function tracedProcessor<J extends TracedJobLike = SandboxedJob, A extend
     maxParentAgeMs: options.maxParentAgeMs ?? DEFAULT_MAX_PARENT_AGE_MS,
   };
   const attemptLogAfterMs = options.attemptLogAfterMs ?? DEFAULT_ATTEMPT_LOG_AFTER_MS;
-  const warned = new Set<string>();
-  const warn = (kind: string, error: unknown) => {
-    if (warned.has(kind)) return;
-    warned.add(kind);
-    const message = `@wideline/bullmq: ${kind}: ${error instanceof Error ? error.message : String(error)}`;
-    (options.onWarning ?? console.warn)(message);
-  };
+  const warnOnce = createWarnOnce(options.onWarning);
+  const warn = (kind: string, error: unknown) =>
+    warnOnce(kind, `[wideline] @wideline/bullmq: ${kind}: ${asError(error).message}`);
   const attemptLog =
     attemptLogAfterMs === false
       ? undefined

@@ -13,24 +13,25 @@ import {
   type Link,
   type Span,
   SpanKind,
-  SpanStatusCode,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { LINK_TYPES } from '@wideline/core/conventions';
+import { recordError } from '@wideline/core';
+import {
+  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  LINK_TYPES,
+} from '@wideline/core/conventions';
 import {
   BULLMQ_DELAY_MS,
   BULLMQ_JOB_NAME,
   BULLMQ_MAX_ATTEMPTS,
   BULLMQ_PRIORITY,
-  ERROR_TYPE,
   LINK_TYPE,
-  MESSAGING_BATCH_MESSAGE_COUNT,
-  MESSAGING_DESTINATION_NAME,
-  MESSAGING_MESSAGE_ID,
-  MESSAGING_OPERATION_NAME,
-  MESSAGING_OPERATION_TYPE,
-  MESSAGING_SYSTEM,
   SYSTEM,
 } from './attributes';
 
@@ -66,25 +67,22 @@ export function jobAttributes(
   operationType: string,
 ): Attributes {
   const attributes: Attributes = {
-    [MESSAGING_SYSTEM]: SYSTEM,
-    [MESSAGING_DESTINATION_NAME]: queueName,
-    [MESSAGING_OPERATION_NAME]: operationName,
-    [MESSAGING_OPERATION_TYPE]: operationType,
+    [ATTR_MESSAGING_SYSTEM]: SYSTEM,
+    [ATTR_MESSAGING_DESTINATION_NAME]: queueName,
+    [ATTR_MESSAGING_OPERATION_NAME]: operationName,
+    [ATTR_MESSAGING_OPERATION_TYPE]: operationType,
   };
   if (typeof jobName === 'string') attributes[BULLMQ_JOB_NAME] = jobName;
   if (typeof opts?.delay === 'number' && opts.delay > 0) attributes[BULLMQ_DELAY_MS] = opts.delay;
   if (typeof opts?.priority === 'number' && opts.priority > 0) attributes[BULLMQ_PRIORITY] = opts.priority;
   if (typeof opts?.attempts === 'number') attributes[BULLMQ_MAX_ATTEMPTS] = opts.attempts;
-  if (typeof opts?.jobId === 'string') attributes[MESSAGING_MESSAGE_ID] = opts.jobId;
+  if (typeof opts?.jobId === 'string') attributes[ATTR_MESSAGING_MESSAGE_ID] = opts.jobId;
   return attributes;
 }
 
 /** Records a producer failure on `span` and ends it; the error itself goes back to the caller. */
 export function failSpan(span: Span, error: unknown): void {
-  const err = error instanceof Error ? error : new Error(String(error));
-  span.recordException(err);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-  span.setAttribute(ERROR_TYPE, err.name || 'Error');
+  recordError(span, error);
   span.end();
 }
 
@@ -125,11 +123,11 @@ export async function sendBatch<T>(
     kind: SpanKind.CLIENT,
     links,
     attributes: {
-      [MESSAGING_SYSTEM]: SYSTEM,
-      [MESSAGING_DESTINATION_NAME]: destination,
-      [MESSAGING_OPERATION_NAME]: operationName,
-      [MESSAGING_OPERATION_TYPE]: 'send',
-      [MESSAGING_BATCH_MESSAGE_COUNT]: creates.length,
+      [ATTR_MESSAGING_SYSTEM]: SYSTEM,
+      [ATTR_MESSAGING_DESTINATION_NAME]: destination,
+      [ATTR_MESSAGING_OPERATION_NAME]: operationName,
+      [ATTR_MESSAGING_OPERATION_TYPE]: 'send',
+      [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: creates.length,
     },
   });
   try {

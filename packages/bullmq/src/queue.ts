@@ -14,6 +14,7 @@
  * @module
  */
 import { context, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { ATTR_MESSAGING_MESSAGE_ID } from '@wideline/core/conventions';
 import {
   type BackendFactory,
   type BulkJobOptions,
@@ -28,7 +29,6 @@ import {
   type RedisQueueBackend,
   type RepeatOptions,
 } from 'bullmq';
-import { MESSAGING_MESSAGE_ID } from './attributes';
 import type { DataOf, NameOf, OptionalOptionsArgs, ResultOf } from './bullmq-types';
 import { withStoredContext } from './metadata';
 import {
@@ -114,7 +114,7 @@ export class Queue<
         data,
         withStoredContext(opts, span.spanContext()),
       );
-      if (job.id !== undefined) span.setAttribute(MESSAGING_MESSAGE_ID, job.id);
+      if (job.id !== undefined) span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, job.id);
       span.end();
       return job;
     } catch (error) {
@@ -136,7 +136,7 @@ export class Queue<
     const added = await sendBatch(this.#tracer, this.name, 'addBulk', creates, () => super.addBulk(traced));
     creates.forEach((span, i) => {
       const id = added[i]?.id;
-      if (id !== undefined) span.setAttribute(MESSAGING_MESSAGE_ID, id);
+      if (id !== undefined) span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, id);
       span.end();
     });
     return added;
@@ -166,7 +166,7 @@ export class Queue<
       const job = await context.with(trace.setSpan(context.active(), span), () =>
         super.upsertJobScheduler(jobSchedulerId, repeatOpts, template),
       );
-      if (job?.id !== undefined) span.setAttribute(MESSAGING_MESSAGE_ID, job.id);
+      if (job?.id !== undefined) span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, job.id);
       span.end();
       return job;
     } catch (error) {

@@ -30,19 +30,11 @@
  * if (result.outcome !== 'completed') throw result.error;
  * @module
  */
-import {
-  type Attributes,
-  context,
-  type Span,
-  type SpanContext,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
-import { wideEvent } from '@wideline/core';
+import { type Attributes, context, type Span, type SpanContext, type Tracer, trace } from '@opentelemetry/api';
+import { recordError, wideEvent } from '@wideline/core';
 import { LINK_TYPES, SAGA } from '@wideline/core/conventions';
-import { ERROR_TYPE, LINK_TYPE } from './attributes';
-import { asError } from './outcome';
+import { asError } from '@wideline/core/sdk';
+import { LINK_TYPE } from './attributes';
 import { TRACER_NAME } from './producer';
 
 /** Where a step's `run` or `compensate` is: what {@link jobStep} builds its job id from. */
@@ -114,13 +106,6 @@ function isUnknown(error: unknown): boolean {
   return (error as { name?: unknown } | null)?.name === 'StepOutcomeUnknownError';
 }
 
-function fail(span: Span, error: unknown): void {
-  const err = asError(error);
-  span.recordException(err);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-  span.setAttribute(ERROR_TYPE, err.name || 'Error');
-}
-
 async function inSpan(
   tracer: Tracer,
   name: string,
@@ -136,7 +121,7 @@ async function inSpan(
     await context.with(trace.setSpan(context.active(), span), fn);
     return { span, error: undefined, failed: false };
   } catch (error) {
-    fail(span, error);
+    recordError(span, error);
     return { span, error, failed: true };
   } finally {
     span.end();
@@ -237,7 +222,7 @@ export async function runSaga<C>(options: SagaOptions<C>): Promise<SagaResult> {
   if (result.failedStep !== undefined) outcome[SAGA.failedStep] = result.failedStep;
   if (result.pendingStep !== undefined) outcome[SAGA.pendingStep] = result.pendingStep;
   root.setAttributes(outcome);
-  if (result.error !== undefined) fail(root, result.error);
+  if (result.error !== undefined) recordError(root, result.error);
   root.end();
   wideEvent().setAll({ ...base, ...outcome });
   return result;

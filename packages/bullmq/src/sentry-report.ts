@@ -7,7 +7,9 @@
  * @module
  */
 import type { SpanContext } from '@opentelemetry/api';
-import { type SentryEventLike, stampSentryEvent } from '@wideline/core';
+import { ATTR_MESSAGING_DESTINATION_NAME } from '@wideline/core/conventions';
+import { type SentryEventLike, stampSentryEvent } from '@wideline/core/sdk';
+import { BULLMQ_JOB_NAME } from './attributes';
 
 /** The part of a Sentry scope used here. */
 export interface SentryScopeLike {
@@ -49,8 +51,8 @@ export function reportFinalFailure(
     sentry.withScope((scope) => {
       const stamp = (event: SentryEventLike) => stampSentryEvent(event, spanContext, jaegerUiUrl, origin);
       scope.addEventProcessor(stamp as never);
-      scope.setTag('messaging.destination.name', job.queue);
-      scope.setTag('messaging.bullmq.job.name', job.jobName);
+      scope.setTag(ATTR_MESSAGING_DESTINATION_NAME, job.queue);
+      scope.setTag(BULLMQ_JOB_NAME, job.jobName);
       scope.setContext('bullmq', { ...job });
       sentry.captureException(error);
     });

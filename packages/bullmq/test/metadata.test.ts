@@ -1,5 +1,6 @@
 import { propagation, ROOT_CONTEXT, type TraceState, trace } from '@opentelemetry/api';
-import { parseTracestate, W3CPropagator } from '@wideline/core';
+import { W3CPropagator } from '@wideline/core';
+import { parseTracestate } from '@wideline/core/sdk';
 import { describe, expect, it } from 'vitest';
 import { encodeMetadata, readStoredContext, withStoredContext } from '../src/index';
 

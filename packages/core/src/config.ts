@@ -7,6 +7,7 @@
  * @module
  */
 import type { Attributes } from '@opentelemetry/api';
+import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from './conventions';
 import type { BatchOptions } from './export-processor';
 import type { RedactionOptions } from './redact';
 import type { HeadSamplingOptions } from './sampling';
@@ -223,11 +224,11 @@ export function resolveConfig(options: WidelineOptions = {}, env: EnvRecord = op
   const serviceName =
     options.serviceName ??
     read(env, 'OTEL_SERVICE_NAME') ??
-    (resourceAttributes['service.name'] as string | undefined) ??
+    (resourceAttributes[ATTR_SERVICE_NAME] as string | undefined) ??
     'unknown_service';
-  resourceAttributes['service.name'] = serviceName;
-  if (options.serviceVersion) resourceAttributes['service.version'] = options.serviceVersion;
-  if (options.environment) resourceAttributes['deployment.environment.name'] = options.environment;
+  resourceAttributes[ATTR_SERVICE_NAME] = serviceName;
+  if (options.serviceVersion) resourceAttributes[ATTR_SERVICE_VERSION] = options.serviceVersion;
+  if (options.environment) resourceAttributes[ATTR_DEPLOYMENT_ENVIRONMENT_NAME] = options.environment;
 
   const tracesEndpoint = options.tracesEndpoint
     ? httpUrl(options.tracesEndpoint, 'tracesEndpoint')

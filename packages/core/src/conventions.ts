@@ -1,10 +1,66 @@
 /**
- * Wideline's own attribute names (everything under `wideline.*`), in one dependency-free module so that
- * writers (the runtime packages) and readers (`@wideline/query`) agree, and a CLI can import them
- * without loading the OpenTelemetry SDK: `import { SAGA } from '@wideline/core/conventions'`.
+ * Every attribute name Wideline writes or reads, in one module: OpenTelemetry semantic conventions
+ * and Wideline's own names (everything under `wideline.*`), so that writers (the runtime packages)
+ * and readers (`@wideline/query`) agree: `import { ATTR_HTTP_REQUEST_METHOD, SAGA } from
+ * '@wideline/core/conventions'`.
+ *
+ * Stable OpenTelemetry names come from `@opentelemetry/semantic-conventions` (constants, which a
+ * bundler inlines and tree-shakes: importing them costs nothing). Names still in development
+ * ("incubating") are copied here once, with the same constant names, instead of importing
+ * `@opentelemetry/semantic-conventions/incubating`: that entry point may change or drop them in any
+ * minor release. A CLI can import this module without loading the OpenTelemetry SDK.
  *
  * @module
  */
+
+export {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_DB_NAMESPACE,
+  ATTR_DB_OPERATION_BATCH_SIZE,
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_SYSTEM_NAME,
+  ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_RPC_METHOD,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
+  ATTR_TELEMETRY_SDK_LANGUAGE,
+  ATTR_URL_FULL,
+  ATTR_URL_PATH,
+  ATTR_URL_QUERY,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@opentelemetry/semantic-conventions';
+
+// Incubating names, as `@opentelemetry/semantic-conventions/incubating` 1.45 spells them.
+// `rpc.system` and `rpc.service` are deprecated there (for `rpc.system.name` and a fully qualified
+// `rpc.method`); Wideline still writes them, and `@wideline/query` reads them.
+
+export const ATTR_BROWSER_LANGUAGE = 'browser.language' as const;
+export const ATTR_ERROR_MESSAGE = 'error.message' as const;
+export const ATTR_FAAS_CRON = 'faas.cron' as const;
+/** Not in the JS package; the semantic conventions define it for timer triggers (ISO 8601). */
+export const ATTR_FAAS_TIME = 'faas.time' as const;
+export const ATTR_FAAS_TRIGGER = 'faas.trigger' as const;
+export const ATTR_HTTP_RESPONSE_BODY_SIZE = 'http.response.body.size' as const;
+export const ATTR_MESSAGING_BATCH_MESSAGE_COUNT = 'messaging.batch.message_count' as const;
+export const ATTR_MESSAGING_CONSUMER_GROUP_NAME = 'messaging.consumer.group.name' as const;
+export const ATTR_MESSAGING_DESTINATION_NAME = 'messaging.destination.name' as const;
+export const ATTR_MESSAGING_MESSAGE_BODY_SIZE = 'messaging.message.body.size' as const;
+export const ATTR_MESSAGING_MESSAGE_CONVERSATION_ID = 'messaging.message.conversation_id' as const;
+export const ATTR_MESSAGING_MESSAGE_ID = 'messaging.message.id' as const;
+export const ATTR_MESSAGING_OPERATION_NAME = 'messaging.operation.name' as const;
+export const ATTR_MESSAGING_OPERATION_TYPE = 'messaging.operation.type' as const;
+export const ATTR_MESSAGING_SYSTEM = 'messaging.system' as const;
+export const ATTR_NETWORK_CONNECTION_SUBTYPE = 'network.connection.subtype' as const;
+export const ATTR_RPC_SERVICE = 'rpc.service' as const;
+export const ATTR_RPC_SYSTEM = 'rpc.system' as const;
+export const ATTR_SESSION_ID = 'session.id' as const;
 
 /** The sampling weight of a kept span: how many units it stands for (`1 / probability`; absent means 1). */
 export const SAMPLE_RATE_ATTRIBUTE = 'wideline.sample_rate';

@@ -6,6 +6,7 @@
  */
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME } from './conventions';
 import type { Redactor } from './redact';
 import { hrTimeToMs, isLocalRoot } from './span-view';
 
@@ -25,7 +26,7 @@ export function wideEventRecord(span: ReadableSpan, redactor?: Redactor): Record
   return {
     _event: span.name,
     timestamp: new Date(hrTimeToMs(span.startTime)).toISOString(),
-    service: span.resource.attributes['service.name'],
+    service: span.resource.attributes[ATTR_SERVICE_NAME],
     trace_id: context.traceId,
     span_id: context.spanId,
     ...(span.parentSpanContext ? { parent_span_id: span.parentSpanContext.spanId } : {}),

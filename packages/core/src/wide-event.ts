@@ -11,8 +11,9 @@
  * }
  * @module
  */
-import { type Attributes, type AttributeValue, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Attributes, type AttributeValue, type Span, trace } from '@opentelemetry/api';
 import { localRootOf } from './local-root';
+import { recordError } from './record-error';
 
 const COUNTERS = Symbol.for('wideline.counters');
 /** Distinct buckets per `countBy` key; more fall into `<key>.other` to keep cardinality bounded. */
@@ -96,10 +97,7 @@ class RootWideEvent implements WideEvent {
   }
 
   recordError(error: unknown): WideEvent {
-    const err = error instanceof Error ? error : new Error(String(error));
-    this.#root.recordException(err);
-    this.#root.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-    this.#root.setAttribute('error.type', err.name || 'Error');
+    recordError(this.#root, error);
     return this;
   }
 }

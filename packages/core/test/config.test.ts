@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, WidelineConfigError } from '../src/index';
+import { WidelineConfigError } from '../src/index';
+import { resolveConfig } from '../src/sdk';
 
 describe('resolveConfig', () => {
   it('has working local defaults', () => {

@@ -8,17 +8,8 @@
 import { type Context, context, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { checkPropagation, type ReceivedHeaders, W3C_CASES, type W3CCase } from '@wideline/testkit';
 import { describe, expect, it } from 'vitest';
-import {
-  formatTraceresponse,
-  headersGetter,
-  parseBaggage,
-  parseTracestate,
-  remoteContext,
-  sentryTraceHeaders,
-  W3CPropagator,
-  W3CTraceState,
-  WidelineTracerProvider,
-} from '../src/index';
+import { headersGetter, remoteContext, sentryTraceHeaders, W3CPropagator } from '../src/index';
+import { formatTraceresponse, parseBaggage, parseTracestate, W3CTraceState, WidelineTracerProvider } from '../src/sdk';
 import { memoryTracing } from './helpers';
 
 const propagator = new W3CPropagator();

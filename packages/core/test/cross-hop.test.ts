@@ -1,12 +1,7 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import {
-  answerTraceresponse,
-  followTraceresponse,
-  parseTraceparent,
-  parseTraceresponse,
-  W3CPropagator,
-} from '../src/index';
+import { answerTraceresponse, followTraceresponse, parseTraceresponse, W3CPropagator } from '../src/index';
+import { parseTraceparent } from '../src/sdk';
 import { memoryTracing } from './helpers';
 
 describe('tail decisions across hops (traceresponse)', () => {

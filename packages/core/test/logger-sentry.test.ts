@@ -1,14 +1,8 @@
 import { trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import {
-  createLogger,
-  jaegerTraceUrl,
-  linkSentry,
-  REDACTED,
-  type SentryEventLike,
-  type SentryEventProcessorHost,
-  stampSentryEvent,
-} from '../src/index';
+import { jaegerTraceUrl } from '../src/conventions';
+import { createLogger, linkSentry } from '../src/index';
+import { REDACTED, type SentryEventLike, type SentryEventProcessorHost, stampSentryEvent } from '../src/sdk';
 import { memoryTracing } from './helpers';
 
 describe('createLogger', () => {

@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { attachTraceContext, readTraceContext, remoteContext, stripTraceContext, W3CTraceState } from '../src/index';
+import { attachTraceContext, readTraceContext, remoteContext } from '../src/index';
+import { stripTraceContext, W3CTraceState } from '../src/sdk';
 
 const spanContext = {
   traceId: '4bf92f3577b34da6a3ce929d0e0e4736',

@@ -7,7 +7,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeResourceSpans, encodeSpans, joinResourceSpans } from '../src/index';
+import { encodeResourceSpans, encodeSpans, joinResourceSpans } from '../src/sdk';
 
 describe('encodeSpans', () => {
   const exporter = new InMemorySpanExporter();

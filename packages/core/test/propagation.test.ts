@@ -8,19 +8,16 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
+import { parseTraceresponse, remoteContext, sentryTraceHeaders, W3CPropagator } from '../src/index';
 import {
   formatBaggage,
   formatTraceparent,
   formatTraceresponse,
   parseBaggage,
   parseTraceparent,
-  parseTraceresponse,
   parseTracestate,
-  remoteContext,
-  sentryTraceHeaders,
-  W3CPropagator,
   W3CTraceState,
-} from '../src/index';
+} from '../src/sdk';
 import { seeded } from './helpers';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';

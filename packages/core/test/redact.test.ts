@@ -1,6 +1,6 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, REDACTED, redactSpan } from '../src/index';
+import { createRedactor, REDACTED, redactSpan } from '../src/sdk';
 import { memoryTracing } from './helpers';
 
 const redactor = createRedactor();

@@ -1,7 +1,8 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { headSampler, SAMPLE_RATE_ATTRIBUTE, traceIdRatio, W3CTraceState } from '../src/index';
+import { SAMPLE_RATE_ATTRIBUTE } from '../src/conventions';
+import { headSampler, traceIdRatio, W3CTraceState } from '../src/sdk';
 import { memoryTracing } from './helpers';
 
 const idWithRatio = (r: number) =>

@@ -1,6 +1,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_RATE_ATTRIBUTE, type TailSamplingOptions } from '../src/index';
+import { SAMPLE_RATE_ATTRIBUTE } from '../src/conventions';
+import type { TailSamplingOptions } from '../src/sdk';
 import { memoryTracing } from './helpers';
 
 function tailTracing(tail: TailSamplingOptions) {

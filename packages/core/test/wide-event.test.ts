@@ -1,6 +1,7 @@
 import { context, ROOT_CONTEXT, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { REDACTED, wideEvent } from '../src/index';
+import { wideEvent } from '../src/index';
+import { REDACTED } from '../src/sdk';
 import { memoryTracing } from './helpers';
 
 describe('wideEvent', () => {

@@ -10,9 +10,23 @@
  * @module
  */
 import { type Attributes, context, isSpanContextValid, type Span, SpanKind, trace } from '@opentelemetry/api';
-import { attachTraceContext } from '@wideline/core';
+import { attachTraceContext, recordError } from '@wideline/core';
+import {
+  ATTR_DB_NAMESPACE,
+  ATTR_DB_OPERATION_BATCH_SIZE,
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_SYSTEM_NAME,
+  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_RPC_METHOD,
+  ATTR_RPC_SERVICE,
+  ATTR_RPC_SYSTEM,
+} from '@wideline/core/conventions';
 import type { IsolateRuntime } from './config';
-import { recordFailure } from './invocation';
 import { tracedFetch } from './outgoing';
 import { rpcEnvelope } from './rpc-context';
 
@@ -65,7 +79,7 @@ function spanned(ref: RuntimeRef, unit: CallSpan, call: () => unknown): unknown 
   try {
     result = context.with(trace.setSpan(active, span), call);
   } catch (error) {
-    recordFailure(span, error);
+    recordError(span, error);
     span.end();
     throw error;
   }
@@ -80,7 +94,7 @@ function spanned(ref: RuntimeRef, unit: CallSpan, call: () => unknown): unknown 
       span.end();
     },
     (error: unknown) => {
-      recordFailure(span, error);
+      recordError(span, error);
       span.end();
     },
   );
@@ -114,9 +128,9 @@ function kv(ref: RuntimeRef, binding: string, target: object): object {
     if (!KV_METHODS.has(method)) return undefined;
     return (...args: unknown[]) => {
       const attributes: Attributes = {
-        'db.system.name': 'cloudflare.kv',
-        'db.namespace': binding,
-        'db.operation.name': method,
+        [ATTR_DB_SYSTEM_NAME]: 'cloudflare.kv',
+        [ATTR_DB_NAMESPACE]: binding,
+        [ATTR_DB_OPERATION_NAME]: method,
       };
       if (typeof args[0] === 'string') attributes['cloudflare.kv.key'] = args[0];
       const onResult = (span: Span, result: unknown) => {
@@ -132,9 +146,9 @@ function r2(ref: RuntimeRef, binding: string, target: object): object {
     if (!R2_METHODS.has(method)) return undefined;
     return (...args: unknown[]) => {
       const attributes: Attributes = {
-        'db.system.name': 'cloudflare.r2',
-        'db.namespace': binding,
-        'db.operation.name': method,
+        [ATTR_DB_SYSTEM_NAME]: 'cloudflare.r2',
+        [ATTR_DB_NAMESPACE]: binding,
+        [ATTR_DB_OPERATION_NAME]: method,
       };
       if (typeof args[0] === 'string') attributes['cloudflare.r2.key'] = args[0];
       const onResult = (span: Span, result: unknown) => {
@@ -153,10 +167,10 @@ function d1Statement(ref: RuntimeRef, binding: string, sql: string, target: obje
       return (...args: unknown[]) => d1Statement(ref, binding, sql, Reflect.apply(fn, obj, args) as object);
     if (!D1_STATEMENT_METHODS.has(method)) return undefined;
     const attributes: Attributes = {
-      'db.system.name': 'cloudflare.d1',
-      'db.namespace': binding,
-      'db.operation.name': method,
-      'db.query.text': sql,
+      [ATTR_DB_SYSTEM_NAME]: 'cloudflare.d1',
+      [ATTR_DB_NAMESPACE]: binding,
+      [ATTR_DB_OPERATION_NAME]: method,
+      [ATTR_DB_QUERY_TEXT]: sql,
     };
     const onResult = (span: Span, result: unknown) => {
       const meta = (result as { meta?: { rows_read?: unknown; rows_written?: unknown } } | null)?.meta;
@@ -174,7 +188,7 @@ function unwrap<T>(value: T): T {
 
 function d1(ref: RuntimeRef, binding: string, target: object): object {
   return methodProxy(target, (method, fn, obj) => {
-    const attributes: Attributes = { 'db.system.name': 'cloudflare.d1', 'db.namespace': binding };
+    const attributes: Attributes = { [ATTR_DB_SYSTEM_NAME]: 'cloudflare.d1', [ATTR_DB_NAMESPACE]: binding };
     if (method === 'prepare')
       return (sql: unknown) => d1Statement(ref, binding, String(sql), Reflect.apply(fn, obj, [sql]) as object);
     if (method === 'batch')
@@ -186,7 +200,7 @@ function d1(ref: RuntimeRef, binding: string, target: object): object {
           ref,
           {
             name: 'D1 batch',
-            attributes: { ...attributes, 'db.operation.name': 'batch', 'db.operation.batch.size': count },
+            attributes: { ...attributes, [ATTR_DB_OPERATION_NAME]: 'batch', [ATTR_DB_OPERATION_BATCH_SIZE]: count },
           },
           () => Reflect.apply(fn, obj, [raw]),
         );
@@ -195,7 +209,10 @@ function d1(ref: RuntimeRef, binding: string, target: object): object {
       return (sql: unknown) =>
         spanned(
           ref,
-          { name: 'D1 exec', attributes: { ...attributes, 'db.operation.name': 'exec', 'db.query.text': String(sql) } },
+          {
+            name: 'D1 exec',
+            attributes: { ...attributes, [ATTR_DB_OPERATION_NAME]: 'exec', [ATTR_DB_QUERY_TEXT]: String(sql) },
+          },
           () => Reflect.apply(fn, obj, [sql]),
         );
     return undefined;
@@ -207,13 +224,13 @@ function queueProducer(ref: RuntimeRef, binding: string, target: object): object
     if (method !== 'send' && method !== 'sendBatch') return undefined;
     return (...args: unknown[]) => {
       const attributes: Attributes = {
-        'messaging.system': 'cloudflare_queues',
-        'messaging.destination.name': binding,
-        'messaging.operation.type': 'send',
-        'messaging.operation.name': method,
+        [ATTR_MESSAGING_SYSTEM]: 'cloudflare_queues',
+        [ATTR_MESSAGING_DESTINATION_NAME]: binding,
+        [ATTR_MESSAGING_OPERATION_TYPE]: 'send',
+        [ATTR_MESSAGING_OPERATION_NAME]: method,
       };
       if (method === 'sendBatch' && Array.isArray(args[0]))
-        attributes['messaging.batch.message_count'] = args[0].length;
+        attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = args[0].length;
       return spanned(
         ref,
         { name: `send ${binding}`, attributes, kind: SpanKind.PRODUCER, carriesContext: true },
@@ -261,7 +278,7 @@ function stub(ref: RuntimeRef, binding: string, target: object, system: string):
         ref,
         {
           name: `${binding}.${method}`,
-          attributes: { 'rpc.system': system, 'rpc.service': binding, 'rpc.method': method },
+          attributes: { [ATTR_RPC_SYSTEM]: system, [ATTR_RPC_SERVICE]: binding, [ATTR_RPC_METHOD]: method },
           carriesContext: true,
         },
         () => {

@@ -8,7 +8,8 @@
  */
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { createTracing, resolveConfig, type WidelineOptions, type WidelineTracing } from '@wideline/core';
+import { createTracing, type WidelineOptions, type WidelineTracing } from '@wideline/core';
+import { resolveConfig } from '@wideline/core/sdk';
 import { WorkersContextManager } from './async-context';
 import { type FetchExportStats, FetchSpanExporter } from './fetch-exporter';
 

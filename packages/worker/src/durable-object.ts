@@ -6,6 +6,7 @@
  * @module
  */
 import { type Attributes, type Context, ROOT_CONTEXT, type SpanContext, SpanKind, trace } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE, ATTR_FAAS_TRIGGER, ATTR_RPC_SERVICE } from '@wideline/core/conventions';
 import { instrumentEnv } from './bindings';
 import type { ConfigOrFactory, IsolateRuntime } from './config';
 import { classMethods, runtimeFor, traceRpc } from './handlers';
@@ -118,7 +119,7 @@ function wrapHibernationHandler(
         'websocket.message.type': parsed.type,
         'websocket.message.size': parsed.size,
         'websocket.message.index': stats.m,
-        'rpc.service': className,
+        [ATTR_RPC_SERVICE]: className,
       };
       if (parsed.fields?.correlationId) attributes['wideline.correlation_id'] = parsed.fields.correlationId;
       const unit = messageParent(stats, spanContextOf(parsed.fields));
@@ -146,7 +147,10 @@ function wrapHibernationHandler(
         {
           name: 'websocket error',
           kind: SpanKind.INTERNAL,
-          attributes: { 'error.type': (args[1] as Error)?.name ?? 'WebSocketError', 'rpc.service': className },
+          attributes: {
+            [ATTR_ERROR_TYPE]: (args[1] as Error)?.name ?? 'WebSocketError',
+            [ATTR_RPC_SERVICE]: className,
+          },
           parent: upgrade ? trace.setSpanContext(ROOT_CONTEXT, upgrade) : ROOT_CONTEXT,
         },
         call,
@@ -160,7 +164,7 @@ function wrapHibernationHandler(
     attributes['websocket.close.code'] = Number(args[1]);
     attributes['websocket.close.reason'] = String(args[2] ?? '').slice(0, 123);
     attributes['websocket.close.was_clean'] = args[3] === true;
-    attributes['rpc.service'] = className;
+    attributes[ATTR_RPC_SERVICE] = className;
     stats.x = true;
     writeStats(ws, stats);
     return runTraced(
@@ -235,7 +239,7 @@ export function instrumentDO<C extends DurableObjectClass, Env = unknown>(Class:
             {
               name: `${Class.name}.alarm`,
               kind: SpanKind.INTERNAL,
-              attributes: { 'faas.trigger': 'timer', 'rpc.service': Class.name },
+              attributes: { [ATTR_FAAS_TRIGGER]: 'timer', [ATTR_RPC_SERVICE]: Class.name },
               parent: ROOT_CONTEXT,
             },
             call,

@@ -22,7 +22,7 @@
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { createWarnOnce, encodeResourceSpans, joinResourceSpans } from '@wideline/core';
+import { createWarnOnce, encodeResourceSpans, joinResourceSpans } from '@wideline/core/sdk';
 
 // Taken when this module is evaluated, before any request: other SDKs (Sentry's fetch integration,
 // our own outgoing instrumentation) wrap the global later, and export requests must reach neither.

@@ -6,7 +6,21 @@
  * @module
  */
 import { type Attributes, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
-import { readTraceContext, stripTraceContext, wideEvent } from '@wideline/core';
+import { readTraceContext, wideEvent } from '@wideline/core';
+import {
+  ATTR_FAAS_CRON,
+  ATTR_FAAS_TIME,
+  ATTR_FAAS_TRIGGER,
+  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_RPC_METHOD,
+  ATTR_RPC_SERVICE,
+  ATTR_RPC_SYSTEM,
+} from '@wideline/core/conventions';
+import { stripTraceContext } from '@wideline/core/sdk';
 import { instrumentEnv } from './bindings';
 import { type ConfigOrFactory, type IsolateRuntime, isolateRuntime } from './config';
 import { traceFetch, watchPassThrough } from './incoming';
@@ -68,13 +82,13 @@ export function traceQueue<T>(
   const { parent, links } = batchParent(envelopes.map(spanContextOf));
   const messages = batch.messages.map((m) => countingProxy(m, { body: stripTraceContext(m.body) }));
   const attributes: Attributes = {
-    'messaging.system': 'cloudflare_queues',
-    'messaging.destination.name': batch.queue,
-    'messaging.operation.type': 'process',
-    'messaging.batch.message_count': batch.messages.length,
+    [ATTR_MESSAGING_SYSTEM]: 'cloudflare_queues',
+    [ATTR_MESSAGING_DESTINATION_NAME]: batch.queue,
+    [ATTR_MESSAGING_OPERATION_TYPE]: 'process',
+    [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: batch.messages.length,
   };
   const first = batch.messages[0];
-  if (batch.messages.length === 1 && first?.id) attributes['messaging.message.id'] = first.id;
+  if (batch.messages.length === 1 && first?.id) attributes[ATTR_MESSAGING_MESSAGE_ID] = first.id;
   return runTraced(
     runtime,
     host,
@@ -90,10 +104,10 @@ export function traceScheduled<T>(
   controller: { cron?: string; scheduledTime?: number },
   run: () => T | Promise<T>,
 ): Promise<T> {
-  const attributes: Attributes = { 'faas.trigger': 'timer' };
-  if (controller.cron) attributes['faas.cron'] = controller.cron;
+  const attributes: Attributes = { [ATTR_FAAS_TRIGGER]: 'timer' };
+  if (controller.cron) attributes[ATTR_FAAS_CRON] = controller.cron;
   if (controller.scheduledTime !== undefined)
-    attributes['faas.time'] = new Date(controller.scheduledTime).toISOString();
+    attributes[ATTR_FAAS_TIME] = new Date(controller.scheduledTime).toISOString();
   return runTraced(
     runtime,
     host,
@@ -123,7 +137,7 @@ export function traceRpc<T>(
     {
       name: `${service}.${method}`,
       kind: SpanKind.SERVER,
-      attributes: { 'rpc.system': system, 'rpc.service': service, 'rpc.method': method },
+      attributes: { [ATTR_RPC_SYSTEM]: system, [ATTR_RPC_SERVICE]: service, [ATTR_RPC_METHOD]: method },
       parent: carried.parent,
     },
     () => run(carried.args),

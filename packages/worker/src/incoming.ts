@@ -7,9 +7,23 @@
  * @module
  */
 import { type Attributes, type Context, context, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
-import { answerTraceresponse, formatTraceresponse, headersGetter, W3CPropagator } from '@wideline/core';
+import { answerTraceresponse, headersGetter, recordError, W3CPropagator } from '@wideline/core';
+import {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_ERROR_MESSAGE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+  ATTR_URL_PATH,
+  ATTR_URL_QUERY,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@wideline/core/conventions';
+import { formatTraceresponse } from '@wideline/core/sdk';
 import type { AcceptTraceContext, IsolateRuntime } from './config';
-import { flushAfter, recordFailure, type WaitUntilHost } from './invocation';
+import { flushAfter, type WaitUntilHost } from './invocation';
 
 const propagator = new W3CPropagator();
 
@@ -25,22 +39,22 @@ export function incomingContext(request: Request, accept: AcceptTraceContext | u
 
 /** HTTP server attributes of a request (OpenTelemetry HTTP semantic conventions). */
 export function requestAttributes(request: Request): Attributes {
-  const attributes: Attributes = { 'http.request.method': request.method };
+  const attributes: Attributes = { [ATTR_HTTP_REQUEST_METHOD]: request.method };
   try {
     const url = new URL(request.url);
-    attributes['url.full'] = request.url;
-    attributes['url.scheme'] = url.protocol.slice(0, -1);
-    attributes['url.path'] = url.pathname;
-    if (url.search) attributes['url.query'] = url.search.slice(1);
-    attributes['server.address'] = url.hostname;
-    if (url.port) attributes['server.port'] = Number(url.port);
+    attributes[ATTR_URL_FULL] = request.url;
+    attributes[ATTR_URL_SCHEME] = url.protocol.slice(0, -1);
+    attributes[ATTR_URL_PATH] = url.pathname;
+    if (url.search) attributes[ATTR_URL_QUERY] = url.search.slice(1);
+    attributes[ATTR_SERVER_ADDRESS] = url.hostname;
+    if (url.port) attributes[ATTR_SERVER_PORT] = Number(url.port);
   } catch {
     // A Request always has an absolute URL; a mock may not.
   }
   const userAgent = request.headers.get('user-agent');
-  if (userAgent) attributes['user_agent.original'] = userAgent;
+  if (userAgent) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
   const client = request.headers.get('cf-connecting-ip');
-  if (client) attributes['client.address'] = client;
+  if (client) attributes[ATTR_CLIENT_ADDRESS] = client;
   const ray = request.headers.get('cf-ray');
   if (ray) attributes['cloudflare.ray_id'] = ray;
   // request.cf is not read: workerd builds that object on first access, which costs more than all
@@ -55,7 +69,7 @@ function traceresponseFor(runtime: IsolateRuntime, span: Span): string {
 }
 
 function endWithStatus(span: Span, status: number): void {
-  span.setAttribute('http.response.status_code', status);
+  span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
   if (status >= 500) span.setStatus({ code: 2 });
 }
 
@@ -186,8 +200,8 @@ export async function traceFetch(
   try {
     response = await context.with(trace.setSpan(parent, span), handler);
   } catch (error) {
-    recordFailure(span, error);
-    span.setAttribute('http.response.status_code', 500);
+    recordError(span, error);
+    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, 500);
     let answer: Response | undefined;
     try {
       answer = answerThrown() ? thrownResponse(runtime, span, error) : undefined;
@@ -213,7 +227,7 @@ export async function traceFetch(
     (error: unknown) => {
       // The client went away or the body failed mid-stream: the response was already committed.
       span.setAttribute('wideline.response.aborted', true);
-      span.addEvent('response body aborted', { 'error.message': String(error) });
+      span.addEvent('response body aborted', { [ATTR_ERROR_MESSAGE]: String(error) });
       span.end();
     },
   );

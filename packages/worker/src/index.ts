@@ -12,7 +12,8 @@
 // Re-exported so that a Worker needs one import for the wide-event API.
 // The message-body convention, re-exported for apps that send their own messages (Durable Object
 // broadcasts, queue bodies built by hand).
-export { attachTraceContext, readTraceContext, stripTraceContext, type WideEvent, wideEvent } from '@wideline/core';
+export { attachTraceContext, readTraceContext, recordError, type WideEvent, wideEvent } from '@wideline/core';
+export { stripTraceContext } from '@wideline/core/sdk';
 export { WorkersContextManager } from './async-context';
 export {
   type AcceptTraceContext,
@@ -21,7 +22,6 @@ export {
   type IsolateStats,
   isolateStats,
   type PropagateTo,
-  resetIsolateRuntime,
   type WorkerConfig,
 } from './config';
 export { instrumentDO } from './durable-object';

@@ -13,38 +13,14 @@ import {
   type Span,
   type SpanContext,
   type SpanKind,
-  SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
+import { recordError } from '@wideline/core';
 import type { IsolateRuntime } from './config';
-
-/** Where an error thrown out of a traced invocation keeps the span it failed in, for Sentry. */
-export const ERROR_SPAN_CONTEXT = Symbol.for('wideline.errorSpanContext');
 
 /** Something with a `waitUntil` (ExecutionContext, DurableObjectState). */
 export interface WaitUntilHost {
   waitUntil(promise: Promise<unknown>): void;
-}
-
-/** Records `error` on `span` as the unit's failure and marks the error with the span's context. */
-export function recordFailure(span: Span, error: unknown): void {
-  const err = error instanceof Error ? error : new Error(String(error));
-  span.recordException(err);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-  span.setAttribute('error.type', err.name || 'Error');
-  if (typeof error === 'object' && error !== null) {
-    try {
-      Object.defineProperty(error, ERROR_SPAN_CONTEXT, { value: span.spanContext(), configurable: true });
-    } catch {
-      // Frozen errors simply go without the link.
-    }
-  }
-}
-
-/** The span context an error was thrown in, if a Wideline invocation saw it. */
-export function spanContextOfError(error: unknown): SpanContext | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  return (error as { [ERROR_SPAN_CONTEXT]?: SpanContext })[ERROR_SPAN_CONTEXT];
 }
 
 /** Hands `promise` to the runtime so the isolate stays alive for it; never throws. */
@@ -98,7 +74,7 @@ export async function runTraced<T>(
   try {
     return await context.with(trace.setSpan(unit.parent, span), () => fn(span));
   } catch (error) {
-    recordFailure(span, error);
+    recordError(span, error);
     throw error;
   } finally {
     span.end();

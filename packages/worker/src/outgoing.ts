@@ -8,9 +8,15 @@
  */
 import { type Attributes, context, isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { followTraceresponse, W3CPropagator } from '@wideline/core';
+import { followTraceresponse, recordError, W3CPropagator } from '@wideline/core';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+} from '@wideline/core/conventions';
 import type { IsolateRuntime, PropagateTo } from './config';
-import { recordFailure } from './invocation';
 
 const propagator = new W3CPropagator();
 const headersSetter = {
@@ -39,11 +45,11 @@ export function mayPropagate(url: URL, propagateTo: PropagateTo | undefined): bo
 }
 
 function clientAttributes(method: string, url: URL | undefined, extra: Attributes | undefined): Attributes {
-  const attributes: Attributes = { 'http.request.method': method };
+  const attributes: Attributes = { [ATTR_HTTP_REQUEST_METHOD]: method };
   if (url) {
-    attributes['url.full'] = url.href;
-    attributes['server.address'] = url.hostname;
-    attributes['server.port'] = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    attributes[ATTR_URL_FULL] = url.href;
+    attributes[ATTR_SERVER_ADDRESS] = url.hostname;
+    attributes[ATTR_SERVER_PORT] = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   }
   if (extra) for (const key in extra) attributes[key] = extra[key];
   return attributes;
@@ -110,7 +116,7 @@ export async function tracedFetch(
   }
   try {
     const response = await context.with(spanContext, () => target.call(callInput, callInit));
-    span.setAttribute('http.response.status_code', response.status);
+    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
     // A callee that keeps the trace says so; keep this part too, so the trace is whole in Jaeger.
     const tail = runtime.tracing.tailSampler;
     if (tail && span.isRecording())
@@ -118,7 +124,7 @@ export async function tracedFetch(
     if (response.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
     return response;
   } catch (error) {
-    recordFailure(span, error);
+    recordError(span, error);
     throw error;
   } finally {
     span.end();

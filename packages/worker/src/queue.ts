@@ -9,7 +9,8 @@
  * @module
  */
 import { type Context, type Link, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api';
-import { type MessageTraceFields, remoteContext } from '@wideline/core';
+import { remoteContext } from '@wideline/core';
+import type { MessageTraceFields } from '@wideline/core/sdk';
 
 /** The remote span context in a message's trace fields, if valid per W3C. */
 export function spanContextOf(fields: MessageTraceFields | undefined): SpanContext | undefined {

@@ -12,9 +12,8 @@
  * @module
  */
 import { isSpanContextValid, type SpanContext, trace } from '@opentelemetry/api';
-import { type SentryEventLike, stampSentryEvent } from '@wideline/core';
+import { errorSpanContext, type SentryEventLike, stampSentryEvent } from '@wideline/core/sdk';
 import { currentIsolateRuntime } from './config';
-import { spanContextOfError } from './invocation';
 
 /** The parts of a Sentry integration this module provides (structural: no Sentry import). */
 export interface WidelineSentryIntegration {
@@ -53,7 +52,7 @@ export function widelineSentry(options: WidelineSentryOptions = {}): WidelineSen
     processEvent(event, hint) {
       try {
         const spanContext: SpanContext | undefined =
-          spanContextOfError(hint?.originalException) ?? trace.getActiveSpan()?.spanContext();
+          errorSpanContext(hint?.originalException) ?? trace.getActiveSpan()?.spanContext();
         return spanContext && isSpanContextValid(spanContext)
           ? stampSentryEvent(
               event,

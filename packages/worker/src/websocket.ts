@@ -12,7 +12,8 @@
  * @module
  */
 import type { SpanContext } from '@opentelemetry/api';
-import { formatTraceparent, type MessageTraceFields, readTraceContext, remoteSpanContext } from '@wideline/core';
+import { readTraceContext } from '@wideline/core';
+import { formatTraceparent, type MessageTraceFields, remoteSpanContext } from '@wideline/core/sdk';
 
 /** Longest text message parsed for a type and trace fields; larger ones are counted only. */
 const MAX_PARSED_BYTES = 64 * 1024;

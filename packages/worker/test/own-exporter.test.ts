@@ -1,6 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FetchSpanExporter, instrument, resetIsolateRuntime } from '../src/index';
+import { resetIsolateRuntime } from '../src/config';
+import { FetchSpanExporter, instrument } from '../src/index';
 
 // This file gets its own isolate, so it can give the runtime an exporter of its own: a
 // FetchSpanExporter whose transport stands in for a service binding to a collector Worker.

@@ -1,7 +1,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { instrument, resetIsolateRuntime } from '../src/index';
+import { resetIsolateRuntime } from '../src/config';
+import { instrument } from '../src/index';
 
 // This file gets its own isolate, so it can give the runtime a tail-sampling config.
 const exporter = new InMemorySpanExporter();

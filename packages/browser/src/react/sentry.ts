@@ -12,7 +12,7 @@
  * @module
  */
 import { type SpanContext, SpanStatusCode, trace } from '@opentelemetry/api';
-import { type SentryEventLike, stampSentryEvent } from '@wideline/core';
+import { type SentryEventLike, stampSentryEvent } from '@wideline/core/sdk';
 import type { BrowserTracing } from '../init';
 
 /** The parts of a Sentry event the integration reads. */

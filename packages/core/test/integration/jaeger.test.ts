@@ -2,7 +2,8 @@ import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { requireStack, waitForTrace } from '@wideline/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTracing, REDACTED, type WidelineTracing, wideEvent } from '../../src/index';
+import { createTracing, type WidelineTracing, wideEvent } from '../../src/index';
+import { REDACTED } from '../../src/sdk';
 
 describe('a Node process tracing through @wideline/core into the real Jaeger', () => {
   let tracing: WidelineTracing;

@@ -1,0 +1,59 @@
+/**
+ * `@wideline/core/sdk`: the parts Wideline's runtime packages share — config resolution, the export
+ * pipeline and its processors, OTLP/JSON encoding, the W3C Trace Context and Baggage parsers, the
+ * redactor, the samplers, the Sentry event stamp. Apps rarely need them: `@wideline/core` holds what
+ * an app uses. They are public (and semver-covered) for those who assemble their own runtime.
+ *
+ * @example
+ * import { BatchExportProcessor, FetchSpanExporter } from '@wideline/core/sdk';
+ *
+ * const processor = new BatchExportProcessor(new FetchSpanExporter({ url: 'http://localhost:4318/v1/traces' }));
+ * @module
+ */
+export { type BaggageMember, formatBaggage, parseBaggage } from './baggage';
+export { type EnvRecord, parseKeyValueList, type ResolvedConfig, resolveConfig } from './config';
+export type { TailDecisions } from './cross-hop';
+export { BatchExportProcessor, type BatchOptions, type ExportStats } from './export-processor';
+export { FetchSpanExporter, type FetchSpanExporterOptions } from './fetch-exporter';
+export { LocalRootProcessor, localRootOf } from './local-root';
+export type { LoggerOptions, LogLevel, SentryLikeSink } from './logger';
+export { MESSAGE_CONTEXT_KEY, type MessageTraceFields, stripTraceContext } from './message-context';
+export { encodeResourceSpans, encodeSpans, joinResourceSpans } from './otlp-json';
+export { remoteSpanContext } from './propagation';
+export { asError, errorSpanContext } from './record-error';
+export {
+  createRedactor,
+  DEFAULT_DENIED_NAMES,
+  REDACTED,
+  type RedactionOptions,
+  type RedactionPattern,
+  type Redactor,
+} from './redact';
+export { RedactingExporter, redactSpan } from './redacting-exporter';
+export { type HeadSamplingOptions, type HeadSamplingRule, headSampler, traceIdRatio } from './sampling';
+export {
+  type SentryEventLike,
+  type SentryEventProcessorHost,
+  type SentryLinkOptions,
+  stampSentryEvent,
+} from './sentry';
+export type { SentryHeaderOptions } from './sentry-headers';
+export {
+  type TailReason,
+  type TailSamplingOptions,
+  TailSamplingProcessor,
+  type TailStats,
+  type TailUnit,
+} from './tail-sampling';
+export {
+  formatTraceparent,
+  formatTraceresponse,
+  type HeaderValue,
+  parseTraceparent,
+  RANDOM_TRACE_FLAG,
+  type TraceParent,
+} from './traceparent';
+export { WidelineTracerProvider } from './tracer-provider';
+export { parseTracestate, W3CTraceState } from './tracestate';
+export { createWarnOnce, type WarningHandler } from './warn-once';
+export { type LineSink, WideEventLogProcessor, wideEventRecord } from './wide-event-log';
