@@ -22,9 +22,11 @@ step('build the packages and the web app', bin('turbo'), [
 
 // Node ≥ 22.18 runs the journey's TypeScript directly; the packages it uses were just built.
 const journey = await import(`${repo}/apps/journey/src/index.ts`);
-const { createStyle, explainFailure, followLinks, JaegerClient, renderWaterfall, renderWhy } = await import(
+const { explainFailure, followLinks, JaegerClient, renderWaterfall, renderWhy } = await import(
   `${repo}/packages/query/dist/index.js`
 );
+// The CLI's colours, for the demo's own lines (not part of @wideline/query's API).
+const { createStyle } = await import(`${repo}/packages/query/src/style.ts`);
 
 const style = createStyle(process.stdout.isTTY === true && !process.env.NO_COLOR);
 const width = Math.max(100, Math.min(process.stdout.columns ?? 120, 140));
@@ -82,12 +84,13 @@ try {
     const linked = await followLinks(new JaegerClient({ url: apps.stack.jaegerQuery }), graph);
     Object.assign(order, { graph, linked });
     say('');
-    for (const line of renderWaterfall(graph, { style, width, jaegerUrl: apps.stack.jaegerUi, linked })) say(line);
+    for (const line of renderWaterfall(graph, { color: style.enabled, width, jaegerUrl: apps.stack.jaegerUi, linked }))
+      say(line);
   }
 
   say(`\n▶ wideline why ${result.failed.traceId}\n`);
   const why = explainFailure(result.failed.graph, apps.stack.jaegerUi, result.failed.linked);
-  for (const line of renderWhy(why, style)) say(line);
+  for (const line of renderWhy(why, { color: style.enabled })) say(line);
 
   say('\n▶ Sentry events in Spotlight for that trace (and for the retries it led to)');
   // The page's error, the saga's final failure (this trace), and the ship step's final failure: its

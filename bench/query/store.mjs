@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createStyle, JaegerClient, renderWaterfall, TraceGraph } from '@wideline/query';
+import { JaegerClient, renderWaterfall, TraceGraph } from '@wideline/query';
 import { privateStack } from '../../packages/testkit/src/index.ts';
 import { otlpBatches, syntheticTrace } from './synthetic.mjs';
 
@@ -40,7 +40,7 @@ async function traceOnce(url, traceId) {
   const { spans } = await new JaegerClient({ url }).getTrace(traceId);
   const t1 = performance.now();
   const graph = TraceGraph.fromSpans(spans);
-  renderWaterfall(graph, { style: createStyle(false), width: 120, jaegerUrl: url });
+  renderWaterfall(graph, { width: 120, jaegerUrl: url });
   const t2 = performance.now();
   return { fetch: t1 - t0, total: t2 - t0 };
 }

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createStyle, JaegerClient, renderWaterfall, TraceGraph } from '@wideline/query';
+import { JaegerClient, renderWaterfall, TraceGraph } from '@wideline/query';
 import { otlpBatches, syntheticTrace } from './synthetic.mjs';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 10_000);
@@ -46,7 +46,6 @@ async function load() {
 
 async function inProcess(traceId) {
   const jaeger = new JaegerClient({ url: JAEGER });
-  const style = createStyle(false);
   const phases = { fetch: [], graph: [], render: [], total: [], anchor: [] };
   let lines = 0;
   for (let i = 0; i <= RUNS; i++) {
@@ -59,7 +58,7 @@ async function inProcess(traceId) {
     const t1 = performance.now();
     const graph = TraceGraph.fromSpans(spans);
     const t2 = performance.now();
-    const out = renderWaterfall(graph, { style, width: 120, jaegerUrl: JAEGER }).join('\n');
+    const out = renderWaterfall(graph, { width: 120, jaegerUrl: JAEGER }).join('\n');
     const t3 = performance.now();
     lines = out.split('\n').length;
     if (i === 0) continue; // warm-up

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { runCli, type TraceGraph } from '@wideline/query';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { TraceGraph } from '@wideline/query';
 import { eventOf, requireStack, type StoredSpan, waitForEnvelope, waitForTrace } from '@wideline/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -101,6 +103,26 @@ function onlyOne(spans: StoredSpan[]): StoredSpan {
 }
 
 const childrenOf = (spans: StoredSpan[], parent: StoredSpan) => spans.filter((s) => s.parentSpanId === parent.spanId);
+
+/** The `wideline` executable a user runs (its built dist: `pnpm test` builds first). */
+const WIDELINE_BIN = join(
+  dirname(createRequire(import.meta.url).resolve('@wideline/query/package.json')),
+  'bin',
+  'wideline.js',
+);
+
+/** Runs `wideline …args` as a child process: its exit code, stdout and stderr (chDB logs there). */
+function wideline(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [WIDELINE_BIN, ...args],
+      { env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out: stdout, err: stderr }),
+    );
+  });
+}
 
 describe('the order journey: web → edge-api → jobs → queue → workers → child jobs', () => {
   it('the page shows the completed order and the compensated one with its error', () => {
@@ -273,14 +295,8 @@ describe('the order journey: web → edge-api → jobs → queue → workers →
   });
 
   it('`wideline why` names the failing step and what was compensated', async () => {
-    const run = async (...args: string[]) => {
-      let out = '';
-      const code = await runCli(['why', journey.failed.traceId, '--jaeger', apps.stack.jaegerQuery, ...args], {
-        stdout: { write: (text: string) => (out += text) },
-        stderr: { write: (text: string) => (out += text) },
-      });
-      return { code, out };
-    };
+    const run = (...args: string[]) =>
+      wideline('why', journey.failed.traceId, '--jaeger', apps.stack.jaegerQuery, ...args);
     const json = await run('--json');
     expect(json.code).toBe(0);
     const report = JSON.parse(json.out);
@@ -348,30 +364,26 @@ describe('the order journey: web → edge-api → jobs → queue → workers →
   });
 
   it("`wideline query` counts the journey's wide events: each request and each job attempt, by its span flags", async () => {
-    let out = '';
     const ids = [journey.succeeded.traceId, journey.failed.traceId].map((id) => `'${id}'`).join(', ');
-    const code = await runCli(
-      [
-        'query',
-        '-s',
-        'jobs',
-        '--since',
-        '15m',
-        '--where',
-        `trace_id in (${ids})`,
-        '--by',
-        'name',
-        '--agg',
-        'events',
-        '--order',
-        'name:asc',
-        '--json',
-        '--jaeger',
-        apps.stack.jaegerQuery,
-      ],
-      { stdout: { write: (text: string) => (out += text) }, stderr: { write: (text: string) => (out += text) } },
+    const { code, out, err } = await wideline(
+      'query',
+      '-s',
+      'jobs',
+      '--since',
+      '15m',
+      '--where',
+      `trace_id in (${ids})`,
+      '--by',
+      'name',
+      '--agg',
+      'events',
+      '--order',
+      'name:asc',
+      '--json',
+      '--jaeger',
+      apps.stack.jaegerQuery,
     );
-    expect(code, out).toBe(0);
+    expect(code, `${out}${err}`).toBe(0);
     const rows = (JSON.parse(out) as { rows: Array<{ name: string; events: number }> }).rows;
     // The units of work the jobs service ran: the HTTP requests it served and the jobs it processed —
     // the spans whose parent is in another process (server and consumer spans), read back from Jaeger.

@@ -44,7 +44,7 @@ export {
   WidelineQueryError,
 } from './errors.ts';
 export { type FindFilter, findTraces, type TraceSummary } from './find.ts';
-export { formatDuration, parseDuration, parseWhere, type WhereClause } from './format.ts';
+export { formatDuration, parseDuration } from './format.ts';
 export { type ResolvedLink, type SpanNode, TraceGraph } from './graph.ts';
 export {
   type AttributeSearch,
@@ -70,7 +70,6 @@ export { QuerySyntaxError } from './model/syntax-error.ts';
 export { spansFromLegacy, spansFromOtlp } from './otlp.ts';
 export { renderHeatmap } from './render/heatmap.ts';
 export { type HtmlReport, htmlPage } from './render/html.ts';
-export { type CliIo, runCli } from './run.ts';
 export type { Compensation, SagaOutcome } from './saga.ts';
 export type { ServiceTime } from './service-time.ts';
 export { type JaegerScan, loadJaegerWindow, type ServiceScan, truncationNotes } from './sources/jaeger-window.ts';
@@ -86,6 +85,5 @@ export {
 export { type CompiledQuery, compileQuery, type Relation } from './sql/compile.ts';
 export { checkReadOnlySql } from './sql/guard.ts';
 export { computeStats, type StatsGroup, type StatsQuery, weightedPercentile } from './stats.ts';
-export { createStyle, type Style } from './style.ts';
 export { renderWaterfall, type WaterfallOptions } from './waterfall.ts';
 export { explainFailure, renderWhy, type WhyReport } from './why.ts';

@@ -72,7 +72,7 @@ async function execute(
       const t2 = performance.now();
       const lines = options.json
         ? [JSON.stringify(traceJson(graph, jaeger, fetched.api, linked), null, 2)]
-        : renderWaterfall(graph, { style, width: options.width, jaegerUrl: jaeger.url, linked });
+        : renderWaterfall(graph, { color: style.enabled, width: options.width, jaegerUrl: jaeger.url, linked });
       if (!options.json && fetched.api === 'legacy')
         lines.push('', style.dim('(read through the legacy /api: link attributes are not available)'));
       const t3 = performance.now();
@@ -90,7 +90,7 @@ async function execute(
       const graph = TraceGraph.fromSpans(fetched.spans);
       const linked = command.follow ? await followLinks(jaeger, graph) : [];
       const report = explainFailure(graph, jaeger.url, linked);
-      out(options.json ? [JSON.stringify(report, null, 2)] : renderWhy(report, style));
+      out(options.json ? [JSON.stringify(report, null, 2)] : renderWhy(report, { color: style.enabled }));
       return;
     }
     case 'find': {

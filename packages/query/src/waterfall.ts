@@ -11,11 +11,12 @@ import type { CriticalSegment } from './critical-path.ts';
 import { formatDuration } from './format.ts';
 import type { SpanNode, TraceGraph } from './graph.ts';
 import { jobAttempts, type LinkedTrace } from './linked.ts';
-import type { Style } from './style.ts';
+import { createStyle, type Style } from './style.ts';
 
 /** Options for {@link renderWaterfall}. */
 export interface WaterfallOptions {
-  style: Style;
+  /** ANSI colours (every coloured mark also has a symbol). Default false. */
+  color?: boolean;
   /** Total line width. Default 120. */
   width?: number;
   /** Jaeger base URL for the UI link. */
@@ -86,7 +87,7 @@ function treePrefixes(graph: TraceGraph): Map<SpanNode, string> {
 
 /** Renders the waterfall as lines of text. */
 export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): string[] {
-  const { style } = options;
+  const style = createStyle(options.color ?? false);
   const width = Math.max(80, options.width ?? 120);
   const services = graph.services;
   const serviceIndex = new Map(services.map((s, i) => [s, i]));

@@ -11,7 +11,7 @@ import { formatDuration } from './format.ts';
 import type { SpanNode, TraceGraph } from './graph.ts';
 import { type JobAttempts, jobAttempts, type LinkedTrace } from './linked.ts';
 import { type Compensation, enclosingSagaStep } from './saga.ts';
-import type { Style } from './style.ts';
+import { createStyle, type Style } from './style.ts';
 import { MARK } from './waterfall.ts';
 
 /** The explanation as data (what `--json` prints). */
@@ -132,7 +132,8 @@ function renderAttempts(report: WhyReport, style: Style): string[] {
 }
 
 /** Renders a {@link WhyReport} for the terminal. */
-export function renderWhy(report: WhyReport, style: Style): string[] {
+export function renderWhy(report: WhyReport, options: { color?: boolean } = {}): string[] {
+  const style = createStyle(options.color ?? false);
   const lines: string[] = [];
   if (!report.failure) {
     lines.push(style.green(`✓ Trace ${report.traceId} has no failed spans.`), style.dim(report.jaegerUrl));

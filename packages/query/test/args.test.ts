@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CliEnvironment, parseCommandLine } from '../src/args.ts';
-import {
-  formatDuration,
-  MalformedTraceIdError,
-  normalizeTraceId,
-  parseDuration,
-  parseWhere,
-  UsageError,
-} from '../src/index.ts';
+import { parseWhere } from '../src/format.ts';
+import { formatDuration, MalformedTraceIdError, normalizeTraceId, parseDuration, UsageError } from '../src/index.ts';
 
 const tty: CliEnvironment = { env: {}, isTTY: true, columns: 100 };
 const parse = (argv: string[], environment = tty) => parseCommandLine(argv, environment);

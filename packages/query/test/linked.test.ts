@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createStyle,
   explainFailure,
   followLinks,
   jobAttempts,
@@ -147,16 +146,14 @@ describe('following a retried job across traces', () => {
     const { jaeger } = fakeJaeger(TRACES);
     const graph = graphOf(R);
     const linked = await followLinks(jaeger, graph);
-    const style = createStyle(false);
-    const why = renderWhy(explainFailure(graph, 'http://jaeger', linked), style).join('\n');
+    const why = renderWhy(explainFailure(graph, 'http://jaeger', linked)).join('\n');
     expect(why).toContain('Attempts (retries run in traces of their own)');
     expect(why).toMatch(/✗ attempt 1 of 3 failed this trace/);
     expect(why).toMatch(new RegExp(`✗ attempt 2 of 3 failed → trace ${T2}`));
     expect(why).toMatch(new RegExp(`✗ attempt 3 of 3 failed → trace ${T3}  ship: courier unavailable`));
-    const waterfall = renderWaterfall(graph, { style, jaegerUrl: 'http://jaeger', linked }).join('\n');
+    const waterfall = renderWaterfall(graph, { jaegerUrl: 'http://jaeger', linked }).join('\n');
     expect(waterfall).toContain(`↪ attempt 3 of 3 failed → trace ${T3}`);
     const fromLast = renderWaterfall(graphOf(T3), {
-      style,
       jaegerUrl: 'http://jaeger',
       linked: await followLinks(jaeger, graphOf(T3)),
     }).join('\n');

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createStyle, explainFailure, renderWaterfall, renderWhy, TraceGraph } from '../src/index.ts';
+import { explainFailure, renderWaterfall, renderWhy, TraceGraph } from '../src/index.ts';
 import { stripAnsi } from '../src/style.ts';
 import { failed, sagaTrace, span, TRACE_ID } from './helpers.ts';
 
-const plain = createStyle(false);
 const JAEGER = 'http://localhost:16686';
 
 describe('waterfall', () => {
-  const lines = renderWaterfall(TraceGraph.fromSpans(sagaTrace()), { style: plain, width: 120, jaegerUrl: JAEGER });
+  const lines = renderWaterfall(TraceGraph.fromSpans(sagaTrace()), { width: 120, jaegerUrl: JAEGER });
 
   it('heads with the trace summary and the Jaeger UI link', () => {
     expect(lines[0]).toBe(`Trace ${TRACE_ID}  4 services · 10 spans · 400 ms · ✗ 2 errors`);
@@ -53,7 +52,7 @@ describe('waterfall', () => {
       span('srv', 'root', -50, 40, { kind: 'server', service: 'b' }),
       span('lost', 'ffffffffffffffff', 10, 20),
     ]);
-    const out = renderWaterfall(graph, { style: plain, jaegerUrl: JAEGER }).join('\n');
+    const out = renderWaterfall(graph, { jaegerUrl: JAEGER }).join('\n');
     expect(out).toContain('⚠ 1 orphaned');
     expect(out).toContain('lost ⚠');
     expect(out).toContain('⚠ orphan: parent ffffffffffffffff is not in the trace');
@@ -69,14 +68,14 @@ describe('waterfall', () => {
       // starts 0.5 ms before its caller: within workerd's 1 ms clock resolution
       span('edge.srv', 'edge', 59.5, 60.5, { kind: 'server', service: 'workerd' }),
     ]);
-    const out = renderWaterfall(graph, { style: plain, jaegerUrl: JAEGER }).join('\n');
+    const out = renderWaterfall(graph, { jaegerUrl: JAEGER }).join('\n');
     expect(out.match(/⏱ clock skew corrected/g)).toHaveLength(1);
     expect(graph.get('edge.srv')!.skewUs).not.toBe(0);
   });
 
   it('adds colour only when asked, without changing the text', () => {
     const coloured = renderWaterfall(TraceGraph.fromSpans(sagaTrace()), {
-      style: createStyle(true),
+      color: true,
       width: 120,
       jaegerUrl: JAEGER,
     });
@@ -93,7 +92,7 @@ describe('why', () => {
       service: 'jobs-worker',
       messages: ['PaymentDeclined: card declined'],
     });
-    const out = renderWhy(report, plain);
+    const out = renderWhy(report);
     expect(out[0]).toBe(`✗ Trace ${TRACE_ID} failed at jobs-worker › order.charge (250 ms into the trace)`);
     const text = out.join('\n');
     expect(text).toContain('Failure path\n  web          click checkout\n  web          └─ POST /api/orders');
@@ -107,7 +106,7 @@ describe('why', () => {
   });
 
   it('says when a compensation failed, and why', () => {
-    const out = renderWhy(explainFailure(TraceGraph.fromSpans(sagaTrace(true)), JAEGER), plain).join('\n');
+    const out = renderWhy(explainFailure(TraceGraph.fromSpans(sagaTrace(true)), JAEGER)).join('\n');
     expect(out).toContain(
       '✗ order.reserve-stock compensate  undid reserve-stock after charge failed — compensation FAILED',
     );
@@ -117,7 +116,7 @@ describe('why', () => {
   it('says so when nothing failed', () => {
     const report = explainFailure(TraceGraph.fromSpans([span('ok', undefined, 0, 1)]), JAEGER);
     expect(report.failed).toBe(false);
-    expect(renderWhy(report, plain)[0]).toBe(`✓ Trace ${TRACE_ID} has no failed spans.`);
+    expect(renderWhy(report)[0]).toBe(`✓ Trace ${TRACE_ID} has no failed spans.`);
   });
 
   it('lists failures unrelated to the root cause separately', () => {
@@ -130,6 +129,6 @@ describe('why', () => {
       JAEGER,
     );
     expect(report.failure?.spanId).toBe('a');
-    expect(renderWhy(report, plain).join('\n')).toContain('Other failures\n  ✗ svc › b: second');
+    expect(renderWhy(report).join('\n')).toContain('Other failures\n  ✗ svc › b: second');
   });
 });

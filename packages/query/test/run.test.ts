@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/index.ts';
+import { runCli } from '../src/run.ts';
 
 // An old Jaeger (before 1.35): no /api/v3 route, only the legacy JSON API.
 const ID = '4bf92f3577b34da6a3ce929d0e0e4736';

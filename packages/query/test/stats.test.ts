@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeStats, parseWhere, weightedPercentile } from '../src/index.ts';
+import { parseWhere } from '../src/format.ts';
+import { computeStats, weightedPercentile } from '../src/index.ts';
 import { sampleWeight, wideEvents } from '../src/stats.ts';
 import { failed, span } from './helpers.ts';
 

@@ -43,7 +43,12 @@ export async function heatmapCommand(values: Record<string, unknown>, ctx: Comma
         total: map.total,
         cells: cells.map(([time, durationMsFrom, events]) => ({ time, durationMsFrom, events })),
       });
-    else ctx.out([...heading(title, opened, spec.weighted, ctx.style), '', ...renderHeatmap(map, ctx.style)]);
+    else
+      ctx.out([
+        ...heading(title, opened, spec.weighted, ctx.style),
+        '',
+        ...renderHeatmap(map, { color: ctx.style.enabled }),
+      ]);
     await writeHtml(ctx, () => htmlPage({ title, lines: [opened.origin, ...opened.notes], heatmap: map }));
   } finally {
     await opened.engine.close();

@@ -6,7 +6,7 @@
  */
 import type { Heatmap } from '../analysis/heatmap.ts';
 import { formatDuration } from '../format.ts';
-import type { Style } from '../style.ts';
+import { createStyle } from '../style.ts';
 
 const SHADES = ['·', '░', '▒', '▓', '█'];
 
@@ -18,8 +18,9 @@ export function shade(value: number, max: number): number {
 
 const clock = (us: number) => new Date(Math.floor(us / 1000)).toISOString().slice(11, 19);
 
-/** Heatmap lines: one per duration row, an axis, and a legend. */
-export function renderHeatmap(map: Heatmap, style: Style): string[] {
+/** Heatmap lines: one per duration row, an axis, and a legend; `color` (default false) shades in ANSI. */
+export function renderHeatmap(map: Heatmap, options: { color?: boolean } = {}): string[] {
+  const style = createStyle(options.color ?? false);
   if (map.total === 0) return ['(no events to draw)'];
   const labels = map.rowsMs.map((ms) => formatDuration(ms * 1000));
   const labelWidth = Math.max(...labels.map((l) => l.length));
