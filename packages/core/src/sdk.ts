@@ -45,6 +45,7 @@ export {
   type TailStats,
   type TailUnit,
 } from './tail-sampling';
+export { createTargetMatcher, type PropagateTo, type TargetMatcher } from './target-matcher';
 export {
   formatTraceparent,
   formatTraceresponse,

@@ -9,15 +9,14 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTracing, type WidelineOptions, type WidelineTracing } from '@wideline/core';
-import { resolveConfig } from '@wideline/core/sdk';
+import { createTargetMatcher, type PropagateTo, resolveConfig, type TargetMatcher } from '@wideline/core/sdk';
 import { WorkersContextManager } from './async-context';
 import { type FetchExportStats, FetchSpanExporter } from './fetch-exporter';
 
 /** Whether an incoming request's `traceparent`/`tracestate`/`baggage` is continued. */
 export type AcceptTraceContext = 'always' | 'never' | ((request: Request) => boolean);
 
-/** Which outgoing `fetch` destinations receive `traceparent`/`tracestate`/`baggage`. */
-export type PropagateTo = ReadonlyArray<string | RegExp> | ((url: URL) => boolean);
+export type { PropagateTo } from '@wideline/core/sdk';
 
 /** Options of {@link instrument} and {@link instrumentDO}: core's options plus Worker-specific ones. */
 export interface WorkerConfig extends Omit<WidelineOptions, 'env'> {
@@ -27,9 +26,11 @@ export interface WorkerConfig extends Omit<WidelineOptions, 'env'> {
    */
   acceptTraceContext?: AcceptTraceContext;
   /**
-   * Hosts (exact names, `*.example.com` wildcards, or RegExps matched against the host) or a
-   * predicate on the URL whose `fetch` requests carry trace context. Service bindings, Durable
-   * Object stubs and Queues always carry it. Default: none.
+   * Which `fetch` destinations carry trace context, in the grammar of every Wideline runtime: hosts
+   * (`api.example.com`, `*.example.com`, `host:port`), origins or URL prefixes (`https://h/api`,
+   * matched by path segment), RegExps tested against the full URL, or a predicate on the URL.
+   * Service bindings, Durable Object stubs and Queues always carry it. A malformed entry throws
+   * `WidelineConfigError` on the first invocation. Default: none.
    */
   propagateTo?: PropagateTo;
   /**
@@ -66,6 +67,8 @@ export const DEFAULT_EXPORT_TIMEOUT_MS = 2000;
 export interface IsolateRuntime {
   tracing: WidelineTracing;
   config: WorkerConfig;
+  /** `config.propagateTo`, compiled once. */
+  mayPropagate: TargetMatcher;
   /** Exports finished spans and sends them (when due) from the calling invocation. Never rejects. */
   flush(): Promise<void>;
   /** The OTLP sender, unless an exporter other than a `FetchSpanExporter` replaced it. */
@@ -100,6 +103,7 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   };
   const contextManager = new WorkersContextManager();
   const resolved = resolveConfig(options);
+  const mayPropagate = createTargetMatcher(config.propagateTo);
   // A FetchSpanExporter of the caller's own (another transport, such as a service binding to a
   // collector Worker) still needs each invocation to send; any other exporter sends by itself.
   const sender =
@@ -128,6 +132,7 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   runtime = {
     tracing,
     config,
+    mayPropagate,
     sender,
     flush: sender ? () => tracing.forceFlush().then(() => sender.sendWhenDue()) : () => tracing.forceFlush(),
   };

@@ -1,6 +1,6 @@
 /**
  * Outgoing HTTP: CLIENT spans for `fetch` and for service bindings, and W3C context on the request
- * only where it is meant to go — allowlisted hosts for the open internet; always for service
+ * only where it is meant to go — `propagateTo`'s targets for the open internet; always for service
  * bindings and Durable Object stubs, which stay inside the account.
  *
  * @internal
@@ -16,7 +16,7 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
 } from '@wideline/core/conventions';
-import type { IsolateRuntime, PropagateTo } from './config';
+import type { IsolateRuntime } from './config';
 
 const propagator = new W3CPropagator();
 const headersSetter = {
@@ -24,25 +24,6 @@ const headersSetter = {
     carrier.set(key, value);
   },
 };
-
-function hostMatches(host: string, pattern: string | RegExp): boolean {
-  if (typeof pattern !== 'string') return pattern.test(host);
-  const wanted = pattern.toLowerCase();
-  if (wanted.startsWith('*.')) return host.endsWith(wanted.slice(1));
-  return host === wanted;
-}
-
-/** Whether `url` may receive trace context under `propagateTo`. Never throws. */
-export function mayPropagate(url: URL, propagateTo: PropagateTo | undefined): boolean {
-  if (!propagateTo) return false;
-  try {
-    if (typeof propagateTo === 'function') return propagateTo(url) === true;
-    const host = url.hostname.toLowerCase();
-    return propagateTo.some((pattern) => hostMatches(host, pattern));
-  } catch {
-    return false;
-  }
-}
 
 function clientAttributes(method: string, url: URL | undefined, extra: Attributes | undefined): Attributes {
   const attributes: Attributes = { [ATTR_HTTP_REQUEST_METHOD]: method };
@@ -97,7 +78,7 @@ export async function tracedFetch(
   const spanContext = trace.setSpan(active, span);
   let callInput = input;
   let callInit = init;
-  if (target.internal === true || (url !== undefined && mayPropagate(url, runtime.config.propagateTo))) {
+  if (target.internal === true || (url !== undefined && runtime.mayPropagate(url))) {
     try {
       if (isRequest) {
         // A Request built here has mutable headers, unlike the one the caller passed in.

@@ -151,6 +151,16 @@ describe('outgoing fetch', () => {
     expect(seen.bound?.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-`));
   });
 
+  it('sends context to URL prefixes by path segment and to RegExps that match the full URL', async () => {
+    const seen = JSON.parse((await call('/outgoing-targets')).text) as { url: string; traceparent: string | null }[];
+    expect(seen.map((s) => [new URL(s.url).href, s.traceparent !== null])).toEqual([
+      ['https://prefix.test/api/x', true],
+      ['https://prefix.test/apiary', false],
+      ['https://regex.test/traced/1', true],
+      ['https://regex.test/other', false],
+    ]);
+  });
+
   it('puts the CLIENT span id in the traceparent the callee receives', async () => {
     const seen = JSON.parse((await call('/outgoing')).text) as Record<string, { traceparent: string }>;
     const allowed = spans().find((s) => s.attributes['server.address'] === 'allowed.test')!;
