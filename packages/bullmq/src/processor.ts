@@ -18,7 +18,7 @@
 import { context, ROOT_CONTEXT, type Span, type SpanContext, type Tracer, trace } from '@opentelemetry/api';
 import { recordError, WidelineConfigError } from '@wideline/core';
 import { LINK_TYPES } from '@wideline/core/conventions';
-import { asError, createWarnOnce } from '@wideline/core/sdk';
+import { asError, createWarnOnce, type WarningHandler } from '@wideline/core/sdk';
 import type { SandboxedJob } from 'bullmq';
 import { type Attempt, describeAttempt, startedCount, startProcessSpan, type TracedJobLike } from './attempt';
 import { AttemptLogWriter, type PendingAttempt, previousAttempt } from './attempt-log';
@@ -56,14 +56,17 @@ export interface ConsumerTracingOptions {
   recordResultSize?: boolean;
   /** Report each job's final failure to this Sentry-like client, with the attempt's trace id. */
   sentry?: SentryLike;
-  /** Jaeger UI base URL for the Sentry link. Default `http://localhost:16686`. */
+  /**
+   * Jaeger UI base URL for the Sentry link. Default: the registered tracing's `jaegerUiUrl`
+   * (`createNodeTracing`'s option, else `WIDELINE_JAEGER_UI_URL`, else `http://localhost:16686`).
+   */
   jaegerUiUrl?: string;
   /** Awaited after each attempt's span ends, e.g. `() => tracing.forceFlush()` in a sandboxed processor. */
   flush?: () => Promise<unknown>;
   /** Queue name when the job does not carry one. */
   queueName?: string;
   /** Called once per kind of telemetry problem. Default: `console.warn`. */
-  onWarning?: (message: string) => void;
+  onWarning?: WarningHandler;
 }
 
 const DEFAULT_MAX_PARENT_AGE_MS = 300_000;

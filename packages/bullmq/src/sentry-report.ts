@@ -8,7 +8,7 @@
  */
 import type { SpanContext } from '@opentelemetry/api';
 import { ATTR_MESSAGING_DESTINATION_NAME } from '@wideline/core/conventions';
-import { type SentryEventLike, stampSentryEvent } from '@wideline/core/sdk';
+import { registeredConfig, type SentryEventLike, stampSentryEvent } from '@wideline/core/sdk';
 import { BULLMQ_JOB_NAME } from './attributes';
 
 /** The part of a Sentry scope used here. */
@@ -37,7 +37,8 @@ export interface FailedJobInfo {
 
 /**
  * Captures `error` in its own scope, stamped with `spanContext`, and with `origin` (the job's creation
- * context) when the attempt ran in a trace of its own, linked to it. Never throws.
+ * context) when the attempt ran in a trace of its own, linked to it. `jaegerUiUrl` defaults to the
+ * registered tracing's (`createNodeTracing({ jaegerUiUrl })`, else `WIDELINE_JAEGER_UI_URL`). Never throws.
  */
 export function reportFinalFailure(
   sentry: SentryLike,
@@ -48,8 +49,9 @@ export function reportFinalFailure(
   origin?: SpanContext,
 ): void {
   try {
+    const uiUrl = jaegerUiUrl ?? registeredConfig()?.jaegerUiUrl;
     sentry.withScope((scope) => {
-      const stamp = (event: SentryEventLike) => stampSentryEvent(event, spanContext, jaegerUiUrl, origin);
+      const stamp = (event: SentryEventLike) => stampSentryEvent(event, spanContext, uiUrl, origin);
       scope.addEventProcessor(stamp as never);
       scope.setTag(ATTR_MESSAGING_DESTINATION_NAME, job.queue);
       scope.setTag(BULLMQ_JOB_NAME, job.jobName);

@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { wideEvent } from '@wideline/core';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { createTracing, wideEvent } from '@wideline/core';
 import { type SandboxedJob, UnrecoverableError } from 'bullmq';
 import { describe, expect, it, vi } from 'vitest';
 import { encodeMetadata, type TracedJobLike, tracedProcessor } from '../src/index';
@@ -120,6 +121,40 @@ describe('tracedProcessor', () => {
     });
     expect(captured).toHaveLength(1);
     expect(events[0]).toMatchObject({ tags: { trace_id: creation.traceId } });
+  });
+
+  it("links the Sentry report to the registered tracing's Jaeger UI unless jaegerUiUrl is given", async () => {
+    const registered = createTracing({
+      serviceName: 'jobs',
+      env: { WIDELINE_JAEGER_UI_URL: 'https://jaeger.example.com' },
+      exporter: new InMemorySpanExporter(),
+    });
+    const jaegerUrls: unknown[] = [];
+    const sentry = {
+      withScope: (cb: (scope: never) => void) =>
+        cb({
+          addEventProcessor: (p: (e: { contexts?: { otel?: { jaeger_url?: string } } }) => typeof e) =>
+            jaegerUrls.push(p({}).contexts?.otel?.jaeger_url),
+          setTag: () => undefined,
+          setContext: () => undefined,
+        } as never),
+      captureException: () => undefined,
+    };
+    const failing = async () => {
+      throw new UnrecoverableError('gone');
+    };
+    try {
+      await expect(tracedProcessor(failing, { sentry })(job())).rejects.toThrow('gone');
+      const given = tracedProcessor(failing, { sentry, jaegerUiUrl: 'https://ui.example.com' });
+      await expect(given(job())).rejects.toThrow('gone');
+    } finally {
+      await registered.shutdown();
+      trace.disable();
+    }
+    expect(jaegerUrls).toEqual([
+      expect.stringMatching(/^https:\/\/jaeger\.example\.com\/trace\/[0-9a-f]{32}$/),
+      expect.stringMatching(/^https:\/\/ui\.example\.com\/trace\/[0-9a-f]{32}$/),
+    ]);
   });
 
   it('a sampled-out attempt propagates its context but records and writes nothing, and still reports to Sentry', async () => {

@@ -34,7 +34,10 @@ export interface WidelineOptions {
   tracesEndpoint?: string;
   /** Headers for every export request. Default `OTEL_EXPORTER_OTLP_HEADERS`. */
   headers?: Record<string, string>;
-  /** Export request timeout in ms. Default `OTEL_EXPORTER_OTLP_TIMEOUT` or 10 000. */
+  /**
+   * Export request timeout in ms. Default `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`,
+   * else 10 000 (2 000 in a Worker).
+   */
   exportTimeoutMs?: number;
   /** Queue and batch bounds. */
   batch?: Omit<BatchOptions, 'exportTimeoutMs'>;
@@ -50,6 +53,16 @@ export interface WidelineOptions {
   env?: EnvRecord;
   /** Receives one warning per kind of export trouble. Default `console.warn`. */
   onWarning?: WarningHandler;
+}
+
+/**
+ * Defaults a runtime package sets where its runtime needs another value than core's; an option or an
+ * `OTEL_*` variable still wins. The Worker's export timeout is 2 s: an invocation's `waitUntil` work
+ * is cut off 30 s after the response, and a hung collector must not hold every invocation that long.
+ */
+export interface RuntimeDefaults {
+  /** Default export timeout in ms. Core's: 10 000 (the OTLP exporter specification's default). */
+  exportTimeoutMs?: number;
 }
 
 /** Configuration after defaults and validation. */
@@ -200,13 +213,22 @@ function validateOptions(options: WidelineOptions): void {
   }
 }
 
+/** Core's export timeout: the OTLP exporter specification's default. */
+export const DEFAULT_EXPORT_TIMEOUT_MS = 10_000;
+
 /**
- * Resolves options and `OTEL_*` variables into a validated config.
+ * Resolves options and `OTEL_*` variables into a validated config: the one place every runtime's
+ * shared options are read (docs/options.md lists them).
  *
+ * @param defaults what a runtime package defaults differently from core (the Worker's timeout)
  * @example
  * resolveConfig({ serviceName: 'jobs' }, process.env).tracesEndpoint // 'http://localhost:4318/v1/traces'
  */
-export function resolveConfig(options: WidelineOptions = {}, env: EnvRecord = options.env ?? {}): ResolvedConfig {
+export function resolveConfig(
+  options: WidelineOptions = {},
+  env: EnvRecord = options.env ?? {},
+  defaults: RuntimeDefaults = {},
+): ResolvedConfig {
   validateOptions(options);
   const protocol = read(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? read(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
   if (protocol !== undefined && protocol !== 'http/json' && protocol !== 'http/protobuf') {
@@ -254,7 +276,8 @@ export function resolveConfig(options: WidelineOptions = {}, env: EnvRecord = op
         read(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? read(env, 'OTEL_EXPORTER_OTLP_TIMEOUT'),
         'OTEL_EXPORTER_OTLP_TIMEOUT',
       ) ??
-      10_000,
+      defaults.exportTimeoutMs ??
+      DEFAULT_EXPORT_TIMEOUT_MS,
     batch: options.batch ?? {},
     head: { ...headFromEnv(env), ...options.sampling?.head },
     tail: options.sampling?.tail ?? false,

@@ -11,7 +11,14 @@
  * @module
  */
 export { type BaggageMember, formatBaggage, parseBaggage } from './baggage';
-export { type EnvRecord, parseKeyValueList, type ResolvedConfig, resolveConfig } from './config';
+export {
+  DEFAULT_EXPORT_TIMEOUT_MS,
+  type EnvRecord,
+  parseKeyValueList,
+  type ResolvedConfig,
+  type RuntimeDefaults,
+  resolveConfig,
+} from './config';
 export type { TailDecisions } from './cross-hop';
 export { BatchExportProcessor, type BatchOptions, type ExportStats } from './export-processor';
 export { FetchSpanExporter, type FetchSpanExporterOptions } from './fetch-exporter';
@@ -54,7 +61,7 @@ export {
   RANDOM_TRACE_FLAG,
   type TraceParent,
 } from './traceparent';
-export { WidelineTracerProvider } from './tracer-provider';
+export { registeredConfig, WidelineTracerProvider } from './tracer-provider';
 export { parseTracestate, W3CTraceState } from './tracestate';
 export { createWarnOnce, type WarningHandler } from './warn-once';
 export { type LineSink, WideEventLogProcessor, wideEventRecord } from './wide-event-log';

@@ -16,6 +16,7 @@
  */
 import { isSpanContextValid, type Span, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
 import { jaegerTraceUrl } from './conventions';
+import { registeredConfig } from './tracer-provider';
 
 /** The parts of a Sentry event this module writes. */
 export interface SentryEventLike {
@@ -34,7 +35,10 @@ export interface SentryEventProcessorHost<E extends SentryEventLike = SentryEven
 
 /** Options for {@link linkSentry}. */
 export interface SentryLinkOptions {
-  /** Jaeger UI base URL. Default `http://localhost:16686`. */
+  /**
+   * Jaeger UI base URL. Default: the registered tracing's `jaegerUiUrl` (its option, else
+   * `WIDELINE_JAEGER_UI_URL`, else `http://localhost:16686`).
+   */
   jaegerUiUrl?: string;
   /** Which span an event belongs to. Default: the active span. */
   getSpan?: () => Span | undefined;
@@ -95,7 +99,7 @@ export function linkSentry<E extends SentryEventLike>(
     try {
       const spanContext = getSpan()?.spanContext();
       return spanContext && isSpanContextValid(spanContext)
-        ? stampSentryEvent(event, spanContext, options.jaegerUiUrl)
+        ? stampSentryEvent(event, spanContext, options.jaegerUiUrl ?? registeredConfig()?.jaegerUiUrl)
         : event;
     } catch {
       return event;

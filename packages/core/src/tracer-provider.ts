@@ -22,6 +22,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { BasicTracerProvider, type TracerConfig } from '@opentelemetry/sdk-trace-base';
+import type { ResolvedConfig } from './config';
 import { RANDOM_TRACE_FLAG } from './traceparent';
 
 /** A tracer that gives each span it starts the random-trace-id flag its trace has. */
@@ -81,9 +82,13 @@ export class WidelineTracerProvider extends BasicTracerProvider {
   readonly #tracers = new WeakMap<Tracer, Tracer>();
   readonly #randomRoots: boolean;
 
-  constructor(config: TracerConfig = {}) {
+  /** The Wideline config this provider was made from, when `createTracing` made it. */
+  readonly resolvedConfig: ResolvedConfig | undefined;
+
+  constructor(config: TracerConfig = {}, resolvedConfig?: ResolvedConfig) {
     super(config);
     this.#randomRoots = config.idGenerator === undefined;
+    this.resolvedConfig = resolvedConfig;
   }
 
   override getTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
@@ -95,4 +100,15 @@ export class WidelineTracerProvider extends BasicTracerProvider {
     }
     return tracer;
   }
+}
+
+/**
+ * The resolved config of the Wideline tracing registered as the global provider, if any. Parts that
+ * run beside an app's tracing without being handed it (`linkSentry`, `@wideline/bullmq`'s Sentry
+ * report) default to its options — `jaegerUiUrl` is set once, in `createTracing`.
+ */
+export function registeredConfig(): ResolvedConfig | undefined {
+  const global = trace.getTracerProvider() as { getDelegate?: () => unknown };
+  const provider = global.getDelegate?.() ?? global;
+  return provider instanceof WidelineTracerProvider ? provider.resolvedConfig : undefined;
 }

@@ -27,7 +27,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { type ResolvedConfig, resolveConfig, type WidelineOptions } from './config';
+import { type ResolvedConfig, type RuntimeDefaults, resolveConfig, type WidelineOptions } from './config';
 import { BatchExportProcessor, type ExportStats } from './export-processor';
 import { FetchSpanExporter } from './fetch-exporter';
 import { LocalRootProcessor } from './local-root';
@@ -50,6 +50,8 @@ export interface TracingRuntime {
   contextManager?: ContextManager;
   /** Register the provider, propagator and context manager as OpenTelemetry globals. Default `true`. */
   register?: boolean;
+  /** Defaults of this runtime where they differ from core's (the Worker's 2 s export timeout). */
+  defaults?: RuntimeDefaults;
 }
 
 /** A running tracing pipeline. */
@@ -75,7 +77,7 @@ export interface WidelineTracing {
  * {@link WidelineConfigError}; nothing on the telemetry path throws afterwards.
  */
 export function createTracing(options: WidelineOptions & TracingRuntime = {}): WidelineTracing {
-  const config = resolveConfig(options);
+  const config = resolveConfig(options, options.env, options.defaults);
   const redactor = config.redaction === false ? undefined : createRedactor(config.redaction);
   const otlp =
     typeof options.exporter === 'function'
@@ -99,11 +101,14 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
   spanProcessors.push(tailSampler ?? batch);
 
   const activeProcessors = config.disabled ? [] : spanProcessors;
-  const provider = new WidelineTracerProvider({
-    resource: resourceFromAttributes(config.resourceAttributes),
-    sampler: config.disabled ? new AlwaysOffSampler() : headSampler(config.head),
-    spanProcessors: activeProcessors,
-  });
+  const provider = new WidelineTracerProvider(
+    {
+      resource: resourceFromAttributes(config.resourceAttributes),
+      sampler: config.disabled ? new AlwaysOffSampler() : headSampler(config.head),
+      spanProcessors: activeProcessors,
+    },
+    config,
+  );
 
   if (options.register !== false) {
     if (options.contextManager) context.setGlobalContextManager(options.contextManager.enable());

@@ -39,6 +39,13 @@ describe('resolveConfig', () => {
     });
   });
 
+  it('takes a runtime default below the option and the variables', () => {
+    const workerDefaults = { exportTimeoutMs: 2000 };
+    expect(resolveConfig({}, {}, workerDefaults).exportTimeoutMs).toBe(2000);
+    expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_TIMEOUT: '750' }, workerDefaults).exportTimeoutMs).toBe(750);
+    expect(resolveConfig({ exportTimeoutMs: 300 }, {}, workerDefaults).exportTimeoutMs).toBe(300);
+  });
+
   it('lets options win over variables, and the traces endpoint win over the base endpoint', () => {
     const env = {
       OTEL_SERVICE_NAME: 'env-name',

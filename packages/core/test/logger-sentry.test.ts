@@ -1,8 +1,15 @@
 import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { jaegerTraceUrl } from '../src/conventions';
-import { createLogger, linkSentry } from '../src/index';
-import { REDACTED, type SentryEventLike, type SentryEventProcessorHost, stampSentryEvent } from '../src/sdk';
+import { createLogger, createTracing, linkSentry } from '../src/index';
+import {
+  REDACTED,
+  registeredConfig,
+  type SentryEventLike,
+  type SentryEventProcessorHost,
+  stampSentryEvent,
+} from '../src/sdk';
 import { memoryTracing } from './helpers';
 
 describe('createLogger', () => {
@@ -114,5 +121,35 @@ describe('Sentry link', () => {
       span.end();
     });
     expect(trace.getActiveSpan()).toBeUndefined();
+  });
+
+  it("linkSentry links to the registered tracing's Jaeger UI when not told otherwise", async () => {
+    const tracing = createTracing({
+      serviceName: 'registered',
+      env: { WIDELINE_JAEGER_UI_URL: 'https://jaeger.example.com/' },
+      exporter: new InMemorySpanExporter(),
+    });
+    try {
+      expect(registeredConfig()?.jaegerUiUrl).toBe('https://jaeger.example.com');
+      const processors: Array<(event: SentryEventLike) => SentryEventLike | null> = [];
+      const host = { addEventProcessor: (p: (event: SentryEventLike) => SentryEventLike | null) => processors.push(p) };
+      linkSentry(host as unknown as SentryEventProcessorHost);
+      linkSentry(host as unknown as SentryEventProcessorHost, { jaegerUiUrl: 'https://other.example.com' });
+      tracing.tracer.startActiveSpan('op', (span) => {
+        const [registered, given] = processors.map((p) => p({}));
+        const traceId = span.spanContext().traceId;
+        expect((registered?.contexts?.otel as { jaeger_url?: string } | undefined)?.jaeger_url).toBe(
+          `https://jaeger.example.com/trace/${traceId}`,
+        );
+        expect((given?.contexts?.otel as { jaeger_url?: string } | undefined)?.jaeger_url).toBe(
+          `https://other.example.com/trace/${traceId}`,
+        );
+        span.end();
+      });
+    } finally {
+      await tracing.shutdown();
+      trace.disable();
+    }
+    expect(registeredConfig()).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTracing, type WidelineOptions, type WidelineTracing } from '@wideline/core';
-import { createTargetMatcher, type PropagateTo, resolveConfig, type TargetMatcher } from '@wideline/core/sdk';
+import { createTargetMatcher, type PropagateTo, type TargetMatcher } from '@wideline/core/sdk';
 import { WorkersContextManager } from './async-context';
 import { type FetchExportStats, FetchSpanExporter } from './fetch-exporter';
 
@@ -18,8 +18,11 @@ export type AcceptTraceContext = 'always' | 'never' | ((request: Request) => boo
 
 export type { PropagateTo } from '@wideline/core/sdk';
 
-/** Options of {@link instrument} and {@link instrumentDO}: core's options plus Worker-specific ones. */
-export interface WorkerConfig extends Omit<WidelineOptions, 'env'> {
+/**
+ * Options of {@link instrument} and {@link instrumentDO}: core's options (the same names, types and
+ * `OTEL_*` variables, read from the bindings; `env` adds variables over them) plus Worker-specific ones.
+ */
+export interface WorkerConfig extends WidelineOptions {
   /**
    * Continue the caller's W3C trace context: `'always'`, `'never'`, or a predicate such as an origin
    * allowlist. Rejected context starts a new trace. Default `'always'`.
@@ -60,7 +63,11 @@ export interface WorkerConfig extends Omit<WidelineOptions, 'env'> {
 /** A config, or a function of the Worker's bindings that returns one. */
 export type ConfigOrFactory<Env = unknown> = WorkerConfig | ((env: Env) => WorkerConfig);
 
-/** Export timeout when neither the option nor `OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT` sets one. */
+/**
+ * Export timeout when neither the option nor `OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT` sets one: 2 s, not
+ * core's 10 s, because each invocation sends its own spans under `waitUntil`, and a slow collector
+ * should cost an invocation 2 s of lingering at most.
+ */
 export const DEFAULT_EXPORT_TIMEOUT_MS = 2000;
 
 /** What every instrumented entry point of this isolate shares. @internal */
@@ -91,35 +98,28 @@ function envRecord(env: unknown): Record<string, unknown> {
 export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: Env): IsolateRuntime {
   if (runtime) return runtime;
   const config = typeof configOrFactory === 'function' ? configOrFactory(env) : configOrFactory;
-  const bindings = envRecord(env);
-  const timeoutSet =
-    config.exportTimeoutMs !== undefined ||
-    typeof bindings.OTEL_EXPORTER_OTLP_TIMEOUT === 'string' ||
-    typeof bindings.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT === 'string';
-  const options: WidelineOptions = {
-    ...config,
-    env: bindings,
-    ...(timeoutSet ? {} : { exportTimeoutMs: DEFAULT_EXPORT_TIMEOUT_MS }),
-  };
-  const contextManager = new WorkersContextManager();
-  const resolved = resolveConfig(options);
   const mayPropagate = createTargetMatcher(config.propagateTo);
   // A FetchSpanExporter of the caller's own (another transport, such as a service binding to a
   // collector Worker) still needs each invocation to send; any other exporter sends by itself.
-  const sender =
-    config.exporter instanceof FetchSpanExporter
-      ? config.exporter
-      : config.exporter
-        ? undefined
-        : new FetchSpanExporter({
-            url: resolved.tracesEndpoint,
-            headers: resolved.headers,
-            timeoutMs: resolved.exportTimeoutMs,
-            ...(config.exportDelayMs !== undefined ? { delayMs: config.exportDelayMs } : {}),
-            ...(config.onWarning ? { onWarning: config.onWarning } : {}),
-          });
-  const exporter = config.exporter ?? (sender as FetchSpanExporter);
-  const tracing = createTracing({ ...options, exporter, contextManager });
+  let sender = config.exporter instanceof FetchSpanExporter ? config.exporter : undefined;
+  const tracing = createTracing({
+    ...config,
+    env: { ...envRecord(env), ...config.env },
+    defaults: { exportTimeoutMs: DEFAULT_EXPORT_TIMEOUT_MS },
+    contextManager: new WorkersContextManager(),
+    exporter:
+      config.exporter ??
+      ((resolved) => {
+        sender = new FetchSpanExporter({
+          url: resolved.tracesEndpoint,
+          headers: resolved.headers,
+          timeoutMs: resolved.exportTimeoutMs,
+          ...(config.exportDelayMs !== undefined ? { delayMs: config.exportDelayMs } : {}),
+          ...(config.onWarning ? { onWarning: config.onWarning } : {}),
+        });
+        return sender;
+      }),
+  });
   // Sentry's `enableOpenTelemetrySetup` (or any other SDK) may have registered a provider first; the
   // global registration then fails silently. Wideline's spans do not depend on it (they come from
   // `tracing.tracer`), but third-party OpenTelemetry instrumentation would go elsewhere: say so.
@@ -129,12 +129,13 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
       '[wideline] another OpenTelemetry tracer provider is registered globally (Sentry with enableOpenTelemetrySetup: true?); Wideline keeps its own provider for its spans',
     );
   }
+  const flushed = sender;
   runtime = {
     tracing,
     config,
     mayPropagate,
     sender,
-    flush: sender ? () => tracing.forceFlush().then(() => sender.sendWhenDue()) : () => tracing.forceFlush(),
+    flush: flushed ? () => tracing.forceFlush().then(() => flushed.sendWhenDue()) : () => tracing.forceFlush(),
   };
   return runtime;
 }
