@@ -10,6 +10,7 @@
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { DEFAULT_EXPORT_TIMEOUT_MS } from './config';
 import { encodeSpans } from './otlp-json';
 
 // Taken when this module is evaluated, before other SDKs (Sentry's fetch integration, Wideline's own
@@ -22,14 +23,20 @@ export interface FetchSpanExporterOptions {
   url: string;
   /** Extra request headers (authentication). */
   headers?: Record<string, string>;
-  /** The request is aborted after this many ms. Default 10 000. */
+  /** The request is aborted after this many ms. Default 10 000 (`DEFAULT_EXPORT_TIMEOUT_MS`). */
   timeoutMs?: number;
   /** The `fetch` to use. Default: the global `fetch` as it was when this module loaded. */
   fetch?: typeof fetch;
 }
 
 /**
- * Sends spans as OTLP/HTTP JSON with `fetch`.
+ * Sends spans as OTLP/HTTP JSON with `fetch`, one request per `export()` call, from inside it. The
+ * export pipeline (`BatchExportProcessor`) decides when and bounds the time with the same timeout.
+ *
+ * Not the Worker's `OutboxSpanExporter` (`@wideline/worker`), whose `export()` only serialises and
+ * whose `send()` posts from the calling invocation: a Worker must not do I/O for one request from
+ * another's context. Use this one in Node, browsers' own pipelines and any runtime without that rule.
+ * Side by side: docs/exporters.md.
  *
  * @example
  * createTracing({ exporter: new FetchSpanExporter({ url: 'https://otlp.example/v1/traces', headers: { 'x-api-key': key } }) })
@@ -44,7 +51,7 @@ export class FetchSpanExporter implements SpanExporter {
   constructor(options: FetchSpanExporterOptions) {
     this.#url = options.url;
     this.#headers = { ...options.headers, 'content-type': 'application/json' };
-    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
     this.#fetch = options.fetch ?? unpatchedFetch;
   }
 
@@ -69,8 +76,10 @@ export class FetchSpanExporter implements SpanExporter {
       body: encodeSpans(spans),
       signal: AbortSignal.timeout(this.#timeoutMs),
     });
-    // Consume or cancel the body: Workers and undici otherwise keep the connection busy.
-    await response.body?.cancel().catch(() => undefined);
+    // The body must be consumed or cancelled, or undici and workerd keep the connection busy. A
+    // collector answers a few bytes (an empty partial-success object): reading them lets the
+    // connection be reused, where cancelling aborts its stream (in Node, with an AbortError).
+    await response.arrayBuffer().catch(() => undefined);
     return response.ok
       ? { code: ExportResultCode.SUCCESS }
       : { code: ExportResultCode.FAILED, error: new Error(`collector answered ${response.status}`) };

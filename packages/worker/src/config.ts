@@ -11,7 +11,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTracing, type WidelineOptions, type WidelineTracing } from '@wideline/core';
 import { createTargetMatcher, type PropagateTo, type TargetMatcher } from '@wideline/core/sdk';
 import { WorkersContextManager } from './async-context';
-import { type FetchExportStats, FetchSpanExporter } from './fetch-exporter';
+import { type OutboxExportStats, OutboxSpanExporter } from './fetch-exporter';
 
 /** Whether an incoming request's `traceparent`/`tracestate`/`baggage` is continued. */
 export type AcceptTraceContext = 'always' | 'never' | ((request: Request) => boolean);
@@ -53,7 +53,7 @@ export interface WorkerConfig extends WidelineOptions {
    */
   exportDelayMs?: number;
   /**
-   * Replaces the OTLP/HTTP `fetch` exporter (tests use an in-memory exporter). A `FetchSpanExporter`
+   * Replaces the OTLP/HTTP `fetch` exporter (tests use an in-memory exporter). A `OutboxSpanExporter`
    * given here (e.g. with a service binding's `fetch` as its transport) is still sent from each
    * invocation, sharing requests as `exportDelayMs` describes (set `delayMs` on it instead).
    */
@@ -78,8 +78,8 @@ export interface IsolateRuntime {
   mayPropagate: TargetMatcher;
   /** Exports finished spans and sends them (when due) from the calling invocation. Never rejects. */
   flush(): Promise<void>;
-  /** The OTLP sender, unless an exporter other than a `FetchSpanExporter` replaced it. */
-  sender: FetchSpanExporter | undefined;
+  /** The OTLP sender, unless an exporter other than a `OutboxSpanExporter` replaced it. */
+  sender: OutboxSpanExporter | undefined;
 }
 
 // The isolate's one runtime. Module state is the point here: it is what "per isolate" means.
@@ -99,9 +99,9 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   if (runtime) return runtime;
   const config = typeof configOrFactory === 'function' ? configOrFactory(env) : configOrFactory;
   const mayPropagate = createTargetMatcher(config.propagateTo);
-  // A FetchSpanExporter of the caller's own (another transport, such as a service binding to a
+  // A OutboxSpanExporter of the caller's own (another transport, such as a service binding to a
   // collector Worker) still needs each invocation to send; any other exporter sends by itself.
-  let sender = config.exporter instanceof FetchSpanExporter ? config.exporter : undefined;
+  let sender = config.exporter instanceof OutboxSpanExporter ? config.exporter : undefined;
   const tracing = createTracing({
     ...config,
     env: { ...envRecord(env), ...config.env },
@@ -110,7 +110,7 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
     exporter:
       config.exporter ??
       ((resolved) => {
-        sender = new FetchSpanExporter({
+        sender = new OutboxSpanExporter({
           url: resolved.tracesEndpoint,
           headers: resolved.headers,
           timeoutMs: resolved.exportTimeoutMs,
@@ -145,7 +145,7 @@ export interface IsolateStats {
   /** Spans through the pipeline (queued, dropped, tail decisions): core's counters. */
   pipeline: ReturnType<WidelineTracing['stats']>;
   /** OTLP requests sent and failed, batches dropped because the outbox was full. */
-  requests: FetchExportStats | undefined;
+  requests: OutboxExportStats | undefined;
 }
 
 /**

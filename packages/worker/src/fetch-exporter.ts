@@ -3,11 +3,11 @@
  * drain from any invocation (whichever flushed first, or a timer); if that drain did network I/O,
  * other invocations would wait on a promise settled by a foreign request's I/O, which workerd queues
  * across contexts and drops when that request ends. So `export()` only serialises into a bounded
- * outbox, and {@link FetchSpanExporter.send} — called by each invocation under its own `waitUntil` —
+ * outbox, and {@link OutboxSpanExporter.send} — called by each invocation under its own `waitUntil` —
  * posts what is waiting from the invocation's own context.
  *
  * One POST per invocation is the costliest part of tracing a Worker (in Node, measured: ~300 µs of
- * CPU for a 3 KB body, more than the spans themselves). So {@link FetchSpanExporter.sendWhenDue}
+ * CPU for a 3 KB body, more than the spans themselves). So {@link OutboxSpanExporter.sendWhenDue}
  * lets the outbox gather for `delayMs` from its oldest entry: every invocation still waits, under
  * its own `waitUntil`, on its own timer and then sends what is waiting, so its spans leave at most
  * `delayMs` after it ended even if no other request comes; when several invocations end within the
@@ -29,8 +29,8 @@ import { createWarnOnce, encodeResourceSpans, joinResourceSpans } from '@widelin
 const nativeFetch: typeof fetch = globalThis.fetch.bind(globalThis);
 const utf8 = new TextEncoder();
 
-/** Options for {@link FetchSpanExporter}. */
-export interface FetchSpanExporterOptions {
+/** Options for {@link OutboxSpanExporter}. */
+export interface OutboxSpanExporterOptions {
   /** Full OTLP traces URL, e.g. `http://localhost:4318/v1/traces`. */
   url: string;
   /**
@@ -47,18 +47,18 @@ export interface FetchSpanExporterOptions {
   /** Receives one warning per kind of trouble. Default `console.warn`. */
   onWarning?: (message: string) => void;
   /**
-   * How long {@link FetchSpanExporter.sendWhenDue} lets spans wait for other invocations' spans, from
+   * How long {@link OutboxSpanExporter.sendWhenDue} lets spans wait for other invocations' spans, from
    * the oldest waiting batch, before posting them together. `0` posts once per invocation.
    * Default 100.
    */
   delayMs?: number;
 }
 
-/** Past this many waiting bytes, {@link FetchSpanExporter.sendWhenDue} posts without waiting. */
+/** Past this many waiting bytes, {@link OutboxSpanExporter.sendWhenDue} posts without waiting. */
 const SEND_NOW_BYTES = 256 * 1024;
 
-/** Counters of {@link FetchSpanExporter}. */
-export interface FetchExportStats {
+/** Counters of {@link OutboxSpanExporter}. */
+export interface OutboxExportStats {
   requestsSent: number;
   /** Requests that failed (refused, timed out, non-2xx), retries included. */
   requestsFailed: number;
@@ -81,14 +81,18 @@ interface Entry {
 const RETRY_DELAY_MS = 250;
 
 /**
- * Serialises spans on `export()`, sends them on {@link send}. Never throws; failed, refused or
- * timed-out requests are counted and warned about once.
+ * Serialises spans on `export()`, sends them on {@link send}, from the invocation that calls it. Never
+ * throws; failed, refused or timed-out requests are retried once, counted and warned about once.
+ *
+ * Not core's `FetchSpanExporter` (`@wideline/core/sdk`), which POSTs inside `export()` and so does I/O
+ * from whichever invocation drained the pipeline — unsafe in workerd (see the module doc). This one
+ * is for a Worker's own pipeline; elsewhere use core's. Side by side: docs/exporters.md.
  *
  * @example
- * const exporter = new FetchSpanExporter({ url: 'http://localhost:4318/v1/traces', timeoutMs: 1000 });
+ * const exporter = new OutboxSpanExporter({ url: 'http://localhost:4318/v1/traces', timeoutMs: 1000 });
  * ctx.waitUntil(tracing.forceFlush().then(() => exporter.sendWhenDue()));
  */
-export class FetchSpanExporter implements SpanExporter {
+export class OutboxSpanExporter implements SpanExporter {
   readonly #url: string;
   readonly #fetch: (url: string, init: RequestInit) => Promise<Response>;
   readonly #headers: Record<string, string>;
@@ -104,7 +108,7 @@ export class FetchSpanExporter implements SpanExporter {
   #generation = 0;
   readonly #delayMs: number;
   #shutdown = false;
-  readonly #stats: FetchExportStats = {
+  readonly #stats: OutboxExportStats = {
     requestsSent: 0,
     requestsFailed: 0,
     requestsRetried: 0,
@@ -113,7 +117,7 @@ export class FetchSpanExporter implements SpanExporter {
     spansDropped: 0,
   };
 
-  constructor(options: FetchSpanExporterOptions) {
+  constructor(options: OutboxSpanExporterOptions) {
     this.#url = options.url;
     this.#fetch = options.fetch ?? nativeFetch;
     this.#headers = { ...options.headers, 'content-type': 'application/json' };
@@ -124,7 +128,7 @@ export class FetchSpanExporter implements SpanExporter {
   }
 
   /** A snapshot of the counters. */
-  stats(): FetchExportStats {
+  stats(): OutboxExportStats {
     return { ...this.#stats };
   }
 

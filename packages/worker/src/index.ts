@@ -25,7 +25,7 @@ export {
   type WorkerConfig,
 } from './config';
 export { instrumentDO } from './durable-object';
-export { type FetchExportStats, FetchSpanExporter, type FetchSpanExporterOptions } from './fetch-exporter';
+export { type OutboxExportStats, OutboxSpanExporter, type OutboxSpanExporterOptions } from './fetch-exporter';
 export { instrument, type ModuleHandler } from './handlers';
 export {
   type SentryIntegrationLike,

@@ -5,7 +5,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { FetchSpanExporter } from '../src/fetch-exporter';
+import { OutboxSpanExporter } from '../src/fetch-exporter';
 
 const memory = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
@@ -23,9 +23,9 @@ interface Post {
   names: string[];
 }
 
-function recordingExporter(delayMs: number): { exporter: FetchSpanExporter; posts: Post[] } {
+function recordingExporter(delayMs: number): { exporter: OutboxSpanExporter; posts: Post[] } {
   const posts: Post[] = [];
-  const exporter = new FetchSpanExporter({
+  const exporter = new OutboxSpanExporter({
     url: 'http://collector.test/v1/traces',
     delayMs,
     fetch: async (_url, init) => {
@@ -45,7 +45,7 @@ const after = (ms: number, fn: () => void) =>
     }, ms),
   );
 
-describe('FetchSpanExporter', () => {
+describe('OutboxSpanExporter', () => {
   it('sends the batches of invocations ending within the delay in one request, none before it is due', async () => {
     const { exporter, posts } = recordingExporter(40);
     const waiting: Promise<void>[] = [];
@@ -76,7 +76,7 @@ describe('FetchSpanExporter', () => {
   });
 
   it('retries a failed request once, then counts its spans as dropped, without throwing', async () => {
-    const exporter = new FetchSpanExporter({
+    const exporter = new OutboxSpanExporter({
       url: 'http://collector.test/v1/traces',
       delayMs: 0,
       fetch: () => Promise.reject(new Error('connection refused')),
@@ -96,7 +96,7 @@ describe('FetchSpanExporter', () => {
   it('a collector that refuses once (busy, restarting) gets the same spans again, and keeps them', async () => {
     let calls = 0;
     const bodies: string[] = [];
-    const exporter = new FetchSpanExporter({
+    const exporter = new OutboxSpanExporter({
       url: 'http://collector.test/v1/traces',
       delayMs: 0,
       fetch: async (_url, init) => {
@@ -114,7 +114,7 @@ describe('FetchSpanExporter', () => {
   });
 
   it('counts the spans of a batch the full outbox could not take', () => {
-    const exporter = new FetchSpanExporter({
+    const exporter = new OutboxSpanExporter({
       url: 'http://collector.test/v1/traces',
       maxOutboxBytes: 10,
       onWarning: () => {},

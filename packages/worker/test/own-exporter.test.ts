@@ -1,12 +1,12 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { resetIsolateRuntime } from '../src/config';
-import { FetchSpanExporter, instrument } from '../src/index';
+import { instrument, OutboxSpanExporter } from '../src/index';
 
 // This file gets its own isolate, so it can give the runtime an exporter of its own: a
-// FetchSpanExporter whose transport stands in for a service binding to a collector Worker.
+// OutboxSpanExporter whose transport stands in for a service binding to a collector Worker.
 const posts: string[] = [];
-const exporter = new FetchSpanExporter({
+const exporter = new OutboxSpanExporter({
   url: 'https://collector.internal/v1/traces',
   delayMs: 0,
   fetch: async (_url, init) => {
@@ -24,7 +24,7 @@ const handler = instrument(
 beforeAll(() => resetIsolateRuntime());
 afterAll(() => resetIsolateRuntime());
 
-it('sends through a FetchSpanExporter given as the exporter, from the invocation itself', async () => {
+it('sends through a OutboxSpanExporter given as the exporter, from the invocation itself', async () => {
   const ctx = createExecutionContext();
   const response = await handler.fetch(new Request('https://edge.test/own'), env, ctx);
   await response.text();
