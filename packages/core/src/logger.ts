@@ -11,7 +11,7 @@
  */
 import { trace } from '@opentelemetry/api';
 import type { Redactor } from './redact';
-import { REDACTED } from './redact';
+import { REDACTED } from './redact-values';
 import type { LineSink } from './wide-event-log';
 
 /** Levels in increasing severity. */

@@ -28,14 +28,9 @@ export { MESSAGE_CONTEXT_KEY, type MessageTraceFields, stripTraceContext } from 
 export { encodeResourceSpans, encodeSpans, joinResourceSpans } from './otlp-json';
 export { remoteSpanContext } from './propagation';
 export { asError, errorSpanContext } from './record-error';
-export {
-  createRedactor,
-  DEFAULT_DENIED_NAMES,
-  REDACTED,
-  type RedactionOptions,
-  type RedactionPattern,
-  type Redactor,
-} from './redact';
+export { createRedactor, type RedactionOptions, type Redactor } from './redact';
+export { DEFAULT_DENIED_NAMES } from './redact-keys';
+export { REDACTED, type RedactionPattern } from './redact-values';
 export { RedactingExporter, redactSpan } from './redacting-exporter';
 export { type HeadSamplingOptions, type HeadSamplingRule, headSampler, traceIdRatio } from './sampling';
 export {
