@@ -1,6 +1,6 @@
 // `pnpm test`: the whole suite against the real stack. Installs dependencies if needed, brings the
-// stack up (or finds it up), builds and typechecks every package, lints, then runs every Vitest project
-// (unit and `*:integration`), and after them the `*:faults` projects, which crash services of the
+// stack up (or finds it up), builds and typechecks every package, lints and checks for import cycles,
+// then runs every Vitest project (unit and `*:integration`), and after them the `*:faults` projects, which crash services of the
 // shared stack. Extra arguments go to Vitest, e.g. `pnpm test --project core`.
 //
 // The suite runs on Jaeger's memory store (WIDELINE_TRACE_STORE=memory unless you set it): it reads
@@ -37,7 +37,8 @@ function suite() {
     '--output-logs=errors-only',
   ]);
   if (built) return built;
-  const linted = tryStep('lint', bin('biome'), ['check', '.']);
+  const linted =
+    tryStep('lint', bin('biome'), ['check', '.']) || tryStep('import cycles', process.execPath, ['scripts/cycles.mjs']);
   if (linted) return linted;
   const args = process.argv.slice(2);
   // Fault tests kill the stack's Redis or Jaeger, so nothing else may run beside them: a second Vitest
