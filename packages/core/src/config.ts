@@ -7,7 +7,12 @@
  * @module
  */
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from './conventions';
+import {
+  ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
+  DEFAULT_JAEGER_UI_URL,
+} from './conventions';
 import type { BatchOptions } from './export-processor';
 import type { RedactionOptions } from './redact';
 import type { HeadSamplingOptions } from './sampling';
@@ -95,7 +100,6 @@ export class WidelineConfigError extends Error {
 }
 
 const DEFAULT_ENDPOINT = 'http://localhost:4318';
-const DEFAULT_JAEGER_UI = 'http://localhost:16686';
 
 function read(env: EnvRecord, name: string): string | undefined {
   const value = env[name];
@@ -284,7 +288,7 @@ export function resolveConfig(
     redaction: options.redaction ?? {},
     wideEventLog,
     jaegerUiUrl: httpUrl(
-      options.jaegerUiUrl ?? read(env, 'WIDELINE_JAEGER_UI_URL') ?? DEFAULT_JAEGER_UI,
+      options.jaegerUiUrl ?? read(env, 'WIDELINE_JAEGER_UI_URL') ?? DEFAULT_JAEGER_UI_URL,
       'jaegerUiUrl',
     ),
   };

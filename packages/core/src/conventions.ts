@@ -113,7 +113,10 @@ export const SAGA = {
   replayed: 'wideline.saga.replayed',
 } as const;
 
+/** Where the local stack's Jaeger UI listens: the default of every `jaegerUiUrl`. */
+export const DEFAULT_JAEGER_UI_URL = 'http://localhost:16686';
+
 /** The Jaeger UI address of a trace. */
-export function jaegerTraceUrl(traceId: string, jaegerUiUrl = 'http://localhost:16686'): string {
+export function jaegerTraceUrl(traceId: string, jaegerUiUrl = DEFAULT_JAEGER_UI_URL): string {
   return `${jaegerUiUrl.replace(/\/$/, '')}/trace/${traceId}`;
 }

@@ -22,7 +22,7 @@
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { createWarnOnce, encodeResourceSpans, joinResourceSpans } from '@wideline/core/sdk';
+import { createWarnOnce, encodeResourceSpans, joinResourceSpans, type WarningHandler } from '@wideline/core/sdk';
 
 // Taken when this module is evaluated, before any request: other SDKs (Sentry's fetch integration,
 // our own outgoing instrumentation) wrap the global later, and export requests must reach neither.
@@ -45,7 +45,7 @@ export interface OutboxSpanExporterOptions {
   /** Serialised bytes waiting to be sent; past this, new batches are dropped and counted. Default 4 MiB. */
   maxOutboxBytes?: number;
   /** Receives one warning per kind of trouble. Default `console.warn`. */
-  onWarning?: (message: string) => void;
+  onWarning?: WarningHandler;
   /**
    * How long {@link OutboxSpanExporter.sendWhenDue} lets spans wait for other invocations' spans, from
    * the oldest waiting batch, before posting them together. `0` posts once per invocation.
