@@ -124,9 +124,14 @@ export class BrowserOtlpExporter implements SpanExporter {
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
 
-  /** Sends what the offline queue holds, one request at a time. */
+  /**
+   * Sends what the offline queue holds, one request at a time. Does nothing while the page unloads:
+   * a claimed batch leaves storage before its request starts, and a page that dies in between (an
+   * `online` event can arrive after `pagehide`) would lose it. The next page drains instead.
+   */
   drainQueue(): void {
-    if (!this.#queue || this.#draining || this.#shutdown || globalThis.navigator?.onLine === false) return;
+    if (!this.#queue || this.#draining || this.#shutdown || this.#unloading) return;
+    if (globalThis.navigator?.onLine === false) return;
     const body = this.#queue.claim();
     if (body === undefined) return;
     this.#draining = true;

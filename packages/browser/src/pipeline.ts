@@ -156,6 +156,8 @@ export function startPipeline(options: BrowserOptions, manager: AmbientContextMa
   const onShow = () => {
     unloading = false;
     transport.setUnloading(false);
+    // Back from the back/forward cache: what waited in storage meanwhile can go now.
+    transport.drainQueue();
   };
   const onOnline = () => transport.drainQueue();
   globalThis.addEventListener?.('visibilitychange', onHide);

@@ -106,6 +106,25 @@ describe('BrowserOtlpExporter', () => {
     expect(exporter.stats().requestsQueuedOffline).toBe(1);
   });
 
+  it('leaves stored batches in storage while the page unloads, and drains them once it is back', async () => {
+    const storage = new MapStorage();
+    const { fn, calls } = fakeFetch(async () => new Response(null, { status: 200 }));
+    const exporter = new BrowserOtlpExporter({ url: 'http://c/v1/traces', fetch: fn }, storage);
+    vi.stubGlobal('navigator', { onLine: false });
+    await exportNow(exporter, spans(1));
+    expect(storage.map.size).toBe(1);
+    // pagehide, then Chromium's `online` as its offline emulation ends with the page.
+    exporter.setUnloading(true);
+    vi.stubGlobal('navigator', { onLine: true });
+    exporter.drainQueue();
+    expect(calls).toHaveLength(0);
+    expect(storage.map.size).toBe(1);
+    exporter.setUnloading(false);
+    exporter.drainQueue();
+    await vi.waitFor(() => expect(exporter.stats().requestsSent).toBe(1));
+    expect(storage.map.size).toBe(0);
+  });
+
   it('never throws into the caller when fetch itself throws', async () => {
     const fn = (() => {
       throw new TypeError('blocked by an extension');

@@ -46,6 +46,25 @@ describe('export while offline', () => {
     expect(spans.filter((s) => s.name === 'offline.work').length).toBeGreaterThanOrEqual(1);
   });
 
+  it('leaves stored batches in storage when the browser comes online while the page unloads', async () => {
+    const id = uniqueId();
+    const cfg = { id, service: `browser-offline-race-${id}`, endpoint: `${appOrigin()}/otlp`, onlineAtPagehide: true };
+    const { page, context } = await openPage('/page', cfg);
+    await context.setOffline(true);
+    await page.click('#work');
+    await page.waitForFunction(() => (localStorage.getItem('wideline.queue') ?? '').includes('offline.work'));
+    const { workSpanIds } = (await page.evaluate(() => (window as unknown as { results: object }).results)) as {
+      workSpanIds: string[];
+    };
+    await page.close();
+    // A same-origin page without the SDK reads what storage holds now.
+    const reader = await context.newPage();
+    await reader.goto(`${appOrigin()}/_seen?id=${id}`);
+    const stored = await reader.evaluate(() => localStorage.getItem('wideline.queue') ?? '');
+    expect(stored).toContain(workSpanIds[0]);
+    await context.close();
+  });
+
   it('sends what an earlier page left in storage when the next page loads', async () => {
     const id = uniqueId();
     const cfg = { id, service: `browser-offline-reload-${id}`, endpoint: `${appOrigin()}/otlp` };
