@@ -13,8 +13,7 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createWarnOnce, encodeSpans } from '@wideline/core/sdk';
-import { OfflineQueue, type OfflineQueueOptions } from './offline-queue';
-import { type StorageLike, storageArea } from './session';
+import type { OfflineQueue } from './offline-queue';
 
 /** Browsers refuse keepalive requests past 64 KiB in flight; leave room for headers. */
 export const KEEPALIVE_BUDGET_BYTES = 60 * 1024;
@@ -29,12 +28,12 @@ export interface BrowserExporterOptions {
   maxRetries?: number;
   /** First retry delay; doubles each time, with jitter. Default 500 ms. */
   backoffMs?: number;
-  /** A request without an answer after this long is abandoned (and retried). Default 30 000 ms. */
+  /** A request without an answer after this long is abandoned (and retried). Default 10 000 ms (`exportTimeoutMs`). */
   timeoutMs?: number;
   /** Requests in flight or waiting to retry; more go to the offline queue or are dropped. Default 16. */
   maxPending?: number;
-  /** Keep unsent batches in localStorage across offline periods and reloads. Default on; `false` to turn off. */
-  offlineQueue?: OfflineQueueOptions | false;
+  /** Where batches that cannot be sent wait (offline, reloads), e.g. `new OfflineQueue(localStorage)`. Default none: they are dropped, counted. */
+  queue?: OfflineQueue;
   /** Attributes added to every span at export, e.g. the session id at the span's start. */
   stamp?: (span: ReadableSpan) => Record<string, string> | undefined;
   /** The unpatched `fetch`; the exporter's own requests must never be traced. */
@@ -47,11 +46,24 @@ export interface BrowserExporterOptions {
 export interface TransportStats {
   requestsSent: number;
   requestsRetried: number;
+  /** Requests written to the offline queue (offline, failing, in retry or unanswered at unload). */
   requestsQueuedOffline: number;
   requestsFromQueue: number;
   requestsDropped: number;
   pending: number;
 }
+
+/** A request on the wire. */
+interface InFlight {
+  readonly body: string;
+  readonly keepalive: boolean;
+  readonly startedAt: number;
+  /** Also written to the offline queue at unload (its answer may never come). */
+  stored: boolean;
+}
+
+/** A request in flight this long at unload counts as unanswered: a collector answers OTLP in far less. */
+const UNANSWERED_MS = 1000;
 
 const RETRYABLE = new Set([429, 502, 503, 504]);
 const encoder = new TextEncoder();
@@ -68,7 +80,10 @@ function withAttributes(span: ReadableSpan, extra: Record<string, string> | unde
  * no storage there): use core's pipeline there.
  *
  * @example
- * const exporter = new BrowserOtlpExporter({ url: 'https://otel.example.com/v1/traces' });
+ * const exporter = new BrowserOtlpExporter({
+ *   url: 'https://otel.example.com/v1/traces',
+ *   queue: new OfflineQueue(localStorage),
+ * });
  * addEventListener('online', () => exporter.drainQueue());
  */
 export class BrowserOtlpExporter implements SpanExporter {
@@ -78,6 +93,10 @@ export class BrowserOtlpExporter implements SpanExporter {
   readonly #warnOnce: (key: string, message: string) => void;
   #keepaliveBytes = 0;
   #unloading = false;
+  /** The last request failed (network, 5xx) and none succeeded since. */
+  #failing = false;
+  readonly #inFlight = new Set<InFlight>();
+  readonly #waiting = new Map<ReturnType<typeof setTimeout>, { body: string; fromQueue: boolean }>();
   #draining = false;
   #shutdown = false;
   readonly #stats: TransportStats = {
@@ -89,12 +108,11 @@ export class BrowserOtlpExporter implements SpanExporter {
     pending: 0,
   };
 
-  constructor(options: BrowserExporterOptions, storage: StorageLike | undefined = storageArea('local')) {
+  constructor(options: BrowserExporterOptions) {
     this.#options = options;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#warnOnce = createWarnOnce(options.onWarning);
-    this.#queue =
-      options.offlineQueue === false || !storage ? undefined : new OfflineQueue(storage, options.offlineQueue);
+    this.#queue = options.queue;
   }
 
   /** A snapshot of the transport counters. */
@@ -102,9 +120,33 @@ export class BrowserOtlpExporter implements SpanExporter {
     return { ...this.#stats };
   }
 
-  /** While unloading, batches that cannot go out with keepalive go to storage instead of a doomed request. */
+  /**
+   * Called with `true` at `pagehide`: from then on nothing the page still holds may depend on a
+   * later callback. Batches waiting to retry go to the offline queue at once, and so do requests
+   * without an answer that may never get one (a plain request dies with the page; a keepalive one is
+   * at risk when the collector is failing or slow). New batches go to storage instead of a request
+   * that is doomed (too big for keepalive) or likely to fail (the collector is not answering).
+   */
   setUnloading(unloading: boolean): void {
     this.#unloading = unloading;
+    if (!unloading || !this.#queue) return;
+    for (const [timer, waiting] of this.#waiting) {
+      clearTimeout(timer);
+      this.#park(waiting.body, waiting.fromQueue, 'page unloading while the batch waited to be retried');
+    }
+    this.#waiting.clear();
+    const unanswered = this.#unanswered();
+    for (const request of this.#inFlight) {
+      if (request.stored || (request.keepalive && !this.#failing && !unanswered)) continue;
+      request.stored = true;
+      this.#park(request.body, false, 'page unloading before the collector answered');
+    }
+  }
+
+  /** A request has been in flight too long for a collector that answers. */
+  #unanswered(now = Date.now()): boolean {
+    for (const request of this.#inFlight) if (now - request.startedAt >= UNANSWERED_MS) return true;
+    return false;
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -157,6 +199,12 @@ export class BrowserOtlpExporter implements SpanExporter {
       this.#park(body, fromQueue, 'too many requests');
       return;
     }
+    // The page's last moments: a request to a collector that is not answering would fail after the
+    // page is gone, with nobody left to store the batch. Storage outlives the page.
+    if (this.#unloading && this.#queue && (this.#failing || this.#unanswered())) {
+      this.#park(body, fromQueue, 'collector not answering at unload');
+      return;
+    }
     const size = encoder.encode(body).byteLength;
     const keepalive = this.#keepaliveBytes + size <= KEEPALIVE_BUDGET_BYTES;
     // A plain request started while the page unloads is cancelled with it; storage outlives it.
@@ -166,9 +214,24 @@ export class BrowserOtlpExporter implements SpanExporter {
     }
     if (keepalive) this.#keepaliveBytes += size;
     this.#stats.pending++;
-    let request: Promise<Response>;
+    const request: InFlight = { body, keepalive, startedAt: Date.now(), stored: false };
+    this.#inFlight.add(request);
+    this.#request(body, keepalive)
+      .then(
+        (response) => this.#answered(request, response.status, attempt, fromQueue),
+        (error: unknown) =>
+          this.#failed(request, attempt, fromQueue, error instanceof Error ? error.message : 'network error'),
+      )
+      .finally(() => {
+        this.#inFlight.delete(request);
+        this.#stats.pending--;
+        if (keepalive) this.#keepaliveBytes -= size;
+      });
+  }
+
+  #request(body: string, keepalive: boolean): Promise<Response> {
     try {
-      request = this.#fetch(this.#options.url, {
+      return this.#fetch(this.#options.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...this.#options.headers },
         body,
@@ -177,32 +240,38 @@ export class BrowserOtlpExporter implements SpanExporter {
         credentials: 'omit',
         // A hung request would hold its slot (and the keepalive budget) forever.
         ...(typeof AbortSignal.timeout === 'function'
-          ? { signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000) }
+          ? { signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000) }
           : {}),
       });
     } catch (error) {
-      request = Promise.reject(error);
+      return Promise.reject(error);
     }
-    request
-      .then(
-        (response) => {
-          if (response.ok) {
-            this.#sent(fromQueue);
-            return;
-          }
-          if (RETRYABLE.has(response.status)) {
-            this.#retry(body, attempt, fromQueue, `HTTP ${response.status}`);
-            return;
-          }
-          this.#drop(fromQueue, `collector answered HTTP ${response.status}`);
-        },
-        (error: unknown) =>
-          this.#retry(body, attempt, fromQueue, error instanceof Error ? error.message : 'network error'),
-      )
-      .finally(() => {
-        this.#stats.pending--;
-        if (keepalive) this.#keepaliveBytes -= size;
-      });
+  }
+
+  #answered(request: InFlight, status: number, attempt: number, fromQueue: boolean): void {
+    if (status >= 200 && status < 300) {
+      this.#failing = false;
+      // Stored at unload, answered after all (the page lived on): the copy must not go twice.
+      if (request.stored) this.#queue?.remove(request.body);
+      this.#sent(fromQueue);
+      return;
+    }
+    if (RETRYABLE.has(status)) {
+      this.#failed(request, attempt, fromQueue, `HTTP ${status}`);
+      return;
+    }
+    if (request.stored) this.#queue?.remove(request.body);
+    this.#drop(fromQueue, `collector answered HTTP ${status}`);
+  }
+
+  #failed(request: InFlight, attempt: number, fromQueue: boolean, reason: string): void {
+    this.#failing = true;
+    if (request.stored) {
+      // Already in storage since the unload: the next page sends it.
+      if (fromQueue) this.#draining = false;
+      return;
+    }
+    this.#retry(request.body, attempt, fromQueue, reason);
   }
 
   #sent(fromQueue: boolean): void {
@@ -220,7 +289,11 @@ export class BrowserOtlpExporter implements SpanExporter {
     }
     this.#stats.requestsRetried++;
     const delay = (this.#options.backoffMs ?? 500) * 2 ** attempt * (0.75 + Math.random() * 0.5);
-    setTimeout(() => this.#send(body, attempt + 1, fromQueue), delay);
+    const timer = setTimeout(() => {
+      this.#waiting.delete(timer);
+      this.#send(body, attempt + 1, fromQueue);
+    }, delay);
+    this.#waiting.set(timer, { body, fromQueue });
   }
 
   /** Puts a body in the offline queue, or drops it (counted) when there is none. */

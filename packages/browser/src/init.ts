@@ -1,47 +1,55 @@
 /**
- * `initBrowser`: one call that sets up tracing for a page on top of `@wideline/core`.
+ * `initBrowser`: one call that sets up tracing for a page with every feature; `startBrowser`: the
+ * same with only the features you pass, so the others stay out of your bundle.
  *
  * @example
  * import { initBrowser } from '@wideline/browser';
  *
  * const browser = initBrowser({
- *   service: 'web',
+ *   serviceName: 'web',
  *   endpoint: 'https://otel.example.com',
  *   propagateTo: ['https://api.example.com'],
  * });
  * @module
  */
 import { type Span, type SpanContext, type TextMapPropagator, type Tracer, trace } from '@opentelemetry/api';
-import type { WidelineTracing } from '@wideline/core';
-import type { HeadSamplingOptions, RedactionOptions } from '@wideline/core/sdk';
+import type { WidelineOptions, WidelineTracing } from '@wideline/core';
+import type { HeadSamplingOptions } from '@wideline/core/sdk';
 import { type ActivityOptions, ActivityTracker } from './activity';
-import { type PropagationTarget, propagationAllowlist } from './allowlist';
+import { propagationAllowlist } from './allowlist';
+import type { HttpInstrumentationDeps } from './client-span';
 import { AmbientContextManager } from './context-manager';
-import type { TransportStats } from './exporter';
-import { instrumentFetch } from './fetch';
-import { type InteractionOptions, instrumentInteractions, instrumentNavigations } from './interactions';
-import type { OfflineQueueOptions } from './offline-queue';
-import { startPageView, traceDocumentLoad } from './page-load';
-import { startPipeline } from './pipeline';
-import type { SessionOptions } from './session';
-import { recordWebVitals } from './vitals';
+import type { BrowserExporterOptions, TransportStats } from './exporter';
+import type { BrowserFeature, BrowserParts, FeatureContext } from './feature';
+import { defaultFeatures } from './features';
+import { trackOpenSpans } from './open-requests';
+import { browserConfig, type Lifecycle, startPipeline, watchPageLifecycle } from './pipeline';
 import { type TracedWebSocket, type TraceWebSocketOptions, wrapWebSocket } from './websocket';
-import { instrumentXhr } from './xhr';
 
-/** Options of {@link initBrowser}. Every field but `service` has a default. */
-export interface BrowserOptions {
-  /** `service.name` of the page, e.g. `web`. */
-  service: string;
-  serviceVersion?: string;
-  environment?: string;
-  /** OTLP/HTTP base URL (`/v1/traces` is appended). Default `http://localhost:4318`. */
-  endpoint?: string;
-  /** Full traces URL, used as is (wins over `endpoint`). */
-  tracesEndpoint?: string;
-  /** Headers on export requests; each must be allowed by the collector's CORS. */
-  headers?: Record<string, string>;
+/**
+ * Options of {@link startBrowser} and {@link initBrowser}. The shared ones (`serviceName`,
+ * `endpoint`, `headers`, `sampling.head`, `redaction`, `env`, …) mean what they mean in every
+ * Wideline runtime and are read by core's `resolveConfig`, `OTEL_*` variables included (pass
+ * Vite's `import.meta.env` as `env`).
+ */
+export interface BrowserOptions
+  extends Pick<
+    WidelineOptions,
+    | 'serviceName'
+    | 'serviceVersion'
+    | 'environment'
+    | 'resourceAttributes'
+    | 'endpoint'
+    | 'tracesEndpoint'
+    | 'headers'
+    | 'exportTimeoutMs'
+    | 'redaction'
+    | 'jaegerUiUrl'
+    | 'env'
+    | 'onWarning'
+  > {
   /** Origins, URL prefixes or patterns that receive trace headers, besides the page's own origin. Default none. */
-  propagateTo?: readonly PropagationTarget[];
+  propagateTo?: Parameters<typeof propagationAllowlist>[0];
   /** Send trace headers to the page's own origin. Default `true`. */
   propagateToSameOrigin?: boolean;
   /**
@@ -56,48 +64,29 @@ export interface BrowserOptions {
    */
   propagator?: TextMapPropagator;
   /** URLs never traced (the OTLP endpoint and Sentry intake are always ignored). */
-  ignoreUrls?: readonly PropagationTarget[];
+  ignoreUrls?: Parameters<typeof propagationAllowlist>[0];
   /**
-   * Head sampling, as in `@wideline/core` (decided per interaction, from the trace id, so servers
-   * with the same ratio agree). Default: keep everything. Tail sampling belongs on the server side.
+   * Head sampling, as in every runtime (decided per interaction, from the trace id, so servers with
+   * the same ratio agree). Default: `OTEL_TRACES_SAMPLER` from `env`, else keep everything.
    */
   sampling?: { head?: HeadSamplingOptions };
-  /** Session id options, or `false` for none. Default: localStorage, 30 min idle, 4 h max. */
-  session?: SessionOptions | false;
   /** When interactions and navigations end. Default: 500 ms idle, 30 s at most. */
   activity?: ActivityOptions;
-  /** Interaction spans, or `false`. Default: clicks and submits. */
-  interactions?: InteractionOptions | false;
-  /** Record single-page navigations. Default `true`. */
-  navigations?: boolean;
-  /** Record the page view and document load. Default `true`. */
-  pageLoad?: boolean;
-  /** Record Core Web Vitals on the page view. Default `true`. */
-  webVitals?: boolean;
-  /** Trace `fetch` / `XMLHttpRequest`. Default `true` each. */
-  fetch?: boolean;
-  xhr?: boolean;
-  /** Export retries and the offline queue. Default: 3 retries from 500 ms, queue on (256 KiB). */
-  export?: { maxRetries?: number; backoffMs?: number; maxPending?: number; offlineQueue?: OfflineQueueOptions | false };
+  /** Export retries. Default: 3 retries from 500 ms, 16 requests pending at most. */
+  export?: Pick<BrowserExporterOptions, 'maxRetries' | 'backoffMs' | 'maxPending'>;
   /** Span queue and batching. Default: 512 spans queued, batches of ≤ 100 spans and ≤ 48 KiB, 1 s delay. */
-  batch?: { maxQueueSize?: number; maxExportBatchSize?: number; maxBatchBytes?: number; scheduledDelayMs?: number };
-  /** Attribute redaction, as in core. Default: core's deny list. */
-  redaction?: RedactionOptions | false;
-  /** Jaeger UI base URL for links (Sentry). Default `http://localhost:16686`. */
-  jaegerUiUrl?: string;
-  /** More resource attributes. */
-  resourceAttributes?: Record<string, string | number | boolean>;
-  /** One warning per kind of trouble. Default `console.warn`. */
-  onWarning?: (message: string) => void;
+  batch?: WidelineOptions['batch'];
+  /** The features to run. `initBrowser`: {@link defaultFeatures}; `startBrowser`: none. */
+  features?: readonly BrowserFeature[];
 }
 
 /** A running browser SDK. */
 export interface BrowserTracing {
   readonly tracing: WidelineTracing;
   readonly tracer: Tracer;
-  /** The page view span (the page's wide event), when page-load tracing is on. */
+  /** The page view span (the page's wide event), with the page-load feature. */
   readonly pageView: Span | undefined;
-  /** The session id now (`undefined` when sessions are off). */
+  /** The session id now (`undefined` without the session feature). */
   sessionId(): string | undefined;
   /** The span context errors should be linked to: the active span, else the last activity (≤ 10 s ago), else the page view. */
   errorSpanContext(): SpanContext | undefined;
@@ -111,93 +100,121 @@ export interface BrowserTracing {
   shutdown(): Promise<void>;
 }
 
+const RUNNING = Symbol.for('wideline.browser');
+type Registry = { [RUNNING]?: BrowserTracing };
+
 /**
- * Starts browser tracing. Call once, as early as possible (before the app's first fetch). Calling
- * it again returns the running instance. Option mistakes throw `WidelineConfigError` right away.
+ * Starts browser tracing with every feature ({@link defaultFeatures}). Call once, as early as
+ * possible (before the app's first fetch); calling it again returns the running instance. Option
+ * mistakes throw `WidelineConfigError` right away.
  */
 export function initBrowser(options: BrowserOptions): BrowserTracing {
-  const running = (globalThis as { [RUNNING]?: BrowserTracing })[RUNNING];
+  return startBrowser({ ...options, features: options.features ?? defaultFeatures() });
+}
+
+/** Like {@link initBrowser}, with only the features in `options.features` (none by default). */
+export function startBrowser(options: BrowserOptions): BrowserTracing {
+  const running = (globalThis as Registry)[RUNNING];
   if (running) return running;
+  const features = options.features ?? [];
+  const parts: BrowserParts = {};
+  for (const feature of features) feature.setup?.(parts);
+  const config = browserConfig(options);
   const manager = new AmbientContextManager();
+  const { tracing, exporter } = startPipeline(config, options, parts, manager);
+  const lifecycle = watchPageLifecycle(exporter, tracing);
   const activities = new ActivityTracker(manager, options.activity);
-  const pipeline = startPipeline(options, manager);
-  const { tracing, exporter, session, endpoint } = pipeline;
-  const tracer = tracing.tracer;
-  const ignore = propagationAllowlist([endpoint, /\/api\/\d+\/envelope\//, ...(options.ignoreUrls ?? [])], {
-    sameOrigin: false,
-  });
-  const deps = {
+  // Request spans still open at pagehide end there (see open-requests.ts).
+  const openRequests = trackOpenSpans(tracing.tracer);
+  lifecycle.onUnload(() => openRequests.endAtUnload());
+  const requests = requestDeps(options, config.tracesEndpoint, openRequests.tracer, activities);
+  const sdk = featureContext(tracing.tracer, requests, parts, lifecycle);
+  const undo: Array<() => void> = [lifecycle.stop];
+  for (const feature of features) {
+    const stop = feature.start?.(sdk);
+    if (stop) undo.push(stop);
+  }
+  lifecycle.onPageHidden(() => activities.endAll('hidden'));
+  const instance = runningInstance(tracing, exporter, sdk, manager, undo);
+  (globalThis as Registry)[RUNNING] = instance;
+  return instance;
+}
+
+/** What fetch, XHR and WebSocket instrumentations need: which URLs get headers, which are never traced. */
+function requestDeps(
+  options: BrowserOptions,
+  tracesEndpoint: string,
+  tracer: Tracer,
+  activities: ActivityTracker,
+): HttpInstrumentationDeps {
+  return {
     tracer,
     activities,
     allowed: propagationAllowlist(options.propagateTo ?? [], { sameOrigin: options.propagateToSameOrigin ?? true }),
-    ignored: ignore,
+    ignored: propagationAllowlist([tracesEndpoint, /\/api\/\d+\/envelope\//, ...(options.ignoreUrls ?? [])], {
+      sameOrigin: false,
+    }),
     ...(options.extraTraceHeaders ? { extraHeaders: options.extraTraceHeaders } : {}),
   };
-  const undo: Array<() => void> = [];
-  let pageView: Span | undefined;
-  const counts: Record<string, number> = {};
-  const countOnPageView = (key: string) => {
-    if (!pageView?.isRecording()) return;
-    counts[key] = (counts[key] ?? 0) + 1;
-    pageView.setAttribute(key, counts[key]);
-  };
-  if (options.pageLoad !== false && typeof document !== 'undefined') {
-    pageView = startPageView(tracer, session?.id());
-    if (options.webVitals !== false) recordWebVitals(pageView);
-    traceDocumentLoad(tracer, activities, pageView, ignore);
-  }
-  if (options.fetch !== false) undo.push(instrumentFetch(deps));
-  if (options.xhr !== false) undo.push(instrumentXhr(deps));
-  const hooks = {
-    onInteraction: () => {
-      session?.id();
-      countOnPageView('wideline.interactions');
-    },
-    onNavigation: (_span: Span, path: string) => {
-      countOnPageView('wideline.navigations');
-      pageView?.setAttribute('wideline.route', path);
-    },
-  };
-  if (options.interactions !== false)
-    undo.push(instrumentInteractions(tracer, activities, options.interactions || {}, hooks));
-  if (options.navigations !== false) undo.push(instrumentNavigations(tracer, activities, hooks));
-  pipeline.onPageHidden(() => {
-    // Final vitals were reported by web-vitals' own listeners, which ran first.
-    activities.endAll('hidden');
-    pageView?.end();
-  });
-  undo.push(pipeline.stop);
+}
 
-  let stopped: Promise<void> | undefined;
-  const instance: BrowserTracing = {
-    tracing,
+function featureContext(
+  tracer: Tracer,
+  requests: HttpInstrumentationDeps,
+  parts: BrowserParts,
+  lifecycle: Lifecycle,
+): FeatureContext {
+  const counts: Record<string, number> = {};
+  const sdk: FeatureContext = {
     tracer,
-    pageView,
-    sessionId: () => session?.id(),
+    activities: requests.activities,
+    requests,
+    pageView: undefined,
+    sessionId: () => parts.session?.id(),
+    countOnPageView(key) {
+      if (!sdk.pageView?.isRecording()) return;
+      counts[key] = (counts[key] ?? 0) + 1;
+      sdk.pageView.setAttribute(key, counts[key]);
+    },
+    onPageHidden: (fn) => lifecycle.onPageHidden(fn),
+  };
+  return sdk;
+}
+
+function runningInstance(
+  tracing: WidelineTracing,
+  exporter: { stats(): TransportStats },
+  sdk: FeatureContext,
+  manager: AmbientContextManager,
+  undo: Array<() => void>,
+): BrowserTracing {
+  let stopped: Promise<void> | undefined;
+  return {
+    tracing,
+    tracer: tracing.tracer,
+    get pageView() {
+      return sdk.pageView;
+    },
+    sessionId: () => sdk.sessionId(),
     errorSpanContext() {
       const active = trace.getSpanContext(manager.active());
       if (active) return active;
-      const last = activities.lastEnded();
+      const last = sdk.activities.lastEnded();
       if (last && Date.now() - last.endedAt <= 10_000) return last.spanContext;
-      return pageView?.spanContext();
+      return sdk.pageView?.spanContext();
     },
-    traceWebSocket: (socket, wsOptions) => wrapWebSocket({ tracer }, socket, wsOptions),
+    traceWebSocket: (socket, wsOptions) => wrapWebSocket({ tracer: tracing.tracer }, socket, wsOptions),
     stats: () => ({ ...tracing.stats(), transport: exporter.stats() }),
     flush: () => tracing.forceFlush(),
     shutdown() {
       stopped ??= (async () => {
         for (const fn of undo.reverse()) fn();
-        activities.endAll('hidden');
-        pageView?.end();
+        sdk.activities.endAll('hidden');
         await tracing.shutdown();
         manager.disable();
-        delete (globalThis as { [RUNNING]?: BrowserTracing })[RUNNING];
+        delete (globalThis as Registry)[RUNNING];
       })();
       return stopped;
     },
   };
-  (globalThis as { [RUNNING]?: BrowserTracing })[RUNNING] = instance;
-  return instance;
 }
-
-const RUNNING = Symbol.for('wideline.browser');

@@ -7,7 +7,8 @@
  * @internal
  * @module
  */
-import type { StorageLike } from './session';
+import type { BrowserFeature } from './feature';
+import { type StorageLike, storageArea } from './session';
 
 /** Bounds of the offline queue. */
 export interface OfflineQueueOptions {
@@ -64,6 +65,15 @@ export class OfflineQueue {
     return first?.body;
   }
 
+  /** Removes the oldest stored copy of `body` (it was delivered after all); returns whether there was one. */
+  remove(body: string, now = Date.now()): boolean {
+    const entries = this.#read(now);
+    const index = entries.findIndex((entry) => entry.body === body);
+    if (index < 0) return false;
+    entries.splice(index, 1);
+    return this.#write(entries);
+  }
+
   /** Stored requests now. */
   size(now = Date.now()): number {
     return this.#read(now).length;
@@ -96,4 +106,15 @@ export class OfflineQueue {
       return false;
     }
   }
+}
+
+/** The offline-queue feature: batches that cannot be sent wait in localStorage for the next chance. */
+export function offlineQueue(options: OfflineQueueOptions = {}): BrowserFeature {
+  return {
+    name: 'offlineQueue',
+    setup: (parts) => {
+      const storage = storageArea('local');
+      if (storage) parts.offlineQueue = new OfflineQueue(storage, options);
+    },
+  };
 }

@@ -1,9 +1,13 @@
 /**
- * The page-load trace. Its root is the *page view* — the page's wide event, open from navigation
- * start until the page is first hidden, carrying route, session, viewport, connection and the Core
- * Web Vitals as they settle. Under it, `documentLoad` (navigation timing as events), `documentFetch`
- * and one `resourceFetch` per resource loaded before `load`. A `<meta name="traceparent">` written by
- * the server makes the page view a child of the server's request, so one trace spans both.
+ * The page-load trace. Its root is `documentLoad`, open from navigation start until the `load`
+ * event has run, with navigation timing as events and, under it, `documentFetch`, one
+ * `resourceFetch` per resource loaded before `load` and the requests made while the page loads.
+ * The *page view* — the page's wide event: route, session, viewport, connection, the Core Web
+ * Vitals as they settle — is a child of `documentLoad` that stays open until the page is first
+ * hidden. So the load trace is whole as soon as the page has loaded: a tab that dies before it is
+ * hidden loses its page view, but leaves no span whose parent never arrives. A
+ * `<meta name="traceparent">` written by the server makes `documentLoad` a child of the server's
+ * request, so one trace spans both.
  *
  * @internal
  * @module
@@ -21,6 +25,7 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
 } from '@wideline/core/conventions';
 import type { ActivityTracker } from './activity';
+import type { BrowserFeature } from './feature';
 
 /** Resources recorded per page load at most; the rest are counted. */
 const MAX_RESOURCES = 50;
@@ -71,26 +76,27 @@ export function pageViewAttributes(sessionId: string | undefined): Attributes {
   return attributes;
 }
 
-/** Starts the page view span (the page's wide event). */
-export function startPageView(tracer: Tracer, sessionId: string | undefined): Span {
-  return tracer.startSpan(
-    'page view',
-    { startTime: performance.timeOrigin, attributes: pageViewAttributes(sessionId) },
+/** Starts the page-load trace: `documentLoad` (the root) and the page view under it. */
+export function startPageLoad(tracer: Tracer, sessionId: string | undefined): { load: Span; pageView: Span } {
+  const load = tracer.startSpan(
+    'documentLoad',
+    { startTime: performance.timeOrigin, attributes: { [ATTR_URL_PATH]: globalThis.location?.pathname ?? '' } },
     serverContext(),
   );
+  const pageView = tracer.startSpan(
+    'page view',
+    { startTime: performance.timeOrigin, attributes: pageViewAttributes(sessionId) },
+    trace.setSpan(ROOT_CONTEXT, load),
+  );
+  return { load, pageView };
 }
 
 const at = (ms: number) => performance.timeOrigin + ms;
 
-function recordDocumentLoad(tracer: Tracer, parent: Context, ignored: (url: string) => boolean): void {
+function recordDocumentLoad(tracer: Tracer, load: Span, ignored: (url: string) => boolean): void {
   const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
   const end = nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : performance.now();
-  const load = tracer.startSpan(
-    'documentLoad',
-    { startTime: at(0), attributes: { [ATTR_URL_PATH]: location.pathname } },
-    parent,
-  );
-  const loadContext = trace.setSpan(parent, load);
+  const loadContext = trace.setSpan(ROOT_CONTEXT, load);
   if (nav) {
     for (const name of NAVIGATION_EVENTS) if (nav[name] > 0) load.addEvent(name, at(nav[name]));
     load.setAttributes({
@@ -133,25 +139,25 @@ function recordDocumentLoad(tracer: Tracer, parent: Context, ignored: (url: stri
 }
 
 /**
- * Records the document load once the page has loaded (right away when it already has). The page
- * view stays ambient until then, so requests made while the page loads join the page-load trace.
+ * Ends `documentLoad` once the page has loaded (right away when it already has). It stays ambient
+ * until then, so requests made while the page loads join the page-load trace.
  */
 export function traceDocumentLoad(
   tracer: Tracer,
   activities: ActivityTracker,
-  pageView: Span,
+  load: Span,
   ignored: (url: string) => boolean,
 ): void {
-  const parent = trace.setSpan(ROOT_CONTEXT, pageView);
-  const activity = activities.start(parent, () => undefined);
+  const activity = activities.start(trace.setSpan(ROOT_CONTEXT, load), () => undefined);
   const release = activities.hold(activity);
   const done = () => {
     // loadEventEnd is filled in after the load handlers return.
     setTimeout(() => {
       try {
-        recordDocumentLoad(tracer, parent, ignored);
+        recordDocumentLoad(tracer, load, ignored);
       } catch {
-        // Timing APIs differ between browsers; a missing one costs the span, not the page.
+        // Timing APIs differ between browsers; a missing one costs the timings, not the span.
+        load.end();
       } finally {
         release();
       }
@@ -159,4 +165,19 @@ export function traceDocumentLoad(
   };
   if (document.readyState === 'complete') done();
   else globalThis.addEventListener('load', done, { once: true });
+}
+
+/** The page-load feature: the page-load trace and the page view (see the module doc). */
+export function pageLoad(): BrowserFeature {
+  return {
+    name: 'pageLoad',
+    start(sdk) {
+      if (typeof document === 'undefined') return undefined;
+      const { load, pageView } = startPageLoad(sdk.tracer, sdk.sessionId());
+      sdk.pageView = pageView;
+      traceDocumentLoad(sdk.tracer, sdk.activities, load, sdk.requests.ignored);
+      sdk.onPageHidden(() => pageView.end());
+      return () => pageView.end();
+    },
+  };
 }

@@ -1,143 +1,111 @@
 /**
- * The export side of `initBrowser`: core's provider with the browser exporter, batches sized for the
- * keepalive budget, and the page-lifecycle hooks that make export survive the page — flush when the
- * page is hidden or unloaded (the last moments a page can still send), send the offline queue when
- * the browser comes back online and after every load.
+ * The export side of the browser SDK: core's pipeline (`assembleTracing`, the one `createTracing`
+ * uses) with the browser's exporter and context manager, batches sized for the keepalive budget,
+ * and the page-lifecycle hooks that make export survive the page — flush when the page is hidden or
+ * unloaded (the last moments a page can still send), send the offline queue when the browser comes
+ * back online and after every load.
+ *
+ *   LocalRootProcessor → BatchExportProcessor → [RedactingExporter] → BrowserOtlpExporter
  *
  * @internal
  * @module
  */
-import { context, propagation, trace } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { ContextManager, TextMapPropagator } from '@opentelemetry/api';
 import { WidelineConfigError, type WidelineTracing } from '@wideline/core';
-import {
-  ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
-  ATTR_SERVICE_NAME,
-  ATTR_SERVICE_VERSION,
-  ATTR_SESSION_ID,
-  ATTR_TELEMETRY_SDK_LANGUAGE,
-} from '@wideline/core/conventions';
-import {
-  BatchExportProcessor,
-  createRedactor,
-  headSampler,
-  LocalRootProcessor,
-  RedactingExporter,
-  type ResolvedConfig,
-  WidelineTracerProvider,
-} from '@wideline/core/sdk';
-import type { AmbientContextManager } from './context-manager';
+import { ATTR_SESSION_ID, ATTR_TELEMETRY_SDK_LANGUAGE } from '@wideline/core/conventions';
+import { assembleTracing, type ResolvedConfig, resolveConfig } from '@wideline/core/sdk';
 import { BrowserOtlpExporter } from './exporter';
+import type { BrowserParts } from './feature';
 import type { BrowserOptions } from './init';
-import { Session } from './session';
 
-/** What `initBrowser` builds on. */
-export interface Pipeline {
-  tracing: WidelineTracing;
-  exporter: BrowserOtlpExporter;
-  session: Session | undefined;
-  /** The traces URL (never traced itself). */
-  endpoint: string;
-  /** Runs `fn` once, the first time the page is hidden or unloaded, before the flush. */
-  onPageHidden(fn: () => void): void;
-  /** Removes the lifecycle listeners. */
-  stop(): void;
-}
+/** Batching for pages. A batch must fit the 64 KiB keepalive budget with the resource attached. */
+const BROWSER_BATCH = { maxQueueSize: 512, maxExportBatchSize: 100, maxBatchBytes: 48 * 1024, scheduledDelayMs: 1000 };
 
-function tracesUrl(options: BrowserOptions): string {
-  const option = options.tracesEndpoint ? 'tracesEndpoint' : 'endpoint';
-  const raw = options.tracesEndpoint ?? `${(options.endpoint ?? 'http://localhost:4318').replace(/\/$/, '')}/v1/traces`;
+/** An endpoint option relative to the page (`/otlp`) made absolute, as core's config wants it. */
+function absolute(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
   try {
-    const url = new URL(raw, globalThis.location?.href);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
+    return new URL(value, globalThis.location?.href).href.replace(/\/$/, '');
   } catch {
-    // Reported below.
+    return value; // core names the option and the fix
   }
-  throw new WidelineConfigError(option, `'${raw}' is not an http(s) URL`, 'give e.g. https://otel.example.com');
 }
 
-/**
- * Core's pipeline, assembled here rather than by `createTracing`: that function imports the Node/OTLP
- * exporter statically (about 30 KB gzip in a page bundle, measured), which a page never uses.
- *
- *   LocalRootProcessor → BatchExportProcessor → RedactingExporter → BrowserOtlpExporter
- */
-export function startPipeline(options: BrowserOptions, manager: AmbientContextManager): Pipeline {
-  if (typeof options.service !== 'string' || options.service.trim() === '') {
-    throw new WidelineConfigError('service', 'is missing or empty', "name the page's service, e.g. service: 'web'");
+/** The shared options, read by core's `resolveConfig` like in every runtime, with the page's defaults. */
+export function browserConfig(options: BrowserOptions): ResolvedConfig {
+  if ('service' in options) {
+    throw new WidelineConfigError('service', 'was renamed', "use serviceName, e.g. serviceName: 'web'");
   }
-  const endpoint = tracesUrl(options);
-  const session = options.session === false ? undefined : new Session(options.session);
-  const redactor = options.redaction === false ? undefined : createRedactor(options.redaction);
+  const endpoint = absolute(options.endpoint);
+  const tracesEndpoint = absolute(options.tracesEndpoint);
+  return resolveConfig({
+    ...options,
+    ...(endpoint !== undefined ? { endpoint } : {}),
+    ...(tracesEndpoint !== undefined ? { tracesEndpoint } : {}),
+    resourceAttributes: { [ATTR_TELEMETRY_SDK_LANGUAGE]: 'webjs', ...options.resourceAttributes },
+    batch: { ...BROWSER_BATCH, ...options.batch },
+  });
+}
+
+/** Builds the pipeline on core's assembly from the parts the features supplied. */
+export function startPipeline(
+  config: ResolvedConfig,
+  options: BrowserOptions,
+  parts: BrowserParts,
+  contextManager: ContextManager,
+): { tracing: WidelineTracing; exporter: BrowserOtlpExporter } {
+  if (config.redaction !== false && !parts.createRedactor) {
+    throw new WidelineConfigError(
+      'redaction',
+      'has rules but the redaction feature is not loaded',
+      'add redaction() to features, or set redaction: false to export attributes as they are',
+    );
+  }
+  const { session } = parts;
   const exporter = new BrowserOtlpExporter({
-    url: endpoint,
-    ...(options.headers ? { headers: options.headers } : {}),
+    url: config.tracesEndpoint,
+    headers: config.headers,
+    timeoutMs: config.exportTimeoutMs,
     ...options.export,
+    // The unpatched fetch: the exporter's own requests are never traced.
     fetch: globalThis.fetch.bind(globalThis),
+    ...(parts.offlineQueue ? { queue: parts.offlineQueue } : {}),
     ...(session
       ? { stamp: (span) => ({ [ATTR_SESSION_ID]: session.idAt(span.startTime[0] * 1000 + span.startTime[1] / 1e6) }) }
       : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
-  const batch = new BatchExportProcessor(redactor ? new RedactingExporter(exporter, redactor) : exporter, {
-    maxQueueSize: 512,
-    maxExportBatchSize: 100,
-    // Estimated bytes; a batch must fit the 64 KiB keepalive budget with the resource attached.
-    maxBatchBytes: 48 * 1024,
-    scheduledDelayMs: 1000,
-    exportTimeoutMs: 30_000,
-    ...options.batch,
-    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  const redaction = config.redaction;
+  const tracing = assembleTracing(config, {
+    exporter,
+    redactor: redaction === false ? undefined : parts.createRedactor?.(redaction),
+    contextManager,
+    // Wideline's own fetch, XHR and WebSocket code formats headers directly; a global propagator is
+    // for other instrumentations and costs bundle size, so it is opt-in.
+    propagator: options.propagator as TextMapPropagator | undefined,
+    onWarning: options.onWarning,
   });
-  const resourceAttributes = {
-    [ATTR_TELEMETRY_SDK_LANGUAGE]: 'webjs',
-    ...options.resourceAttributes,
-    [ATTR_SERVICE_NAME]: options.service,
-    ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
-    ...(options.environment ? { [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: options.environment } : {}),
-  };
-  // Core's provider: the SDK's, plus the Level 2 random-trace-id flag on new roots and continued traces.
-  const provider = new WidelineTracerProvider({
-    resource: resourceFromAttributes(resourceAttributes),
-    sampler: headSampler(options.sampling?.head ?? {}),
-    spanProcessors: [new LocalRootProcessor(), batch],
-  });
-  context.setGlobalContextManager(manager.enable());
-  // Wideline's own fetch, XHR and WebSocket code formats headers directly; a global propagator is
-  // for other instrumentations and costs bundle size, so it is opt-in.
-  if (options.propagator) propagation.setGlobalPropagator(options.propagator);
-  trace.setGlobalTracerProvider(provider);
-  const config: ResolvedConfig = {
-    disabled: false,
-    serviceName: options.service,
-    resourceAttributes,
-    tracesEndpoint: endpoint,
-    headers: options.headers ?? {},
-    exportTimeoutMs: 30_000,
-    batch: options.batch ?? {},
-    head: options.sampling?.head ?? {},
-    tail: false,
-    redaction: options.redaction ?? {},
-    wideEventLog: undefined,
-    jaegerUiUrl: (options.jaegerUiUrl ?? 'http://localhost:16686').replace(/\/$/, ''),
-  };
-  let stopped: Promise<void> | undefined;
-  const tracing: WidelineTracing = {
-    config,
-    provider,
-    tracer: provider.getTracer(options.service),
-    tailSampler: undefined,
-    redactor,
-    stats: () => ({ export: batch.stats(), tail: undefined }),
-    forceFlush: () => provider.forceFlush().catch(() => undefined),
-    shutdown: () => {
-      stopped ??= provider.shutdown().catch(() => undefined);
-      return stopped;
-    },
-  };
-  const transport = exporter;
+  return { tracing, exporter };
+}
 
+/** The page-lifecycle hooks of the export. */
+export interface Lifecycle {
+  /** Runs `fn` once, the first time the page is hidden or unloaded, before the flush. */
+  onPageHidden(fn: () => void): void;
+  /** Runs `fn` at every `pagehide`, before the hidden hooks and the flush. */
+  onUnload(fn: () => void): void;
+  /** Removes the listeners. */
+  stop(): void;
+}
+
+/**
+ * Flushes when the page is hidden or unloaded, marks the transport as unloading at `pagehide`, and
+ * drains the offline queue when the browser is back online, the page back from the back/forward
+ * cache, and a second after every load (what an earlier page left goes out once this one settled).
+ */
+export function watchPageLifecycle(transport: BrowserOtlpExporter, tracing: WidelineTracing): Lifecycle {
   const hiddenHooks: Array<() => void> = [];
+  const unloadHooks: Array<() => void> = [];
   let hiddenOnce = false;
   let unloading = false;
   const onHide = () => {
@@ -151,35 +119,32 @@ export function startPipeline(options: BrowserOptions, manager: AmbientContextMa
   };
   const onPageHide = () => {
     unloading = true;
+    for (const hook of unloadHooks) hook();
     onHide();
   };
   const onShow = () => {
     unloading = false;
     transport.setUnloading(false);
-    // Back from the back/forward cache: what waited in storage meanwhile can go now.
     transport.drainQueue();
   };
   const onOnline = () => transport.drainQueue();
-  globalThis.addEventListener?.('visibilitychange', onHide);
-  globalThis.addEventListener?.('pagehide', onPageHide);
-  globalThis.addEventListener?.('pageshow', onShow);
-  globalThis.addEventListener?.('online', onOnline);
-  // Whatever an earlier page left in the queue goes out once this one has settled.
+  const listeners: Array<[string, () => void]> = [
+    ['visibilitychange', onHide],
+    ['pagehide', onPageHide],
+    ['pageshow', onShow],
+    ['online', onOnline],
+  ];
+  for (const [type, fn] of listeners) globalThis.addEventListener?.(type, fn);
   setTimeout(() => transport.drainQueue(), 1000);
-
   return {
-    tracing,
-    exporter,
-    session,
-    endpoint,
     onPageHidden(fn) {
       hiddenHooks.push(fn);
     },
+    onUnload(fn) {
+      unloadHooks.push(fn);
+    },
     stop() {
-      globalThis.removeEventListener?.('visibilitychange', onHide);
-      globalThis.removeEventListener?.('pagehide', onPageHide);
-      globalThis.removeEventListener?.('pageshow', onShow);
-      globalThis.removeEventListener?.('online', onOnline);
+      for (const [type, fn] of listeners) globalThis.removeEventListener?.(type, fn);
     },
   };
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { BrowserFeature } from './feature';
 
 /** Options for the session id. */
 export interface SessionOptions {
@@ -132,4 +133,14 @@ export class Session {
       // Quota or a locked store: the session simply lives in memory for this page.
     }
   }
+}
+
+/** The session feature: a session id on every span (`session.id`) and on the page view. */
+export function sessions(options: SessionOptions = {}): BrowserFeature {
+  return {
+    name: 'session',
+    setup: (parts) => {
+      parts.session = new Session(options);
+    },
+  };
 }

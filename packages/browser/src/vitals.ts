@@ -4,11 +4,11 @@
  * page is first hidden, which is also when web-vitals reports final CLS and INP values; its
  * listeners are added first, so they run before the page view ends.
  *
- * @internal
  * @module
  */
 import type { Span } from '@opentelemetry/api';
 import { type MetricType, onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
+import type { BrowserFeature } from './feature';
 
 /** Starts reporting vitals onto `pageView`. */
 export function recordWebVitals(pageView: Span): void {
@@ -29,4 +29,15 @@ export function recordWebVitals(pageView: Span): void {
   onCLS(record, options);
   onFCP(record, options);
   onTTFB(record, options);
+}
+
+/** The web-vitals feature: LCP, INP, CLS, FCP and TTFB on the page view. Pass it after `pageLoad()`. */
+export function webVitals(): BrowserFeature {
+  return {
+    name: 'webVitals',
+    start(sdk) {
+      if (sdk.pageView) recordWebVitals(sdk.pageView);
+      return undefined;
+    },
+  };
 }

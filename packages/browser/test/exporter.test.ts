@@ -2,6 +2,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BrowserOtlpExporter } from '../src/exporter';
+import { OfflineQueue } from '../src/offline-queue';
 import { MapStorage, memoryProvider } from './helpers';
 
 const memory = memoryProvider();
@@ -37,7 +38,7 @@ describe('BrowserOtlpExporter', () => {
 
   it('posts OTLP JSON with keepalive while the in-flight bodies fit the 64 KiB budget', async () => {
     const { fn, calls } = fakeFetch(() => new Promise<Response>(() => undefined));
-    const exporter = new BrowserOtlpExporter({ url: 'http://collector/v1/traces', fetch: fn, offlineQueue: false });
+    const exporter = new BrowserOtlpExporter({ url: 'http://collector/v1/traces', fetch: fn });
     expect(await exportNow(exporter, spans(1, 40_000))).toBe(ExportResultCode.SUCCESS);
     await exportNow(exporter, spans(1, 40_000));
     expect(calls.map((c) => c.init.keepalive)).toEqual([true, false]);
@@ -51,7 +52,6 @@ describe('BrowserOtlpExporter', () => {
       url: 'http://c/v1/traces',
       fetch: fn,
       backoffMs: 1,
-      offlineQueue: false,
     });
     await exportNow(exporter, spans(2));
     await vi.waitFor(() => expect(exporter.stats().requestsSent).toBe(1));
@@ -65,7 +65,6 @@ describe('BrowserOtlpExporter', () => {
     const exporter = new BrowserOtlpExporter({
       url: 'http://c/v1/traces',
       fetch: fn,
-      offlineQueue: false,
       onWarning: (m) => warnings.push(m),
     });
     await exportNow(exporter, spans(1));
@@ -78,7 +77,11 @@ describe('BrowserOtlpExporter', () => {
   it('keeps batches in storage while offline and sends each exactly once when back', async () => {
     const storage = new MapStorage();
     const { fn, calls } = fakeFetch(async () => new Response(null, { status: 200 }));
-    const exporter = new BrowserOtlpExporter({ url: 'http://c/v1/traces', fetch: fn }, storage);
+    const exporter = new BrowserOtlpExporter({
+      url: 'http://c/v1/traces',
+      fetch: fn,
+      queue: new OfflineQueue(storage),
+    });
     vi.stubGlobal('navigator', { onLine: false });
     await exportNow(exporter, spans(1));
     await exportNow(exporter, spans(1));
@@ -98,7 +101,11 @@ describe('BrowserOtlpExporter', () => {
   it('stores instead of sending a doomed plain request while the page unloads', async () => {
     const storage = new MapStorage();
     const { fn, calls } = fakeFetch(() => new Promise<Response>(() => undefined));
-    const exporter = new BrowserOtlpExporter({ url: 'http://c/v1/traces', fetch: fn }, storage);
+    const exporter = new BrowserOtlpExporter({
+      url: 'http://c/v1/traces',
+      fetch: fn,
+      queue: new OfflineQueue(storage),
+    });
     exporter.setUnloading(true);
     await exportNow(exporter, spans(1, 40_000));
     await exportNow(exporter, spans(1, 40_000));
@@ -109,7 +116,11 @@ describe('BrowserOtlpExporter', () => {
   it('leaves stored batches in storage while the page unloads, and drains them once it is back', async () => {
     const storage = new MapStorage();
     const { fn, calls } = fakeFetch(async () => new Response(null, { status: 200 }));
-    const exporter = new BrowserOtlpExporter({ url: 'http://c/v1/traces', fetch: fn }, storage);
+    const exporter = new BrowserOtlpExporter({
+      url: 'http://c/v1/traces',
+      fetch: fn,
+      queue: new OfflineQueue(storage),
+    });
     vi.stubGlobal('navigator', { onLine: false });
     await exportNow(exporter, spans(1));
     expect(storage.map.size).toBe(1);
@@ -133,7 +144,6 @@ describe('BrowserOtlpExporter', () => {
       url: 'http://c/v1/traces',
       fetch: fn,
       maxRetries: 0,
-      offlineQueue: false,
     });
     expect(await exportNow(exporter, spans(1))).toBe(ExportResultCode.SUCCESS);
     await vi.waitFor(() => expect(exporter.stats().requestsDropped).toBe(1));

@@ -58,5 +58,6 @@ export {
 } from './traceparent';
 export { registeredConfig, WidelineTracerProvider } from './tracer-provider';
 export { parseTracestate, W3CTraceState } from './tracestate';
+export { assembleTracing, type TracingParts } from './tracing';
 export { createWarnOnce, type WarningHandler } from './warn-once';
 export { type LineSink, WideEventLogProcessor, wideEventRecord } from './wide-event-log';

@@ -19,7 +19,7 @@
  * await tracing.shutdown();
  * @module
  */
-import { type ContextManager, context, propagation, type Tracer, trace } from '@opentelemetry/api';
+import { type ContextManager, context, propagation, type TextMapPropagator, type Tracer, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
@@ -37,6 +37,7 @@ import { RedactingExporter } from './redacting-exporter';
 import { headSampler } from './sampling';
 import { TailSamplingProcessor, type TailStats } from './tail-sampling';
 import { WidelineTracerProvider } from './tracer-provider';
+import type { WarningHandler } from './warn-once';
 import { WideEventLogProcessor } from './wide-event-log';
 
 /** Runtime hooks a runtime package (or a Node app) supplies. */
@@ -73,31 +74,43 @@ export interface WidelineTracing {
 }
 
 /**
- * Creates (and by default registers) Wideline's tracer provider. Configuration errors throw
- * {@link WidelineConfigError}; nothing on the telemetry path throws afterwards.
+ * The parts of a pipeline, built by the caller. {@link createTracing} builds the default ones; a
+ * runtime whose bundle size matters (the browser) builds its own and calls {@link assembleTracing},
+ * so that the parts it leaves out (tail sampling, the wide-event log, `fetch` export, the global
+ * propagator, redaction) are never imported.
  */
-export function createTracing(options: WidelineOptions & TracingRuntime = {}): WidelineTracing {
-  const config = resolveConfig(options, options.env, options.defaults);
-  const redactor = config.redaction === false ? undefined : createRedactor(config.redaction);
-  const otlp =
-    typeof options.exporter === 'function'
-      ? options.exporter(config)
-      : (options.exporter ??
-        new FetchSpanExporter({
-          url: config.tracesEndpoint,
-          headers: config.headers,
-          timeoutMs: config.exportTimeoutMs,
-        }));
-  const exporter = redactor ? new RedactingExporter(otlp, redactor) : otlp;
+export interface TracingParts {
+  /** Where finished spans go (after redaction). */
+  exporter: SpanExporter;
+  /** Applied to every span on export. Default none. */
+  redactor?: Redactor | undefined;
+  /** Wraps the batch processor, e.g. a {@link TailSamplingProcessor}. Default none. */
+  tailSampler?: ((batch: BatchExportProcessor) => TailSamplingProcessor) | undefined;
+  /** Runs before tail sampling, e.g. a {@link WideEventLogProcessor}. Default none. */
+  processors?: readonly SpanProcessor[];
+  /** Context manager to register globally. */
+  contextManager?: ContextManager | undefined;
+  /** Propagator to register globally. Default none. */
+  propagator?: TextMapPropagator | undefined;
+  /** Register the provider, propagator and context manager as OpenTelemetry globals. Default `true`. */
+  register?: boolean;
+  onWarning?: WarningHandler | undefined;
+}
+
+/**
+ * Assembles the pipeline from a resolved config and the parts the caller built. Most callers want
+ * {@link createTracing}.
+ */
+export function assembleTracing(config: ResolvedConfig, parts: TracingParts): WidelineTracing {
+  const { redactor } = parts;
+  const exporter = redactor ? new RedactingExporter(parts.exporter, redactor) : parts.exporter;
   const batch = new BatchExportProcessor(exporter, {
     ...config.batch,
     exportTimeoutMs: config.exportTimeoutMs,
-    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    ...(parts.onWarning ? { onWarning: parts.onWarning } : {}),
   });
-  const tailSampler = config.tail === false ? undefined : new TailSamplingProcessor(batch, config.tail);
-  const spanProcessors: SpanProcessor[] = [new LocalRootProcessor()];
-  if (config.wideEventLog)
-    spanProcessors.push(new WideEventLogProcessor({ sink: config.wideEventLog, ...(redactor ? { redactor } : {}) }));
+  const tailSampler = parts.tailSampler?.(batch);
+  const spanProcessors: SpanProcessor[] = [new LocalRootProcessor(), ...(parts.processors ?? [])];
   spanProcessors.push(tailSampler ?? batch);
 
   const activeProcessors = config.disabled ? [] : spanProcessors;
@@ -110,9 +123,9 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
     config,
   );
 
-  if (options.register !== false) {
-    if (options.contextManager) context.setGlobalContextManager(options.contextManager.enable());
-    propagation.setGlobalPropagator(new W3CPropagator());
+  if (parts.register !== false) {
+    if (parts.contextManager) context.setGlobalContextManager(parts.contextManager.enable());
+    if (parts.propagator) propagation.setGlobalPropagator(parts.propagator);
     trace.setGlobalTracerProvider(provider);
   }
 
@@ -137,4 +150,35 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
       return shutdown;
     },
   };
+}
+
+/**
+ * Creates (and by default registers) Wideline's tracer provider. Configuration errors throw
+ * {@link WidelineConfigError}; nothing on the telemetry path throws afterwards.
+ */
+export function createTracing(options: WidelineOptions & TracingRuntime = {}): WidelineTracing {
+  const config = resolveConfig(options, options.env, options.defaults);
+  const redactor = config.redaction === false ? undefined : createRedactor(config.redaction);
+  const exporter =
+    typeof options.exporter === 'function'
+      ? options.exporter(config)
+      : (options.exporter ??
+        new FetchSpanExporter({
+          url: config.tracesEndpoint,
+          headers: config.headers,
+          timeoutMs: config.exportTimeoutMs,
+        }));
+  const { tail, wideEventLog } = config;
+  return assembleTracing(config, {
+    exporter,
+    redactor,
+    tailSampler: tail === false ? undefined : (batch) => new TailSamplingProcessor(batch, tail),
+    processors: wideEventLog
+      ? [new WideEventLogProcessor({ sink: wideEventLog, ...(redactor ? { redactor } : {}) })]
+      : [],
+    contextManager: options.contextManager,
+    propagator: new W3CPropagator(),
+    ...(options.register !== undefined ? { register: options.register } : {}),
+    onWarning: options.onWarning,
+  });
 }

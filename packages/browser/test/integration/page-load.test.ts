@@ -80,8 +80,9 @@ describe('a page load and a click in real Chromium, read back from Jaeger', () =
     const load = await waitForTrace(serverTraceId, 4);
     const pageView = load.find((s) => s.name === 'page view');
     const documentLoad = load.find((s) => s.name === 'documentLoad');
-    expect(pageView?.parentSpanId).toBe('2'.repeat(16));
-    expect(documentLoad?.parentSpanId).toBe(pageView?.spanId);
+    // documentLoad is the root of the load (it ends with it), the page view its long-lived child.
+    expect(documentLoad?.parentSpanId).toBe('2'.repeat(16));
+    expect(pageView?.parentSpanId).toBe(documentLoad?.spanId);
     expect(load.some((s) => s.name === 'documentFetch' && s.parentSpanId === documentLoad?.spanId)).toBe(true);
     expect(
       load.some((s) => s.name === 'resourceFetch' && String(s.attributes['url.full']).endsWith('/pixel.gif')),
