@@ -2,13 +2,17 @@
  * Bundle size of three ways to trace a page, each built the same way (esbuild, ESM, minified,
  * browser platform, one entry that starts tracing) and gzipped at level 9:
  *
- * - @wideline/browser: everything it does (page load, vitals, interactions, fetch/XHR, WebSocket,
- *   sessions, keepalive export with offline queue).
+ * - @wideline/browser, three ways: `initBrowser` (the one-line default: page load, vitals,
+ *   interactions, navigations, fetch/XHR, WebSocket, sessions, redaction, keepalive export with the
+ *   offline queue); `startBrowser` with fetch only; and with fetch + page load.
  * - OpenTelemetry web, hand-picked: sdk-trace-web + instrumentation-fetch + the OTLP/HTTP exporter
  *   (no page load, vitals, interactions, sessions, WebSocket or offline queue).
  * - @sentry/browser with browserTracingIntegration (Sentry's page-load, navigation and fetch tracing).
  *
- * Two more rows compare the exporters alone (each with the OTel API and SDK types it pulls in).
+ * Two more rows compare the exporters alone (each with the OTel API and SDK types it pulls in), and
+ * two rows show the floor: what `@opentelemetry/api` alone and the API with `sdk-trace-base`'s
+ * provider (which Wideline builds on) cost with nothing of ours. Then a per-module account of the
+ * default bundle: each module's minified bytes in it, and its share of the gzip size.
  *
  * Sizes are deterministic: this prints bytes and ratios, it gates nothing. The sizes and the ratios
  * to the hand-picked OTel web set go to bench/results/browser-size.json (`pnpm bench --compare`).
@@ -23,16 +27,26 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 // The variant each setup is recorded as.
 const VARIANT = {
   '@wideline/browser': 'wideline',
+  '@wideline/browser, fetch only': 'wideline-fetch',
+  '@wideline/browser, fetch + page load': 'wideline-fetch-pageload',
   'OTel web (sdk-trace-web + fetch + OTLP)': 'otel-web',
   '@sentry/browser + tracing': 'sentry',
   'exporter only: Wideline BrowserOtlpExporter': 'exporter-wideline',
   'exporter only: OTLPTraceExporter 0.223.1 (browser build)': 'exporter-otlp',
+  'floor: @opentelemetry/api (trace + context)': 'floor-api',
+  'floor: api + sdk-trace-base provider, one span': 'floor-sdk',
 };
 
 const entries = {
   '@wideline/browser': `
     import { initBrowser } from '@wideline/browser';
-    initBrowser({ service: 'web', propagateTo: ['https://api.example.com'] });`,
+    initBrowser({ serviceName: 'web', propagateTo: ['https://api.example.com'] });`,
+  '@wideline/browser, fetch only': `
+    import { fetchSpans, startBrowser } from '@wideline/browser';
+    startBrowser({ serviceName: 'web', propagateTo: ['https://api.example.com'], redaction: false, features: [fetchSpans()] });`,
+  '@wideline/browser, fetch + page load': `
+    import { fetchSpans, pageLoad, startBrowser } from '@wideline/browser';
+    startBrowser({ serviceName: 'web', propagateTo: ['https://api.example.com'], redaction: false, features: [fetchSpans(), pageLoad()] });`,
   'OTel web (sdk-trace-web + fetch + OTLP)': `
     import { WebTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-web';
     import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -50,10 +64,24 @@ const entries = {
   'exporter only: OTLPTraceExporter 0.223.1 (browser build)': `
     import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
     window.exporter = new OTLPTraceExporter({ url: 'https://otel.example.com/v1/traces' });`,
+  'floor: @opentelemetry/api (trace + context)': `
+    import { context, trace } from '@opentelemetry/api';
+    window.span = trace.getSpan(context.active());`,
+  'floor: api + sdk-trace-base provider, one span': `
+    import { context, trace } from '@opentelemetry/api';
+    import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+    trace.setGlobalTracerProvider(new BasicTracerProvider());
+    window.span = trace.getTracer('web').startSpan('x', {}, context.active());`,
 };
 
 async function measure(contents) {
-  const result = await build({
+  const result = await bundle(contents);
+  const bytes = result.outputFiles[0].contents;
+  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, metafile: result.metafile };
+}
+
+function bundle(contents) {
+  return build({
     stdin: { contents, resolveDir: here, loader: 'js' },
     bundle: true,
     minify: true,
@@ -67,10 +95,31 @@ async function measure(contents) {
     },
     define: { 'process.env.NODE_ENV': '"production"' },
     write: false,
+    metafile: true,
     logLevel: 'silent',
   });
-  const bytes = result.outputFiles[0].contents;
-  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+
+/** `packages/browser/src/init.ts` → `browser/init.ts`; a dependency → its package name. */
+function moduleName(path) {
+  const ours = path.match(/packages\/(\w+)\/src\/(.+)$/);
+  if (ours) return `${ours[1]}/${ours[2]}`;
+  const dependency = path.match(/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/);
+  return dependency ? dependency[1] : path;
+}
+
+/** Minified bytes per module in a bundle, and each module's pro-rata share of the gzip size. */
+function moduleAccount(row) {
+  const output = Object.values(row.metafile.outputs)[0];
+  const sizes = new Map();
+  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const name = moduleName(path);
+    sizes.set(name, (sizes.get(name) ?? 0) + bytesInOutput);
+  }
+  return [...sizes]
+    .filter(([, min]) => min > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, min]) => ({ name, min, gzip: (min / row.min) * row.gzip }));
 }
 
 const rows = [];
@@ -82,6 +131,11 @@ console.log('| --- | ---: | ---: | ---: |');
 for (const row of rows) {
   console.log(`| ${row.name} | ${kb(row.min)} | ${kb(row.gzip)} | ${(row.gzip / anchor.gzip).toFixed(2)}× |`);
 }
+
+console.log('\nWhat the default bundle is made of (minified bytes per module; gzip share pro rata):\n');
+console.log('| module | minified | ≈ gzip share |');
+console.log('| --- | ---: | ---: |');
+for (const module of moduleAccount(anchor)) console.log(`| ${module.name} | ${kb(module.min)} | ${kb(module.gzip)} |`);
 
 const results = new BenchResults('browser-size', { runtime: 'browser' });
 for (const row of rows) {

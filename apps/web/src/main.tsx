@@ -11,7 +11,9 @@ import { App } from './App';
 import { config } from './config';
 
 const browser = initBrowser({
-  service: 'web',
+  serviceName: 'web',
+  // OTEL_* variables, as every runtime reads them (Vite exposes those its envPrefix allows).
+  env: import.meta.env,
   endpoint: config.otlpEndpoint,
   // Trace headers go to our API only; its CORS allows them (see apps/edge-api/src/cors.ts).
   propagateTo: [new URL(config.edgeApiUrl).origin],

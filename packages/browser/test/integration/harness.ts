@@ -1,7 +1,7 @@
 /** What each browser test needs: a page on the test site with a Wideline config, and read-backs. */
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import type { SeenRequest } from './server';
+import type { CollectorMode, ProxiedSpan, SeenRequest } from './server';
 
 export const port = (): number => inject('sitePort');
 /** The page's origin. */
@@ -43,11 +43,13 @@ export async function seen(id: string): Promise<SeenRequest[]> {
 }
 
 /** How often each span id crossed the OTLP proxy, and the spans' names. */
-export async function otlpSeen(): Promise<{
-  counts: Record<string, number>;
-  spans: Array<{ name: string; traceId: string; spanId: string }>;
-}> {
+export async function otlpSeen(): Promise<{ counts: Record<string, number>; spans: ProxiedSpan[] }> {
   return (await fetch(`${appOrigin()}/_otlp`)).json() as never;
+}
+
+/** Sets how the site's OTLP proxy behaves: forwarding (`up`), resetting connections, or never answering. */
+export async function setCollector(mode: CollectorMode): Promise<void> {
+  await fetch(`${appOrigin()}/_otlp/mode?m=${mode}`);
 }
 
 /** Polls `read` until `done` accepts its value. */

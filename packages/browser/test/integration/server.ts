@@ -20,10 +20,25 @@ export interface TestSite {
   close(): Promise<void>;
 }
 
+/** How the site's OTLP proxy behaves: forwarding, down (the connection is reset) or hanging (no answer). */
+export type CollectorMode = 'up' | 'down' | 'hang';
+
+/** A span that crossed the proxy, with its string, int and bool attributes. */
+export interface ProxiedSpan {
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  attributes: Record<string, unknown>;
+}
+
 interface State {
   requests: Map<string, SeenRequest[]>;
   otlpSpans: Map<string, number>;
-  otlpNames: Array<{ name: string; traceId: string; spanId: string }>;
+  otlpNames: ProxiedSpan[];
+  otlpMode: CollectorMode;
+  /** Requests held while hanging; reset when the mode changes. */
+  held: ServerResponse[];
   wsMessages: Array<Record<string, unknown>>;
 }
 
@@ -36,7 +51,7 @@ ${typeof cfg.tracestate === 'string' ? `<meta name="tracestate" content="${attri
 <script>window.__cfg = ${JSON.stringify(cfg)};</script>
 <script type="module" src="/${script}"></script></head>
 <body><div id="root"></div>
-<button id="buy">Buy</button><button id="leave">Leave</button><button id="ws">Send</button><button id="work">Work</button><button id="nav">Checkout</button>
+<button id="buy">Buy</button><button id="leave">Leave</button><button id="ws">Send</button><button id="work">Work</button><button id="nav">Checkout</button><button id="slow">Slow</button>
 <img src="/pixel.gif" alt=""></body></html>`;
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -58,16 +73,48 @@ function cors(req: IncomingMessage, res: ServerResponse): void {
   res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
 }
 
+type OtlpSpan = {
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  attributes?: Array<{ key: string; value: { stringValue?: string; intValue?: string | number; boolValue?: boolean } }>;
+};
+
 async function recordOtlp(state: State, body: string): Promise<void> {
-  const parsed = JSON.parse(body) as {
-    resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ name: string; traceId: string; spanId: string }> }> }>;
-  };
+  const parsed = JSON.parse(body) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: OtlpSpan[] }> }> };
   for (const rs of parsed.resourceSpans ?? [])
     for (const ss of rs.scopeSpans ?? [])
       for (const span of ss.spans ?? []) {
         state.otlpSpans.set(span.spanId, (state.otlpSpans.get(span.spanId) ?? 0) + 1);
-        state.otlpNames.push({ name: span.name, traceId: span.traceId, spanId: span.spanId });
+        const attributes: Record<string, unknown> = {};
+        for (const { key, value } of span.attributes ?? [])
+          attributes[key] =
+            value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : value.boolValue);
+        const { name, traceId, spanId } = span;
+        state.otlpNames.push({ name, traceId, spanId, parentSpanId: span.parentSpanId ?? '', attributes });
       }
+}
+
+/** The OTLP proxy: counts what it forwards to Jaeger; down resets the connection, hang never answers. */
+async function proxyOtlp(state: State, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  if (state.otlpMode === 'down') {
+    req.socket.destroy();
+    return;
+  }
+  if (state.otlpMode === 'hang') {
+    state.held.push(res);
+    return;
+  }
+  await recordOtlp(state, body);
+  const upstream = await fetch(`${OTLP_URL}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  cors(req, res);
+  res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
 }
 
 /** Page paths and the bundle each loads. */
@@ -90,19 +137,21 @@ async function handle(state: State, bundles: Map<string, string>, req: IncomingM
       headers: req.headers,
     });
     state.requests.set(id, list);
+    // A slow backend: the page may be gone before the answer.
+    if (url.pathname === '/api/slow') await new Promise((r) => setTimeout(r, Number(url.searchParams.get('ms'))));
     cors(req, res);
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     return;
   }
   if (url.pathname === '/otlp/v1/traces') {
-    const body = await readBody(req);
-    await recordOtlp(state, body);
-    const upstream = await fetch(`${OTLP_URL}/v1/traces`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
-    res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
+    await proxyOtlp(state, req, res);
+    return;
+  }
+  if (url.pathname === '/_otlp/mode') {
+    state.otlpMode = (url.searchParams.get('m') ?? 'up') as CollectorMode;
+    // Held requests die as a collector's would when it is restarted: reset, never forwarded.
+    for (const held of state.held.splice(0)) held.socket?.destroy();
+    res.writeHead(204).end();
     return;
   }
   if (url.pathname === '/_seen') {
@@ -143,7 +192,14 @@ async function handle(state: State, bundles: Map<string, string>, req: IncomingM
 
 /** Starts the site on an ephemeral port (reachable as localhost, 127.0.0.1 and [::1]: three origins). */
 export async function startSite(bundles: Map<string, string>): Promise<TestSite> {
-  const state: State = { requests: new Map(), otlpSpans: new Map(), otlpNames: [], wsMessages: [] };
+  const state: State = {
+    requests: new Map(),
+    otlpSpans: new Map(),
+    otlpNames: [],
+    otlpMode: 'up',
+    held: [],
+    wsMessages: [],
+  };
   const server: Server = createServer((req, res) => {
     handle(state, bundles, req, res).catch((error: unknown) => {
       res.writeHead(500).end(String(error));
