@@ -2,6 +2,18 @@ import { waitForTrace } from '@wideline/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appOrigin, connect, openPage, otlpSeen, uniqueId, until } from './harness';
 
+/** Opens the page offline and clicks #work: its span waits in localStorage. */
+async function workStoredOffline(cfg: Record<string, unknown>) {
+  const { page, context } = await openPage('/page', cfg);
+  await context.setOffline(true);
+  await page.click('#work');
+  await page.waitForFunction(() => (localStorage.getItem('wideline.queue') ?? '').includes('offline.work'));
+  const { workSpanIds } = (await page.evaluate(() => (window as unknown as { results: object }).results)) as {
+    workSpanIds: string[];
+  };
+  return { page, context, workSpanIds };
+}
+
 describe('export while offline', () => {
   afterAll(async () => {
     await (await connect()).close();
@@ -49,13 +61,7 @@ describe('export while offline', () => {
   it('leaves stored batches in storage when the browser comes online while the page unloads', async () => {
     const id = uniqueId();
     const cfg = { id, service: `browser-offline-race-${id}`, endpoint: `${appOrigin()}/otlp`, onlineAtPagehide: true };
-    const { page, context } = await openPage('/page', cfg);
-    await context.setOffline(true);
-    await page.click('#work');
-    await page.waitForFunction(() => (localStorage.getItem('wideline.queue') ?? '').includes('offline.work'));
-    const { workSpanIds } = (await page.evaluate(() => (window as unknown as { results: object }).results)) as {
-      workSpanIds: string[];
-    };
+    const { page, context, workSpanIds } = await workStoredOffline(cfg);
     await page.close();
     // A same-origin page without the SDK reads what storage holds now.
     const reader = await context.newPage();
@@ -68,13 +74,7 @@ describe('export while offline', () => {
   it('sends what an earlier page left in storage when the next page loads', async () => {
     const id = uniqueId();
     const cfg = { id, service: `browser-offline-reload-${id}`, endpoint: `${appOrigin()}/otlp` };
-    const { page, context } = await openPage('/page', cfg);
-    await context.setOffline(true);
-    await page.click('#work');
-    await page.waitForFunction(() => (localStorage.getItem('wideline.queue') ?? '').includes('offline.work'));
-    const { workSpanIds } = (await page.evaluate(() => (window as unknown as { results: object }).results)) as {
-      workSpanIds: string[];
-    };
+    const { page, context, workSpanIds } = await workStoredOffline(cfg);
     // The page goes away while still offline: its spans live on only in localStorage.
     await page.close();
     await context.setOffline(false);
