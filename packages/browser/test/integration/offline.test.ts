@@ -63,6 +63,7 @@ describe('export while offline', () => {
     const cfg = { id, service: `browser-offline-race-${id}`, endpoint: `${appOrigin()}/otlp`, onlineAtPagehide: true };
     const { page, context, workSpanIds } = await workStoredOffline(cfg);
     await page.close();
+    await context.setOffline(false);
     // A same-origin page without the SDK reads what storage holds now.
     const reader = await context.newPage();
     await reader.goto(`${appOrigin()}/_seen?id=${id}`);

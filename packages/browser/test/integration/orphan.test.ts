@@ -28,7 +28,10 @@ describe('a tab that dies before it is hidden', () => {
     // The load has been recorded and exported; then the renderer dies without pagehide.
     await until(otlpSeen, (s) => s.spans.some((span) => span.traceId === traceId && span.name === 'documentLoad'));
     const cdp = await context.newCDPSession(page);
-    await cdp.send('Page.crash').catch(() => undefined);
+    const crashed = new Promise((resolve) => page.once('crash', resolve));
+    // Never answered: the renderer that would answer is gone.
+    void cdp.send('Page.crash').catch(() => undefined);
+    await crashed;
     await new Promise((r) => setTimeout(r, 1000));
 
     const exported = (await otlpSeen()).spans.filter((span) => span.traceId === traceId);
