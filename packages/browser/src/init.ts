@@ -30,7 +30,8 @@ import { type TracedWebSocket, type TraceWebSocketOptions, wrapWebSocket } from 
  * Options of {@link startBrowser} and {@link initBrowser}. The shared ones (`serviceName`,
  * `endpoint`, `headers`, `sampling.head`, `redaction`, `env`, …) mean what they mean in every
  * Wideline runtime and are read by core's `resolveConfig`, `OTEL_*` variables included (pass
- * Vite's `import.meta.env` as `env`).
+ * Vite's `import.meta.env` as `env`); docs/options.md lists them. The browser's own defaults:
+ * `batch` 512 spans queued, batches of ≤ 100 spans and ≤ 48 KiB, 1 s delay (the keepalive budget).
  */
 export interface BrowserOptions
   extends Pick<
@@ -43,6 +44,7 @@ export interface BrowserOptions
     | 'tracesEndpoint'
     | 'headers'
     | 'exportTimeoutMs'
+    | 'batch'
     | 'redaction'
     | 'jaegerUiUrl'
     | 'env'
@@ -74,8 +76,6 @@ export interface BrowserOptions
   activity?: ActivityOptions;
   /** Export retries. Default: 3 retries from 500 ms, 16 requests pending at most. */
   export?: Pick<BrowserExporterOptions, 'maxRetries' | 'backoffMs' | 'maxPending'>;
-  /** Span queue and batching. Default: 512 spans queued, batches of ≤ 100 spans and ≤ 48 KiB, 1 s delay. */
-  batch?: WidelineOptions['batch'];
   /** The features to run. `initBrowser`: {@link defaultFeatures}; `startBrowser`: none. */
   features?: readonly BrowserFeature[];
 }
