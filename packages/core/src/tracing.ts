@@ -19,7 +19,14 @@
  * await tracing.shutdown();
  * @module
  */
-import { type ContextManager, context, propagation, type TextMapPropagator, type Tracer, trace } from '@opentelemetry/api';
+import {
+  type ContextManager,
+  context,
+  propagation,
+  type TextMapPropagator,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
