@@ -18,7 +18,8 @@ export { type GroupRegression, type MetricChange, regress, type Severity, THRESH
 export { type AlertSeverity, parseRules, type Rule } from './analysis/rules.ts';
 export { type QueryResult, runQuery } from './analysis/run-query.ts';
 export { type CriticalSegment, criticalPath } from './critical-path.ts';
-export { ChdbEngine, type LoadSummary } from './engine/chdb-engine.ts';
+export { ChdbEngine, type LoadPhase, type LoadSummary } from './engine/chdb-engine.ts';
+export type { LoadPhaseName } from './engine/otlp-schema.ts';
 export {
   ClickHouseEngine,
   type ClickHouseOptions,

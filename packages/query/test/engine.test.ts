@@ -216,6 +216,33 @@ describe('loading OTLP/JSON files', () => {
     expect(fromFile.rows).toEqual(fromMemory.rows);
   });
 
+  it('reads one pretty-printed document, an array of documents, and a Jaeger answer as it reads JSON lines', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const lines = readFileSync(otlpFile(fixtureSpans()), 'utf8').trim().split('\n');
+    const docs = lines.map((l) => JSON.parse(l) as { resourceSpans: unknown[] });
+    const merged = { resourceSpans: docs.flatMap((d) => d.resourceSpans) };
+    const rowsOf = async (load: (e: ChdbEngine) => Promise<unknown>) => {
+      const e = await ChdbEngine.create();
+      try {
+        await load(e);
+        await e.finishLoad();
+        return (await e.run('SELECT * FROM spans ORDER BY span_id')).rows;
+      } finally {
+        await e.close();
+      }
+    };
+    const file = (text: string) => {
+      const path = otlpFile([]);
+      writeFileSync(path, text);
+      return path;
+    };
+    const expected = await rowsOf((e) => e.loadOtlpFile(file(`${lines.join('\n\n')}\n`)));
+    expect(expected).toHaveLength(10);
+    expect(await rowsOf((e) => e.loadOtlpFile(file(JSON.stringify(merged, null, 2))))).toEqual(expected);
+    expect(await rowsOf((e) => e.loadOtlpFile(file(JSON.stringify(docs, null, 1))))).toEqual(expected);
+    expect(await rowsOf((e) => e.loadOtlpBody(JSON.stringify({ result: merged })))).toEqual(expected);
+  }, 30_000);
+
   it('takes a remote parent (OTLP span flags) as the start of a wide event, even in the same service', async () => {
     const all = fixtureSpans();
     const root = all.find((s) => s.spanId.endsWith('e1'));
@@ -244,11 +271,17 @@ describe('loading OTLP/JSON files', () => {
     const f = await ChdbEngine.create();
     try {
       const bad = otlpFile([]);
-      const { writeFileSync } = await import('node:fs');
+      const { readFileSync, writeFileSync } = await import('node:fs');
       writeFileSync(bad, '{"resourceSpans": [ {"resource": 12 ');
       await expect(loadOtlpFiles(f, [bad])).rejects.toThrow(
         new RegExp(`--file "${bad}" is not OTLP/JSON the engine can read`),
       );
+      const lines = otlpFile(fixtureSpans());
+      const good = readFileSync(lines, 'utf8').trim().split('\n');
+      writeFileSync(lines, [good[0], '{"resourceSpans": [ {"resource": 12 ', good[1]].join('\n'));
+      await expect(loadOtlpFiles(f, [lines])).rejects.toThrow(/^--file .* line 2: .*JSON at position 36/);
+      writeFileSync(lines, `${good[0]}\n{"spans": []}\n`);
+      await expect(loadOtlpFiles(f, [lines])).rejects.toThrow(/line 2: a JSON document without "resourceSpans"/);
       await expect(loadOtlpFiles(f, ['/nonexistent/x.jsonl'])).rejects.toThrow(
         '--file "/nonexistent/x.jsonl": no such file or directory',
       );

@@ -30,6 +30,7 @@ import {
 } from './engine.ts';
 import {
   type AttributeType,
+  type LoadPhaseName,
   attributeColumn,
   attributeKeys,
   attributeKindsSql,
@@ -37,9 +38,11 @@ import {
   CREATE_STAGE,
   insertRawSql,
   LOAD_SETTINGS,
+  NOT_OTLP,
   otlpFileSource,
   pivotSql,
 } from './otlp-schema.ts';
+import { describeBadDocument, documentSplit } from './otlp-documents.ts';
 import { spanRow } from './span-rows.ts';
 
 /** The part of chDB's `Session` this engine uses. */
@@ -48,6 +51,13 @@ interface ChdbSession {
   queryAsync(sql: string, opts?: { format?: string }): Promise<{ text(): string }>;
   insert(params: { table: string; values: Buffer | string; format: 'JSONEachRow' }): Promise<unknown>;
   close(): void;
+}
+
+/** Wall and CPU time of one step of loading (all of this process's threads: chDB parses on all cores). */
+export interface LoadPhase {
+  name: LoadPhaseName;
+  wallMs: number;
+  cpuMs: number;
 }
 
 /** What was loaded. */
@@ -75,6 +85,7 @@ export class ChdbEngine implements QueryEngine {
   #readonly = false;
   #bodies = 0;
   #spanLoads = 0;
+  readonly #phases: LoadPhase[] = [];
 
   private constructor(session: ChdbSession) {
     this.#session = session;
@@ -117,6 +128,26 @@ export class ChdbEngine implements QueryEngine {
     }
   }
 
+  /** Runs one load statement and adds its time to `phase`. */
+  async #load(phase: LoadPhaseName, sql: string): Promise<string> {
+    const wall = performance.now();
+    const cpu = process.cpuUsage();
+    try {
+      return await this.#query(sql);
+    } finally {
+      const used = process.cpuUsage(cpu);
+      const entry = this.#phases.find((p) => p.name === phase) ?? { name: phase, wallMs: 0, cpuMs: 0 };
+      if (!this.#phases.includes(entry)) this.#phases.push(entry);
+      entry.wallMs += performance.now() - wall;
+      entry.cpuMs += (used.user + used.system) / 1000;
+    }
+  }
+
+  /** Where the load's time went so far, step by step, in the order the steps first ran. */
+  get phases(): readonly LoadPhase[] {
+    return this.#phases.map((p) => ({ ...p }));
+  }
+
   async #query(sql: string): Promise<string> {
     try {
       return (await this.#session.queryAsync(sql, { format: 'JSONCompact' })).text();
@@ -128,7 +159,14 @@ export class ChdbEngine implements QueryEngine {
   /** Loads one OTLP/JSON file (JSON lines as the Collector's file exporter writes, or one JSON document). */
   async loadOtlpFile(path: string): Promise<void> {
     this.#assertLoading();
-    await this.#query(insertRawSql(otlpFileSource(path)));
+    const split = await documentSplit(path);
+    try {
+      await this.#load('parse', insertRawSql(otlpFileSource(path, split)));
+    } catch (error) {
+      if (!(error instanceof QueryEngineError && error.message.includes(NOT_OTLP))) throw error;
+      const where = await describeBadDocument(path, split);
+      throw new QueryEngineError(where ?? NOT_OTLP, error.code);
+    }
   }
 
   /**
@@ -146,7 +184,7 @@ export class ChdbEngine implements QueryEngine {
       await this.#query(`SELECT uniqExact(sp.traceId), min(toUInt64OrZero(sp.startTimeUnixNano)) FROM otlp_stage
         ARRAY JOIN result.resourceSpans AS rs ARRAY JOIN rs.scopeSpans AS ss ARRAY JOIN ss.spans AS sp`),
     );
-    await this.#query(insertRawSql('otlp_stage', 'result.resourceSpans'));
+    await this.#load('parse', insertRawSql('otlp_stage', 'result.resourceSpans'));
     this.#bodies++;
     await this.#query('TRUNCATE TABLE otlp_stage');
     const [traces, oldest] = counted.rows[0] as [number, number];
@@ -174,15 +212,15 @@ export class ChdbEngine implements QueryEngine {
     this.#assertLoading();
     const kinds = async (column: 'attrs' | 'rattrs') =>
       new Map(
-        fromJsonCompact(await this.#query(attributeKindsSql(column))).rows.map(([key, s, i, d, b, c]) => [
+        fromJsonCompact(await this.#load('kinds', attributeKindsSql(column))).rows.map(([key, s, i, d, b, c]) => [
           String(key),
           { s: Number(s), i: Number(i), d: Number(d), b: Number(b), c: Number(c) },
         ]),
       );
     const attributes = attributeKeys(await kinds('attrs'), await kinds('rattrs'));
     // Jaeger answers one search per service: a trace that touched two services came twice.
-    for (const sql of pivotSql(attributes, this.#bodies > 1 || this.#spanLoads > 0)) await this.#query(sql);
-    await this.#query('DROP TABLE raw_spans');
+    for (const [phase, sql] of pivotSql(attributes, this.#bodies > 1 || this.#spanLoads > 0)) await this.#load(phase, sql);
+    await this.#load('pivot', 'DROP TABLE raw_spans');
     await this.#query('CREATE VIEW events AS SELECT * FROM spans WHERE is_event');
     const fixed: Field[] = FIXED_FIELDS.map((f) => ({
       name: f.name,
@@ -199,7 +237,8 @@ export class ChdbEngine implements QueryEngine {
       }),
     ]);
     const totals = fromJsonCompact(
-      await this.#query(
+      await this.#load(
+        'totals',
         'SELECT count(), countIf(is_event), uniqExact(trace_id), toUnixTimestamp64Micro(min(start_time)), toUnixTimestamp64Micro(max(start_time + toIntervalNanosecond(toInt64(duration_ms * 1e6)))) FROM spans',
       ),
     );

@@ -10,14 +10,16 @@
 import { FIXED_FIELDS } from '../model/fields.ts';
 import { ident, str } from '../sql/quote.ts';
 
-const VALUE =
-  'Tuple(stringValue Nullable(String), intValue Nullable(String), doubleValue Nullable(String), boolValue Nullable(Bool), arrayValue Nullable(String), kvlistValue Nullable(String), bytesValue Nullable(String))';
+/**
+ * An attribute's value as a one-entry map from its OTLP kind to its text: `{"intValue":"200"}` reads
+ * as `{'intValue': '200'}`, a double or a bool as the number's or `true`'s text, an array or kvlist as
+ * its raw JSON. One map per value instead of a tuple of seven nullable kinds halves what the reader
+ * builds per attribute (bench/query, load layers); the pivot types the text once per key.
+ */
+const VALUE = 'Map(String, String)';
 const KEY_VALUES = `Array(Tuple(key String, value ${VALUE}))`;
 const SPAN = `Tuple(traceId String, spanId String, parentSpanId String, flags UInt32, name String, kind String, startTimeUnixNano String, endTimeUnixNano String, attributes ${KEY_VALUES}, status Tuple(code String, message String))`;
 const RESOURCE_SPANS = `Array(Tuple(resource Tuple(attributes ${KEY_VALUES}), scopeSpans Array(Tuple(scope Tuple(name String, version String), spans Array(${SPAN})))))`;
-
-/** Columns of one line of OTLP/JSON: a TracesData body (the file exporter's lines). */
-export const OTLP_LINE_SCHEMA = `resourceSpans ${RESOURCE_SPANS}`;
 
 /** Jaeger's `/api/v3` answer: a TracesData body wrapped in `result`. */
 export const JAEGER_ANSWER_SCHEMA = `result Tuple(resourceSpans ${RESOURCE_SPANS})`;
@@ -27,6 +29,7 @@ export const LOAD_SETTINGS: Record<string, string | number> = {
   input_format_json_read_numbers_as_strings: 1,
   input_format_json_read_objects_as_strings: 1,
   input_format_json_read_arrays_as_strings: 1,
+  input_format_json_read_bools_as_strings: 1,
   input_format_skip_unknown_fields: 1,
   input_format_json_named_tuples_as_objects: 1,
   input_format_json_defaults_for_missing_elements_in_named_tuple: 1,
@@ -59,10 +62,36 @@ export function insertRawSql(source: string, resourceSpans = 'resourceSpans'): s
   ARRAY JOIN ${resourceSpans} AS rs ARRAY JOIN rs.scopeSpans AS ss ARRAY JOIN ss.spans AS sp`;
 }
 
-/** `file(path, JSONEachRow, schema)` for an OTLP/JSON file. */
-export function otlpFileSource(path: string): string {
-  return `file(${str(path)}, 'JSONEachRow', ${str(OTLP_LINE_SCHEMA)})`;
+/**
+ * How a file's JSON documents are split before the engine parses each: `LineAsString` for JSON lines
+ * (the file exporter's format; splitting at newlines is the cheapest), `JSONAsString` for anything
+ * else (one document over many lines, an array of documents), which finds each document's end.
+ */
+export type DocumentSplit = 'LineAsString' | 'JSONAsString';
+
+/**
+ * The OTLP documents of a file as rows with a `resourceSpans` column, parsed by the engine's JSON
+ * functions (simdjson; cheaper than its `JSONEachRow` reader on these nested lines, see bench/query).
+ * `JSONExtract` reads malformed JSON as empty, so a document that yields no resource spans is
+ * checked: blank lines are skipped, and invalid JSON, or JSON without `resourceSpans`, stops the load.
+ */
+export function otlpFileSource(path: string, split: DocumentSplit): string {
+  const doc = split === 'LineAsString' ? 'line' : 'json';
+  return `(SELECT JSONExtract(${doc}, 'resourceSpans', ${str(RESOURCE_SPANS)}) AS resourceSpans
+  FROM file(${str(path)}, '${split}')
+  WHERE notEmpty(resourceSpans) OR empty(trimBoth(${doc}))
+    OR throwIf(NOT (isValidJSON(${doc}) AND JSONHas(${doc}, 'resourceSpans')), ${str(NOT_OTLP)}))`;
 }
+
+/** The message of a document that is not OTLP/JSON (the engine's `throwIf`). */
+export const NOT_OTLP = 'a document is not valid JSON, or has no resourceSpans';
+
+/**
+ * The steps of a load, as {@link ChdbEngine.phases} reports them: `parse` (the engine reads the JSON
+ * into `raw_spans`), `kinds` (which value kinds each attribute key has), `parents` (each span's
+ * service, for the wide-event test), `pivot` (the `spans` table, one column per key), `totals`.
+ */
+export type LoadPhaseName = 'parse' | 'kinds' | 'parents' | 'pivot' | 'totals';
 
 /** The column type an attribute key gets, from which OTLP value kinds it was seen with. */
 export type AttributeType = 'String' | 'Int64' | 'Float64' | 'Bool';
@@ -86,11 +115,12 @@ export interface AttributeKey {
 
 /** Counts of each value kind per key, for span attributes (`attrs`) or resource ones (`rattrs`). */
 export function attributeKindsSql(column: 'attrs' | 'rattrs'): string {
-  return `SELECT a.key AS key,
-  countIf(a.value.stringValue IS NOT NULL) AS s, countIf(a.value.intValue IS NOT NULL) AS i,
-  countIf(a.value.doubleValue IS NOT NULL) AS d, countIf(a.value.boolValue IS NOT NULL) AS b,
-  countIf(a.value.arrayValue IS NOT NULL OR a.value.kvlistValue IS NOT NULL OR a.value.bytesValue IS NOT NULL) AS c
-  FROM raw_spans ARRAY JOIN ${column} AS a GROUP BY key ORDER BY key`;
+  return `SELECT key, countIf(kind = 'stringValue') AS s, countIf(kind = 'intValue') AS i,
+  countIf(kind = 'doubleValue') AS d, countIf(kind = 'boolValue') AS b,
+  countIf(kind IN ('arrayValue', 'kvlistValue', 'bytesValue')) AS c
+  FROM (SELECT key, arrayElement(kinds, 1) AS kind FROM raw_spans
+    ARRAY JOIN ${column}.key AS key, ${column}.value.keys AS kinds)
+  GROUP BY key ORDER BY key`;
 }
 
 /** A key's type: one kind keeps its type, ints with doubles are Float64, anything else mixed is text. */
@@ -122,36 +152,35 @@ export function attributeKeys(own: Map<string, KindCounts>, resource: Map<string
   }));
 }
 
-/** The typed value of an OTLP value tuple `v`, reading only the value kinds `seen` has. */
-function valueAs(type: AttributeType, v: string, seen: KindCounts): string {
+/**
+ * The typed value of an attribute from its text and whether the key is there: each key's column has
+ * one type (from every kind it was seen with, {@link attributeType}), so the text is converted once.
+ */
+function valueAs(type: AttributeType, text: string, present: string): string {
   switch (type) {
     case 'Int64':
-      return `toInt64OrNull(${v}.intValue)`;
+      return `toInt64OrNull(${text})`;
     case 'Float64':
-      return seen.i > 0
-        ? `coalesce(toFloat64OrNull(${v}.doubleValue), toFloat64OrNull(${v}.intValue))`
-        : `toFloat64OrNull(${v}.doubleValue)`;
+      return `toFloat64OrNull(${text})`;
     case 'Bool':
-      return `${v}.boolValue`;
-    default: {
-      const parts = [
-        seen.s > 0 ? `${v}.stringValue` : '',
-        seen.i > 0 ? `${v}.intValue` : '',
-        seen.d > 0 ? `${v}.doubleValue` : '',
-        seen.b > 0 ? `if(${v}.boolValue IS NULL, NULL, toString(${v}.boolValue))` : '',
-        seen.c > 0 ? `${v}.arrayValue, ${v}.kvlistValue, ${v}.bytesValue` : '',
-      ].filter(Boolean);
-      return parts.length === 1 ? parts[0]! : `coalesce(${parts.join(', ')})`;
-    }
+      return `if(${present}, ${text} = 'true', NULL)::Nullable(Bool)`;
+    default:
+      return `if(${present}, ${text}, NULL)`;
   }
 }
 
-/** A key's value on span `s`: the span's own attribute, else its resource's; only the sides it is on. */
+/**
+ * A key's value on span `s`: the span's own attribute, else its resource's; only the sides it is on.
+ * The text is read from the map's values subcolumn, never by building whole value tuples.
+ */
 export function attributeSql(a: AttributeKey, s = 's'): string {
   const k = str(a.key);
-  const own = a.own && valueAs(a.type, `arrayElement(${s}.attrs, indexOf(${s}.attrs.key, ${k})).value`, a.own);
-  const resource =
-    a.resource && valueAs(a.type, `arrayElement(${s}.rattrs, indexOf(${s}.rattrs.key, ${k})).value`, a.resource);
+  const side = (column: string) => {
+    const index = `indexOf(${s}.${column}.key, ${k})`;
+    return valueAs(a.type, `arrayElement(arrayElement(${s}.${column}.value.values, ${index}), 1)`, `${index} > 0`);
+  };
+  const own = a.own && side('attrs');
+  const resource = a.resource && side('rattrs');
   if (own && resource) return `if(has(${s}.attrs.key, ${k}), ${own}, ${resource})`;
   return (own ?? resource)!;
 }
@@ -162,7 +191,7 @@ export function attributeColumn(key: string): string {
 }
 
 const SERVICE = (s: string) =>
-  `coalesce(nullIf(arrayElement(${s}.rattrs, indexOf(${s}.rattrs.key, 'service.name')).value.stringValue, ''), 'unknown_service')`;
+  `coalesce(nullIf(arrayElement(arrayElement(${s}.rattrs.value.values, indexOf(${s}.rattrs.key, 'service.name')), 1), ''), 'unknown_service')`;
 
 /**
  * The statements that build `spans` from `raw_spans`: fixed columns, one column per attribute, and
@@ -172,7 +201,7 @@ const SERVICE = (s: string) =>
  * never joined. With `dedupe`, a span read twice (Jaeger returns a trace once per service that
  * matched) is kept once.
  */
-export function pivotSql(attributes: readonly AttributeKey[], dedupe: boolean): string[] {
+export function pivotSql(attributes: readonly AttributeKey[], dedupe: boolean): Array<[LoadPhaseName, string]> {
   const rate = attributes.find((a) => a.key === 'wideline.sample_rate');
   const rateSql = rate ? `toFloat64(${attributeSql(rate)})` : 'NULL';
   const parent = "joinGet('span_services', 'service', s.trace_id, s.parent_span_id)";
@@ -194,10 +223,13 @@ export function pivotSql(attributes: readonly AttributeKey[], dedupe: boolean): 
   const source = dedupe ? '(SELECT * FROM raw_spans LIMIT 1 BY trace_id, span_id)' : 'raw_spans';
   return [
     // A missing parent reads as '' from the Join table, which is never a service name.
-    'CREATE TABLE span_services (trace_id String, span_id String, service String) ENGINE = Join(ANY, LEFT, trace_id, span_id)',
-    `INSERT INTO span_services SELECT trace_id, span_id, ${SERVICE('raw_spans')} FROM raw_spans`,
-    `CREATE TABLE spans ENGINE = Memory AS SELECT ${columns.join(',\n    ')} FROM ${source} AS s`,
-    'DROP TABLE span_services',
+    [
+      'parents',
+      'CREATE TABLE span_services (trace_id String, span_id String, service String) ENGINE = Join(ANY, LEFT, trace_id, span_id)',
+    ],
+    ['parents', `INSERT INTO span_services SELECT trace_id, span_id, ${SERVICE('raw_spans')} FROM raw_spans`],
+    ['pivot', `CREATE TABLE spans ENGINE = Memory AS SELECT ${columns.join(',\n    ')} FROM ${source} AS s`],
+    ['pivot', 'DROP TABLE span_services'],
   ];
 }
 

@@ -6,12 +6,12 @@
  */
 import type { Attributes, AttributeValue, Span } from '../span.ts';
 
-type OtlpValue = Record<string, string | boolean>;
+type OtlpValue = Record<string, string>;
 
 function value(v: AttributeValue): OtlpValue | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'string') return { stringValue: v };
-  if (typeof v === 'boolean') return { boolValue: v };
+  if (typeof v === 'boolean') return { boolValue: String(v) };
   if (typeof v === 'number') return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: String(v) };
   return { arrayValue: JSON.stringify(v) };
 }
