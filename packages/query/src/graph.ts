@@ -132,8 +132,9 @@ export class TraceGraph {
     };
     for (const orphan of orphans) adopt(orphan);
     // A parent cycle (corrupt data) leaves spans unreachable from any root: break it and adopt them.
-    const reached = new Set(preOrder(roots));
-    if (reached.size < nodes.size) {
+    const reachable = preOrder(roots);
+    if (reachable.length < nodes.size) {
+      const reached = new Set(reachable);
       for (const node of [...nodes.values()].sort(byStart)) {
         if (reached.has(node)) continue;
         const parent = node.parent;

@@ -56,7 +56,8 @@ engine cannot load · 7 severe regression · 10, 11, 12 a P2, P1, P0 alert rule 
 Prints the trace as a waterfall: one line per span (service, tree, duration, bar on the trace's
 timeline; █ marks the critical path), with errors (✗), orphaned spans (⚠, parent missing: hung under
 the root), clock-skew corrections (⏱) and span links (↪) noted under the span; then self time per
-service and the critical path. --timings prints fetch/graph/render times to stderr.
+service and the critical path. --timings prints where the time went to stderr: start-up, http, parse,
+spans, graph, render, output, and the process's CPU time.
 ${FOLLOW}
 
 ${GLOBAL}`,

@@ -11,6 +11,7 @@
 
 import { jaegerTraceUrl } from '@wideline/core/conventions';
 import { JaegerResponseError, JaegerUnreachableError, MalformedTraceIdError, TraceNotFoundError } from './errors.ts';
+import { fromFetch, type HttpAnswer, type HttpGet, nodeHttpGet } from './http-get.ts';
 import { type JaegerTracesBody, type OtlpTracesBody, spansFromLegacy, spansFromOtlp } from './otlp.ts';
 import type { Span } from './span.ts';
 
@@ -20,7 +21,7 @@ export interface JaegerClientOptions {
   url?: string;
   /** Give up on one request after this long. Default 10 000 ms. */
   timeoutMs?: number;
-  /** Injected for tests. Default the global `fetch`. */
+  /** Injected for tests. Default: GET over `node:http` (the global `fetch` costs a fresh CLI process its start-up). */
   fetch?: typeof fetch;
 }
 
@@ -56,6 +57,8 @@ export interface FetchedTrace {
   traceId: string;
   spans: Span[];
   api: JaegerApi;
+  /** Where the fetch's time went, ms: the HTTP exchange, `JSON.parse`, and the conversion to spans. */
+  timings?: { httpMs: number; parseMs: number; convertMs: number };
 }
 
 const TRACE_ID = /^[0-9a-f]{1,32}$/;
@@ -94,12 +97,12 @@ export function groupByTrace(spans: Span[]): Map<string, Span[]> {
 export class JaegerClient {
   readonly url: string;
   readonly #timeoutMs: number;
-  readonly #fetch: typeof fetch;
+  readonly #httpGet: HttpGet;
 
   constructor(options: JaegerClientOptions = {}) {
     this.url = (options.url ?? 'http://localhost:16686').replace(/\/+$/, '');
     this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#fetch = options.fetch ?? fetch;
+    this.#httpGet = options.fetch ? fromFetch(options.fetch) : nodeHttpGet;
   }
 
   /** The Jaeger UI page of a trace. */
@@ -110,19 +113,30 @@ export class JaegerClient {
   /** Fetches one trace. Throws {@link TraceNotFoundError} when Jaeger does not have it. */
   async getTrace(traceIdInput: string): Promise<FetchedTrace> {
     const traceId = normalizeTraceId(traceIdInput);
+    const t0 = performance.now();
     const v3 = await this.#get(`/api/v3/traces/${traceId}`);
     if (v3.status === 200) {
-      const spans = spansFromOtlp((await this.#json(v3)) as OtlpTracesBody);
+      const text = await v3.text();
+      const t1 = performance.now();
+      const body = this.#parseText(v3.status, text) as OtlpTracesBody;
+      const t2 = performance.now();
+      const spans = spansFromOtlp(body);
       if (spans.length === 0) throw new TraceNotFoundError(traceId, this.url);
-      return { traceId, spans, api: 'v3' };
+      const timings = { httpMs: t1 - t0, parseMs: t2 - t1, convertMs: performance.now() - t2 };
+      return { traceId, spans, api: 'v3', timings };
     }
     if (v3.status === 404 && (await isJaegerNotFound(v3))) throw new TraceNotFoundError(traceId, this.url);
     const legacy = await this.#get(`/api/traces/${traceId}`);
     if (legacy.status === 404) throw new TraceNotFoundError(traceId, this.url);
     if (legacy.status !== 200) throw await this.#unusable(legacy);
-    const spans = spansFromLegacy((await this.#json(legacy)) as JaegerTracesBody);
+    const text = await legacy.text();
+    const t1 = performance.now();
+    const body = this.#parseText(legacy.status, text) as JaegerTracesBody;
+    const t2 = performance.now();
+    const spans = spansFromLegacy(body);
     if (spans.length === 0) throw new TraceNotFoundError(traceId, this.url);
-    return { traceId, spans, api: 'legacy' };
+    const timings = { httpMs: t1 - t0, parseMs: t2 - t1, convertMs: performance.now() - t2 };
+    return { traceId, spans, api: 'legacy', timings };
   }
 
   /** Finds traces with a span of `service` starting in the window; an empty map when none match. */
@@ -149,7 +163,7 @@ export class JaegerClient {
     if (search.operation) v3Params.set('query.operation_name', search.operation);
     const v3 = await this.#get(`/api/v3/traces?${v3Params}`);
     if (v3.status === 200) {
-      const body = Buffer.from(await v3.arrayBuffer());
+      const body = await v3.bytes();
       if (body[0] !== 0x7b) this.#parse(body);
       return { api: 'v3', body };
     }
@@ -177,13 +191,7 @@ export class JaegerClient {
   }
 
   #parse(body: Buffer): unknown {
-    try {
-      return JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new JaegerResponseError(
-        `${this.url} answered 200 with something that is not JSON (${body.toString('utf8', 0, 80)}…): is this Jaeger's query port (16686)?`,
-      );
-    }
+    return this.#parseText(200, body.toString('utf8'));
   }
 
   /**
@@ -207,9 +215,9 @@ export class JaegerClient {
     return [...new Set(ids.map((id) => id.padStart(32, '0')))];
   }
 
-  async #get(path: string): Promise<Response> {
+  async #get(path: string): Promise<HttpAnswer> {
     try {
-      return await this.#fetch(`${this.url}${path}`, {
+      return await this.#httpGet(`${this.url}${path}`, {
         headers: { accept: 'application/json' },
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
@@ -218,26 +226,29 @@ export class JaegerClient {
     }
   }
 
-  async #json(res: Response): Promise<unknown> {
-    const text = await res.text();
+  async #json(res: HttpAnswer): Promise<unknown> {
+    return this.#parseText(res.status, await res.text());
+  }
+
+  #parseText(status: number, text: string): unknown {
     try {
       return JSON.parse(text);
     } catch {
       throw new JaegerResponseError(
-        `${this.url} answered ${res.status} with something that is not JSON (${text.slice(0, 80)}…): is this Jaeger's query port (16686)?`,
+        `${this.url} answered ${status} with something that is not JSON (${text.slice(0, 80)}…): is this Jaeger's query port (16686)?`,
       );
     }
   }
 
-  async #unusable(res: Response): Promise<JaegerResponseError> {
+  async #unusable(res: HttpAnswer): Promise<JaegerResponseError> {
     const text = (await res.text().catch(() => '')).slice(0, 200);
     return new JaegerResponseError(`Jaeger at ${this.url} answered ${res.status} ${res.statusText}: ${text}`);
   }
 }
 
 /** True when a 404 is Jaeger saying "no such trace" (JSON), not "no such route" (plain text). */
-async function isJaegerNotFound(res: Response): Promise<boolean> {
-  const text = await res.clone().text();
+async function isJaegerNotFound(res: HttpAnswer): Promise<boolean> {
+  const text = await res.text();
   try {
     const body = JSON.parse(text) as { error?: unknown; errors?: unknown };
     return body.error !== undefined || body.errors !== undefined;
@@ -249,6 +260,9 @@ async function isJaegerNotFound(res: Response): Promise<boolean> {
 function describeFetchError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
     return `no answer within ${timeoutMs} ms`;
+  // node:http puts the system error's code on the error; fetch puts it on the cause.
+  const own = (error as { code?: unknown } | undefined)?.code;
+  if (typeof own === 'string') return own;
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
   return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

@@ -149,9 +149,11 @@ export function jobAttempts(graph: TraceGraph, linked: readonly LinkedTrace[]): 
   const inStart = new Set<string>();
   for (const g of [graph, ...linked.map((l) => l.graph)]) {
     for (const { span } of g.ordered) {
+      // The kind first: most spans are not consumers, and it costs no attribute lookups.
+      if (span.kind !== 'consumer') continue;
       const jobId = text(span, 'messaging.message.id');
       const queue = text(span, 'messaging.destination.name');
-      if (span.kind !== 'consumer' || !jobId || !queue || text(span, 'messaging.system') !== 'bullmq') continue;
+      if (!jobId || !queue || text(span, 'messaging.system') !== 'bullmq') continue;
       const key = `${queue}\u0000${jobId}`;
       if (g === graph) inStart.add(key);
       const job = jobs.get(key) ?? { queue, jobId, jobName: text(span, 'messaging.bullmq.job.name'), attempts: [] };

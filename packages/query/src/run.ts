@@ -78,9 +78,10 @@ async function execute(
       const t3 = performance.now();
       out(lines);
       if (command.timings) {
-        const ms = (a: number, b: number) => `${(b - a).toFixed(1)} ms`;
+        const { httpMs, parseMs, convertMs } = fetched.timings ?? { httpMs: t1 - t0, parseMs: 0, convertMs: 0 };
+        const ms = (x: number) => `${x.toFixed(1)} ms`;
         io.stderr.write(
-          `timings: fetch ${ms(t0, t1)} · graph ${ms(t1, t2)} · render ${ms(t2, t3)} · total ${ms(t0, t3)} (${graph.size} spans) · process cpu ${cpuMs().toFixed(0)} ms\n`,
+          `timings: start-up ${ms(t0)} · http ${ms(httpMs)} · parse ${ms(parseMs)} · spans ${ms(convertMs)} · graph ${ms(t2 - t1)} · render ${ms(t3 - t2)} · output ${ms(performance.now() - t3)} · total ${ms(performance.now())} (${graph.size} spans) · process cpu ${cpuMs().toFixed(0)} ms\n`,
         );
       }
       return;

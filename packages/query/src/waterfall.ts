@@ -9,8 +9,9 @@
 import { jaegerTraceUrl } from '@wideline/core/conventions';
 import type { CriticalSegment } from './critical-path.ts';
 import { formatDuration } from './format.ts';
-import type { SpanNode, TraceGraph } from './graph.ts';
+import type { ResolvedLink, SpanNode, TraceGraph } from './graph.ts';
 import { jobAttempts, type LinkedTrace } from './linked.ts';
+import type { Span } from './span.ts';
 import { createStyle, type Style } from './style.ts';
 
 /** Options for {@link renderWaterfall}. */
@@ -85,96 +86,158 @@ function treePrefixes(graph: TraceGraph): Map<SpanNode, string> {
   return prefixes;
 }
 
-/** Renders the waterfall as lines of text. */
-export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): string[] {
-  const style = createStyle(options.color ?? false);
-  const width = Math.max(80, options.width ?? 120);
-  const services = graph.services;
-  const serviceIndex = new Map(services.map((s, i) => [s, i]));
-  const serviceWidth = Math.min(24, Math.max(7, ...services.map((s) => s.length)));
-  const durationWidth = 9;
-  const nameWidth = Math.floor((width - serviceWidth - durationWidth - 6) * 0.55);
-  const barWidth = width - serviceWidth - nameWidth - durationWidth - 6;
-  const t0 = graph.startUs;
-  const total = Math.max(1, graph.endUs - t0);
-  const path = graph.criticalPath();
-  const critical = new Set(path.map((s) => s.node));
-  const prefixes = treePrefixes(graph);
-  const errors = graph.errors();
-  const { later, elsewhere } = linkedNotes(graph, options.linked ?? []);
-  const linksByFrom = new Map<SpanNode, ReturnType<TraceGraph['links']>>();
-  for (const link of graph.links()) {
-    const list = linksByFrom.get(link.from) ?? [];
-    list.push(link);
-    linksByFrom.set(link.from, list);
-  }
+/** Column widths of the span lines, from the line width and the longest service name. */
+interface Columns {
+  service: number;
+  name: number;
+  duration: number;
+  bar: number;
+}
 
-  const lines: string[] = [];
-  const head = `Trace ${graph.traceId}`;
+function columns(width: number, services: readonly string[]): Columns {
+  const service = Math.min(24, Math.max(7, ...services.map((s) => s.length)));
+  const duration = 9;
+  const name = Math.floor((width - service - duration - 6) * 0.55);
+  return { service, name, duration, bar: width - service - name - duration - 6 };
+}
+
+/** What every span line needs: computed once per render, not once per span. */
+interface LineContext {
+  graph: TraceGraph;
+  style: Style;
+  cols: Columns;
+  t0: number;
+  total: number;
+  path: readonly CriticalSegment[];
+  critical: ReadonlySet<SpanNode>;
+  prefixes: ReadonlyMap<SpanNode, string>;
+  /** Colour of each service's text and bars (one wrapper per service, not one per line). */
+  serviceStyle: ReadonlyMap<string, (text: string) => string>;
+  linksByFrom: ReadonlyMap<SpanNode, ResolvedLink[]>;
+  later: ReadonlyMap<string, string[]>;
+  elsewhere: (traceId: string, spanId: string) => Span | undefined;
+}
+
+function lineContext(graph: TraceGraph, options: WaterfallOptions, style: Style): LineContext {
+  const services = graph.services;
+  const serviceStyle = new Map(services.map((s, i) => [s, (text: string) => style.service(text, i)]));
+  const path = graph.criticalPath();
+  const linksByFrom = new Map<SpanNode, ResolvedLink[]>();
+  for (const link of graph.links()) {
+    const list = linksByFrom.get(link.from);
+    if (list) list.push(link);
+    else linksByFrom.set(link.from, [link]);
+  }
+  return {
+    graph,
+    style,
+    cols: columns(Math.max(80, options.width ?? 120), services),
+    t0: graph.startUs,
+    total: Math.max(1, graph.endUs - graph.startUs),
+    path,
+    critical: new Set(path.map((s) => s.node)),
+    prefixes: treePrefixes(graph),
+    serviceStyle,
+    linksByFrom,
+    ...linkedNotes(graph, options.linked ?? []),
+  };
+}
+
+/** The two header lines (trace, summary; Jaeger link), a blank line and the column titles. */
+function renderHeader(ctx: LineContext, jaegerUrl: string): string[] {
+  const { graph, style, cols } = ctx;
+  const services = graph.services.length;
+  const errors = graph.errors().length;
   const summary = [
-    `${services.length} service${services.length === 1 ? '' : 's'}`,
+    `${services} service${services === 1 ? '' : 's'}`,
     `${graph.size} span${graph.size === 1 ? '' : 's'}`,
     formatDuration(graph.durationUs),
-    errors.length > 0
-      ? style.red(`${MARK.error} ${errors.length} error${errors.length === 1 ? '' : 's'}`)
-      : 'no errors',
+    errors > 0 ? style.red(`${MARK.error} ${errors} error${errors === 1 ? '' : 's'}`) : 'no errors',
   ];
   if (graph.orphans.length > 0) summary.push(style.yellow(`${MARK.orphan} ${graph.orphans.length} orphaned`));
-  lines.push(`${style.bold(head)}  ${summary.join(' · ')}`);
-  lines.push(style.dim(jaegerTraceUrl(graph.traceId, options.jaegerUrl)));
-  lines.push('');
-  const indent = ' '.repeat(serviceWidth + 3);
-  lines.push(
+  return [
+    `${style.bold(`Trace ${graph.traceId}`)}  ${summary.join(' · ')}`,
+    style.dim(jaegerTraceUrl(graph.traceId, jaegerUrl)),
+    '',
     style.dim(
-      `${fit('service', serviceWidth)}  ${fit('span', nameWidth)} ${'duration'.padStart(durationWidth)}  ${fit(`0 … ${formatDuration(total)}`, barWidth)}`,
+      `${fit('service', cols.service)}  ${fit('span', cols.name)} ${'duration'.padStart(cols.duration)}  ${fit(`0 … ${formatDuration(ctx.total)}`, cols.bar)}`,
     ),
-  );
+  ];
+}
 
+/** One span's line: service, tree and name, duration, and its bar on the timeline. */
+function spanLine(node: SpanNode, ctx: LineContext): string {
+  const { style, cols, t0, total } = ctx;
+  const span = node.span;
+  const failed = span.status.code === 'ERROR';
+  const marks = `${failed ? ` ${MARK.error}` : ''}${node.orphan ? ` ${MARK.orphan}` : ''}`;
+  const label = fit(`${ctx.prefixes.get(node)}${span.name}${marks}`, cols.name);
+  const from = Math.min(Math.floor(((node.startUs - t0) / total) * cols.bar), cols.bar - 1);
+  const len = Math.max(1, Math.round(((node.endUs - node.startUs) / total) * cols.bar));
+  const bar = `${' '.repeat(from)}${(ctx.critical.has(node) ? '█' : '▒').repeat(Math.min(len, cols.bar - from))}`;
+  const colour = ctx.serviceStyle.get(span.service) ?? ((text: string) => text);
+  const duration = formatDuration(node.endUs - node.startUs).padStart(cols.duration);
+  const service = colour(fitMiddle(span.service, cols.service));
+  return `${service}  ${failed ? style.red(label) : label} ${duration}  ${failed ? style.red(bar) : colour(bar)}`;
+}
+
+/** An error's messages, or `propagated from <child>` when it only repeats what a failed child said. */
+function errorNotes(node: SpanNode, ctx: LineContext): string[] {
+  const failedChildren = node.children.filter((c) => c.span.status.code === 'ERROR' && !c.orphan);
+  const seen = new Set(failedChildren.flatMap((c) => ctx.graph.errorMessages(c)));
+  const messages = ctx.graph.errorMessages(node).filter((m) => !seen.has(m));
+  if (messages.length === 0 && failedChildren[0]) messages.push(`propagated from ${failedChildren[0].span.name}`);
+  if (messages.length === 0) messages.push('ERROR status (no message)');
+  return messages.slice(0, 2).map((message) => ctx.style.red(`${MARK.error} ${message}`));
+}
+
+/** Where each of a span's links points: a span of this trace, of a linked trace, or an id. */
+function linkNotes(node: SpanNode, ctx: LineContext): string[] {
+  const { graph, style } = ctx;
+  return (ctx.linksByFrom.get(node) ?? []).map((link) => {
+    const far = link.to ? undefined : ctx.elsewhere(link.traceId, link.spanId);
+    const target = link.to
+      ? `${link.to.span.name} (${link.to.span.service})`
+      : far
+        ? `${far.name} (${far.service}) in trace ${link.traceId}`
+        : `span ${link.spanId}${link.traceId !== graph.traceId ? ` in trace ${link.traceId}` : ' (not in trace)'}`;
+    return style.cyan(`${MARK.link} ${link.type ? `${link.type} ` : 'link '}→ ${target}`);
+  });
+}
+
+/** The notes under a span: errors, a missing parent, a clock-skew correction, links, later attempts. */
+function spanNotes(node: SpanNode, ctx: LineContext): string[] {
+  const { style } = ctx;
+  const span = node.span;
+  const notes = span.status.code === 'ERROR' ? errorNotes(node, ctx) : [];
+  if (node.orphan)
+    notes.push(style.yellow(`${MARK.orphan} orphan: parent ${span.parentSpanId ?? '?'} is not in the trace`));
+  // Noted once, where a correction starts (descendants move with it), and only when larger than
+  // clock resolution and jitter: workerd reports times in whole milliseconds.
+  const ownSkewUs = node.skewUs - (node.parent?.skewUs ?? 0);
+  if (Math.abs(ownSkewUs) >= SKEW_NOTE_MIN_US)
+    notes.push(style.dim(`${MARK.skew} clock skew corrected by ${formatDuration(ownSkewUs)}`));
+  if (span.links.length > 0) notes.push(...linkNotes(node, ctx));
+  for (const line of ctx.later.get(span.spanId) ?? []) notes.push(style.cyan(`${MARK.link} ${line}`));
+  return notes;
+}
+
+/** Renders the waterfall as lines of text: header, one line per span with its notes, time per service, critical path. */
+export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): string[] {
+  const style = createStyle(options.color ?? false);
+  const ctx = lineContext(graph, options, style);
+  const lines = renderHeader(ctx, options.jaegerUrl);
+  const indent = ' '.repeat(ctx.cols.service + 3);
   for (const node of graph.ordered) {
-    const span = node.span;
-    const failed = span.status.code === 'ERROR';
-    const marks = `${failed ? ` ${MARK.error}` : ''}${node.orphan ? ` ${MARK.orphan}` : ''}`;
-    const label = fit(`${prefixes.get(node)}${span.name}${marks}`, nameWidth);
-    const from = Math.floor(((node.startUs - t0) / total) * barWidth);
-    const len = Math.max(1, Math.round(((node.endUs - node.startUs) / total) * barWidth));
-    const barLen = Math.min(len, barWidth - Math.min(from, barWidth - 1));
-    const bar = `${' '.repeat(Math.min(from, barWidth - 1))}${(critical.has(node) ? '█' : '▒').repeat(barLen)}`;
-    const colorBar = failed ? style.red(bar) : style.service(bar, serviceIndex.get(span.service) ?? 0);
-    const service = style.service(fitMiddle(span.service, serviceWidth), serviceIndex.get(span.service) ?? 0);
-    const duration = formatDuration(node.endUs - node.startUs).padStart(durationWidth);
-    lines.push(`${service}  ${failed ? style.red(label) : label} ${duration}  ${colorBar}`);
-    const notes: string[] = [];
-    if (failed) {
-      // An error that only repeats what a failed child said is shown as propagated, not again.
-      const failedChildren = node.children.filter((c) => c.span.status.code === 'ERROR' && !c.orphan);
-      const seen = new Set(failedChildren.flatMap((c) => graph.errorMessages(c)));
-      const messages = graph.errorMessages(node).filter((m) => !seen.has(m));
-      if (messages.length === 0 && failedChildren[0]) messages.push(`propagated from ${failedChildren[0].span.name}`);
-      if (messages.length === 0) messages.push('ERROR status (no message)');
-      for (const message of messages.slice(0, 2)) notes.push(style.red(`${MARK.error} ${message}`));
-    }
-    if (node.orphan)
-      notes.push(style.yellow(`${MARK.orphan} orphan: parent ${span.parentSpanId ?? '?'} is not in the trace`));
-    // Noted once, where a correction starts (descendants move with it), and only when larger than
-    // clock resolution and jitter: workerd reports times in whole milliseconds.
-    const ownSkewUs = node.skewUs - (node.parent?.skewUs ?? 0);
-    if (Math.abs(ownSkewUs) >= SKEW_NOTE_MIN_US) {
-      notes.push(style.dim(`${MARK.skew} clock skew corrected by ${formatDuration(ownSkewUs)}`));
-    }
-    for (const link of linksByFrom.get(node) ?? []) {
-      const far = link.to ? undefined : elsewhere(link.traceId, link.spanId);
-      const target = link.to
-        ? `${link.to.span.name} (${link.to.span.service})`
-        : far
-          ? `${far.name} (${far.service}) in trace ${link.traceId}`
-          : `span ${link.spanId}${link.traceId !== graph.traceId ? ` in trace ${link.traceId}` : ' (not in trace)'}`;
-      notes.push(style.cyan(`${MARK.link} ${link.type ? `${link.type} ` : 'link '}→ ${target}`));
-    }
-    for (const line of later.get(span.spanId) ?? []) notes.push(style.cyan(`${MARK.link} ${line}`));
-    const noteIndent = `${indent}${' '.repeat(Math.min(nameWidth - 2, (prefixes.get(node) ?? '').length + 3))}`;
+    lines.push(spanLine(node, ctx));
+    const notes = spanNotes(node, ctx);
+    if (notes.length === 0) continue;
+    const depth = (ctx.prefixes.get(node) ?? '').length + 3;
+    const noteIndent = `${indent}${' '.repeat(Math.min(ctx.cols.name - 2, depth))}`;
     for (const note of notes) lines.push(`${noteIndent}${note}`);
   }
-  lines.push('', ...renderServiceTimes(graph, style), '', ...renderCriticalPath(path, style, width));
+  const width = Math.max(80, options.width ?? 120);
+  lines.push('', ...renderServiceTimes(graph, style), '', ...renderCriticalPath(ctx.path, style, width));
   return lines;
 }
 

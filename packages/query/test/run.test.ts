@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/run.ts';
 
@@ -116,5 +118,32 @@ describe('runCli against a Jaeger without /api/v3', () => {
     const { code, stderr } = await cli(['why', 'abcdef']);
     expect(code).toBe(4);
     expect(stderr).toContain(`Trace 00000000000000000000000000abcdef is not in Jaeger at ${url}`);
+  });
+});
+
+// On exit, the child reports whether Node loaded fetch's implementation (undici) and whether chDB's
+// native library is mapped into the process (Linux: /proc/self/maps).
+const REPORT = `import { readFileSync } from 'node:fs';
+process.on('exit', () => {
+  const maps = process.platform === 'linux' ? readFileSync('/proc/self/maps', 'utf8') : '';
+  process.stderr.write('loaded ' + JSON.stringify({
+    undici: process.moduleLoadList.some((m) => m.includes('undici')),
+    chdb: /chdb/i.test(maps),
+  }) + '\\n');
+});`;
+
+describe('a fresh `wideline trace` process', () => {
+  it('loads neither the query engine (chDB) nor fetch (undici): only what drawing a trace needs', async () => {
+    const cliPath = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ['--conditions=@wideline/source', '--import', `data:text/javascript,${encodeURIComponent(REPORT)}`, cliPath, 'trace', ID, '--jaeger', url],
+        { env: { ...process.env, NO_COLOR: '1' } },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err })),
+      ),
+    );
+    expect(stdout).toMatch(/^old-api\s+└─ db\.query ✗\s+5\.00 ms/m);
+    expect(JSON.parse(/loaded (.*)/.exec(stderr)?.[1] ?? 'null')).toEqual({ undici: false, chdb: false });
   });
 });
