@@ -2,7 +2,7 @@
 // `node load-round.mjs floors <file>` times what any loader of the file must pay — reading it, and
 // parsing its JSON (JavaScript's JSON.parse; the engine's own simdjson parse) — and
 // `node load-round.mjs load <file>` times @wideline/query's load, step by step. One JSON line out.
-import { openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 const [what, file] = process.argv.slice(2);
 const cpuMs = (since) => {
@@ -22,7 +22,9 @@ function eachLine(path, onLine) {
   const buffer = Buffer.alloc(1 << 24);
   let rest = '';
   let bytes = 0;
-  for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+  for (;;) {
+    const n = readSync(fd, buffer, 0, buffer.length, null);
+    if (n === 0) break;
     bytes += n;
     if (!onLine) continue;
     const lines = (rest + buffer.toString('utf8', 0, n)).split('\n');

@@ -35,7 +35,10 @@ async function intoJaeger(jaeger, traceId, spans) {
     const res = await fetch(`${jaeger}/api/v3/traces/${traceId}`);
     if (res.ok) {
       const body = await res.json();
-      const n = body.result.resourceSpans.reduce((s, rs) => s + rs.scopeSpans.reduce((t, ss) => t + ss.spans.length, 0), 0);
+      const n = body.result.resourceSpans.reduce(
+        (s, rs) => s + rs.scopeSpans.reduce((t, ss) => t + ss.spans.length, 0),
+        0,
+      );
       if (n >= spans.length) return;
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -63,7 +66,10 @@ function layers(url) {
   return {
     'node start': ['-e', CPU],
     'node + CLI modules': ['--import', `data:text/javascript,${encodeURIComponent(CPU)}`, CLI, '--version'],
-    'node:http GET + JSON.parse': ['-e', `${CPU}; require('node:http').get(${JSON.stringify(answer)} + process.argv[1], (r) => { const c = []; r.on('data', (d) => c.push(d)); r.on('end', () => JSON.parse(Buffer.concat(c).toString())); })`],
+    'node:http GET + JSON.parse': [
+      '-e',
+      `${CPU}; require('node:http').get(${JSON.stringify(answer)} + process.argv[1], (r) => { const c = []; r.on('data', (d) => c.push(d)); r.on('end', () => JSON.parse(Buffer.concat(c).toString())); })`,
+    ],
     'fetch + JSON.parse': ['-e', `${CPU}; fetch(${JSON.stringify(answer)} + process.argv[1]).then((r) => r.json())`],
     'wideline trace': [CLI, 'trace', '--jaeger', url, '--timings'],
   };
@@ -71,17 +77,23 @@ function layers(url) {
 
 // Asynchronous, so that the static server in this process can answer while the child runs.
 async function runFresh(args, traceId) {
-  const full = args[0] === '-e' ? [...args, traceId] : args[1] === 'trace' ? [args[0], 'trace', traceId, ...args.slice(2)] : args;
+  const full =
+    args[0] === '-e' ? [...args, traceId] : args[1] === 'trace' ? [args[0], 'trace', traceId, ...args.slice(2)] : args;
   const t0 = performance.now();
   const r = await new Promise((resolve, reject) =>
-    execFile(process.execPath, full, { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${full.join(' ')} failed: ${error.message} ${stderr}`)) : resolve({ stdout, stderr }),
+    execFile(
+      process.execPath,
+      full,
+      { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${full.join(' ')} failed: ${error.message} ${stderr}`)) : resolve({ stdout, stderr }),
     ),
   );
   const wall = performance.now() - t0;
   const cpu = /cpu (\d+(?:\.\d+)?)/.exec(r.stderr) ?? /process cpu (\d+)/.exec(r.stderr);
   const phases = {};
-  for (const m of r.stderr.matchAll(/(start-up|http|parse|spans|graph|render|output) (\d+(?:\.\d+)?) ms/g)) phases[m[1]] = Number(m[2]);
+  for (const m of r.stderr.matchAll(/(start-up|http|parse|spans|graph|render|output) (\d+(?:\.\d+)?) ms/g))
+    phases[m[1]] = Number(m[2]);
   return { wall, cpu: cpu ? Number(cpu[1]) : Number.NaN, phases, lines: r.stdout.split('\n').length };
 }
 
@@ -91,7 +103,9 @@ let close = () => {};
 if (SOURCE === 'static') {
   const server = await staticServer(traceId, spans);
   ({ url, close } = server);
-  console.log(`serving a ${SPANS}-span trace ${traceId} as one ${(server.bytes / 2 ** 20).toFixed(1)} MiB OTLP-JSON answer at ${url}`);
+  console.log(
+    `serving a ${SPANS}-span trace ${traceId} as one ${(server.bytes / 2 ** 20).toFixed(1)} MiB OTLP-JSON answer at ${url}`,
+  );
 } else {
   await intoJaeger(url, traceId, spans);
   console.log(`loaded a ${SPANS}-span trace ${traceId} into Jaeger at ${url} (${Math.ceil(SPANS / 1000)} OTLP POSTs)`);
@@ -106,9 +120,21 @@ for (let round = 0; round < ROUNDS; round++) {
   results.add({ metric: 'trace_wall', variant: `wideline (${SOURCE})`, value: w.wall, unit: 'ms', kind: 'latency' });
   results.add({ metric: 'trace_cpu', variant: `wideline (${SOURCE})`, value: w.cpu, unit: 'ms', kind: 'latency' });
   const floor = seen['fetch + JSON.parse'].at(-1);
-  results.add({ metric: 'trace_wall', variant: 'wideline / fetch + JSON.parse', value: w.wall / floor.wall, unit: '×', kind: 'latency' });
+  results.add({
+    metric: 'trace_wall',
+    variant: 'wideline / fetch + JSON.parse',
+    value: w.wall / floor.wall,
+    unit: '×',
+    kind: 'latency',
+  });
   const http = seen['node:http GET + JSON.parse'].at(-1);
-  results.add({ metric: 'trace_wall', variant: 'wideline / node:http + JSON.parse', value: w.wall / http.wall, unit: '×', kind: 'latency' });
+  results.add({
+    metric: 'trace_wall',
+    variant: 'wideline / node:http + JSON.parse',
+    value: w.wall / http.wall,
+    unit: '×',
+    kind: 'latency',
+  });
 }
 close();
 console.log(`fresh processes, median of ${ROUNDS} rounds          wall      CPU`);
@@ -116,9 +142,15 @@ for (const [name, runs] of Object.entries(seen))
   console.log(`  ${name.padEnd(32)} ${ms(median(runs.map((r) => r.wall)))} ${ms(median(runs.map((r) => r.cpu)))}`);
 const trace = seen['wideline trace'];
 const phases = Object.keys(trace[0].phases);
-console.log(`  wideline trace --timings, medians: ${phases.map((p) => `${p} ${median(trace.map((r) => r.phases[p])).toFixed(0)}`).join(' · ')} ms (${trace[0].lines} lines)`);
-const ratio = (a, b) => median(trace.map((r, i) => r.wall / seen[b][i].wall)).toFixed(2);
-console.log(`  wideline trace / node:http + JSON.parse ${ratio('wideline trace', 'node:http GET + JSON.parse')}× · / fetch + JSON.parse ${ratio('wideline trace', 'fetch + JSON.parse')}× (median of per-round ratios)`);
+console.log(
+  `  wideline trace --timings, medians: ${phases.map((p) => `${p} ${median(trace.map((r) => r.phases[p])).toFixed(0)}`).join(' · ')} ms (${trace[0].lines} lines)`,
+);
+const ratio = (b) => median(trace.map((r, i) => r.wall / seen[b][i].wall)).toFixed(2);
+console.log(
+  `  wideline trace / node:http + JSON.parse ${ratio('node:http GET + JSON.parse')}× · / fetch + JSON.parse ${ratio('fetch + JSON.parse')}× (median of per-round ratios)`,
+);
 const wall = median(trace.map((r) => r.wall));
-console.log(`target ≤ 300 ms for a fresh \`wideline trace\`: ${wall <= 300 ? 'met' : 'NOT met'} (${wall.toFixed(0)} ms); load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores`);
+console.log(
+  `target ≤ 300 ms for a fresh \`wideline trace\`: ${wall <= 300 ? 'met' : 'NOT met'} (${wall.toFixed(0)} ms); load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores`,
+);
 results.write();

@@ -16,7 +16,10 @@ export interface HttpAnswer {
 }
 
 /** A GET that may fail with a network error (rejects) or answer with any status (resolves). */
-export type HttpGet = (url: string, options: { headers: Record<string, string>; signal: AbortSignal }) => Promise<HttpAnswer>;
+export type HttpGet = (
+  url: string,
+  options: { headers: Record<string, string>; signal: AbortSignal },
+) => Promise<HttpAnswer>;
 
 function answer(status: number, statusText: string, body: Buffer): HttpAnswer {
   return { status, statusText, bytes: async () => body, text: async () => body.toString('utf8') };

@@ -19,7 +19,6 @@ export { type AlertSeverity, parseRules, type Rule } from './analysis/rules.ts';
 export { type QueryResult, runQuery } from './analysis/run-query.ts';
 export { type CriticalSegment, criticalPath } from './critical-path.ts';
 export { ChdbEngine, type LoadPhase, type LoadSummary } from './engine/chdb-engine.ts';
-export type { LoadPhaseName } from './engine/otlp-schema.ts';
 export {
   ClickHouseEngine,
   type ClickHouseOptions,
@@ -36,6 +35,7 @@ export {
   type ResultSet,
   type ViewName,
 } from './engine/engine.ts';
+export type { LoadPhaseName } from './engine/otlp-schema.ts';
 export {
   JaegerResponseError,
   JaegerUnreachableError,

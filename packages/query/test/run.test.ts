@@ -138,9 +138,19 @@ describe('a fresh `wideline trace` process', () => {
     const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
       execFile(
         process.execPath,
-        ['--conditions=@wideline/source', '--import', `data:text/javascript,${encodeURIComponent(REPORT)}`, cliPath, 'trace', ID, '--jaeger', url],
+        [
+          '--conditions=@wideline/source',
+          '--import',
+          `data:text/javascript,${encodeURIComponent(REPORT)}`,
+          cliPath,
+          'trace',
+          ID,
+          '--jaeger',
+          url,
+        ],
         { env: { ...process.env, NO_COLOR: '1' } },
-        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err })),
+        (error, out, err) =>
+          error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err }),
       ),
     );
     expect(stdout).toMatch(/^old-api\s+└─ db\.query ✗\s+5\.00 ms/m);

@@ -28,9 +28,9 @@ import {
   type ResultSet,
   type ViewName,
 } from './engine.ts';
+import { describeBadDocument, documentSplit } from './otlp-documents.ts';
 import {
   type AttributeType,
-  type LoadPhaseName,
   attributeColumn,
   attributeKeys,
   attributeKindsSql,
@@ -38,11 +38,11 @@ import {
   CREATE_STAGE,
   insertRawSql,
   LOAD_SETTINGS,
+  type LoadPhaseName,
   NOT_OTLP,
   otlpFileSource,
   pivotSql,
 } from './otlp-schema.ts';
-import { describeBadDocument, documentSplit } from './otlp-documents.ts';
 import { spanRow } from './span-rows.ts';
 
 /** The part of chDB's `Session` this engine uses. */
@@ -219,7 +219,8 @@ export class ChdbEngine implements QueryEngine {
       );
     const attributes = attributeKeys(await kinds('attrs'), await kinds('rattrs'));
     // Jaeger answers one search per service: a trace that touched two services came twice.
-    for (const [phase, sql] of pivotSql(attributes, this.#bodies > 1 || this.#spanLoads > 0)) await this.#load(phase, sql);
+    for (const [phase, sql] of pivotSql(attributes, this.#bodies > 1 || this.#spanLoads > 0))
+      await this.#load(phase, sql);
     await this.#load('pivot', 'DROP TABLE raw_spans');
     await this.#query('CREATE VIEW events AS SELECT * FROM spans WHERE is_event');
     const fixed: Field[] = FIXED_FIELDS.map((f) => ({

@@ -397,4 +397,72 @@ describe('the query model against the real Jaeger, on generated wide events', ()
     const fromJaeger = await wideline(['query', '-s', API, '--since', '15m', ...args]);
     expect(json<{ rows: unknown[] }>(fromFile.stdout).rows).toEqual(json<{ rows: unknown[] }>(fromJaeger.stdout).rows);
   });
+
+  /** The fields of each CSV record (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
+  function csvRecords(text: string): string[][] {
+    const records: string[][] = [];
+    let record: string[] = [];
+    let field = '';
+    let quoted = false;
+    const endField = () => {
+      record.push(field);
+      field = '';
+    };
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      if (quoted && c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = !quoted;
+      else if (quoted || (c !== ',' && c !== '\n' && c !== '\r')) field += c;
+      else if (c === ',') endField();
+      else if (c === '\n') {
+        endField();
+        records.push(record);
+        record = [];
+      }
+    }
+    if (field !== '' || record.length > 0) records.push([...record, field]);
+    return records;
+  }
+
+  const rulesFile = () => {
+    const rules = join(dir, 'every-format.yaml');
+    writeFileSync(
+      rules,
+      'rules:\n  - name: cart errors\n    severity: P2\n    when: error_rate >= 0%\n    for: 4m\n    every: 2m\n',
+    );
+    return rules;
+  };
+  const window = ['-s', API, '-s', WS, '--since', '15m'];
+  it.each([
+    ['query', () => ['query', ...window, '--by', 'colo'], 'rows'],
+    ['events', () => ['events', ...window, '--where', 'colo = sin', '-n', '20'], 'rows'],
+    ['sql', () => ['sql', ...window, 'SELECT colo, count() AS n FROM events GROUP BY colo ORDER BY colo'], 'rows'],
+    ['heatmap', () => ['heatmap', ...window], undefined],
+    ['compare', () => ['compare', ...window, '--errors'], undefined],
+    ['regress', () => ['regress', ...window, '--window', '3m', '--baseline', '10m', '--min-events', '5'], undefined],
+    ['check', () => ['check', rulesFile(), ...window], undefined],
+  ] as const)('%s prints --json, --csv and --html from the same events', async (verb, args, rowsKey) => {
+    const ok = (code: number) => [0, 7, 10, 11, 12].includes(code); // regress and check exit by what they found
+    const asJson = await wideline([...args(), '--json']);
+    expect(ok(asJson.code), asJson.stderr).toBe(true);
+    const data = json<Record<string, unknown>>(asJson.stdout);
+    expect(Object.keys(data).length).toBeGreaterThan(0);
+    const asCsv = await wideline([...args(), '--csv']);
+    expect(ok(asCsv.code), asCsv.stderr).toBe(true);
+    const [header, ...records] = csvRecords(asCsv.stdout.trim());
+    expect(header!.length).toBeGreaterThan(1);
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) expect(r).toHaveLength(header!.length);
+    if (rowsKey) expect(records).toHaveLength((data[rowsKey] as unknown[]).length);
+    if (verb === 'events' || verb === 'sql') return; // these two print rows only: no page
+    const page = join(dir, `${verb}.html`);
+    const asHtml = await wideline([...args(), '--html', page]);
+    expect(ok(asHtml.code), asHtml.stderr).toBe(true);
+    expect(asHtml.stdout).toContain(`wrote ${page}`);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).not.toMatch(/<(script|link|img|iframe)\b|\b(src|href)=/);
+  });
 });
