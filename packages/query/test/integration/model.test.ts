@@ -437,7 +437,7 @@ describe('the query model against the real Jaeger, on generated wide events', ()
   const window = ['-s', API, '-s', WS, '--since', '15m'];
   it.each([
     ['query', () => ['query', ...window, '--by', 'colo'], 'rows'],
-    ['events', () => ['events', ...window, '--where', 'colo = sin', '-n', '20'], 'rows'],
+    ['events', () => ['events', ...window, '--where', 'colo = sin', '-n', '20'], 'events'],
     ['sql', () => ['sql', ...window, 'SELECT colo, count() AS n FROM events GROUP BY colo ORDER BY colo'], 'rows'],
     ['heatmap', () => ['heatmap', ...window], undefined],
     ['compare', () => ['compare', ...window, '--errors'], undefined],
