@@ -140,12 +140,32 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   return runtime;
 }
 
+type PipelineStats = ReturnType<WidelineTracing['stats']>;
+
 /** What this isolate's export pipeline has done so far. */
 export interface IsolateStats {
-  /** Spans through the pipeline (queued, dropped, tail decisions): core's counters. */
-  pipeline: ReturnType<WidelineTracing['stats']>;
-  /** OTLP requests sent and failed, batches dropped because the outbox was full. */
+  /**
+   * Spans through the pipeline (queued, dropped, tail decisions): core's counters, except that with
+   * the OTLP sender `export.spansExported` counts only spans the collector accepted, `queued`
+   * includes spans waiting to be sent, and `spansDroppedExportFailed` those whose request failed twice.
+   */
+  pipeline: PipelineStats;
+  /** OTLP requests sent, failed and retried; spans sent, dropped and waiting. */
   requests: OutboxExportStats | undefined;
+}
+
+/**
+ * Core counts a span as exported once the exporter took it, which for the sender means "in the
+ * outbox"; the POST comes later. A span is exported when the collector accepted it.
+ */
+function deliveredExport(pipeline: PipelineStats['export'], sender: OutboxExportStats): PipelineStats['export'] {
+  return {
+    ...pipeline,
+    spansExported: sender.spansSent,
+    // Outbox-full batches are already in core's count: export() reported them failed.
+    spansDroppedExportFailed: pipeline.spansDroppedExportFailed + sender.spansDropped - sender.spansDroppedOutboxFull,
+    queued: pipeline.queued + sender.spansWaiting,
+  };
 }
 
 /**
@@ -157,7 +177,10 @@ export interface IsolateStats {
  */
 export function isolateStats(): IsolateStats | undefined {
   if (!runtime) return undefined;
-  return { pipeline: runtime.tracing.stats(), requests: runtime.sender?.stats() };
+  const pipeline = runtime.tracing.stats();
+  const requests = runtime.sender?.stats();
+  if (!requests) return { pipeline, requests };
+  return { pipeline: { ...pipeline, export: deliveredExport(pipeline.export, requests) }, requests };
 }
 
 /** The isolate's runtime if an invocation has created it. @internal */

@@ -69,6 +69,10 @@ export interface OutboxExportStats {
   spansSent: number;
   /** Spans given up on: their request failed twice, or the outbox was full. */
   spansDropped: number;
+  /** The part of `spansDropped` that the full outbox refused (`export()` reported those as failed). */
+  spansDroppedOutboxFull: number;
+  /** Spans taken by `export()` and not yet accepted or given up on: in the outbox or in flight. */
+  spansWaiting: number;
 }
 
 /** One serialised batch waiting in the outbox, and how many spans it holds. */
@@ -115,6 +119,8 @@ export class OutboxSpanExporter implements SpanExporter {
     batchesDroppedOutboxFull: 0,
     spansSent: 0,
     spansDropped: 0,
+    spansDroppedOutboxFull: 0,
+    spansWaiting: 0,
   };
 
   constructor(options: OutboxSpanExporterOptions) {
@@ -157,6 +163,7 @@ export class OutboxSpanExporter implements SpanExporter {
     if (this.#outboxBytes + members.length > this.#maxOutboxBytes) {
       this.#stats.batchesDroppedOutboxFull++;
       this.#stats.spansDropped += spans.length;
+      this.#stats.spansDroppedOutboxFull += spans.length;
       this.#warnOnce('outbox-full', `[wideline] export outbox full (${this.#maxOutboxBytes} bytes); dropping spans`);
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('outbox full') });
       return;
@@ -164,6 +171,7 @@ export class OutboxSpanExporter implements SpanExporter {
     if (this.#outbox.length === 0) this.#oldest = Date.now();
     this.#outbox.push({ members, spans: spans.length });
     this.#outboxBytes += members.length;
+    this.#stats.spansWaiting += spans.length;
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
 
@@ -220,13 +228,14 @@ export class OutboxSpanExporter implements SpanExporter {
    * exporters' retry, cut to what `waitUntil` allows). Spans still not delivered are counted.
    */
   async #deliver(body: Uint8Array, spans: number): Promise<void> {
-    if (await this.#post(body)) {
-      this.#stats.spansSent += spans;
-      return;
+    let delivered = await this.#post(body);
+    if (!delivered) {
+      this.#stats.requestsRetried++;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+      delivered = await this.#post(body);
     }
-    this.#stats.requestsRetried++;
-    await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
-    if (await this.#post(body)) this.#stats.spansSent += spans;
+    this.#stats.spansWaiting -= spans;
+    if (delivered) this.#stats.spansSent += spans;
     else this.#stats.spansDropped += spans;
   }
 

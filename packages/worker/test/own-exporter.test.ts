@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { resetIsolateRuntime } from '../src/config';
-import { instrument, OutboxSpanExporter } from '../src/index';
+import { instrument, isolateStats, OutboxSpanExporter } from '../src/index';
 
 // This file gets its own isolate, so it can give the runtime an exporter of its own: a
 // OutboxSpanExporter whose transport stands in for a service binding to a collector Worker.
@@ -31,5 +31,6 @@ it('sends through a OutboxSpanExporter given as the exporter, from the invocatio
   await waitOnExecutionContext(ctx);
   expect(posts).toHaveLength(1);
   expect(posts[0]).toContain('"own-exporter"');
-  expect(exporter.stats()).toMatchObject({ requestsSent: 1, requestsFailed: 0 });
+  expect(exporter.stats()).toMatchObject({ requestsSent: 1, requestsFailed: 0, spansSent: 1, spansWaiting: 0 });
+  expect(isolateStats()?.pipeline.export).toMatchObject({ spansExported: 1, spansDroppedExportFailed: 0, queued: 0 });
 });
