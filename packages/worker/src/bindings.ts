@@ -223,17 +223,19 @@ function queueProducer(ref: RuntimeRef, binding: string, target: object): object
   return methodProxy(target, (method, fn, obj) => {
     if (method !== 'send' && method !== 'sendBatch') return undefined;
     return (...args: unknown[]) => {
+      const queue = ref.current.config.queueNames?.[binding];
       const attributes: Attributes = {
         [ATTR_MESSAGING_SYSTEM]: 'cloudflare_queues',
-        [ATTR_MESSAGING_DESTINATION_NAME]: binding,
         [ATTR_MESSAGING_OPERATION_TYPE]: 'send',
         [ATTR_MESSAGING_OPERATION_NAME]: method,
+        'cloudflare.binding': binding,
       };
+      if (queue !== undefined) attributes[ATTR_MESSAGING_DESTINATION_NAME] = queue;
       if (method === 'sendBatch' && Array.isArray(args[0]))
         attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = args[0].length;
       return spanned(
         ref,
-        { name: `send ${binding}`, attributes, kind: SpanKind.PRODUCER, carriesContext: true },
+        { name: `send ${queue ?? binding}`, attributes, kind: SpanKind.PRODUCER, carriesContext: true },
         () => {
           const spanContext = trace.getActiveSpan()?.spanContext();
           const injected =

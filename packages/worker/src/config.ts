@@ -45,6 +45,14 @@ export interface WorkerConfig extends WidelineOptions {
   /** Spans for KV, R2, D1, Queue, service-binding and Durable Object calls. Default `true`. */
   instrumentBindings?: boolean;
   /**
+   * The queue behind each Queues producer binding (`{ JOBS: 'jobs' }`, as `queues.producers` in the
+   * wrangler config pairs them): a producer binding does not know its queue's name, and the
+   * semantic conventions want the queue, not the binding, as `messaging.destination.name` — the
+   * same value the consumer's span has. A binding not listed here sends as `send <BINDING>`
+   * without `messaging.destination.name`. Default: none.
+   */
+  queueNames?: Readonly<Record<string, string>>;
+  /**
    * How long finished spans may wait, under the invocation's own `waitUntil`, for other
    * invocations' spans so that they share one OTLP request; the export POST is the largest part
    * of Wideline's per-request CPU, so under load this cuts it by the number of requests sharing.

@@ -16,14 +16,17 @@ it('carries the producer context through a real queue to the consumer, which see
   );
   const producers = spans().filter((s) => s.kind === SpanKind.PRODUCER);
   expect(producers).toHaveLength(2);
-  expect(producers[0]?.name).toBe('send QUEUE');
+  // Both ends name the queue (semantic conventions), not the producer's binding.
+  expect(producers[0]?.name).toBe('send jobs');
   expect(producers[0]?.attributes).toMatchObject({
     'messaging.system': 'cloudflare_queues',
-    'messaging.destination.name': 'QUEUE',
+    'messaging.destination.name': 'jobs',
+    'cloudflare.binding': 'QUEUE',
   });
 
   // The object body carried the first producer's context; the string body could not carry any.
   expect(consumer.name).toBe('process jobs');
+  expect(consumer.attributes['messaging.destination.name']).toBe(producers[0]?.attributes['messaging.destination.name']);
   expect(consumer.spanContext().traceId).toBe(TRACE_ID);
   expect(parentId(consumer)).toBe(producers[0]?.spanContext().spanId);
   expect(consumer.links.map((l) => l.context.spanId)).toEqual([producers[0]?.spanContext().spanId]);
