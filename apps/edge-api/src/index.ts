@@ -132,4 +132,4 @@ export default instrument(
 );
 
 /** The Durable Object class, under the name `wrangler.jsonc` binds. */
-export const OrderStatus = instrumentDO(OrderStatusBase, tracing);
+export const OrderStatus = instrumentDO(OrderStatusBase, tracing, { name: 'OrderStatus' });

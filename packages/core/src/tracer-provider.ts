@@ -21,7 +21,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { BasicTracerProvider, type TracerConfig } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, RandomIdGenerator, type TracerConfig } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from './config';
 import { RANDOM_TRACE_FLAG } from './traceparent';
 
@@ -72,7 +72,8 @@ class RandomFlagTracer implements Tracer {
 
 /**
  * `BasicTracerProvider` with the Level 2 random-trace-id flag kept on continued traces and set on
- * new roots. Options are the SDK's; with a custom `idGenerator` new roots do not claim random ids.
+ * new roots. Options are the SDK's; with a custom `idGenerator` new roots do not claim random ids,
+ * unless it is (a subclass of) the SDK's `RandomIdGenerator`.
  *
  * @example
  * const provider = new WidelineTracerProvider({ sampler: headSampler({ ratio: 0.1 }), spanProcessors });
@@ -87,7 +88,7 @@ export class WidelineTracerProvider extends BasicTracerProvider {
 
   constructor(config: TracerConfig = {}, resolvedConfig?: ResolvedConfig) {
     super(config);
-    this.#randomRoots = config.idGenerator === undefined;
+    this.#randomRoots = config.idGenerator === undefined || config.idGenerator instanceof RandomIdGenerator;
     this.resolvedConfig = resolvedConfig;
   }
 

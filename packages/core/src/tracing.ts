@@ -31,6 +31,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
   type BasicTracerProvider,
+  type IdGenerator,
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
@@ -60,6 +61,11 @@ export interface TracingRuntime {
   register?: boolean;
   /** Defaults of this runtime where they differ from core's (the Worker's 2 s export timeout). */
   defaults?: RuntimeDefaults;
+  /**
+   * Makes trace and span ids. Default: the SDK's `RandomIdGenerator`; a subclass of it keeps new
+   * roots' W3C Level 2 random-trace-id flag (the Worker reserves a WebSocket connection's span id).
+   */
+  idGenerator?: IdGenerator;
 }
 
 /** A running tracing pipeline. */
@@ -126,6 +132,7 @@ export function assembleTracing(config: ResolvedConfig, parts: TracingParts): Wi
       resource: resourceFromAttributes(config.resourceAttributes),
       sampler: config.disabled ? new AlwaysOffSampler() : headSampler(config.head),
       spanProcessors: activeProcessors,
+      ...(options.idGenerator ? { idGenerator: options.idGenerator } : {}),
     },
     config,
   );

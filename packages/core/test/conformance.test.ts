@@ -6,6 +6,7 @@
  * a Fetch `Headers` (Workers, browsers, undici) and a plain record with repeated headers as arrays.
  */
 import { type Context, context, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
 import { checkPropagation, type ReceivedHeaders, W3C_CASES, type W3CCase } from '@wideline/testkit';
 import { describe, expect, it } from 'vitest';
 import { headersGetter, remoteContext, sentryTraceHeaders, W3CPropagator } from '../src/index';
@@ -123,6 +124,15 @@ const RULES: ReadonlyArray<readonly [rule: string, actual: () => unknown, expect
       return provider.getTracer('t').startSpan('root').spanContext().traceFlags;
     },
     1,
+  ],
+  [
+    'Level 2 §3.2.2.5.2 an id generator built on the SDK’s random one keeps the flag on new roots',
+    () => {
+      class Reserving extends RandomIdGenerator {}
+      const provider = new WidelineTracerProvider({ idGenerator: new Reserving() });
+      return provider.getTracer('t').startSpan('root').spanContext().traceFlags;
+    },
+    3,
   ],
   [
     'Level 2 §3.2.2.5.2 children keep their trace’s flag, through startActiveSpan too',

@@ -12,6 +12,7 @@ import { createTracing, type WidelineOptions, type WidelineTracing } from '@wide
 import { createTargetMatcher, type PropagateTo, type TargetMatcher } from '@wideline/core/sdk';
 import { WorkersContextManager } from './async-context';
 import { type OutboxExportStats, OutboxSpanExporter } from './fetch-exporter';
+import { ReservingIdGenerator } from './span-ids';
 
 /** Whether an incoming request's `traceparent`/`tracestate`/`baggage` is continued. */
 export type AcceptTraceContext = 'always' | 'never' | ((request: Request) => boolean);
@@ -88,6 +89,8 @@ export interface IsolateRuntime {
   flush(): Promise<void>;
   /** The OTLP sender, unless an exporter other than a `OutboxSpanExporter` replaced it. */
   sender: OutboxSpanExporter | undefined;
+  /** The provider's id generator, which can start a span with ids drawn earlier. */
+  spanIds: ReservingIdGenerator;
 }
 
 // The isolate's one runtime. Module state is the point here: it is what "per isolate" means.
@@ -110,11 +113,13 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   // A OutboxSpanExporter of the caller's own (another transport, such as a service binding to a
   // collector Worker) still needs each invocation to send; any other exporter sends by itself.
   let sender = config.exporter instanceof OutboxSpanExporter ? config.exporter : undefined;
+  const spanIds = new ReservingIdGenerator();
   const tracing = createTracing({
     ...config,
     env: { ...envRecord(env), ...config.env },
     defaults: { exportTimeoutMs: DEFAULT_EXPORT_TIMEOUT_MS },
     contextManager: new WorkersContextManager(),
+    idGenerator: spanIds,
     exporter:
       config.exporter ??
       ((resolved) => {
@@ -143,6 +148,7 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
     config,
     mayPropagate,
     sender,
+    spanIds,
     flush: flushed ? () => tracing.forceFlush().then(() => flushed.sendWhenDue()) : () => tracing.forceFlush(),
   };
   return runtime;

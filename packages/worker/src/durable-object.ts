@@ -15,6 +15,8 @@ import { runTraced, type WaitUntilHost } from './invocation';
 import { spanContextOf } from './queue';
 import {
   type ConnectionStats,
+  connectionContext,
+  connectionIds,
   countMessage,
   parseMessage,
   patchSocket,
@@ -37,8 +39,6 @@ interface StateLike extends WaitUntilHost {
   acceptWebSocket?: (ws: SocketLike, tags?: string[]) => void;
   getWebSockets?: (tag?: string) => SocketLike[];
 }
-
-const HIBERNATION_HANDLERS = new Set(['webSocketMessage', 'webSocketClose', 'webSocketError']);
 
 const STATE_PATCHED = Symbol.for('wideline.durableObjectState');
 
@@ -78,13 +78,17 @@ function instrumentState(state: StateLike, runtime: IsolateRuntime): void {
   }
 }
 
+/**
+ * A message's parent: the context its client put in it (when the upgrade allowed that), else none —
+ * a new trace linked to the connection it arrived on.
+ */
 function messageParent(
   stats: ConnectionStats,
   carried: SpanContext | undefined,
 ): { parent: Context; links?: { context: SpanContext }[] } {
-  const upgrade = upgradeContext(stats);
   if (carried && stats.a) return { parent: trace.setSpanContext(ROOT_CONTEXT, carried) };
-  return { parent: ROOT_CONTEXT, ...(upgrade ? { links: [{ context: upgrade }] } : {}) };
+  const connection = connectionContext(stats) ?? upgradeContext(stats);
+  return { parent: ROOT_CONTEXT, ...(connection ? { links: [{ context: connection }] } : {}) };
 }
 
 function connectionAttributes(stats: ConnectionStats, now: number): Attributes {
@@ -100,85 +104,115 @@ function connectionAttributes(stats: ConnectionStats, now: number): Attributes {
   return attributes;
 }
 
+/** The parent for a socket's error and close: the request that opened it, if any. */
+function upgradeParent(stats: ConnectionStats): Context {
+  const upgrade = upgradeContext(stats);
+  return upgrade ? trace.setSpanContext(ROOT_CONTEXT, upgrade) : ROOT_CONTEXT;
+}
+
+function noteError(stats: ConnectionStats, error: unknown): void {
+  stats.e++;
+  stats.le = String((error as Error)?.message ?? error).slice(0, 200);
+}
+
+/** What a hibernation handler gets: the socket's counters, and how to call the application's handler. */
+interface SocketCall {
+  host: { runtime: IsolateRuntime; state: StateLike };
+  ws: SocketLike;
+  stats: ConnectionStats;
+  args: unknown[];
+  className: string;
+  /** Calls the application's handler with these arguments. */
+  call: (args: unknown[]) => unknown;
+}
+
+/** `webSocketMessage`: a SERVER span per message, the handler given the message without our field. */
+function traceMessage({ host, ws, stats, args, className, call }: SocketCall): Promise<unknown> {
+  const parsed = parseMessage(args[1]);
+  countMessage(stats, parsed.type);
+  writeStats(ws, stats);
+  const attributes: Attributes = {
+    'websocket.message.type': parsed.type,
+    'websocket.message.size': parsed.size,
+    'websocket.message.index': stats.m,
+    [ATTR_RPC_SERVICE]: className,
+  };
+  if (parsed.fields?.correlationId) attributes['wideline.correlation_id'] = parsed.fields.correlationId;
+  const unit = messageParent(stats, spanContextOf(parsed.fields));
+  const own = [args[0], parsed.payload, ...args.slice(2)];
+  return runTraced(
+    host.runtime,
+    host.state,
+    { name: `websocket message ${parsed.type}`, kind: SpanKind.SERVER, attributes, ...unit },
+    () => call(own),
+  ).catch((error: unknown) => {
+    // Read again: the handler may have written the attachment meanwhile.
+    const latest = readStats(ws);
+    noteError(latest, error);
+    writeStats(ws, latest);
+    throw error;
+  });
+}
+
+/** `webSocketError`: counted on the connection, and a span under the request that opened it. */
+function traceSocketError({ host, ws, stats, args, className, call }: SocketCall): Promise<unknown> {
+  noteError(stats, args[1]);
+  writeStats(ws, stats);
+  const attributes = { [ATTR_ERROR_TYPE]: (args[1] as Error)?.name ?? 'WebSocketError', [ATTR_RPC_SERVICE]: className };
+  return runTraced(
+    host.runtime,
+    host.state,
+    { name: 'websocket error', kind: SpanKind.INTERNAL, attributes, parent: upgradeParent(stats) },
+    () => call(args),
+  );
+}
+
+/**
+ * `webSocketClose`: the connection's one wide event. Its span runs from connect to now, with the ids
+ * drawn at connect (its messages link to them), and the application's close handler runs inside
+ * it, so wideEvent() there adds to the connection.
+ */
+function traceClose({ host, ws, stats, args, className, call }: SocketCall): Promise<unknown> {
+  const attributes = connectionAttributes(stats, Date.now());
+  attributes['websocket.close.code'] = Number(args[1]);
+  attributes['websocket.close.reason'] = String(args[2] ?? '').slice(0, 123);
+  attributes['websocket.close.was_clean'] = args[3] === true;
+  attributes[ATTR_RPC_SERVICE] = className;
+  stats.x = true;
+  writeStats(ws, stats);
+  const ids = connectionIds(stats);
+  return runTraced(
+    host.runtime,
+    host.state,
+    {
+      name: 'websocket connection',
+      kind: SpanKind.SERVER,
+      attributes,
+      parent: upgradeParent(stats),
+      startTime: stats.c,
+      ...(ids ? { ids } : {}),
+    },
+    () => call(args),
+  );
+}
+
+const HIBERNATION_HANDLERS: Record<string, (socket: SocketCall) => Promise<unknown>> = {
+  webSocketMessage: traceMessage,
+  webSocketError: traceSocketError,
+  webSocketClose: traceClose,
+};
+
 function wrapHibernationHandler(
-  name: string,
+  traceHandler: (socket: SocketCall) => Promise<unknown>,
   original: AnyFunction,
   className: string,
 ): (this: Instance, ...args: unknown[]) => Promise<unknown> {
   return function (this: Instance, ...args: unknown[]) {
-    const { runtime, state } = this[RUNTIME];
     const ws = args[0] as SocketLike;
+    // Sockets are new objects after each wake-up.
     patchSocket(ws);
-    const stats = readStats(ws);
-    const call = () => original.apply(this, args);
-    if (name === 'webSocketMessage') {
-      const parsed = parseMessage(args[1]);
-      countMessage(stats, parsed.type);
-      writeStats(ws, stats);
-      const attributes: Attributes = {
-        'websocket.message.type': parsed.type,
-        'websocket.message.size': parsed.size,
-        'websocket.message.index': stats.m,
-        [ATTR_RPC_SERVICE]: className,
-      };
-      if (parsed.fields?.correlationId) attributes['wideline.correlation_id'] = parsed.fields.correlationId;
-      const unit = messageParent(stats, spanContextOf(parsed.fields));
-      return runTraced(
-        runtime,
-        state,
-        { name: `websocket message ${parsed.type}`, kind: SpanKind.SERVER, attributes, ...unit },
-        call,
-      ).catch((error: unknown) => {
-        const latest = readStats(ws);
-        latest.e++;
-        latest.le = String((error as Error)?.message ?? error).slice(0, 200);
-        writeStats(ws, latest);
-        throw error;
-      });
-    }
-    if (name === 'webSocketError') {
-      stats.e++;
-      stats.le = String((args[1] as Error)?.message ?? args[1]).slice(0, 200);
-      writeStats(ws, stats);
-      const upgrade = upgradeContext(stats);
-      return runTraced(
-        runtime,
-        state,
-        {
-          name: 'websocket error',
-          kind: SpanKind.INTERNAL,
-          attributes: {
-            [ATTR_ERROR_TYPE]: (args[1] as Error)?.name ?? 'WebSocketError',
-            [ATTR_RPC_SERVICE]: className,
-          },
-          parent: upgrade ? trace.setSpanContext(ROOT_CONTEXT, upgrade) : ROOT_CONTEXT,
-        },
-        call,
-      );
-    }
-    // webSocketClose: the connection's one wide event. Its span runs from connect to now, and the
-    // application's close handler runs inside it, so wideEvent() there adds to the connection.
-    const now = Date.now();
-    const upgrade = upgradeContext(stats);
-    const attributes = connectionAttributes(stats, now);
-    attributes['websocket.close.code'] = Number(args[1]);
-    attributes['websocket.close.reason'] = String(args[2] ?? '').slice(0, 123);
-    attributes['websocket.close.was_clean'] = args[3] === true;
-    attributes[ATTR_RPC_SERVICE] = className;
-    stats.x = true;
-    writeStats(ws, stats);
-    return runTraced(
-      runtime,
-      state,
-      {
-        name: 'websocket connection',
-        kind: SpanKind.SERVER,
-        attributes,
-        parent: upgrade ? trace.setSpanContext(ROOT_CONTEXT, upgrade) : ROOT_CONTEXT,
-        startTime: stats.c,
-      },
-      call,
-    );
+    const call = (own: unknown[]) => original.apply(this, own);
+    return traceHandler({ host: this[RUNTIME], ws, stats: readStats(ws), args, className, call });
   };
 }
 
@@ -186,6 +220,16 @@ const RUNTIME = Symbol('wideline.runtime');
 
 /** What the instrumented object keeps: its isolate runtime and the real state (for waitUntil). */
 type Instance = { [RUNTIME]: { runtime: IsolateRuntime; state: StateLike } };
+
+/** Options of {@link instrumentDO} that belong to one class (the config is the isolate's). */
+export interface InstrumentDOOptions {
+  /**
+   * The name the class is exported (and bound in the wrangler config) under, for `rpc.service` and
+   * span names (`<name>.<method>`, `<name>.alarm`). Wideline cannot see the export name, only the
+   * class's own. Default: `Class.name`.
+   */
+  name?: string;
+}
 
 /**
  * Traces a Durable Object class: `fetch` (continuing the caller's trace, which Wideline-instrumented
@@ -205,9 +249,14 @@ type Instance = { [RUNTIME]: { runtime: IsolateRuntime; state: StateLike } };
  *   }
  *   async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) { ws.send(message); }
  * }
- * export const ChatRoom = instrumentDO(ChatRoomBase, { serviceName: 'chat' });
+ * export const ChatRoom = instrumentDO(ChatRoomBase, { serviceName: 'chat' }, { name: 'ChatRoom' });
  */
-export function instrumentDO<C extends DurableObjectClass, Env = unknown>(Class: C, config: ConfigOrFactory<Env>): C {
+export function instrumentDO<C extends DurableObjectClass, Env = unknown>(
+  Class: C,
+  config: ConfigOrFactory<Env>,
+  options: InstrumentDOOptions = {},
+): C {
+  const className = options.name ?? Class.name;
   const Instrumented = class extends Class {
     [RUNTIME]: { runtime: IsolateRuntime; state: StateLike };
 
@@ -223,8 +272,9 @@ export function instrumentDO<C extends DurableObjectClass, Env = unknown>(Class:
   for (const name of classMethods(Class)) {
     const original = Class.prototype[name] as AnyFunction;
     let wrapped: AnyFunction;
-    if (HIBERNATION_HANDLERS.has(name)) {
-      wrapped = wrapHibernationHandler(name, original, Class.name) as AnyFunction;
+    const hibernation = Object.hasOwn(HIBERNATION_HANDLERS, name) ? HIBERNATION_HANDLERS[name] : undefined;
+    if (hibernation) {
+      wrapped = wrapHibernationHandler(hibernation, original, className) as AnyFunction;
     } else {
       wrapped = function (this: Instance, ...args: unknown[]) {
         const { runtime, state } = this[RUNTIME];
@@ -237,20 +287,20 @@ export function instrumentDO<C extends DurableObjectClass, Env = unknown>(Class:
             runtime,
             state,
             {
-              name: `${Class.name}.alarm`,
+              name: `${className}.alarm`,
               kind: SpanKind.INTERNAL,
-              attributes: { [ATTR_FAAS_TRIGGER]: 'timer', [ATTR_RPC_SERVICE]: Class.name },
+              attributes: { [ATTR_FAAS_TRIGGER]: 'timer', [ATTR_RPC_SERVICE]: className },
               parent: ROOT_CONTEXT,
             },
             call,
           );
-        return traceRpc(runtime, state, Class.name, name, 'cloudflare_durable_object', args, (own) =>
+        return traceRpc(runtime, state, className, name, 'cloudflare_durable_object', args, (own) =>
           original.apply(this, own),
         );
       } as AnyFunction;
     }
     Object.defineProperty(Instrumented.prototype, name, { value: wrapped, writable: true, configurable: true });
   }
-  Object.defineProperty(Instrumented, 'name', { value: Class.name });
+  Object.defineProperty(Instrumented, 'name', { value: className });
   return Instrumented;
 }

@@ -24,7 +24,7 @@ export {
   type PropagateTo,
   type WorkerConfig,
 } from './config';
-export { instrumentDO } from './durable-object';
+export { type InstrumentDOOptions, instrumentDO } from './durable-object';
 export { type OutboxExportStats, OutboxSpanExporter, type OutboxSpanExporterOptions } from './fetch-exporter';
 export { instrument, type ModuleHandler } from './handlers';
 export {

@@ -17,6 +17,7 @@ import {
 } from '@opentelemetry/api';
 import { recordError } from '@wideline/core';
 import type { IsolateRuntime } from './config';
+import type { ReservedIds } from './span-ids';
 
 /** Something with a `waitUntil` (ExecutionContext, DurableObjectState). */
 export interface WaitUntilHost {
@@ -49,6 +50,8 @@ export interface TracedUnit {
   parent: Context;
   links?: { context: SpanContext }[];
   startTime?: number;
+  /** Ids drawn in advance (a WebSocket connection's, which its messages link to). Default: new ones. */
+  ids?: ReservedIds;
 }
 
 /**
@@ -61,16 +64,18 @@ export async function runTraced<T>(
   unit: TracedUnit,
   fn: (span: Span) => T | Promise<T>,
 ): Promise<T> {
-  const span = runtime.tracing.tracer.startSpan(
-    unit.name,
-    {
-      kind: unit.kind,
-      attributes: unit.attributes,
-      ...(unit.links ? { links: unit.links } : {}),
-      ...(unit.startTime !== undefined ? { startTime: unit.startTime } : {}),
-    },
-    unit.parent,
-  );
+  const start = () =>
+    runtime.tracing.tracer.startSpan(
+      unit.name,
+      {
+        kind: unit.kind,
+        attributes: unit.attributes,
+        ...(unit.links ? { links: unit.links } : {}),
+        ...(unit.startTime !== undefined ? { startTime: unit.startTime } : {}),
+      },
+      unit.parent,
+    );
+  const span = unit.ids ? runtime.spanIds.startWithIds(unit.ids, start) : start();
   try {
     return await context.with(trace.setSpan(unit.parent, span), () => fn(span));
   } catch (error) {

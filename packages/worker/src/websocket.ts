@@ -11,9 +11,11 @@
  * @internal
  * @module
  */
-import type { SpanContext } from '@opentelemetry/api';
+import { type SpanContext, TraceFlags } from '@opentelemetry/api';
 import { readTraceContext } from '@wideline/core';
-import { formatTraceparent, type MessageTraceFields, remoteSpanContext } from '@wideline/core/sdk';
+import { formatTraceparent, MESSAGE_CONTEXT_KEY, type MessageTraceFields, remoteSpanContext } from '@wideline/core/sdk';
+import { withoutMember } from './json-member';
+import { drawIds, type ReservedIds } from './span-ids';
 
 /** Longest text message parsed for a type and trace fields; larger ones are counted only. */
 const MAX_PARSED_BYTES = 64 * 1024;
@@ -34,6 +36,10 @@ export interface ConnectionStats {
   le?: string;
   /** Traceparent of the request span that accepted the connection. */
   tp?: string;
+  /** Span id of the connection's span, drawn at connect (messages link to it before it starts). */
+  s?: string;
+  /** Trace id of the connection's span when it is a root (no request accepted it). */
+  ct?: string;
   /** Whether message-borne trace context is continued (decided at the upgrade). */
   a: boolean;
   /** Connection event emitted. */
@@ -97,7 +103,8 @@ export function readStats(ws: SocketLike): ConnectionStats {
   } catch {
     // Fall through: a socket without readable attachment still gets counted from now on.
   }
-  return { c: Date.now(), m: 0, t: {}, e: 0, a: true };
+  const ids = drawIds();
+  return { c: Date.now(), m: 0, t: {}, e: 0, a: true, s: ids.spanId, ct: ids.traceId };
 }
 
 /** Stores the counters; failures (a closed socket, the size limit) are swallowed. */
@@ -114,8 +121,10 @@ export function writeStats(ws: SocketLike, stats: ConnectionStats): void {
 
 /** Starts a connection's counters when the Durable Object accepts it. */
 export function startStats(ws: SocketLike, acceptedIn: SpanContext | undefined, acceptContext: boolean): void {
-  const stats: ConnectionStats = { c: Date.now(), m: 0, t: {}, e: 0, a: acceptContext };
+  const ids = drawIds();
+  const stats: ConnectionStats = { c: Date.now(), m: 0, t: {}, e: 0, a: acceptContext, s: ids.spanId };
   if (acceptedIn) stats.tp = formatTraceparent(acceptedIn);
+  else stats.ct = ids.traceId;
   writeStats(ws, stats);
 }
 
@@ -124,23 +133,29 @@ export interface ParsedMessage {
   type: string;
   size: number;
   fields: MessageTraceFields | undefined;
+  /** The message as the application's handler gets it: without the `wideline` field. */
+  payload: unknown;
 }
 
 /** Reads type and trace fields from a message; never throws, whatever arrives. */
 export function parseMessage(message: unknown): ParsedMessage {
   if (typeof message !== 'string') {
     const size = (message as { byteLength?: number } | null)?.byteLength ?? 0;
-    return { type: 'binary', size, fields: undefined };
+    return { type: 'binary', size, fields: undefined, payload: message };
   }
   const size = message.length;
-  if (size > MAX_PARSED_BYTES || !message.trimStart().startsWith('{')) return { type: 'text', size, fields: undefined };
+  const text = { type: 'text', size, fields: undefined, payload: message };
+  if (size > MAX_PARSED_BYTES || !message.trimStart().startsWith('{')) return text;
+  let body: Record<string, unknown>;
   try {
-    const body = JSON.parse(message) as Record<string, unknown>;
-    const type = typeof body.type === 'string' && body.type !== '' ? body.type.slice(0, MAX_TYPE_LENGTH) : 'json';
-    return { type, size, fields: readTraceContext(body) };
+    body = JSON.parse(message) as Record<string, unknown>;
   } catch {
-    return { type: 'text', size, fields: undefined };
+    return text;
   }
+  const type = typeof body.type === 'string' && body.type !== '' ? body.type.slice(0, MAX_TYPE_LENGTH) : 'json';
+  // Queue bodies lose the field the same way (stripTraceContext): the handler sees what was sent.
+  const payload = Object.hasOwn(body, MESSAGE_CONTEXT_KEY) ? withoutMember(message, MESSAGE_CONTEXT_KEY) : message;
+  return { type, size, fields: readTraceContext(body), payload };
 }
 
 /** Counts a message into the stats, keeping the number of distinct types bounded. */
@@ -153,4 +168,18 @@ export function countMessage(stats: ConnectionStats, type: string): void {
 /** The span context of the upgrade request, from the stats. */
 export function upgradeContext(stats: ConnectionStats): SpanContext | undefined {
   return remoteSpanContext(stats.tp);
+}
+
+/** The ids the connection's span will start with (none for counters written before they existed). */
+export function connectionIds(stats: ConnectionStats): ReservedIds | undefined {
+  if (!stats.s) return undefined;
+  return stats.ct ? { spanId: stats.s, traceId: stats.ct } : { spanId: stats.s };
+}
+
+/** The span context the connection's span will have, for messages to link to before it exists. */
+export function connectionContext(stats: ConnectionStats): SpanContext | undefined {
+  const upgrade = upgradeContext(stats);
+  const traceId = upgrade?.traceId ?? stats.ct;
+  if (!stats.s || !traceId) return undefined;
+  return { traceId, spanId: stats.s, traceFlags: upgrade?.traceFlags ?? TraceFlags.NONE };
 }

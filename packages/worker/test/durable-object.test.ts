@@ -32,14 +32,11 @@ const CLIENT_TRACE = 'abcdefabcdefabcdefabcdefabcdef01';
 it('gives each WebSocket message a span continuing the trace and correlation id the client put in it', async () => {
   const ws = await open();
   const reply = nextMessage(ws);
+  // Written by hand: the handler must get these exact characters back, less the `wideline` member.
   ws.send(
-    JSON.stringify({
-      type: 'chat.send',
-      text: 'hi',
-      wideline: { traceparent: `00-${CLIENT_TRACE}-1111111111111111-01`, correlationId: 'corr-1' },
-    }),
+    `{"type": "chat.send", "n": 1.0, "wideline": {"traceparent": "00-${CLIENT_TRACE}-1111111111111111-01", "correlationId": "corr-1"}, "text": "hi"}`,
   );
-  expect(JSON.parse(await reply)).toHaveProperty('echo');
+  expect(JSON.parse(await reply)).toMatchObject({ received: '{"type": "chat.send", "n": 1.0, "text": "hi"}' });
   const message = await waitFor((all) => all.find((s) => s.name === 'websocket message chat.send'));
   expect(message.kind).toBe(SpanKind.SERVER);
   expect(message.spanContext().traceId).toBe(CLIENT_TRACE);
@@ -48,6 +45,7 @@ it('gives each WebSocket message a span continuing the trace and correlation id 
     'websocket.message.type': 'chat.send',
     'wideline.correlation_id': 'corr-1',
     'websocket.message.index': 1,
+    'rpc.service': 'Room',
     // The application's own attachment is untouched by Wideline's counters.
     'room.user': 'ada',
   });
@@ -96,6 +94,47 @@ it('emits one connection wide event on close — counts by type, errors, close c
   expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
 });
 
+it('hands the handler a message without the wideline field, wherever the field is', async () => {
+  const ws = await open();
+  const cases: [string, string][] = [
+    ['{"wideline":{"correlationId":"c"},"type":"first"}', '{"type":"first"}'],
+    ['{ "type" : "last" ,\n "wideline" : { "a": [1, "}"] } }', '{ "type" : "last" }'],
+    ['{"wideline":{}}', '{}'],
+    ['{"type":"none","big":12345678901234567890}', '{"type":"none","big":12345678901234567890}'],
+  ];
+  for (const [sent, expected] of cases) {
+    const reply = nextMessage(ws);
+    ws.send(sent);
+    expect(JSON.parse(await reply).received).toBe(expected);
+  }
+  ws.close(1000, 'bye');
+  await waitFor((all) => all.find((s) => s.name === 'websocket connection'));
+});
+
+it('links a message without context to its connection’s span, across hibernation', async () => {
+  const ws = await open();
+  const first = nextMessage(ws);
+  ws.send(JSON.stringify({ type: 'plain' }));
+  await first;
+  await evictDurableObject((env as Env).ROOM.getByName('lobby'), { webSockets: 'hibernate' });
+  const second = nextMessage(ws);
+  ws.send('no json');
+  await second;
+  ws.close(4002, 'linked');
+  const connection = await waitFor((all) =>
+    all.find((s) => s.name === 'websocket connection' && s.attributes['websocket.close.code'] === 4002),
+  );
+  expect(connection.attributes['rpc.service']).toBe('Room');
+  const messages = spans().filter((s) => ['websocket message plain', 'websocket message text'].includes(s.name));
+  expect(messages).toHaveLength(2);
+  for (const message of messages) {
+    expect(parentId(message)).toBeUndefined();
+    expect(message.links.map((l) => `${l.context.traceId}/${l.context.spanId}`)).toEqual([
+      `${connection.spanContext().traceId}/${connection.spanContext().spanId}`,
+    ]);
+  }
+});
+
 it('continues the request trace into the Durable Object fetch through the stub', async () => {
   const response = await exports.default.fetch('https://edge.test/do/echo', { headers: { traceparent: TRACEPARENT } });
   const { traceparent } = (await response.json()) as { traceparent: string };
@@ -113,11 +152,12 @@ it('traces RPC calls on both sides and alarms', async () => {
   const response = await exports.default.fetch('https://edge.test/do/rpc');
   expect(await response.json()).toEqual({ count: 2 });
   const caller = await waitFor((all) => all.find((s) => s.name === 'ROOM.increment'));
-  const callee = await waitFor((all) => all.find((s) => s.name === 'RoomBase.increment'));
+  const callee = await waitFor((all) => all.find((s) => s.name === 'Room.increment'));
   expect(caller.kind).toBe(SpanKind.CLIENT);
   expect(callee.kind).toBe(SpanKind.SERVER);
   expect(callee.attributes).toMatchObject({
     'rpc.system': 'cloudflare_durable_object',
+    'rpc.service': 'Room',
     'rpc.method': 'increment',
     'room.extra_arguments': 0,
   });
@@ -129,8 +169,8 @@ it('traces RPC calls on both sides and alarms', async () => {
   await stub.arm();
   reset();
   expect(await runDurableObjectAlarm(stub)).toBe(true);
-  const alarm = await waitFor((all) => all.find((s) => s.name === 'RoomBase.alarm'));
-  expect(alarm.attributes).toMatchObject({ 'faas.trigger': 'timer', 'room.alarm': true });
+  const alarm = await waitFor((all) => all.find((s) => s.name === 'Room.alarm'));
+  expect(alarm.attributes).toMatchObject({ 'faas.trigger': 'timer', 'rpc.service': 'Room', 'room.alarm': true });
 });
 
 it('traces a Durable Object stub behind an env proxy that binds functions, as @sentry/cloudflare’s does', async () => {

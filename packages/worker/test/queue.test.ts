@@ -26,7 +26,9 @@ it('carries the producer context through a real queue to the consumer, which see
 
   // The object body carried the first producer's context; the string body could not carry any.
   expect(consumer.name).toBe('process jobs');
-  expect(consumer.attributes['messaging.destination.name']).toBe(producers[0]?.attributes['messaging.destination.name']);
+  expect(consumer.attributes['messaging.destination.name']).toBe(
+    producers[0]?.attributes['messaging.destination.name'],
+  );
   expect(consumer.spanContext().traceId).toBe(TRACE_ID);
   expect(parentId(consumer)).toBe(producers[0]?.spanContext().spanId);
   expect(consumer.links.map((l) => l.context.spanId)).toEqual([producers[0]?.spanContext().spanId]);
