@@ -4,8 +4,8 @@
  * messages that arrive before then link to it. So its ids are drawn when the socket is accepted,
  * kept in the socket's attachment, and handed to the SDK when the span finally starts.
  *
- * Ids stay the SDK's random ones (a subclass of its generator, so core keeps the W3C Level 2
- * random-trace-id flag on new roots).
+ * Every other id is random, as the SDK's are (and the generator is a subclass of the SDK's, so
+ * core keeps the W3C Level 2 random-trace-id flag on new roots).
  *
  * @internal
  * @module
@@ -18,43 +18,63 @@ export interface ReservedIds {
   traceId?: string;
 }
 
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 /**
- * The SDK's random generator, except for the one span started inside {@link startWithIds}. One per
- * isolate runtime, given to its tracer provider.
+ * `bytes` random bytes as lowercase hex, never all zero (W3C: an all-zero id is invalid). Math.random,
+ * as the SDK's own generators use: ids need to be unique, not secret. Written here rather than
+ * inherited because the SDK's Node build of its generator goes through `Buffer`, which in workerd
+ * is a JavaScript polyfill, several times slower per id.
+ */
+function randomHex(bytes: number): string {
+  let hex = '';
+  let zero = true;
+  for (let i = 0; i < bytes; i++) {
+    const byte = (Math.random() * 256) >>> 0;
+    if (byte !== 0) zero = false;
+    hex += HEX[byte];
+  }
+  return zero ? `${hex.slice(0, -2)}01` : hex;
+}
+
+/**
+ * Random ids, except for the one span started inside {@link startWithIds}. One per isolate runtime,
+ * given to its tracer provider. A subclass of the SDK's generator (whose members it replaces) so
+ * that core knows its ids are random and keeps the Level 2 flag on new roots.
  */
 export class ReservingIdGenerator extends RandomIdGenerator {
-  #next: ReservedIds | undefined;
+  #spanId: string | undefined;
+  #traceId: string | undefined;
 
   constructor() {
     super();
-    const randomSpanId = this.generateSpanId;
-    const randomTraceId = this.generateTraceId;
+    // Assigned, not declared as methods: the SDK's Node build defines its members as instance fields.
     this.generateSpanId = () => {
-      const id = this.#next?.spanId;
-      if (this.#next) this.#next = { ...this.#next, spanId: '' };
-      return id || randomSpanId();
+      const id = this.#spanId ?? randomHex(8);
+      this.#spanId = undefined;
+      return id;
     };
     this.generateTraceId = () => {
-      const id = this.#next?.traceId;
-      if (this.#next) this.#next = { spanId: this.#next.spanId };
-      return id || randomTraceId();
+      const id = this.#traceId ?? randomHex(16);
+      this.#traceId = undefined;
+      return id;
     };
   }
 
   /** Runs `start` (which starts one span, synchronously) with `ids` as that span's ids. */
   startWithIds<T>(ids: ReservedIds, start: () => T): T {
-    this.#next = ids;
+    this.#spanId = ids.spanId;
+    this.#traceId = ids.traceId;
     try {
       return start();
     } finally {
-      this.#next = undefined;
+      this.#spanId = undefined;
+      this.#traceId = undefined;
     }
   }
 }
 
-const random = new RandomIdGenerator();
-
 /** Fresh random ids for a span that starts later. */
 export function drawIds(): Required<ReservedIds> {
-  return { spanId: random.generateSpanId(), traceId: random.generateTraceId() };
+  return { spanId: randomHex(8), traceId: randomHex(16) };
 }
