@@ -43,6 +43,8 @@ export interface RunningWorker {
   url: string;
   /** The wrangler process (workerd runs below it). */
   pid: number;
+  /** Where wrangler's inspector proxy listens (Chrome DevTools protocol, for profiles). */
+  inspectorPort: number;
   /** Everything wrangler and the Worker printed so far. */
   output(): string;
   stop(): Promise<void>;
@@ -90,5 +92,5 @@ export async function startWranglerDev(options: {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid as number, output: () => output, stop };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid as number, inspectorPort, output: () => output, stop };
 }
