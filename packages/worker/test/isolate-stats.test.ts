@@ -1,12 +1,12 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { resetIsolateRuntime } from '../src/config';
-import { FetchSpanExporter, instrument, isolateStats } from '../src/index';
+import { instrument, isolateStats, OutboxSpanExporter } from '../src/index';
 
 // This file gets its own isolate, so the runtime can be given a collector that refuses everything
-// (a FetchSpanExporter whose transport answers 503, as a collector that is down behind a proxy does).
+// (a OutboxSpanExporter whose transport answers 503, as a collector that is down behind a proxy does).
 let posts = 0;
-const exporter = new FetchSpanExporter({
+const exporter = new OutboxSpanExporter({
   url: 'https://collector.internal/v1/traces',
   delayMs: 0,
   onWarning: () => {},
