@@ -108,6 +108,8 @@ export interface TracingParts {
   /** Register the provider, propagator and context manager as OpenTelemetry globals. Default `true`. */
   register?: boolean;
   onWarning?: WarningHandler | undefined;
+  /** Makes trace and span ids (see {@link TracingRuntime.idGenerator}). Default: the SDK's random one. */
+  idGenerator?: IdGenerator | undefined;
 }
 
 /**
@@ -132,7 +134,7 @@ export function assembleTracing(config: ResolvedConfig, parts: TracingParts): Wi
       resource: resourceFromAttributes(config.resourceAttributes),
       sampler: config.disabled ? new AlwaysOffSampler() : headSampler(config.head),
       spanProcessors: activeProcessors,
-      ...(options.idGenerator ? { idGenerator: options.idGenerator } : {}),
+      ...(parts.idGenerator ? { idGenerator: parts.idGenerator } : {}),
     },
     config,
   );
@@ -194,5 +196,6 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
     propagator: new W3CPropagator(),
     ...(options.register !== undefined ? { register: options.register } : {}),
     onWarning: options.onWarning,
+    idGenerator: options.idGenerator,
   });
 }
