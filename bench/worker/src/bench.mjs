@@ -48,8 +48,10 @@ const LABEL = {
   wideline: '@wideline/worker',
   otelcf: '@microlabs/otel-cf-workers',
   'wideline-noexport': '@wideline/worker, no export',
+  floor: 'floor (OTel API + SDK + OTLP)',
+  core: '@wideline/core pipeline',
 };
-// BENCH_ONLY=node skips the workerd part, BENCH_ONLY=workerd the Node part.
+// BENCH_ONLY=node skips the workerd part, BENCH_ONLY=workerd the Node part, BENCH_ONLY=size both.
 const ONLY = process.env.BENCH_ONLY;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 // Per round and variant in workerd: LOOPS incoming requests, each running the handler INVOCATIONS
@@ -62,27 +64,38 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1);
 const NODE_ROUNDS = Number(process.env.BENCH_NODE_ROUNDS ?? 21);
 const NODE_REQUESTS = Number(process.env.BENCH_NODE_REQUESTS ?? 200);
 
+// Bundle sizes also for the floor (the OpenTelemetry API and SDK, an OTLP/JSON encoder and fetch:
+// what any OpenTelemetry Worker ships) and for core's pipeline alone, so the table shows each layer.
+const SIZE_VARIANTS = ['bare', 'floor', 'core', 'wideline', 'otelcf'];
+// What wrangler uses for Workers, plus the workspace's source condition; and the same with `module`,
+// which picks the ES build of packages whose exports map keys it on that (@opentelemetry/api).
+const WRANGLER_CONDITIONS = ['workerd', 'worker', 'browser', '@wideline/source'];
+
 async function bundleSizes() {
   const sizes = {};
-  for (const variant of VARIANTS) {
-    const result = await build({
-      entryPoints: [`${WORKERS}hello-${variant}.js`],
-      bundle: true,
-      minify: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      // What wrangler uses for Workers, plus the workspace's source condition.
-      conditions: ['workerd', 'worker', 'browser', '@wideline/source'],
-      mainFields: ['browser', 'module', 'main'],
-      external: ['node:*', 'cloudflare:*'],
-      logLevel: 'error',
-    });
-    const code = result.outputFiles[0].contents;
-    sizes[variant] = { minified: code.length, gzip: gzipSync(code).length };
+  for (const variant of SIZE_VARIANTS) {
+    sizes[variant] = await bundleSize(variant, WRANGLER_CONDITIONS);
+    sizes[variant].gzipModule = (await bundleSize(variant, [...WRANGLER_CONDITIONS, 'module'])).gzip;
   }
   return sizes;
+}
+
+async function bundleSize(variant, conditions) {
+  const result = await build({
+    entryPoints: [`${WORKERS}hello-${variant}.js`],
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    conditions,
+    mainFields: ['browser', 'module', 'main'],
+    external: ['node:*', 'cloudflare:*'],
+    logLevel: 'error',
+  });
+  const code = result.outputFiles[0].contents;
+  return { minified: code.length, gzip: gzipSync(code).length };
 }
 
 async function load(url, count) {
@@ -262,7 +275,7 @@ async function main() {
   const receivers = await startReceivers();
   const running = [];
   try {
-    if (ONLY !== 'node') {
+    if (ONLY !== 'node' && ONLY !== 'size') {
       for (const variant of PROCESSES) {
         running.push(
           await startWorker(variant, { DOWNSTREAM_URL: receivers.downstreamUrl, OTLP_URL: receivers.otlpUrl }),
@@ -294,7 +307,7 @@ async function main() {
       await Promise.all(running.map((worker) => worker.stop()));
       running.length = 0;
     }
-    if (ONLY !== 'workerd') {
+    if (ONLY !== 'workerd' && ONLY !== 'size') {
       const node = await nodeCpu(receivers);
       console.log(
         `\nCPU time per request in Node (same handler, wrapped handler called directly, ${NODE_ROUNDS} interleaved rounds × ${NODE_REQUESTS}, process.cpuUsage)\n`,
@@ -303,10 +316,11 @@ async function main() {
       record(results, 'node', node);
     }
 
-    console.log('\nBundle size of a hello-world Worker (esbuild, minified, gzip)\n');
-    for (const v of VARIANTS) {
+    console.log('\nBundle size of a hello-world Worker (esbuild as wrangler runs it, minified, gzip)\n');
+    for (const v of SIZE_VARIANTS) {
+      const kb = (bytes) => (bytes / 1024).toFixed(1);
       console.log(
-        `  ${LABEL[v].padEnd(28)} ${(sizes[v].minified / 1024).toFixed(1).padStart(7)} KB min  ${(sizes[v].gzip / 1024).toFixed(1).padStart(6)} KB gzip`,
+        `  ${LABEL[v].padEnd(28)} ${kb(sizes[v].minified).padStart(7)} KB min  ${kb(sizes[v].gzip).padStart(6)} KB gzip  (${kb(sizes[v].gzipModule)} KB with the module condition)`,
       );
     }
     console.log(
@@ -322,6 +336,14 @@ async function main() {
         kind: 'latency',
       });
       results.add({ metric: 'bundle_gzip', variant, runtime: 'workerd', value: size.gzip, unit: 'B', kind: 'latency' });
+      results.add({
+        metric: 'bundle_gzip_module_condition',
+        variant,
+        runtime: 'workerd',
+        value: size.gzipModule,
+        unit: 'B',
+        kind: 'latency',
+      });
     }
     const ratio = sizes.wideline.gzip / sizes.otelcf.gzip;
     results.add({
