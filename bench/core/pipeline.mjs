@@ -2,61 +2,13 @@
 // batching + OTLP/HTTP exporter) against plain OpenTelemetry (BasicTracerProvider + BatchSpanProcessor
 // + OTLPTraceExporter), same process, same receiver, alternating rounds. Prints the ratio; every
 // round's figures and its Wideline / plain OTel ratios go to bench/results/core-pipeline.json.
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { BenchResults } from '@wideline/bench-kit';
-import { createNodeTracing } from '@wideline/core/node';
+import { plainOtel, wideline } from './pipelines.mjs';
 import { startReceiver } from './receiver.mjs';
 import { runWorkload, SPANS_PER_TRACE } from './workload.mjs';
 
 const TRACES = Number(process.env.BENCH_TRACES ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const QUEUE = 65_536;
-
-function plainOtel(url) {
-  // The exporter's default concurrencyLimit (30) makes BatchSpanProcessor.forceFlush reject with
-  // "Concurrent export limit reached" on a burst of this size; raise it so both pipelines export
-  // everything, and count a rejected flush as dropped spans rather than crash.
-  let dropped = 0;
-  const provider = new BasicTracerProvider({
-    spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url, concurrencyLimit: 1000 }), {
-        maxQueueSize: QUEUE,
-        maxExportBatchSize: 512,
-        scheduledDelayMillis: 200,
-      }),
-    ],
-  });
-  return {
-    tracer: provider.getTracer('bench'),
-    flush: () =>
-      provider.forceFlush().catch(() => {
-        dropped = -1;
-      }),
-    shutdown: () => provider.shutdown(),
-    dropped: () => dropped,
-  };
-}
-
-function wideline(url) {
-  // createNodeTracing: the same OTLPTraceExporter as the plain pipeline, so the ratio compares pipelines.
-  const tracing = createNodeTracing({
-    serviceName: 'bench',
-    register: false,
-    tracesEndpoint: url,
-    batch: { maxQueueSize: QUEUE, maxExportBatchSize: 512, scheduledDelayMs: 200 },
-    sampling: { tail: { probability: 1, slowMs: 60_000 } },
-  });
-  return {
-    tracer: tracing.tracer,
-    flush: () => tracing.forceFlush(),
-    shutdown: () => tracing.shutdown(),
-    dropped: () => {
-      const s = tracing.stats().export;
-      return s.spansDroppedQueueFull + s.spansDroppedExportFailed;
-    },
-  };
-}
 
 async function measure(make, url) {
   const pipeline = make(url);

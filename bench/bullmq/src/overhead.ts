@@ -16,16 +16,22 @@
  *   node src/overhead.ts                                    # 50 000 jobs per layer, 3 rounds
  *   BENCH_ONLY=otlp node --cpu-prof src/overhead.ts          # one layer, e.g. to profile it
  *   BENCH_WIDELINE_MODULE=/abs/path/dist/index.js node src/overhead.ts   # another build
+ *   BENCH_INSTRUCTIONS=1 node src/overhead.ts               # instructions per job (callgrind), not CPU time
+ *
+ * With BENCH_INSTRUCTIONS=1 each layer runs in its own process under valgrind's callgrind, and the
+ * figure is the instructions of the last of its rounds (the earlier ones warm up): a count that
+ * does not move with the machine's load, for telling small changes from noise.
  *
  * Not a test: it prints figures; nothing gates on them. Each round's figures go to
  * bench/results/bullmq-overhead.json (`pnpm bench --compare`).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { BenchResults } from '@wideline/bench-kit';
+import { BenchResults, callgrindWindow, countInstructions } from '@wideline/bench-kit';
 import type { TracedJobLike } from '@wideline/bullmq';
 import { createTracing, type WidelineTracing } from '@wideline/core';
 import { createNodeTracing } from '@wideline/core/node';
@@ -38,6 +44,9 @@ const { Queue, tracedProcessor } = (await import(
 const JOBS = Number(process.env.BENCH_JOBS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = 50;
+const INSTRUCTIONS = process.env.BENCH_INSTRUCTIONS === '1';
+// In the child process that callgrind counts: which layer, and count the measured loop.
+const COUNTED_LAYER = process.argv[2] === '--counted' ? (process.argv[3] as Layer) : undefined;
 type Layer = 'no-provider' | 'sampled-out' | 'discard' | 'otlp' | 'otlp-fetch';
 
 // The stand-in for BullMQ's add: the job it would have stored, no Redis.
@@ -93,6 +102,7 @@ async function run(layer: Layer, sink: string): Promise<number> {
       log,
     } as never);
   };
+  if (COUNTED_LAYER) await callgrindWindow.open();
   const before = process.cpuUsage();
   for (let i = 0; i < JOBS; i += CONCURRENCY) {
     const batch: Promise<void>[] = [];
@@ -103,6 +113,7 @@ async function run(layer: Layer, sink: string): Promise<number> {
   }
   await tracing?.forceFlush();
   const cpu = process.cpuUsage(before);
+  if (COUNTED_LAYER) await callgrindWindow.close();
   await queue.close();
   await tracing?.shutdown();
   trace.disable();
@@ -110,23 +121,47 @@ async function run(layer: Layer, sink: string): Promise<number> {
   return (cpu.user + cpu.system) / JOBS;
 }
 
+/** Instructions per job of each layer, each in its own process under callgrind. */
+async function countLayers(layers: Layer[]): Promise<void> {
+  const results = new BenchResults('bullmq-overhead-instructions', {
+    params: { jobs: JOBS, rounds: ROUNDS, only: process.env.BENCH_ONLY ?? 'all' },
+  });
+  console.log(`${JOBS} jobs (add + process, no Redis), instructions per job (callgrind, last of ${ROUNDS} rounds):`);
+  for (const layer of layers) {
+    const self = fileURLToPath(import.meta.url);
+    const { instructions } = await countInstructions([process.execPath, self, '--counted', layer]);
+    const value = instructions / JOBS;
+    results.add({ metric: 'instructions_per_job', variant: layer, value, unit: 'instructions', kind: 'latency' });
+    console.log(`  ${layer.padEnd(12)} ${Math.round(value).toLocaleString('en').padStart(9)}`);
+  }
+  results.write();
+}
+
+async function measureLayers(layers: Layer[]): Promise<void> {
+  const sink = await sinkUrl();
+  const results = new BenchResults('bullmq-overhead', {
+    params: { jobs: JOBS, rounds: ROUNDS, only: process.env.BENCH_ONLY ?? 'all' },
+  });
+  const best: Record<string, number> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const layer of round % 2 ? [...layers].reverse() : layers) {
+      const us = await run(layer, sink);
+      best[layer] = Math.min(best[layer] ?? Infinity, us);
+      if (!COUNTED_LAYER)
+        results.add({ metric: 'cpu_per_job', variant: layer, value: us, unit: 'µs', kind: 'latency' });
+    }
+  }
+  if (COUNTED_LAYER) return;
+  console.log(`${JOBS} jobs (add + process, no Redis), best of ${ROUNDS}, CPU µs per job:`);
+  for (const layer of layers) console.log(`  ${layer.padEnd(12)} ${(best[layer] ?? 0).toFixed(1).padStart(6)}`);
+  results.write();
+}
+
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-const sink = await sinkUrl();
 const only = process.env.BENCH_ONLY?.split(',');
 const layers = (['no-provider', 'sampled-out', 'discard', 'otlp', 'otlp-fetch'] as Layer[]).filter(
   (l) => !only || only.includes(l),
 );
-const results = new BenchResults('bullmq-overhead', {
-  params: { jobs: JOBS, rounds: ROUNDS, only: process.env.BENCH_ONLY ?? 'all' },
-});
-const best: Record<string, number> = {};
-for (let round = 0; round < ROUNDS; round++) {
-  for (const layer of round % 2 ? [...layers].reverse() : layers) {
-    const us = await run(layer, sink);
-    best[layer] = Math.min(best[layer] ?? Infinity, us);
-    results.add({ metric: 'cpu_per_job', variant: layer, value: us, unit: 'µs', kind: 'latency' });
-  }
-}
-console.log(`${JOBS} jobs (add + process, no Redis), best of ${ROUNDS}, CPU µs per job:`);
-for (const layer of layers) console.log(`  ${layer.padEnd(12)} ${(best[layer] ?? 0).toFixed(1).padStart(6)}`);
-results.write();
+if (COUNTED_LAYER) await measureLayers([COUNTED_LAYER]);
+else if (INSTRUCTIONS) await countLayers(layers);
+else await measureLayers(layers);

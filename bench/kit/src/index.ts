@@ -10,6 +10,8 @@
  * results.write();
  * @module
  */
+
+export { callgrindWindow, countInstructions } from './callgrind.ts';
 export {
   type Comparison,
   compareMetric,
