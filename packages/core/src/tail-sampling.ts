@@ -12,6 +12,7 @@ import { type Attributes, type Context, SpanStatusCode } from '@opentelemetry/ap
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SAMPLE_RATE_ATTRIBUTE, SAMPLING_REASON_ATTRIBUTE } from './conventions';
 import { localRootIdOf } from './local-root';
+import { RecentMap } from './recent-map';
 import { traceIdRatio } from './sampling';
 import { estimateSpanBytes, hrTimeToMs } from './span-view';
 
@@ -65,13 +66,10 @@ interface Unit {
   liveRoot?: Span;
 }
 
+/** Decisions remembered: at least this many of the latest (see RecentMap), at most twice as many. */
 const DECISION_MEMORY = 10_000;
-
-function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > DECISION_MEMORY) map.delete(map.keys().next().value as K);
-}
+/** Units held past `maxHoldMs` are looked for at most this often, not on every new unit. */
+const HOLD_CHECK_MS = 1000;
 
 /** The tail-sampling span processor; forwards kept spans to `next` (the export pipeline). */
 export class TailSamplingProcessor implements SpanProcessor {
@@ -85,9 +83,11 @@ export class TailSamplingProcessor implements SpanProcessor {
   readonly #maxHoldMs: number;
   readonly #units = new Map<string, Unit>();
   /** Root span id → weight of a decided unit (0 = dropped), for spans that end after their root. */
-  readonly #decided = new Map<string, number>();
+  readonly #decided = new RecentMap<string, number>(DECISION_MEMORY);
   /** Trace ids kept (or forced) in this process: later units of the same trace are kept too. */
-  readonly #keptTraces = new Map<string, true>();
+  readonly #keptTraces = new RecentMap<string, true>(DECISION_MEMORY);
+  /** When the oldest unit is next checked against `maxHoldMs`. */
+  #nextHoldCheck = 0;
   readonly #stats: TailStats = {
     tracesKept: 0,
     tracesDropped: 0,
@@ -116,7 +116,7 @@ export class TailSamplingProcessor implements SpanProcessor {
 
   /** Forces every unit of `traceId` in this process to be kept, e.g. after a callee's `traceresponse`. */
   keepTrace(traceId: string): void {
-    remember(this.#keptTraces, traceId, true);
+    this.#keptTraces.set(traceId, true);
   }
 
   /**
@@ -142,21 +142,27 @@ export class TailSamplingProcessor implements SpanProcessor {
 
   onStart(span: Span, parentContext: Context): void {
     this.#next.onStart(span, parentContext);
+    const { spanId, traceId } = span.spanContext();
     const rootId = localRootIdOf(span);
-    if (this.#decided.has(rootId)) return;
-    const unit = this.#unitFor(rootId, span.spanContext().traceId);
-    if (rootId === span.spanContext().spanId) unit.liveRoot = span;
+    // A local root opens a new unit (its id cannot have been decided); a child joins its root's
+    // unit, looked up once, and only a child of an already decided root (a span started after its
+    // root ended) reaches the decisions.
+    if (rootId === spanId) this.#newUnit(rootId, traceId).liveRoot = span;
+    else if (!this.#units.has(rootId) && !this.#decided.has(rootId)) this.#newUnit(rootId, traceId);
   }
 
   onEnd(span: ReadableSpan): void {
     const rootId = localRootIdOf(span);
-    const weight = this.#decided.get(rootId);
-    if (weight !== undefined) {
-      if (weight > 0) this.#forward(span, weight);
-      else this.#stats.spansDropped++;
-      return;
+    let unit = this.#units.get(rootId);
+    if (!unit) {
+      const weight = this.#decided.get(rootId);
+      if (weight !== undefined) {
+        if (weight > 0) this.#forward(span, weight);
+        else this.#stats.spansDropped++;
+        return;
+      }
+      unit = this.#newUnit(rootId, span.spanContext().traceId);
     }
-    const unit = this.#unitFor(rootId, span.spanContext().traceId);
     if (span.status.code === SpanStatusCode.ERROR) unit.errored = true;
     if (unit.spans.length >= this.#maxSpans) {
       this.#stats.spansOverflowed++;
@@ -180,13 +186,14 @@ export class TailSamplingProcessor implements SpanProcessor {
     await this.#next.shutdown();
   }
 
-  #unitFor(rootId: string, traceId: string): Unit {
-    const existing = this.#units.get(rootId);
-    if (existing) return existing;
+  #newUnit(rootId: string, traceId: string): Unit {
     const now = Date.now();
     while (this.#units.size >= this.#maxTraces) this.#decideOldestEarly();
-    const oldest = this.#units.values().next().value;
-    if (oldest && now - oldest.heldSince > this.#maxHoldMs) this.#decideOldestEarly();
+    if (now >= this.#nextHoldCheck) {
+      this.#nextHoldCheck = now + Math.min(HOLD_CHECK_MS, this.#maxHoldMs);
+      const oldest = this.#units.values().next().value;
+      if (oldest && now - oldest.heldSince > this.#maxHoldMs) this.#decideOldestEarly();
+    }
     const unit: Unit = { traceId, rootId, spans: [], bytes: 0, errored: false, heldSince: now };
     this.#units.set(rootId, unit);
     return unit;
@@ -219,7 +226,7 @@ export class TailSamplingProcessor implements SpanProcessor {
       reason = 'error'; // a throwing predicate must not lose a unit that may matter
     }
     if (!reason) {
-      remember(this.#decided, unit.rootId, 0);
+      this.#decided.set(unit.rootId, 0);
       this.#stats.tracesDropped++;
       this.#stats.spansDropped += unit.spans.length;
       return;
@@ -227,8 +234,8 @@ export class TailSamplingProcessor implements SpanProcessor {
     const headRate = root?.attributes[SAMPLE_RATE_ATTRIBUTE];
     const weight =
       (typeof headRate === 'number' ? headRate : 1) * (reason === 'probability' ? 1 / this.#probability : 1);
-    remember(this.#decided, unit.rootId, weight);
-    remember(this.#keptTraces, unit.traceId, true);
+    this.#decided.set(unit.rootId, weight);
+    this.#keptTraces.set(unit.traceId, true);
     this.#stats.tracesKept++;
     for (const span of unit.spans) this.#forward(span, weight, span === root ? reason : undefined);
   }

@@ -15,7 +15,7 @@
 import {
   type Context,
   context,
-  isSpanContextValid,
+  INVALID_SPANID,
   type Span,
   type SpanOptions,
   type Tracer,
@@ -38,11 +38,19 @@ class RandomFlagTracer implements Tracer {
   startSpan(name: string, options?: SpanOptions, ctx: Context = context.active()): Span {
     const span = this.#inner.startSpan(name, options, ctx);
     const own = span.spanContext();
-    // The invalid context of a suppressed span is a shared constant: never touch it.
-    if (!isSpanContextValid(own)) return span;
+    // The invalid context of a suppressed span is a shared constant: never touch it. (A string
+    // comparison, not isSpanContextValid: the SDK built and validated this context a moment ago,
+    // and the hex checks were a measurable share of a span's start.)
+    if (own.spanId === INVALID_SPANID) return span;
     const parent = options?.root ? undefined : trace.getSpanContext(ctx);
+    // The span continues its parent's trace exactly when it has the parent's trace id; otherwise
+    // (no parent, or an invalid one) it is a new root.
     const random =
-      parent && isSpanContextValid(parent) ? parent.traceFlags & RANDOM_TRACE_FLAG : this.#randomRoots ? 1 : 0;
+      parent !== undefined && parent.traceId === own.traceId
+        ? parent.traceFlags & RANDOM_TRACE_FLAG
+        : this.#randomRoots
+          ? 1
+          : 0;
     // The SDK built this span context a moment ago for this span alone; setting the bit on it is the
     // only way to reach every place the context goes (propagation, processors, the span itself)
     // without re-implementing the SDK's tracer.

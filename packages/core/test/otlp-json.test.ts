@@ -44,6 +44,46 @@ describe('encodeSpans', () => {
     expect(strip(ours)).toEqual(strip(reference));
   });
 
+  it('matches the OpenTelemetry serializer on every value type, escapes, links, events and trace state', () => {
+    const linked = memory.tracer.startSpan('linked');
+    linked.end();
+    const span = memory.tracer.startSpan('say "hi"\n\u2028 ünï', {
+      kind: SpanKind.CONSUMER,
+      links: [
+        { context: linked.spanContext(), attributes: { 'link.type': 'creation' } },
+        { context: linked.spanContext() },
+      ],
+      attributes: {
+        text: 'quote " backslash \\ tab \t emoji 🎉',
+        int: -7,
+        big: 2 ** 40,
+        double: 0.25,
+        yes: true,
+        no: false,
+        strings: ['a', 'b"'],
+        numbers: [1, 2.5],
+        bools: [true],
+        empty: [],
+      },
+    });
+    span.addEvent('exception', { 'exception.message': 'bad\u0000byte' });
+    span.addEvent('no attributes');
+    span.setStatus({ code: SpanStatusCode.OK });
+    span.end();
+    const spans = memory.spans();
+    const ours = JSON.parse(encodeSpans(spans));
+    const reference = JSON.parse(
+      new TextDecoder().decode(
+        JsonTraceSerializer.serializeRequest(spans as Parameters<typeof JsonTraceSerializer.serializeRequest>[0]),
+      ),
+    );
+    const strip = (value: unknown): unknown =>
+      JSON.parse(JSON.stringify(value), (key, v) =>
+        ['flags', 'schemaUrl', 'droppedAttributesCount', 'entityRefs'].includes(key) || v === '' ? undefined : v,
+      );
+    expect(strip(ours)).toEqual(strip(reference));
+  });
+
   it('writes 64-bit times as strings and OTLP span kinds', () => {
     memory.tracer
       .startSpan('ws send chat.post', { kind: SpanKind.PRODUCER, startTime: 1_700_000_000_123 })
