@@ -29,8 +29,8 @@ import {
   BULLMQ_START_REASON,
   LINK_TYPE,
 } from './attributes';
-import { readStoredContext } from './metadata';
-import { type JobOptionsLike, jobAttributes } from './producer';
+import { readStoredContext, type StoredContext } from './metadata';
+import { type JobOptionsLike, messagingAttributes, setJobAttributes } from './producer';
 import { type AttemptStart, planStart, type StartPolicy } from './start-policy';
 
 /** The job fields the processor wrapper reads: a BullMQ `Job` or a sandboxed job both fit. */
@@ -58,7 +58,13 @@ export interface Attempt {
   /** BullMQ's `attemptsStarted`, counting this one. */
   started: number;
   start: AttemptStart;
-  attributes: Attributes;
+  /** The job's options, as an object (`{}` when missing or not an object). */
+  opts: JobOptionsLike;
+  stalledCount: number;
+  stored: StoredContext;
+  /** Ms since the epoch when the job was added (now, when the job does not say). */
+  timestamp: number;
+  delay: number;
 }
 
 /** Settings that shape an attempt's start. */
@@ -113,47 +119,60 @@ export function describeAttempt(
     old: stored.children.length === 0 && now - timestamp > settings.maxParentAgeMs,
   });
   const maxAttempts = Math.max(1, num(opts.attempts, 1));
-  const attributes: Attributes = jobAttributes(queue, job.name, opts, 'process', 'process');
-  attributes[BULLMQ_ATTEMPT] = attemptsMade + 1;
-  attributes[BULLMQ_MAX_ATTEMPTS] = maxAttempts;
-  attributes[BULLMQ_START_REASON] = start.reason;
-  attributes[BULLMQ_FINAL_ATTEMPT] = attemptsMade + 1 >= maxAttempts;
-  if (job.id !== undefined) attributes[ATTR_MESSAGING_MESSAGE_ID] = job.id;
-  if (stalledCount > 0) attributes[BULLMQ_STALLED_COUNT] = stalledCount;
-  if (stored.rejected) attributes[BULLMQ_CONTEXT_REJECTED] = true;
-  // A new trace linked to the one that created the job: say which, so that trace can find this one.
-  if (stored.creation && !start.parent) attributes[ORIGIN_TRACE_ATTRIBUTE] = stored.creation.traceId;
-  if (typeof job.repeatJobKey === 'string') attributes[BULLMQ_REPEAT_KEY] = job.repeatJobKey;
-  if (typeof job.parentKey === 'string') attributes[BULLMQ_PARENT_ID] = job.parentKey;
-  if (stored.children.length > 0) attributes[BULLMQ_CHILDREN_COUNT] = stored.children.length;
-  if (started <= 1 && typeof job.processedOn === 'number')
-    attributes[BULLMQ_QUEUE_WAIT_MS] = Math.max(0, job.processedOn - timestamp - delay);
-  return { queue, attemptsMade, maxAttempts, started, start, attributes };
+  return { queue, attemptsMade, maxAttempts, started, start, opts, stalledCount, stored, timestamp, delay };
 }
 
-// A worker serves one queue: its span name is built once, not per job.
+/** Sets the attempt's own attributes on its recording span (what a sampler does not need to see). */
+export function setAttemptAttributes(span: Span, job: TracedJobLike, attempt: Attempt): void {
+  const { start, stored, attemptsMade, maxAttempts, stalledCount } = attempt;
+  setJobAttributes(span, job.name, attempt.opts);
+  span.setAttribute(BULLMQ_ATTEMPT, attemptsMade + 1);
+  span.setAttribute(BULLMQ_MAX_ATTEMPTS, maxAttempts);
+  span.setAttribute(BULLMQ_START_REASON, start.reason);
+  span.setAttribute(BULLMQ_FINAL_ATTEMPT, attemptsMade + 1 >= maxAttempts);
+  if (job.id !== undefined) span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, job.id);
+  if (stalledCount > 0) span.setAttribute(BULLMQ_STALLED_COUNT, stalledCount);
+  if (stored.rejected) span.setAttribute(BULLMQ_CONTEXT_REJECTED, true);
+  // A new trace linked to the one that created the job: say which, so that trace can find this one.
+  if (stored.creation && !start.parent) span.setAttribute(ORIGIN_TRACE_ATTRIBUTE, stored.creation.traceId);
+  if (typeof job.repeatJobKey === 'string') span.setAttribute(BULLMQ_REPEAT_KEY, job.repeatJobKey);
+  if (typeof job.parentKey === 'string') span.setAttribute(BULLMQ_PARENT_ID, job.parentKey);
+  if (stored.children.length > 0) span.setAttribute(BULLMQ_CHILDREN_COUNT, stored.children.length);
+  if (attempt.started <= 1 && typeof job.processedOn === 'number')
+    span.setAttribute(BULLMQ_QUEUE_WAIT_MS, Math.max(0, job.processedOn - attempt.timestamp - attempt.delay));
+}
+
+// A worker serves one queue: its span name and creation attributes are built once, not per job.
 let lastQueue = '';
 let lastName = 'process ';
+let lastAttributes: Attributes = {};
 
 function processSpanName(queue: string): string {
   if (queue !== lastQueue) {
     lastQueue = queue;
     lastName = `process ${queue}`;
+    lastAttributes = messagingAttributes(queue, 'process', 'process');
   }
   return lastName;
 }
 
-/** Starts the attempt's CONSUMER span: under its parent, or as a new root, with its links. */
-export function startProcessSpan(tracer: Tracer, attempt: Attempt): Span {
+/**
+ * Starts the attempt's CONSUMER span: under its parent, or as a new root, with its links; the
+ * attempt's own attributes are set once the span is known to record.
+ */
+export function startProcessSpan(tracer: Tracer, attempt: Attempt, job: TracedJobLike): Span {
   const { start } = attempt;
   const links: Link[] =
     start.links.length === 0
       ? []
       : start.links.map(([ctx, type]) => ({ context: ctx, attributes: { [LINK_TYPE]: type } }));
   const parent = start.parent ? trace.setSpanContext(ROOT_CONTEXT, start.parent) : ROOT_CONTEXT;
-  return tracer.startSpan(
-    processSpanName(attempt.queue),
-    { kind: SpanKind.CONSUMER, attributes: attempt.attributes, links, root: !start.parent },
+  const name = processSpanName(attempt.queue);
+  const span = tracer.startSpan(
+    name,
+    { kind: SpanKind.CONSUMER, attributes: lastAttributes, links, root: !start.parent },
     parent,
   );
+  if (span.isRecording()) setAttemptAttributes(span, job, attempt);
+  return span;
 }

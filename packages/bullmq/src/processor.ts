@@ -188,7 +188,7 @@ export function tracedProcessor<J extends TracedJobLike = SandboxedJob, A extend
     try {
       const started = startedCount(job);
       attempt = describeAttempt(job, settings, started > 1 ? await previousOf(job) : undefined);
-      span = startProcessSpan(tracer, attempt);
+      span = startProcessSpan(tracer, attempt, job);
     } catch (error) {
       warn('starting the process span failed', error);
     }

@@ -56,28 +56,42 @@ export function producerTracer(options: ProducerTracingOptions | undefined): Tra
 }
 
 /**
- * Semantic-convention attributes of one job, with the operation's name and type: one object built
- * once per span, never spread into another.
+ * The attributes a messaging span is started with: the ones OpenTelemetry's messaging conventions
+ * ask for at creation because samplers may read them (system, destination, operation name and
+ * type). Everything else about the job is set afterwards, and only on a span that records: the SDK
+ * copies and checks creation attributes three times over (for the sampler, for the span, per key),
+ * even for a span the sampler then drops, which made them a measurable share of a job's CPU.
  */
-export function jobAttributes(
-  queueName: string,
-  jobName: unknown,
-  opts: JobOptionsLike | undefined,
-  operationName: string,
-  operationType: string,
-): Attributes {
-  const attributes: Attributes = {
+export function messagingAttributes(queueName: string, operationName: string, operationType: string): Attributes {
+  return {
     [ATTR_MESSAGING_SYSTEM]: SYSTEM,
     [ATTR_MESSAGING_DESTINATION_NAME]: queueName,
     [ATTR_MESSAGING_OPERATION_NAME]: operationName,
     [ATTR_MESSAGING_OPERATION_TYPE]: operationType,
   };
-  if (typeof jobName === 'string') attributes[BULLMQ_JOB_NAME] = jobName;
-  if (typeof opts?.delay === 'number' && opts.delay > 0) attributes[BULLMQ_DELAY_MS] = opts.delay;
-  if (typeof opts?.priority === 'number' && opts.priority > 0) attributes[BULLMQ_PRIORITY] = opts.priority;
-  if (typeof opts?.attempts === 'number') attributes[BULLMQ_MAX_ATTEMPTS] = opts.attempts;
-  if (typeof opts?.jobId === 'string') attributes[ATTR_MESSAGING_MESSAGE_ID] = opts.jobId;
-  return attributes;
+}
+
+/** Sets a job's own attributes (name, delay, priority, attempts, id) on a recording span. */
+export function setJobAttributes(span: Span, jobName: unknown, opts: JobOptionsLike | undefined): void {
+  if (typeof jobName === 'string') span.setAttribute(BULLMQ_JOB_NAME, jobName);
+  if (typeof opts?.delay === 'number' && opts.delay > 0) span.setAttribute(BULLMQ_DELAY_MS, opts.delay);
+  if (typeof opts?.priority === 'number' && opts.priority > 0) span.setAttribute(BULLMQ_PRIORITY, opts.priority);
+  if (typeof opts?.attempts === 'number') span.setAttribute(BULLMQ_MAX_ATTEMPTS, opts.attempts);
+  if (typeof opts?.jobId === 'string') span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, opts.jobId);
+}
+
+/** Starts a PRODUCER span with `attributes` (see {@link messagingAttributes}) and the job's own. */
+export function startProducerSpan(
+  tracer: Tracer,
+  name: string,
+  attributes: Attributes,
+  jobName: unknown,
+  opts: JobOptionsLike | undefined,
+  parent?: Context,
+): Span {
+  const span = tracer.startSpan(name, { kind: SpanKind.PRODUCER, attributes }, parent ?? context.active());
+  if (span.isRecording()) setJobAttributes(span, jobName, opts);
+  return span;
 }
 
 /** Records a producer failure on `span` and ends it; the error itself goes back to the caller. */
@@ -94,12 +108,12 @@ export function startCreateSpan(
   jobName: unknown,
   opts: JobOptionsLike | undefined,
 ): Span {
-  return tracer.startSpan(
+  return startProducerSpan(
+    tracer,
     `create ${queueName}`,
-    {
-      kind: SpanKind.PRODUCER,
-      attributes: jobAttributes(queueName, jobName, opts, 'create', 'create'),
-    },
+    messagingAttributes(queueName, 'create', 'create'),
+    jobName,
+    opts,
     parent,
   );
 }

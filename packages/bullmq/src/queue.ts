@@ -13,7 +13,7 @@
  * await orders.add('charge', { orderId: 'o-1' }); // inside a request span: one trace to the worker
  * @module
  */
-import { context, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { type Attributes, context, type Tracer, trace } from '@opentelemetry/api';
 import { ATTR_MESSAGING_MESSAGE_ID } from '@wideline/core/conventions';
 import {
   type BackendFactory,
@@ -33,11 +33,12 @@ import type { DataOf, NameOf, OptionalOptionsArgs, ResultOf } from './bullmq-typ
 import { withStoredContext } from './metadata';
 import {
   failSpan,
-  jobAttributes,
+  messagingAttributes,
   type ProducerTracingOptions,
   producerTracer,
   sendBatch,
   startCreateSpan,
+  startProducerSpan,
 } from './producer';
 
 /** BullMQ queue options plus Wideline's. */
@@ -71,8 +72,9 @@ export class Queue<
 > {
   // biome-ignore-end lint/suspicious/noExplicitAny: see above
   readonly #tracer: Tracer;
-  /** The span name, built once rather than per job. */
+  /** The span name and creation attributes of `add`, built once rather than per job. */
   readonly #sendName: string;
+  readonly #sendAttributes: Attributes;
 
   constructor(
     name: string,
@@ -96,14 +98,12 @@ export class Queue<
     );
     this.#tracer = producerTracer(wideline);
     this.#sendName = `send ${name}`;
+    this.#sendAttributes = messagingAttributes(name, 'add', 'send');
   }
 
   /** Adds a job inside a PRODUCER `send <queue>` span, which becomes the job's creation context. */
   override async add(name: NameType, data: DataType, opts?: JobsOptions): Promise<Job<DataType, ResultType, NameType>> {
-    const span = this.#tracer.startSpan(this.#sendName, {
-      kind: SpanKind.PRODUCER,
-      attributes: jobAttributes(this.name, name, opts, 'add', 'send'),
-    });
+    const span = startProducerSpan(this.#tracer, this.#sendName, this.#sendAttributes, name, opts);
     try {
       // `super.add` passed with its receiver and arguments: no closure per job.
       const job = await context.with(
@@ -151,16 +151,13 @@ export class Queue<
     repeatOpts: Omit<RepeatOptions, 'key'>,
     jobTemplate?: { name?: NameType; data?: DataType; opts?: JobSchedulerTemplateOptions },
   ): Promise<Job<DataType, ResultType, NameType, JobProgress>> {
-    const span = this.#tracer.startSpan(`send ${this.name}`, {
-      kind: SpanKind.PRODUCER,
-      attributes: jobAttributes(
-        this.name,
-        jobTemplate?.name ?? jobSchedulerId,
-        jobTemplate?.opts,
-        'upsertJobScheduler',
-        'send',
-      ),
-    });
+    const span = startProducerSpan(
+      this.#tracer,
+      this.#sendName,
+      messagingAttributes(this.name, 'upsertJobScheduler', 'send'),
+      jobTemplate?.name ?? jobSchedulerId,
+      jobTemplate?.opts,
+    );
     try {
       const template = { ...jobTemplate, opts: withStoredContext(jobTemplate?.opts, span.spanContext()) };
       const job = await context.with(trace.setSpan(context.active(), span), () =>

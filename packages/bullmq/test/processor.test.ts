@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { createTracing, wideEvent } from '@wideline/core';
 import { type SandboxedJob, UnrecoverableError } from 'bullmq';
 import { describe, expect, it, vi } from 'vitest';
@@ -288,6 +288,37 @@ describe('tracedProcessor', () => {
     expect(span?.links.map((l) => [l.context.spanId, l.attributes?.['wideline.link.type']])).toEqual([
       ['2222222222222222', 'previous_attempt'],
       ['1111111111111111', 'child'],
+    ]);
+  });
+});
+
+describe('sampling decisions', () => {
+  it("shows a sampler the messaging conventions' creation attributes (system, destination, operation), not the job's own", async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    // Drops every span, after noting what it was shown: what a sampler decides on.
+    const sampler = {
+      shouldSample: (
+        _ctx: unknown,
+        _traceId: string,
+        _name: string,
+        _kind: unknown,
+        attributes: Record<string, unknown>,
+      ) => {
+        seen.push({ ...attributes });
+        return { decision: SamplingDecision.NOT_RECORD };
+      },
+      toString: () => 'drop-all',
+    };
+    const provider = new BasicTracerProvider({ sampler });
+    const run = tracedProcessor(async () => 'done', { tracer: provider.getTracer('t') });
+    await expect(run(job())).resolves.toBe('done');
+    expect(seen).toEqual([
+      {
+        'messaging.system': 'bullmq',
+        'messaging.destination.name': 'orders',
+        'messaging.operation.name': 'process',
+        'messaging.operation.type': 'process',
+      },
     ]);
   });
 });
