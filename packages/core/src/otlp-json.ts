@@ -9,82 +9,64 @@
 import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
-const quote = JSON.stringify;
+type AnyValue =
+  | { stringValue: string }
+  | { boolValue: boolean }
+  | { intValue: number }
+  | { doubleValue: number }
+  | { arrayValue: { values: AnyValue[] } };
 
-// The request is written as JSON text directly, not built as objects for `JSON.stringify`: an
-// object per attribute, value, event and link was most of the encoder's cost, and half again as
-// costly as OpenTelemetry's own serializer (bench/core). Ids are hex and times digits, so only
-// names and string values need quoting.
-
-function anyValue(value: AttributeValue | undefined | null): string {
-  switch (typeof value) {
-    case 'string':
-      return `{"stringValue":${quote(value)}}`;
-    case 'number':
-      // JSON has no NaN or Infinity: `quote` writes them as null, as JSON.stringify of the object did.
-      return Number.isInteger(value) ? `{"intValue":${value}}` : `{"doubleValue":${quote(value)}}`;
-    case 'boolean':
-      return value ? '{"boolValue":true}' : '{"boolValue":false}';
-  }
-  if (Array.isArray(value)) {
-    let values = '';
-    for (let i = 0; i < value.length; i++) values += (i === 0 ? '' : ',') + anyValue(value[i]);
-    return `{"arrayValue":{"values":[${values}]}}`;
-  }
-  return `{"stringValue":${quote(value == null ? '' : String(value))}}`;
+function anyValue(value: AttributeValue | undefined | null): AnyValue {
+  if (Array.isArray(value)) return { arrayValue: { values: value.map((v) => anyValue(v)) } };
+  if (typeof value === 'number') return Number.isInteger(value) ? { intValue: value } : { doubleValue: value };
+  if (typeof value === 'boolean') return { boolValue: value };
+  return { stringValue: value == null ? '' : String(value) };
 }
 
-function keyValues(attributes: Attributes | undefined): string {
-  let list = '';
+function keyValues(attributes: Attributes | undefined): Array<{ key: string; value: AnyValue }> {
+  const list: Array<{ key: string; value: AnyValue }> = [];
   for (const key in attributes) {
     const value = attributes[key];
-    if (value !== undefined) list += `${list === '' ? '' : ','}{"key":${quote(key)},"value":${anyValue(value)}}`;
+    if (value !== undefined) list.push({ key, value: anyValue(value) });
   }
-  return `[${list}]`;
+  return list;
 }
 
 function nanos([seconds, ns]: HrTime): string {
-  return seconds === 0 ? `"${ns}"` : `"${seconds}${String(ns).padStart(9, '0')}"`;
+  return seconds === 0 ? String(ns) : `${seconds}${String(ns).padStart(9, '0')}`;
 }
 
-function encodeEvents(events: ReadableSpan['events']): string {
-  let list = '';
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i] as ReadableSpan['events'][number];
-    list +=
-      `${i === 0 ? '' : ','}{"timeUnixNano":${nanos(event.time)},"name":${quote(event.name)},` +
-      `"attributes":${keyValues(event.attributes)},"droppedAttributesCount":${event.droppedAttributesCount ?? 0}}`;
-  }
-  return `[${list}]`;
-}
-
-function encodeLinks(links: ReadableSpan['links']): string {
-  let list = '';
-  for (let i = 0; i < links.length; i++) {
-    const link = links[i] as ReadableSpan['links'][number];
-    list +=
-      `${i === 0 ? '' : ','}{"traceId":"${link.context.traceId}","spanId":"${link.context.spanId}",` +
-      `"attributes":${keyValues(link.attributes)},"droppedAttributesCount":${link.droppedAttributesCount ?? 0}}`;
-  }
-  return `[${list}]`;
-}
-
-function encodeSpan(span: ReadableSpan): string {
+function encodeSpan(span: ReadableSpan) {
   const { traceId, spanId, traceState } = span.spanContext();
   const parent = span.parentSpanContext?.spanId;
-  const { code, message } = span.status;
-  return (
-    `{"traceId":"${traceId}","spanId":"${spanId}"` +
-    (parent ? `,"parentSpanId":"${parent}"` : '') +
-    (traceState ? `,"traceState":${quote(traceState.serialize())}` : '') +
+  return {
+    traceId,
+    spanId,
+    ...(parent ? { parentSpanId: parent } : {}),
+    ...(traceState ? { traceState: traceState.serialize() } : {}),
+    name: span.name,
     // OTLP's SpanKind counts UNSPECIFIED as 0; the API's INTERNAL is 0.
-    `,"name":${quote(span.name)},"kind":${span.kind + 1}` +
-    `,"startTimeUnixNano":${nanos(span.startTime)},"endTimeUnixNano":${nanos(span.endTime)}` +
-    `,"attributes":${keyValues(span.attributes)},"droppedAttributesCount":${span.droppedAttributesCount ?? 0}` +
-    `,"events":${encodeEvents(span.events)},"droppedEventsCount":${span.droppedEventsCount ?? 0}` +
-    `,"status":{"code":${code}${message ? `,"message":${quote(message)}` : ''}}` +
-    `,"links":${encodeLinks(span.links)},"droppedLinksCount":${span.droppedLinksCount ?? 0}}`
-  );
+    kind: span.kind + 1,
+    startTimeUnixNano: nanos(span.startTime),
+    endTimeUnixNano: nanos(span.endTime),
+    attributes: keyValues(span.attributes),
+    droppedAttributesCount: span.droppedAttributesCount,
+    events: span.events.map((event) => ({
+      timeUnixNano: nanos(event.time),
+      name: event.name,
+      attributes: keyValues(event.attributes),
+      droppedAttributesCount: event.droppedAttributesCount ?? 0,
+    })),
+    droppedEventsCount: span.droppedEventsCount,
+    status: { code: span.status.code, ...(span.status.message ? { message: span.status.message } : {}) },
+    links: span.links.map((link) => ({
+      traceId: link.context.traceId,
+      spanId: link.context.spanId,
+      attributes: keyValues(link.attributes),
+      droppedAttributesCount: link.droppedAttributesCount ?? 0,
+    })),
+    droppedLinksCount: span.droppedLinksCount,
+  };
 }
 
 /**
@@ -95,33 +77,22 @@ function encodeSpan(span: ReadableSpan): string {
 export function encodeResourceSpans(spans: readonly ReadableSpan[]): string {
   const resources = new Map<ReadableSpan['resource'], Map<string, ReadableSpan[]>>();
   for (const span of spans) {
-    let scopes = resources.get(span.resource);
-    if (!scopes) {
-      scopes = new Map<string, ReadableSpan[]>();
-      resources.set(span.resource, scopes);
-    }
+    const scopes = resources.get(span.resource) ?? new Map<string, ReadableSpan[]>();
+    resources.set(span.resource, scopes);
     const { name, version = '' } = span.instrumentationScope;
     const key = `${name}\u0000${version}`;
     const list = scopes.get(key);
     if (list) list.push(span);
     else scopes.set(key, [span]);
   }
-  let members = '';
-  for (const [resource, scopes] of resources) {
-    let scopeSpans = '';
-    for (const list of scopes.values()) {
-      const scope = (list[0] as ReadableSpan).instrumentationScope;
-      let encoded = '';
-      for (let i = 0; i < list.length; i++) encoded += (i === 0 ? '' : ',') + encodeSpan(list[i] as ReadableSpan);
-      scopeSpans +=
-        `${scopeSpans === '' ? '' : ','}{"scope":{"name":${quote(scope.name ?? '')},"version":${quote(scope.version ?? '')}},` +
-        `"spans":[${encoded}]}`;
-    }
-    members +=
-      `${members === '' ? '' : ','}{"resource":{"attributes":${keyValues(resource.attributes)},"droppedAttributesCount":0},` +
-      `"scopeSpans":[${scopeSpans}]}`;
-  }
-  return members;
+  const resourceSpans = [...resources].map(([resource, scopes]) => ({
+    resource: { attributes: keyValues(resource.attributes), droppedAttributesCount: 0 },
+    scopeSpans: [...scopes.values()].map((list) => ({
+      scope: { name: list[0]?.instrumentationScope.name ?? '', version: list[0]?.instrumentationScope.version ?? '' },
+      spans: list.map(encodeSpan),
+    })),
+  }));
+  return resourceSpans.map((entry) => JSON.stringify(entry)).join(',');
 }
 
 /** An OTLP/HTTP JSON request body from the members of one or more {@link encodeResourceSpans} calls. */
