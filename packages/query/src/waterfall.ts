@@ -201,7 +201,8 @@ function linkNotes(node: SpanNode, ctx: LineContext): string[] {
       : far
         ? `${far.name} (${far.service}) in trace ${link.traceId}`
         : `span ${link.spanId}${link.traceId !== graph.traceId ? ` in trace ${link.traceId}` : ' (not in trace)'}`;
-    return style.cyan(`${MARK.link} ${link.type ? `${link.type} ` : 'link '}→ ${target}`);
+    const why = link.reason ? `(${link.reason}) ` : '';
+    return style.cyan(`${MARK.link} ${link.type ? `${link.type} ` : 'link '}${why}→ ${target}`);
   });
 }
 
