@@ -23,6 +23,7 @@ export {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_RPC_METHOD,
   ATTR_SERVER_ADDRESS,
@@ -61,6 +62,7 @@ export const ATTR_NETWORK_CONNECTION_SUBTYPE = 'network.connection.subtype' as c
 export const ATTR_RPC_SERVICE = 'rpc.service' as const;
 export const ATTR_RPC_SYSTEM = 'rpc.system' as const;
 export const ATTR_SESSION_ID = 'session.id' as const;
+export const ATTR_URL_TEMPLATE = 'url.template' as const;
 
 /** The sampling weight of a kept span: how many units it stands for (`1 / probability`; absent means 1). */
 export const SAMPLE_RATE_ATTRIBUTE = 'wideline.sample_rate';
@@ -90,7 +92,17 @@ export const LINK_TYPES = {
   compensates: 'compensates',
   /** From a compensation to the step whose failure triggered it. */
   failedStep: 'failed_step',
+  /**
+   * From a span left without a parent to each span that could have been its parent (the browser:
+   * overlapping interactions); {@link LINK_REASON_ATTRIBUTE} says why none was chosen.
+   */
+  candidateParent: 'candidate_parent',
+  /** From a span left without a parent to the one it most likely belongs to (the browser: after idle). */
+  likelyParent: 'likely_parent',
 } as const;
+
+/** On a `candidate_parent` / `likely_parent` link: why the span has no parent (`overlapping_activities`, `after_idle`). */
+export const LINK_REASON_ATTRIBUTE = 'wideline.link.reason';
 
 /** Saga attributes, written on step and compensation spans and on the saga's root. */
 export const SAGA = {

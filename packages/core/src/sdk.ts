@@ -22,6 +22,7 @@ export {
 export type { TailDecisions } from './cross-hop';
 export { BatchExportProcessor, type BatchOptions, type ExportStats } from './export-processor';
 export { FetchSpanExporter, type FetchSpanExporterOptions } from './fetch-exporter';
+export { httpSpanName } from './http-span-name';
 export { LocalRootProcessor, localRootOf } from './local-root';
 export type { LoggerOptions, LogLevel, SentryLikeSink } from './logger';
 export { MESSAGE_CONTEXT_KEY, type MessageTraceFields, stripTraceContext } from './message-context';
