@@ -11,12 +11,13 @@
  * });
  * @module
  */
-import { type Span, type SpanContext, type TextMapPropagator, type Tracer, trace } from '@opentelemetry/api';
+import type { Span, SpanContext, TextMapPropagator, Tracer } from '@opentelemetry/api';
 import type { WidelineTracing } from '@wideline/core';
 import type { HeadSamplingOptions, RedactionOptions } from '@wideline/core/sdk';
 import { type ActivityOptions, ActivityTracker } from './activity';
 import { type PropagationTarget, propagationAllowlist } from './allowlist';
 import { AmbientContextManager } from './context-manager';
+import { type ErrorTracking, trackErrors } from './errors';
 import type { TransportStats } from './exporter';
 import { instrumentFetch } from './fetch';
 import { type InteractionOptions, instrumentInteractions, instrumentNavigations } from './interactions';
@@ -24,6 +25,7 @@ import type { OfflineQueueOptions } from './offline-queue';
 import { startPageView, traceDocumentLoad } from './page-load';
 import { startPipeline } from './pipeline';
 import type { SessionOptions } from './session';
+import { type UrlTemplates, urlTemplateMatcher } from './url-template';
 import { recordWebVitals } from './vitals';
 import { type TracedWebSocket, type TraceWebSocketOptions, wrapWebSocket } from './websocket';
 import { instrumentXhr } from './xhr';
@@ -55,6 +57,12 @@ export interface BrowserOptions {
    * Default none (it is opt-in for bundle size).
    */
   propagator?: TextMapPropagator;
+  /**
+   * The shapes of the API's paths (`['/api/orders/{id}']`, or a function from URL to template), which
+   * name CLIENT spans `GET /api/orders/{id}` and set `url.template`. Default none: spans are named by
+   * the method alone (`GET`), as the semantic conventions ask when no template is known.
+   */
+  urlTemplates?: UrlTemplates;
   /** URLs never traced (the OTLP endpoint and Sentry intake are always ignored). */
   ignoreUrls?: readonly PropagationTarget[];
   /**
@@ -99,8 +107,10 @@ export interface BrowserTracing {
   readonly pageView: Span | undefined;
   /** The session id now (`undefined` when sessions are off). */
   sessionId(): string | undefined;
-  /** The span context errors should be linked to: the active span, else the last activity (≤ 10 s ago), else the page view. */
-  errorSpanContext(): SpanContext | undefined;
+  /** The span context an error belongs to: its own (core's `recordError`), else the active span, else the page view. */
+  errorSpanContext(error?: unknown): SpanContext | undefined;
+  /** Uncaught errors and unhandled rejections, recorded on their spans (the Sentry integration records its events here). */
+  readonly errors: ErrorTracking;
   /** Wraps a WebSocket so its JSON messages carry trace context. */
   traceWebSocket(socket: WebSocket, options?: TraceWebSocketOptions): TracedWebSocket;
   /** Counters of the span pipeline and the transport. */
@@ -131,6 +141,7 @@ export function initBrowser(options: BrowserOptions): BrowserTracing {
     activities,
     allowed: propagationAllowlist(options.propagateTo ?? [], { sameOrigin: options.propagateToSameOrigin ?? true }),
     ignored: ignore,
+    urlTemplate: urlTemplateMatcher(options.urlTemplates),
     ...(options.extraTraceHeaders ? { extraHeaders: options.extraTraceHeaders } : {}),
   };
   const undo: Array<() => void> = [];
@@ -146,6 +157,8 @@ export function initBrowser(options: BrowserOptions): BrowserTracing {
     if (options.webVitals !== false) recordWebVitals(pageView);
     traceDocumentLoad(tracer, activities, pageView, ignore);
   }
+  const errors = trackErrors({ tracer, pageView: () => pageView });
+  undo.push(errors.stop);
   if (options.fetch !== false) undo.push(instrumentFetch(deps));
   if (options.xhr !== false) undo.push(instrumentXhr(deps));
   const hooks = {
@@ -174,13 +187,8 @@ export function initBrowser(options: BrowserOptions): BrowserTracing {
     tracer,
     pageView,
     sessionId: () => session?.id(),
-    errorSpanContext() {
-      const active = trace.getSpanContext(manager.active());
-      if (active) return active;
-      const last = activities.lastEnded();
-      if (last && Date.now() - last.endedAt <= 10_000) return last.spanContext;
-      return pageView?.spanContext();
-    },
+    errorSpanContext: (error) => errors.spanContextFor(error),
+    errors,
     traceWebSocket: (socket, wsOptions) => wrapWebSocket({ tracer }, socket, wsOptions),
     stats: () => ({ ...tracing.stats(), transport: exporter.stats() }),
     flush: () => tracing.forceFlush(),

@@ -143,7 +143,7 @@ export function traceDocumentLoad(
   ignored: (url: string) => boolean,
 ): void {
   const parent = trace.setSpan(ROOT_CONTEXT, pageView);
-  const activity = activities.start(parent, () => undefined);
+  const activity = activities.start(parent, () => undefined, 'load');
   const release = activities.hold(activity);
   const done = () => {
     // loadEventEnd is filled in after the load handlers return.

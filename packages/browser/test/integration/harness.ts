@@ -22,7 +22,7 @@ export async function connect(): Promise<Browser> {
 
 /** A fresh context (empty storage) and a page of the fixture app loaded with `cfg`. */
 export async function openPage(
-  path: '/page' | '/react' | '/w3c',
+  path: '/page' | '/react' | '/w3c' | '/parenting' | '/errors',
   cfg: Record<string, unknown>,
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await (await connect()).newContext();

@@ -71,7 +71,13 @@ async function recordOtlp(state: State, body: string): Promise<void> {
 }
 
 /** Page paths and the bundle each loads. */
-const PAGES: Record<string, string> = { '/page': 'app.js', '/react': 'react-app.js', '/w3c': 'w3c-app.js' };
+const PAGES: Record<string, string> = {
+  '/page': 'app.js',
+  '/react': 'react-app.js',
+  '/w3c': 'w3c-app.js',
+  '/parenting': 'parenting-app.js',
+  '/errors': 'errors-app.js',
+};
 
 async function handle(state: State, bundles: Map<string, string>, req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
