@@ -13,7 +13,7 @@
  */
 import type { Span, SpanContext, TextMapPropagator, Tracer } from '@opentelemetry/api';
 import type { WidelineTracing } from '@wideline/core';
-import type { HeadSamplingOptions, RedactionOptions } from '@wideline/core/sdk';
+import type { HeadSamplingOptions, PropagateTo, RedactionOptions } from '@wideline/core/sdk';
 import { type ActivityOptions, ActivityTracker } from './activity';
 import { type PropagationTarget, propagationAllowlist } from './allowlist';
 import { AmbientContextManager } from './context-manager';
@@ -42,8 +42,11 @@ export interface BrowserOptions {
   tracesEndpoint?: string;
   /** Headers on export requests; each must be allowed by the collector's CORS. */
   headers?: Record<string, string>;
-  /** Origins, URL prefixes or patterns that receive trace headers, besides the page's own origin. Default none. */
-  propagateTo?: readonly PropagationTarget[];
+  /**
+   * Hosts, origins, URL prefixes (by path segment) or patterns that receive trace headers, besides
+   * the page's own origin: core's `createTargetMatcher` grammar. Default none.
+   */
+  propagateTo?: PropagateTo;
   /** Send trace headers to the page's own origin. Default `true`. */
   propagateToSameOrigin?: boolean;
   /**
@@ -135,6 +138,7 @@ export function initBrowser(options: BrowserOptions): BrowserTracing {
   const tracer = tracing.tracer;
   const ignore = propagationAllowlist([endpoint, /\/api\/\d+\/envelope\//, ...(options.ignoreUrls ?? [])], {
     sameOrigin: false,
+    option: 'ignoreUrls',
   });
   const deps = {
     tracer,

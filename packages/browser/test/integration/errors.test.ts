@@ -124,8 +124,9 @@ describe('errors on their spans (Chromium)', () => {
       () => seen(id),
       (list) => list.some((r) => r.path === '/api/dsc'),
     );
+    await page.goto('about:blank');
     await context.close();
-    const traceId = String(request?.headers.traceparent).split('-')[1];
+    const [, traceId, spanId] = String(request?.headers.traceparent).split('-');
     const baggage = Object.fromEntries(
       String(request?.headers.baggage)
         .split(',')
@@ -138,5 +139,8 @@ describe('errors on their spans (Chromium)', () => {
       'sentry-environment': 'staging',
       'sentry-release': `wideline-errors-${id}`,
     });
+    // The request's CLIENT span is named by its URL template (HTTP semantic conventions), not its path.
+    const span = await spanOf(String(traceId), spanId);
+    expect([span?.name, span?.attributes['url.template']]).toEqual(['GET /api/{endpoint}', '/api/{endpoint}']);
   });
 });

@@ -29,7 +29,7 @@ describe('a single-page navigation', () => {
     const spans = await waitForTrace(navClickTraceId, 3);
     const click = spans.find((s) => s.name === 'click button#nav');
     const navigation = spans.find((s) => s.name === 'navigation /page/checkout');
-    const checkout = spans.find((s) => s.name === 'GET /api/checkout');
+    const checkout = spans.find((s) => String(s.attributes['url.full']).endsWith('/api/checkout'));
     expect(navigation?.parentSpanId).toBe(click?.spanId);
     expect(navigation?.attributes).toMatchObject({
       'wideline.navigation.from': '/page',
