@@ -8,7 +8,7 @@
 import { eventOf, type StoredSpan, waitForEnvelope, waitForTrace } from '@wideline/testkit';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect, openPage, seen, uniqueId, until } from './harness';
+import { apiOrigin, connect, openPage, seen, storedSpan, uniqueId, until } from './harness';
 
 type Results = Record<string, string | boolean | undefined>;
 
@@ -24,10 +24,7 @@ const exceptions = (span: StoredSpan | undefined) =>
       stack: String(e.attributes['exception.stacktrace'] ?? '').includes('errors-app.js'),
     }));
 
-async function spanOf(traceId: string, spanId: string | undefined): Promise<StoredSpan | undefined> {
-  const spans = await waitForTrace(traceId, 1);
-  return spans.find((s) => s.spanId === spanId);
-}
+const spanOf = storedSpan;
 
 async function open(id: string, sentry: boolean) {
   return openPage('/errors', { id, service: `browser-errors-${id}`, endpoint: 'http://localhost:4318', sentry });
@@ -50,9 +47,12 @@ describe('errors on their spans (Chromium)', () => {
     async (sentry) => {
       const id = uniqueId();
       const { page, context } = await open(id, sentry);
-      await page.click('#throw-sync');
+      // One after the other: with both clicks open, the rejection could be either's (it would go to
+      // the page view). The synchronous throw is its click's even then (its own dispatch).
       await page.click('#throw-async');
-      const events = sentry ? [await sentryEvent(`sync ${id}`), await sentryEvent(`async ${id}`)] : [];
+      await page.waitForFunction(() => (window as unknown as { results: Results }).results.rejected === true);
+      await page.click('#throw-sync');
+      const events = sentry ? [await sentryEvent(`thrown ${id}`), await sentryEvent(`async ${id}`)] : [];
       const r = await results(page);
       await page.goto('about:blank');
       await context.close();
@@ -63,7 +63,10 @@ describe('errors on their spans (Chromium)', () => {
         sync: { status: String(sync?.status.code), exceptions: exceptions(sync) },
         rejected: { status: String(rejected?.status.code), exceptions: exceptions(rejected) },
       }).toEqual({
-        sync: { status: expect.stringMatching(/ERROR|^2$/), exceptions: [{ what: `Error: sync ${id}`, stack: true }] },
+        sync: {
+          status: expect.stringMatching(/ERROR|^2$/),
+          exceptions: [{ what: `Error: thrown ${id}`, stack: true }],
+        },
         rejected: {
           status: expect.stringMatching(/ERROR|^2$/),
           exceptions: [{ what: `TypeError: async ${id}`, stack: true }],
@@ -104,7 +107,10 @@ describe('errors on their spans (Chromium)', () => {
       lateHeader: late.headerTraceId,
       own: own.event.contexts.trace?.trace_id,
     }).toEqual({ late: r.pageViewTraceId, lateHeader: r.pageViewTraceId, own: r['late-own.traceId'] });
-    const spans = await waitForTrace(String(r.pageViewTraceId), 1);
+    const spans = await until(
+      () => waitForTrace(String(r.pageViewTraceId), 1),
+      (list) => list.some((s) => s.name.startsWith('page view')),
+    );
     const pageView = spans.find((s) => s.name.startsWith('page view'));
     expect(exceptions(pageView)).toEqual([{ what: `Error: late ${id}`, stack: true }]);
     expect(pageView?.attributes['sentry.event_id']).toBe(late.event.event_id);
@@ -142,5 +148,29 @@ describe('errors on their spans (Chromium)', () => {
     // The request's CLIENT span is named by its URL template (HTTP semantic conventions), not its path.
     const span = await spanOf(String(traceId), spanId);
     expect([span?.name, span?.attributes['url.template']]).toEqual(['GET /api/{endpoint}', '/api/{endpoint}']);
+  });
+
+  it('sends trace headers under a URL-prefix target by path segment: /api/inside gets them, /apiary not', async () => {
+    const id = uniqueId();
+    const { page, context } = await openPage('/errors', {
+      id,
+      service: `browser-prefix-${id}`,
+      endpoint: 'http://localhost:4318',
+      api: apiOrigin(),
+    });
+    await page.click('#prefix');
+    const requests = await until(
+      () => seen(id),
+      (list) => list.length >= 2,
+    );
+    await context.close();
+    const headersOf = (path: string) => {
+      const headers = requests.find((r) => r.path === path)?.headers ?? {};
+      return { traceparent: headers.traceparent !== undefined, baggage: headers.baggage !== undefined };
+    };
+    expect({ inside: headersOf('/api/inside'), apiary: headersOf('/apiary') }).toEqual({
+      inside: { traceparent: true, baggage: true },
+      apiary: { traceparent: false, baggage: false },
+    });
   });
 });

@@ -4,10 +4,10 @@
  * test reads the span id each carried on the server's side and the spans from Jaeger. The model and
  * its diagrams: docs/browser-parenting.md.
  */
-import { type StoredSpan, waitForTrace } from '@wideline/testkit';
+import type { StoredSpan } from '@wideline/testkit';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appOrigin, connect, openPage, seen, uniqueId, until } from './harness';
+import { appOrigin, connect, openPage, seen, storedSpan, uniqueId, until } from './harness';
 
 interface Carried {
   traceId: string;
@@ -45,13 +45,12 @@ async function carried(id: string, name: string): Promise<Record<Kind, Carried>>
 }
 
 /** The stored span each way of request `name` became. */
-async function stored(id: string, name: string, spansInTrace = 1): Promise<Record<Kind, StoredSpan>> {
+async function stored(id: string, name: string): Promise<Record<Kind, StoredSpan>> {
   const ids = await carried(id, name);
   const out = {} as Record<Kind, StoredSpan>;
   for (const kind of ['fetch', 'xhr', 'ws'] as const) {
     const { traceId, spanId } = ids[kind];
-    const spans = await waitForTrace(traceId, spansInTrace);
-    const span = spans.find((s) => s.spanId === spanId);
+    const span = await storedSpan(traceId, spanId);
     if (!span) throw new Error(`${kind} span ${spanId} of ${name} is not in trace ${traceId}`);
     out[kind] = span;
   }
@@ -170,8 +169,7 @@ describe('parenting without zone.js (Chromium; fetch, XHR, WebSocket send)', () 
       xhr: child,
       ws: child,
     });
-    const spans = await waitForTrace(before.fetch.traceId, 8);
-    expect(spans.find((s) => s.spanId === manual)?.parentSpanId).toBe(r['manual.span']);
+    expect((await storedSpan(before.fetch.traceId, manual))?.parentSpanId).toBe(r['manual.span']);
   });
 
   it('still parents requests after a timer, a promise chain and requestAnimationFrame to their click', async () => {

@@ -87,7 +87,8 @@ async function handle(state: State, bundles: Map<string, string>, req: IncomingM
     res.writeHead(204).end();
     return;
   }
-  if (url.pathname.startsWith('/api/')) {
+  // `/apiary` too: a path a URL-prefix target `…/api` must not match, read on the callee's side.
+  if (url.pathname.startsWith('/api/') || url.pathname === '/apiary') {
     const list = state.requests.get(id) ?? [];
     list.push({
       path: url.pathname,
