@@ -16,7 +16,7 @@
  * @module
  */
 import { type Context, context, type Link, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api';
-import { LINK_TYPE_ATTRIBUTE } from '@wideline/core/conventions';
+import { LINK_REASON_ATTRIBUTE, LINK_TYPE_ATTRIBUTE, LINK_TYPES } from '@wideline/core/conventions';
 import type { AmbientContextManager } from './context-manager';
 
 /** Why an activity ended. */
@@ -53,9 +53,6 @@ export interface ParentChoice {
   /** The activity the span belongs to (it holds it open), if any. */
   activity: Activity | undefined;
 }
-
-/** Link attributes: `wideline.link.type` and this key say why a span has no parent. */
-export const LINK_REASON_ATTRIBUTE = 'wideline.link.reason';
 
 interface Tracked extends Activity {
   readonly seq: number;
@@ -186,7 +183,7 @@ export class ActivityTracker {
         const spanContext = trace.getSpanContext(c.ctx);
         if (!spanContext) return [];
         const attributes = {
-          [LINK_TYPE_ATTRIBUTE]: 'candidate_parent',
+          [LINK_TYPE_ATTRIBUTE]: LINK_TYPES.candidateParent,
           [LINK_REASON_ATTRIBUTE]: 'overlapping_activities',
           'wideline.link.candidates': count,
         };
@@ -268,7 +265,7 @@ export class ActivityTracker {
     const idleMs = Date.now() - last.endedAt;
     if (idleMs > this.#lateLinkMs) return [];
     const attributes = {
-      [LINK_TYPE_ATTRIBUTE]: 'likely_parent',
+      [LINK_TYPE_ATTRIBUTE]: LINK_TYPES.likelyParent,
       [LINK_REASON_ATTRIBUTE]: 'after_idle',
       'wideline.link.idle_ms': idleMs,
     };

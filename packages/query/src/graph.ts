@@ -12,7 +12,7 @@
  * @module
  */
 
-import { LINK_TYPE_ATTRIBUTE } from '@wideline/core/conventions';
+import { LINK_REASON_ATTRIBUTE, LINK_TYPE_ATTRIBUTE } from '@wideline/core/conventions';
 import { correctClockSkew } from './clock-skew.ts';
 import { type CriticalSegment, criticalPath } from './critical-path.ts';
 import { errorMessages, firstFailure } from './failure.ts';
@@ -43,6 +43,8 @@ export interface ResolvedLink {
   spanId: string;
   /** `wideline.link.type` (e.g. `compensates`, `failed_step`), when the link carries one. */
   type: string | undefined;
+  /** `wideline.link.reason` (e.g. `overlapping_activities` on a browser `candidate_parent` link), if any. */
+  reason: string | undefined;
 }
 
 function byStart(a: SpanNode, b: SpanNode): number {
@@ -227,12 +229,14 @@ export class TraceGraph {
     for (const from of this.ordered) {
       for (const link of from.span.links) {
         const type = link.attributes[LINK_TYPE_ATTRIBUTE];
+        const reason = link.attributes[LINK_REASON_ATTRIBUTE];
         out.push({
           from,
           to: link.traceId === this.traceId ? this.nodes.get(link.spanId) : undefined,
           traceId: link.traceId,
           spanId: link.spanId,
           type: typeof type === 'string' ? type : undefined,
+          reason: typeof reason === 'string' ? reason : undefined,
         });
       }
     }

@@ -168,7 +168,8 @@ export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): s
         : far
           ? `${far.name} (${far.service}) in trace ${link.traceId}`
           : `span ${link.spanId}${link.traceId !== graph.traceId ? ` in trace ${link.traceId}` : ' (not in trace)'}`;
-      notes.push(style.cyan(`${MARK.link} ${link.type ? `${link.type} ` : 'link '}→ ${target}`));
+      const why = link.reason ? `(${link.reason}) ` : '';
+      notes.push(style.cyan(`${MARK.link} ${link.type ? `${link.type} ` : 'link '}${why}→ ${target}`));
     }
     for (const line of later.get(span.spanId) ?? []) notes.push(style.cyan(`${MARK.link} ${line}`));
     const noteIndent = `${indent}${' '.repeat(Math.min(nameWidth - 2, (prefixes.get(node) ?? '').length + 3))}`;

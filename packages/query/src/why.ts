@@ -41,7 +41,15 @@ export interface WhyReport {
   linkedTraces: Array<{ traceId: string; jaegerUrl: string; relation: LinkedTrace['relation']; failed: boolean }>;
   /** Jobs of this trace whose attempts ran in several traces (retries), each attempt in order. */
   jobAttempts: JobAttempts[];
+  /**
+   * Spans left without a parent on purpose, with the spans that could have been it: a browser request
+   * two overlapping interactions could own (`candidate_parent`), or one made after the interaction
+   * went idle (`likely_parent`).
+   */
+  uncertainParents: Array<{ spanId: string; name: string; type: string; reason?: string; traceId: string; to: string }>;
 }
+
+const PARENT_LINK_TYPES = new Set(['candidate_parent', 'likely_parent']);
 
 function ref(node: SpanNode) {
   return { spanId: node.span.spanId, name: node.span.name, service: node.span.service };
@@ -107,7 +115,29 @@ export function explainFailure(graph: TraceGraph, jaegerUrl: string, linked: rea
       failed: l.graph.errors().length > 0,
     })),
     jobAttempts: jobAttempts(graph, linked),
+    uncertainParents: graph
+      .links()
+      .filter((l) => l.type !== undefined && PARENT_LINK_TYPES.has(l.type))
+      .map((l) => ({
+        spanId: l.from.span.spanId,
+        name: l.from.span.name,
+        type: l.type as string,
+        ...(l.reason ? { reason: l.reason } : {}),
+        traceId: l.traceId,
+        to: l.to ? l.to.span.name : `span ${l.spanId}`,
+      })),
   };
+}
+
+/** `GET /a has no parent (overlapping_activities): candidate_parent → span … in trace …`, per link. */
+function renderUncertainParents(report: WhyReport, style: Style): string[] {
+  if (report.uncertainParents.length === 0) return [];
+  const lines = ['', style.bold('Parent not known (the browser could not tell which interaction owns these)')];
+  for (const p of report.uncertainParents) {
+    const where = p.traceId === report.traceId ? '' : ` in trace ${p.traceId}`;
+    lines.push(`  ${p.name}: ${MARK.link} ${p.type}${p.reason ? ` (${p.reason})` : ''} → ${p.to}${where}`);
+  }
+  return lines;
 }
 
 /** `attempt 2 of 3 failed → trace …`, one line per attempt of each retried job. */
@@ -137,7 +167,7 @@ export function renderWhy(report: WhyReport, options: { color?: boolean } = {}):
   const lines: string[] = [];
   if (!report.failure) {
     lines.push(style.green(`✓ Trace ${report.traceId} has no failed spans.`), style.dim(report.jaegerUrl));
-    return [...lines, ...renderAttempts(report, style)];
+    return [...lines, ...renderUncertainParents(report, style), ...renderAttempts(report, style)];
   }
   const f = report.failure;
   lines.push(
@@ -193,5 +223,5 @@ export function renderWhy(report: WhyReport, options: { color?: boolean } = {}):
     const saga = [o.sagaName, o.sagaId].filter(Boolean).join(' ');
     lines.push('', `${style.bold('Saga outcome')}${saga ? ` (${saga})` : ''}: ${o.outcome}`);
   }
-  return [...lines, ...renderAttempts(report, style)];
+  return [...lines, ...renderUncertainParents(report, style), ...renderAttempts(report, style)];
 }

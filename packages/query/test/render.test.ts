@@ -132,3 +132,34 @@ describe('why', () => {
     expect(renderWhy(report).join('\n')).toContain('Other failures\n  ✗ svc › b: second');
   });
 });
+
+describe('spans the browser left without a parent', () => {
+  const OTHER = 'f'.repeat(32);
+  const candidate = (spanId: string) => ({
+    traceId: OTHER,
+    spanId,
+    attributes: { 'wideline.link.type': 'candidate_parent', 'wideline.link.reason': 'overlapping_activities' },
+  });
+  const graph = TraceGraph.fromSpans([
+    span('aaaaaaaaaaaaaaaa', undefined, 0, 40, {
+      name: 'GET',
+      kind: 'client',
+      service: 'web',
+      links: [candidate('1111111111111111'), candidate('2222222222222222')],
+    }),
+  ]);
+
+  it('shows each candidate link with its reason in the waterfall and in why', () => {
+    const waterfall = renderWaterfall(graph, { jaegerUrl: JAEGER }).map((l) => l.trim());
+    expect(waterfall).toContain(
+      `↪ candidate_parent (overlapping_activities) → span 1111111111111111 in trace ${OTHER}`,
+    );
+    const why = renderWhy(explainFailure(graph, JAEGER));
+    expect(why.slice(2)).toEqual([
+      '',
+      'Parent not known (the browser could not tell which interaction owns these)',
+      `  GET: ↪ candidate_parent (overlapping_activities) → span 1111111111111111 in trace ${OTHER}`,
+      `  GET: ↪ candidate_parent (overlapping_activities) → span 2222222222222222 in trace ${OTHER}`,
+    ]);
+  });
+});
