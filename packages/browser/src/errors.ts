@@ -33,6 +33,11 @@ export interface ErrorTracking {
   record(error: unknown): Span | undefined;
   /** The span context an event about `error` (or about nothing in particular) belongs to. */
   spanContextFor(error?: unknown): SpanContext | undefined;
+  /**
+   * Gives `error` its own context: the span it is about, e.g. the server span of the order whose
+   * outcome a component throws for long after the click. Returns `error`, for `throw`.
+   */
+  belongsTo<E>(error: E, spanContext: SpanContext | undefined): E;
   /** Removes the window listeners. */
   stop(): void;
 }
@@ -40,6 +45,9 @@ export interface ErrorTracking {
 /** Records uncaught errors and unhandled rejections; returns the tracker. */
 export function trackErrors(deps: ErrorTrackingDeps): ErrorTracking {
   const recorded = new WeakMap<object, Span>();
+  const claimed = new WeakMap<object, SpanContext>();
+  const ownContext = (error: unknown): SpanContext | undefined =>
+    (typeof error === 'object' && error !== null ? claimed.get(error) : undefined) ?? errorSpanContext(error);
   const owner = (): Context | undefined => {
     const active = context.active();
     if (trace.getSpan(active)) return active;
@@ -50,7 +58,7 @@ export function trackErrors(deps: ErrorTrackingDeps): ErrorTracking {
     const key = typeof error === 'object' && error !== null ? error : undefined;
     const known = key && recorded.get(key);
     if (known) return known;
-    const own = errorSpanContext(error);
+    const own = ownContext(error);
     const parent = own ? trace.setSpanContext(context.active(), own) : owner();
     let span = trace.getSpan(parent ?? context.active());
     if (!span?.isRecording()) {
@@ -79,10 +87,14 @@ export function trackErrors(deps: ErrorTrackingDeps): ErrorTracking {
       const key = typeof error === 'object' && error !== null ? error : undefined;
       const known = key && recorded.get(key);
       if (known) return known.spanContext();
-      const own = errorSpanContext(error);
+      const own = ownContext(error);
       if (own) return own;
       const parent = owner();
       return parent ? trace.getSpanContext(parent) : undefined;
+    },
+    belongsTo(error, spanContext) {
+      if (spanContext && typeof error === 'object' && error !== null) claimed.set(error, spanContext);
+      return error;
     },
     stop() {
       globalThis.removeEventListener?.('error', onError);

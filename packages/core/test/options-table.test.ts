@@ -35,7 +35,6 @@ const BROWSER_PENDING = new Set([
   'batch',
   'onWarning',
   'env',
-  'propagateTo',
 ]);
 
 interface Row {
