@@ -28,14 +28,7 @@ const ENTRIES: Record<Runtime, { file: string; name: string }> = {
  * `createTracing` renames them. Each one is checked to still differ, so that this list shrinks with
  * the code and cannot hide drift: when a test below says a name now matches, delete it here.
  */
-const BROWSER_PENDING = new Set([
-  'serviceName',
-  'resourceAttributes',
-  'exportTimeoutMs',
-  'batch',
-  'onWarning',
-  'env',
-]);
+const BROWSER_PENDING = new Set(['serviceName', 'resourceAttributes', 'exportTimeoutMs', 'batch', 'onWarning', 'env']);
 
 interface Row {
   option: string;
