@@ -16,12 +16,17 @@ class OrderFailedError extends Error {
 }
 
 function Outcome({ order }: { order: OrderView }): ReactNode {
+  const browser = useWideline();
   if (!order.outcome) return <p>working…</p>;
   if (order.outcome !== 'completed') {
     const failed = order.statuses.find((s) => s.state === 'failed');
     const undone = order.statuses.filter((s) => s.state === 'undone').map((s) => s.step);
-    throw new OrderFailedError(
-      `order ${order.orderId} ${order.outcome}: ${failed?.message ?? 'a step failed'} (undone: ${undone.join(', ') || 'nothing'})`,
+    // Seconds after the click: the error says which order's trace it is about (else: the page view's).
+    throw browser.errors.belongsTo(
+      new OrderFailedError(
+        `order ${order.orderId} ${order.outcome}: ${failed?.message ?? 'a step failed'} (undone: ${undone.join(', ') || 'nothing'})`,
+      ),
+      order.serverSpan,
     );
   }
   return <p className="outcome">✔ order completed</p>;

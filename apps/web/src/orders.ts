@@ -21,6 +21,8 @@ export interface OrderView {
   orderId: string;
   /** The trace the click started, from the API's `traceresponse` header. */
   traceId: string | undefined;
+  /** The API's span in that trace (the same header): what a later error about this order belongs to. */
+  serverSpan: { traceId: string; spanId: string; traceFlags: number } | undefined;
   failAt: string | undefined;
   statuses: StatusLine[];
   /** The saga's outcome once known: `completed`, `compensated` or `compensation_failed`. */
@@ -36,9 +38,11 @@ export async function placeOrder(failAt: string | undefined): Promise<OrderView>
   });
   const body = (await response.json()) as { orderId?: string; error?: string };
   if (!response.ok || !body.orderId) throw new Error(body.error ?? `the API answered ${response.status}`);
+  const server = parseTraceresponse(response.headers.get('traceresponse'));
   return {
     orderId: body.orderId,
-    traceId: parseTraceresponse(response.headers.get('traceresponse'))?.traceId,
+    traceId: server?.traceId,
+    serverSpan: server ? { traceId: server.traceId, spanId: server.spanId, traceFlags: server.traceFlags } : undefined,
     failAt,
     statuses: [],
     outcome: undefined,

@@ -5,48 +5,36 @@
  *
  * @module
  */
+import { createTargetMatcher, type PropagateTo } from '@wideline/core/sdk';
 
-/** An origin (`https://api.example.com`), a URL prefix (`https://cdn.example.com/api/`) or a pattern. */
+/** One `propagateTo` entry: a host, an origin, a URL prefix (matched by path segment) or a pattern. */
 export type PropagationTarget = string | RegExp;
 
 /**
  * Returns a predicate telling whether `url` (absolute or relative to `base`, default the page's
- * address) may carry trace headers. The page's own origin is allowed unless `sameOrigin: false`.
+ * address) may carry trace headers: core's `createTargetMatcher` grammar, the same in every runtime
+ * (`https://api.example.com/v2` matches `/v2` and `/v2/orders`, not `/v20`), plus the page's own
+ * origin unless `sameOrigin: false`. Only http(s) URLs ever match. A malformed entry throws
+ * `WidelineConfigError` right away.
  *
  * @example
- * const allowed = propagationAllowlist(['https://api.example.com', /^https:\/\/[a-z]+\.internal\//]);
+ * const allowed = propagationAllowlist(['https://api.example.com', '*.internal.example']);
  * allowed('https://api.example.com/orders'); // true
  * allowed('https://www.google-analytics.com/collect'); // false
  */
 export function propagationAllowlist(
-  targets: readonly PropagationTarget[],
-  options: { sameOrigin?: boolean; base?: string } = {},
+  targets: PropagateTo,
+  options: { sameOrigin?: boolean; base?: string; option?: string } = {},
 ): (url: string) => boolean {
   const base = options.base ?? globalThis.location?.href;
   const sameOrigin = options.sameOrigin ?? true;
   const ownOrigin = base ? safeUrl(base)?.origin : undefined;
-  const origins = new Set<string>();
-  const prefixes: string[] = [];
-  const patterns: RegExp[] = [];
-  for (const target of targets) {
-    if (target instanceof RegExp) patterns.push(target);
-    else if (typeof target === 'string') {
-      const parsed = safeUrl(target);
-      if (parsed && (parsed.pathname === '/' || parsed.pathname === '') && !target.endsWith('/'))
-        origins.add(parsed.origin);
-      else if (parsed) prefixes.push(parsed.href);
-    }
-  }
+  const matches = createTargetMatcher(targets, options.option);
   return (url) => {
     const parsed = safeUrl(url, base);
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) return false;
     if (sameOrigin && parsed.origin === ownOrigin) return true;
-    if (origins.has(parsed.origin)) return true;
-    if (prefixes.some((prefix) => parsed.href.startsWith(prefix))) return true;
-    return patterns.some((pattern) => {
-      pattern.lastIndex = 0;
-      return pattern.test(parsed.href);
-    });
+    return matches(parsed);
   };
 }
 

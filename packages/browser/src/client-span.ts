@@ -5,29 +5,23 @@
  * @internal
  * @module
  */
-import {
-  type Context,
-  context,
-  type Span,
-  type SpanContext,
-  SpanKind,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
+import { type Span, type SpanContext, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { recordError } from '@wideline/core';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
+  ATTR_URL_TEMPLATE,
 } from '@wideline/core/conventions';
-import { formatTraceparent } from '@wideline/core/sdk';
+import { formatTraceparent, httpSpanName } from '@wideline/core/sdk';
 import type { ActivityTracker } from './activity';
 import { safeUrl } from './allowlist';
+import { applyTraceHeaderHooks } from './trace-headers';
 
 /** What the fetch and XHR instrumentations need from `initBrowser`. */
 export interface HttpInstrumentationDeps {
@@ -39,6 +33,8 @@ export interface HttpInstrumentationDeps {
   ignored: (url: string) => boolean;
   /** More headers for allowed origins (e.g. core's `sentryTraceHeaders`). */
   extraHeaders?: (spanContext: SpanContext) => Record<string, string>;
+  /** The URL's template (`/api/orders/{id}`), which names the span; default none (the name is the method). */
+  urlTemplate?: (url: URL) => string | undefined;
 }
 
 /** A request in flight. */
@@ -50,22 +46,34 @@ export interface ClientRequest {
   finish(status: number | undefined, error?: unknown): void;
 }
 
-/** Starts a CLIENT span for a request, or returns `undefined` when it must not be traced. */
+/**
+ * Starts a CLIENT span for a request, or returns `undefined` when it must not be traced. Without an
+ * explicit parent, the activity tracker chooses one — or none, with links that say which spans could
+ * have owned the request and why it was not parented to them.
+ */
 export function startClientRequest(
   deps: HttpInstrumentationDeps,
   method: string,
   rawUrl: string,
-  parent: Context = context.active(),
 ): ClientRequest | undefined {
   const url = safeUrl(rawUrl, globalThis.location?.href);
+  const choice = deps.activities.parentFor();
+  const parent = choice.ctx;
   if (!url || isTracingSuppressed(parent) || deps.ignored(url.href)) return undefined;
   const upper = method.toUpperCase();
+  const template = deps.urlTemplate?.(url);
+  const name = httpSpanName(upper, template);
+  // A method outside the semantic conventions' set is `_OTHER` (and named `HTTP`).
+  const other = httpSpanName(upper) === 'HTTP';
   const span = deps.tracer.startSpan(
-    `${upper} ${url.pathname}`,
+    name,
     {
       kind: SpanKind.CLIENT,
+      links: choice.links,
       attributes: {
-        [ATTR_HTTP_REQUEST_METHOD]: upper,
+        [ATTR_HTTP_REQUEST_METHOD]: other ? '_OTHER' : upper,
+        ...(other ? { [ATTR_HTTP_REQUEST_METHOD_ORIGINAL]: method } : {}),
+        ...(template ? { [ATTR_URL_TEMPLATE]: template } : {}),
         [ATTR_URL_FULL]: `${url.origin}${url.pathname}`,
         [ATTR_SERVER_ADDRESS]: url.hostname,
         [ATTR_SERVER_PORT]: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
@@ -84,9 +92,10 @@ export function startClientRequest(
     } catch {
       // The app's header function failed: the W3C headers still go out.
     }
+    applyTraceHeaderHooks(deps.tracer, headers, spanContext);
   }
   span.setAttribute('wideline.propagated', Object.keys(headers).length > 0);
-  const release = deps.activities.hold();
+  const release = deps.activities.hold(choice.activity);
   return {
     span,
     headers,

@@ -1,11 +1,13 @@
 /**
  * The browser context manager: a synchronous stack (what `context.with` sets) over an *ambient*
- * context — the interaction or navigation the page is busy with. Browsers have no async context
+ * context — what the activity tracker says the page is busy with now. Browsers have no async context
  * propagation, so after an `await` the stack is empty; instead of losing the trace there (the OTel
- * web SDK's behaviour without zone.js), Wideline falls back to the ambient span until the page goes
- * idle. A fetch started after `await response.json()` in a click handler still joins the click.
+ * web SDK's behaviour without zone.js), Wideline asks the tracker, which answers with the one open
+ * trace (the interaction, its navigation, a pending `withSpan`), or with nothing when several could
+ * own the code (docs/browser-parenting.md). A fetch started after `await response.json()` in a click
+ * handler still joins the click; one that two overlapping clicks could own joins neither.
  *
- * The trade-off, stated: while an interaction is ambient, unrelated code that starts spans without
+ * The trade-off, stated: while one interaction is open, unrelated code that starts spans without
  * an explicit parent (a timer from earlier, a polling loop) joins it too. Interactions end on idle
  * (default 500 ms without open requests), which keeps that window short.
  *
@@ -17,22 +19,27 @@ import { type Context, type ContextManager, ROOT_CONTEXT } from '@opentelemetry/
 /** Stack-based context manager with an ambient fallback. One per page. */
 export class AmbientContextManager implements ContextManager {
   #stack: Context[] = [];
-  #ambient: Context | undefined;
+  #resolve: () => Context | undefined = () => undefined;
   #enabled = false;
 
   active(): Context {
     if (!this.#enabled) return ROOT_CONTEXT;
-    return this.#stack[this.#stack.length - 1] ?? this.#ambient ?? ROOT_CONTEXT;
+    return this.#stack[this.#stack.length - 1] ?? this.#resolve() ?? ROOT_CONTEXT;
   }
 
-  /** Sets (or, with `undefined`, clears) the ambient context. */
-  setAmbient(ctx: Context | undefined): void {
-    this.#ambient = ctx;
+  /** Sets the function that answers the ambient context (the activity tracker's choice). */
+  setResolver(resolve: () => Context | undefined): void {
+    this.#resolve = resolve;
   }
 
-  /** The ambient context, if any. */
+  /** The ambient context now, if any. */
   ambient(): Context | undefined {
-    return this.#ambient;
+    return this.#enabled ? this.#resolve() : undefined;
+  }
+
+  /** The context code set explicitly with `context.with`, if it is running inside one. */
+  explicit(): Context | undefined {
+    return this.#enabled ? this.#stack[this.#stack.length - 1] : undefined;
   }
 
   with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
@@ -66,7 +73,7 @@ export class AmbientContextManager implements ContextManager {
   disable(): this {
     this.#enabled = false;
     this.#stack = [];
-    this.#ambient = undefined;
+    this.#resolve = () => undefined;
     return this;
   }
 }

@@ -12,18 +12,20 @@
  * });
  * @module
  */
-import { type Span, type SpanContext, type TextMapPropagator, type Tracer, trace } from '@opentelemetry/api';
+import type { Span, SpanContext, TextMapPropagator, Tracer } from '@opentelemetry/api';
 import type { WidelineOptions, WidelineTracing } from '@wideline/core';
-import type { HeadSamplingOptions } from '@wideline/core/sdk';
+import type { HeadSamplingOptions, PropagateTo } from '@wideline/core/sdk';
 import { type ActivityOptions, ActivityTracker } from './activity';
-import { propagationAllowlist } from './allowlist';
+import { type PropagationTarget, propagationAllowlist } from './allowlist';
 import type { HttpInstrumentationDeps } from './client-span';
 import { AmbientContextManager } from './context-manager';
+import { type ErrorTracking, trackErrors } from './errors';
 import type { BrowserExporterOptions, TransportStats } from './exporter';
 import type { BrowserFeature, BrowserParts, FeatureContext } from './feature';
 import { defaultFeatures } from './features';
 import { trackOpenSpans } from './open-requests';
 import { browserConfig, type Lifecycle, startPipeline, watchPageLifecycle } from './pipeline';
+import { type UrlTemplates, urlTemplateMatcher } from './url-template';
 import { type TracedWebSocket, type TraceWebSocketOptions, wrapWebSocket } from './websocket';
 
 /**
@@ -50,8 +52,11 @@ export interface BrowserOptions
     | 'env'
     | 'onWarning'
   > {
-  /** Origins, URL prefixes or patterns that receive trace headers, besides the page's own origin. Default none. */
-  propagateTo?: Parameters<typeof propagationAllowlist>[0];
+  /**
+   * Hosts, origins, URL prefixes (by path segment) or patterns that receive trace headers, besides
+   * the page's own origin: core's `createTargetMatcher` grammar. Default none.
+   */
+  propagateTo?: PropagateTo;
   /** Send trace headers to the page's own origin. Default `true`. */
   propagateToSameOrigin?: boolean;
   /**
@@ -65,8 +70,14 @@ export interface BrowserOptions
    * Default none (it is opt-in for bundle size).
    */
   propagator?: TextMapPropagator;
+  /**
+   * The shapes of the API's paths (`['/api/orders/{id}']`, or a function from URL to template), which
+   * name CLIENT spans `GET /api/orders/{id}` and set `url.template`. Default none: spans are named by
+   * the method alone (`GET`), as the semantic conventions ask when no template is known.
+   */
+  urlTemplates?: UrlTemplates;
   /** URLs never traced (the OTLP endpoint and Sentry intake are always ignored). */
-  ignoreUrls?: Parameters<typeof propagationAllowlist>[0];
+  ignoreUrls?: readonly PropagationTarget[];
   /**
    * Head sampling, as in every runtime (decided per interaction, from the trace id, so servers with
    * the same ratio agree). Default: `OTEL_TRACES_SAMPLER` from `env`, else keep everything.
@@ -88,8 +99,10 @@ export interface BrowserTracing {
   readonly pageView: Span | undefined;
   /** The session id now (`undefined` without the session feature). */
   sessionId(): string | undefined;
-  /** The span context errors should be linked to: the active span, else the last activity (≤ 10 s ago), else the page view. */
-  errorSpanContext(): SpanContext | undefined;
+  /** The span context an error belongs to: its own (core's `recordError`), else the active span, else the page view. */
+  errorSpanContext(error?: unknown): SpanContext | undefined;
+  /** Uncaught errors and unhandled rejections, recorded on their spans (the Sentry integration records its events here). */
+  readonly errors: ErrorTracking;
   /** Wraps a WebSocket so its JSON messages carry trace context. */
   traceWebSocket(socket: WebSocket, options?: TraceWebSocketOptions): TracedWebSocket;
   /** Counters of the span pipeline and the transport. */
@@ -134,8 +147,11 @@ export function startBrowser(options: BrowserOptions): BrowserTracing {
     const stop = feature.start?.(sdk);
     if (stop) undo.push(stop);
   }
+  // Errors are not a feature: every page records its uncaught errors on the span they belong to.
+  const errors = trackErrors({ tracer: tracing.tracer, pageView: () => sdk.pageView });
+  undo.push(errors.stop);
   lifecycle.onPageHidden(() => activities.endAll('hidden'));
-  const instance = runningInstance(tracing, exporter, sdk, manager, undo);
+  const instance = runningInstance(tracing, exporter, sdk, manager, errors, undo);
   (globalThis as Registry)[RUNNING] = instance;
   return instance;
 }
@@ -153,7 +169,9 @@ function requestDeps(
     allowed: propagationAllowlist(options.propagateTo ?? [], { sameOrigin: options.propagateToSameOrigin ?? true }),
     ignored: propagationAllowlist([tracesEndpoint, /\/api\/\d+\/envelope\//, ...(options.ignoreUrls ?? [])], {
       sameOrigin: false,
+      option: 'ignoreUrls',
     }),
+    urlTemplate: urlTemplateMatcher(options.urlTemplates),
     ...(options.extraTraceHeaders ? { extraHeaders: options.extraTraceHeaders } : {}),
   };
 }
@@ -186,6 +204,7 @@ function runningInstance(
   exporter: { stats(): TransportStats },
   sdk: FeatureContext,
   manager: AmbientContextManager,
+  errors: ErrorTracking,
   undo: Array<() => void>,
 ): BrowserTracing {
   let stopped: Promise<void> | undefined;
@@ -196,13 +215,8 @@ function runningInstance(
       return sdk.pageView;
     },
     sessionId: () => sdk.sessionId(),
-    errorSpanContext() {
-      const active = trace.getSpanContext(manager.active());
-      if (active) return active;
-      const last = sdk.activities.lastEnded();
-      if (last && Date.now() - last.endedAt <= 10_000) return last.spanContext;
-      return sdk.pageView?.spanContext();
-    },
+    errorSpanContext: (error) => errors.spanContextFor(error),
+    errors,
     traceWebSocket: (socket, wsOptions) => wrapWebSocket({ tracer: tracing.tracer }, socket, wsOptions),
     stats: () => ({ ...tracing.stats(), transport: exporter.stats() }),
     flush: () => tracing.forceFlush(),

@@ -57,23 +57,53 @@ export function instrumentInteractions(
         },
         ROOT_CONTEXT,
       );
-      activities.start(trace.setSpan(ROOT_CONTEXT, span), (reason) => {
+      const activity = activities.start(trace.setSpan(ROOT_CONTEXT, span), (reason) => {
         span.setAttribute('wideline.end_reason', reason);
         span.end();
       });
+      // The page's own listeners for this event are certainly this interaction's, overlap or not.
+      activities.own(activity, event);
       hooks.onInteraction?.(span);
     } catch {
       // Never break the page's own handlers.
     }
   };
-  // Capture on window runs before any handler of the page, so those handlers see the new ambient span.
+  // Capture on window runs before any handler of the page, so those handlers see the new span.
   for (const type of events) globalThis.addEventListener?.(type, listener, { capture: true, passive: true });
   return () => {
     for (const type of events) globalThis.removeEventListener?.(type, listener, { capture: true });
   };
 }
 
-/** Starts a navigation span when the path changes (pushState, replaceState, back/forward, hash). */
+/** What changed in a same-document navigation; a hash change is named as one. */
+export type NavigationChange = 'path' | 'query' | 'hash';
+
+/** What caused a same-document navigation. */
+export type NavigationTrigger = 'pushState' | 'replaceState' | 'popstate' | 'hashchange';
+
+interface Place {
+  path: string;
+  search: string;
+  hash: string;
+}
+
+const here = (): Place => ({ path: location.pathname, search: location.search, hash: location.hash });
+
+function changeOf(from: Place, to: Place): NavigationChange | undefined {
+  if (from.path !== to.path) return 'path';
+  if (from.search !== to.search) return 'query';
+  if (from.hash !== to.hash) return 'hash';
+  return undefined;
+}
+
+/**
+ * Starts a navigation span when the address changes: the path, the query (`?page=2`) or the hash.
+ * Path and query changes are `navigation <path>`, hash changes `hashchange <path>` (the fragment's
+ * value is not in the name: names must stay few). `wideline.navigation.trigger` says what caused it:
+ * `pushState` / `replaceState` (the app's router), `popstate` (back/forward), `hashchange` (a
+ * fragment link or `location.hash`; the browser fires `popstate` first for those too, and the
+ * trigger is still `hashchange`). The query string itself is not recorded (it may carry tokens).
+ */
 export function instrumentNavigations(
   tracer: Tracer,
   activities: ActivityTracker,
@@ -81,29 +111,36 @@ export function instrumentNavigations(
 ): () => void {
   const history = globalThis.history;
   if (!history || !globalThis.location) return () => undefined;
-  let lastPath = `${location.pathname}${location.hash}`;
-  const changed = (trigger: string) => {
+  let last = here();
+  const changed = (trigger: NavigationTrigger) => {
     try {
-      const path = `${location.pathname}${location.hash}`;
-      if (path === lastPath) return;
-      const from = lastPath;
-      lastPath = path;
+      const to = here();
+      const change = changeOf(last, to);
+      if (!change) return;
+      const from = last;
+      last = to;
+      const cause: NavigationTrigger = change === 'hash' && trigger === 'popstate' ? 'hashchange' : trigger;
       const span = tracer.startSpan(
-        `navigation ${location.pathname}`,
+        `${change === 'hash' ? 'hashchange' : 'navigation'} ${to.path}`,
         {
           attributes: {
-            [ATTR_URL_PATH]: location.pathname,
-            'wideline.navigation.from': from,
-            'wideline.navigation.trigger': trigger,
+            [ATTR_URL_PATH]: to.path,
+            'wideline.navigation.from': from.path,
+            'wideline.navigation.trigger': cause,
+            'wideline.navigation.change': change,
           },
         },
         context.active(),
       );
-      activities.start(trace.setSpan(ROOT_CONTEXT, span), (reason) => {
-        span.setAttribute('wideline.end_reason', reason);
-        span.end();
-      });
-      hooks.onNavigation?.(span, location.pathname);
+      activities.start(
+        trace.setSpan(ROOT_CONTEXT, span),
+        (reason) => {
+          span.setAttribute('wideline.end_reason', reason);
+          span.end();
+        },
+        'navigation',
+      );
+      hooks.onNavigation?.(span, to.path);
     } catch {
       // Never break routing.
     }
@@ -120,12 +157,13 @@ export function instrumentNavigations(
     return result;
   };
   const onPop = () => changed('popstate');
+  const onHash = () => changed('hashchange');
   globalThis.addEventListener('popstate', onPop);
-  globalThis.addEventListener('hashchange', onPop);
+  globalThis.addEventListener('hashchange', onHash);
   return () => {
     history.pushState = pushState;
     history.replaceState = replaceState;
     globalThis.removeEventListener('popstate', onPop);
-    globalThis.removeEventListener('hashchange', onPop);
+    globalThis.removeEventListener('hashchange', onHash);
   };
 }

@@ -148,7 +148,7 @@ export function traceDocumentLoad(
   load: Span,
   ignored: (url: string) => boolean,
 ): void {
-  const activity = activities.start(trace.setSpan(ROOT_CONTEXT, load), () => undefined);
+  const activity = activities.start(trace.setSpan(ROOT_CONTEXT, load), () => undefined, 'load');
   const release = activities.hold(activity);
   const done = () => {
     // loadEventEnd is filled in after the load handlers return.

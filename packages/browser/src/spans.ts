@@ -7,6 +7,7 @@
  */
 import { type Attributes, context, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { recordError } from '@wideline/core';
+import { pageActivities, parentNow } from './activity';
 
 /** Options for {@link withSpan}. */
 export interface WithSpanOptions {
@@ -16,7 +17,9 @@ export interface WithSpanOptions {
 }
 
 /**
- * Runs `fn` inside a new child span of the active (or ambient) span.
+ * Runs `fn` inside a new child span of the active (or ambient) span. While the promise `fn` returns
+ * is pending, the span stays a parent candidate, so spans started after an `await` inside `fn`
+ * (a fetch, another `withSpan`) are its children, not siblings under the interaction.
  *
  * @example
  * const total = await withSpan('cart.total', async (span) => {
@@ -26,22 +29,31 @@ export interface WithSpanOptions {
  */
 export function withSpan<T>(name: string, fn: (span: Span) => T, options: WithSpanOptions = {}): T {
   const tracer = options.tracer ?? trace.getTracer('@wideline/browser');
-  const span = tracer.startSpan(name, options.attributes ? { attributes: options.attributes } : {});
+  const parent = parentNow();
+  const span = tracer.startSpan(
+    name,
+    { links: parent.links, ...(options.attributes ? { attributes: options.attributes } : {}) },
+    parent.ctx,
+  );
+  const ctx = trace.setSpan(parent.ctx, span);
   let result: T;
   try {
-    result = context.with(trace.setSpan(context.active(), span), () => fn(span));
+    result = context.with(ctx, () => fn(span));
   } catch (error) {
     recordError(span, error);
     span.end();
     throw error;
   }
   if (result instanceof Promise) {
+    const close = pageActivities()?.openScope(ctx);
     return result.then(
       (value) => {
+        close?.();
         span.end();
         return value;
       },
       (error: unknown) => {
+        close?.();
         recordError(span, error);
         span.end();
         throw error;

@@ -23,6 +23,7 @@ import {
   ATTR_MESSAGING_SYSTEM,
 } from '@wideline/core/conventions';
 import { MESSAGE_CONTEXT_KEY } from '@wideline/core/sdk';
+import { parentNow } from './activity';
 import { randomHex } from './session';
 
 /** Options for {@link traceWebSocket}. */
@@ -88,7 +89,8 @@ export function wrapWebSocket(deps: Deps, socket: WebSocket, options: TraceWebSo
       const type = typeOf(message);
       let span: Span | undefined;
       try {
-        span = deps.tracer.startSpan(`ws send ${type}`, { kind: SpanKind.PRODUCER }, context.active());
+        const parent = parentNow();
+        span = deps.tracer.startSpan(`ws send ${type}`, { kind: SpanKind.PRODUCER, links: parent.links }, parent.ctx);
         const body = JSON.stringify(attachTraceContext(message, span.spanContext(), correlationId));
         span.setAttributes(base('send', type, correlationId, body.length));
         socket.send(body);

@@ -1,4 +1,4 @@
-import { context, trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ActivityTracker } from '../src/activity';
 import { memoryProvider } from './helpers';
@@ -54,5 +54,54 @@ describe('the ambient activity', () => {
       expect(trace.getActiveSpan()).toBe(explicit);
     });
     expect(trace.getActiveSpan()).toBe(click);
+  });
+
+  const click = (activities: ActivityTracker, name: string) => {
+    const span = memory.tracer.startSpan(name, { root: true });
+    activities.start(trace.setSpan(ROOT_CONTEXT, span), () => span.end());
+    return span;
+  };
+
+  it('parents nothing when two interactions are open, and links both; one trace open is the parent', async () => {
+    const activities = new ActivityTracker(memory.manager, { idleMs: 500 });
+    const a = click(activities, 'click a');
+    const b = click(activities, 'click b');
+    const choice = activities.parentFor();
+    expect(trace.getSpan(choice.ctx)).toBeUndefined();
+    expect(trace.getActiveSpan()).toBeUndefined();
+    expect(choice.links.map((l) => [l.context.spanId, l.attributes?.['wideline.link.type']])).toEqual([
+      [a.spanContext().spanId, 'candidate_parent'],
+      [b.spanContext().spanId, 'candidate_parent'],
+    ]);
+    // A navigation inside B is B's story, not a third candidate.
+    const nav = memory.tracer.startSpan('navigation', {}, trace.setSpan(ROOT_CONTEXT, b));
+    activities.start(trace.setSpan(ROOT_CONTEXT, nav), () => nav.end(), 'navigation');
+    expect(activities.parentFor().links).toHaveLength(2);
+  });
+
+  it('links a request after idle to the activity that ended last (within lateLinkMs), else to nothing', async () => {
+    const activities = new ActivityTracker(memory.manager, { idleMs: 500, lateLinkMs: 2000 });
+    const a = click(activities, 'click a');
+    await vi.advanceTimersByTimeAsync(800);
+    const late = activities.parentFor();
+    expect(trace.getSpan(late.ctx)).toBeUndefined();
+    expect(late.links.map((l) => [l.context.spanId, l.attributes?.['wideline.link.reason']])).toEqual([
+      [a.spanContext().spanId, 'after_idle'],
+    ]);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(activities.parentFor().links).toEqual([]);
+  });
+
+  it('keeps a pending scope the parent over its interaction, and the page load yields to a click', async () => {
+    const activities = new ActivityTracker(memory.manager, { idleMs: 500 });
+    const pageView = memory.tracer.startSpan('page view');
+    activities.start(trace.setSpan(ROOT_CONTEXT, pageView), () => undefined, 'load');
+    const a = click(activities, 'click a');
+    expect(trace.getActiveSpan()).toBe(a);
+    const work = memory.tracer.startSpan('work', {}, trace.setSpan(ROOT_CONTEXT, a));
+    const close = activities.openScope(trace.setSpan(ROOT_CONTEXT, work));
+    expect(trace.getActiveSpan()).toBe(work);
+    close();
+    expect(trace.getActiveSpan()).toBe(a);
   });
 });

@@ -31,4 +31,16 @@ describe('propagationAllowlist', () => {
     const strict = propagationAllowlist([], { base: 'https://shop.example.com/', sameOrigin: false });
     expect(strict('/api/buy')).toBe(false);
   });
+
+  it('matches URL prefixes by path segment (core createTargetMatcher), and rejects malformed entries', () => {
+    const api = propagationAllowlist(['https://h.example.com/api'], { base: 'https://shop.example.com/' });
+    expect(['/api', '/api/x', '/api?q=1', '/apiary', '/api-v2'].map((p) => api(`https://h.example.com${p}`))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(() => propagationAllowlist(['https://'])).toThrow(/propagateTo/);
+  });
 });

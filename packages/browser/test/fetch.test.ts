@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActivityTracker } from '../src/activity';
 import { propagationAllowlist } from '../src/allowlist';
 import { instrumentFetch } from '../src/fetch';
+import { urlTemplateMatcher } from '../src/url-template';
 import { memoryProvider } from './helpers';
 
 describe('instrumentFetch', () => {
@@ -27,6 +28,7 @@ describe('instrumentFetch', () => {
       allowed: propagationAllowlist(['https://api.example.com'], { base: 'https://shop.example.com/' }),
       ignored: (url) => url.startsWith('https://otel.example.com'),
       extraHeaders: (spanContext) => sentryTraceHeaders(spanContext, { dsc: { environment: 'test' } }),
+      urlTemplate: urlTemplateMatcher(['/orders/{id}', 'https://api.example.com/carts/{id}/items']),
     });
   });
   afterEach(() => {
@@ -43,7 +45,8 @@ describe('instrumentFetch', () => {
     expect(headers.get('traceparent')).toBe(`00-${span?.spanContext().traceId}-${span?.spanContext().spanId}-03`);
     expect(headers.get('sentry-trace')).toBe(`${span?.spanContext().traceId}-${span?.spanContext().spanId}-1`);
     expect(headers.get('baggage')).toContain(`sentry-trace_id=${span?.spanContext().traceId}`);
-    expect(span?.name).toBe('GET /orders');
+    // No template known for /orders: the method alone (HTTP semantic conventions), never the raw path.
+    expect(span?.name).toBe('GET');
     expect(span?.attributes).toMatchObject({ 'http.request.method': 'GET', 'http.response.status_code': 200 });
     expect(span?.attributes['url.full']).toBe('https://api.example.com/orders');
   });
@@ -73,5 +76,20 @@ describe('instrumentFetch', () => {
     expect(down?.status.code).toBe(SpanStatusCode.ERROR);
     expect(down?.attributes['error.type']).toBe('TypeError');
     expect(missing?.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it('names a CLIENT span by its URL template when one matches, and an unknown method HTTP', async () => {
+    await fetch('https://api.example.com/orders/8f3a2c');
+    await fetch('https://api.example.com/carts/42/items', { method: 'POST', body: '{}' });
+    await fetch('https://elsewhere.example.com/carts/42/items');
+    await fetch('https://api.example.com/orders/', { method: 'PURGE' });
+    expect(
+      memory.spans().map((s) => [s.name, s.attributes['url.template'], s.attributes['http.request.method']]),
+    ).toEqual([
+      ['GET /orders/{id}', '/orders/{id}', 'GET'],
+      ['POST /carts/{id}/items', '/carts/{id}/items', 'POST'],
+      ['GET', undefined, 'GET'],
+      ['HTTP', undefined, '_OTHER'],
+    ]);
   });
 });

@@ -8,7 +8,9 @@ const spanContext = { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlag
 function fakeBrowser(current: typeof spanContext | undefined): BrowserTracing {
   return {
     errorSpanContext: () => current,
+    errors: { record: () => undefined, spanContextFor: () => current, stop: () => undefined },
     pageView: undefined,
+    tracer: {},
     tracing: { config: { jaegerUiUrl: 'http://jaeger.test' } },
   } as unknown as BrowserTracing;
 }

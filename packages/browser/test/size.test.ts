@@ -34,7 +34,9 @@ describe('bundle size', () => {
       `import { initBrowser } from '@wideline/browser'; initBrowser({ serviceName: 'web' });`,
     );
     // bench/browser reports the figure; this only catches a feature or a dependency slipping in.
-    expect(gzip).toBeLessThanOrEqual(27 * 1024);
+    // 29.4 KiB with the parenting model, error tracking, URL templates and core's target matcher on
+    // top of the feature split (26.8 KiB): over issue 14's 20 KiB, which the bench's account answers.
+    expect(gzip).toBeLessThanOrEqual(30 * 1024);
     expect(text).not.toContain('react');
     expect(text).not.toContain('@sentry');
     expect(text).not.toContain('OTLPExporterBase');

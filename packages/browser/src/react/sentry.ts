@@ -11,9 +11,11 @@
  * Sentry.init({ dsn, integrations: [widelineSentryIntegration(browser)] }); // no browserTracingIntegration
  * @module
  */
-import { type SpanContext, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, type Span, type SpanContext, trace } from '@opentelemetry/api';
+import { sentryTraceHeaders } from '@wideline/core';
 import { type SentryEventLike, stampSentryEvent } from '@wideline/core/sdk';
 import type { BrowserTracing } from '../init';
+import { addTraceHeaderHook } from '../trace-headers';
 
 /** The parts of a Sentry event the integration reads. */
 export interface SentryEvent extends SentryEventLike {
@@ -23,15 +25,28 @@ export interface SentryEvent extends SentryEventLike {
 
 /** The parts of a Sentry client the integration reads. */
 export interface SentryClientLike {
-  getOptions(): { integrations?: ReadonlyArray<{ name: string }> | unknown; tracesSampleRate?: number | undefined };
+  getOptions(): {
+    integrations?: ReadonlyArray<{ name: string }> | unknown;
+    tracesSampleRate?: number | undefined;
+    environment?: string | undefined;
+    release?: string | undefined;
+    orgId?: number | string | undefined;
+  };
+  getDsn?(): { publicKey?: string | undefined; host?: string } | undefined;
   getIntegrationByName?(name: string): unknown;
+}
+
+/** What Sentry passes with an event: the thrown value and the event id. */
+export interface SentryEventHint {
+  originalException?: unknown;
+  event_id?: string;
 }
 
 /** A Sentry integration, structurally (no import of a Sentry package). */
 export interface WidelineSentryIntegration {
   name: 'Wideline';
   setup(client: SentryClientLike): void;
-  preprocessEvent<E extends SentryEvent>(event: E): void;
+  preprocessEvent<E extends SentryEvent>(event: E, hint?: SentryEventHint): void;
   processEvent<E extends SentryEvent>(event: E): E;
 }
 
@@ -49,7 +64,31 @@ function fromEvent(event: SentryEvent): SpanContext | undefined {
   return { traceId: otel.trace_id, spanId: otel.span_id, traceFlags: Number(otel.trace_flags) || 0 };
 }
 
-/** Links Sentry events to Wideline traces. Add it to `Sentry.init({ integrations })`. */
+/**
+ * The client's part of Sentry's dynamic sampling context (what Sentry's own SDK puts in `baggage`
+ * for a trace it heads): `public_key`, `environment` (Sentry's default `production`), `release`,
+ * `org_id` (the option, else the `o<id>.` of the DSN's host) and `sample_rate` when traces are
+ * sampled by rate. `trace_id` and `sampled` come from the span.
+ */
+export function sentryClientDsc(client: SentryClientLike): Record<string, string | undefined> {
+  const options = client.getOptions();
+  const dsn = client.getDsn?.();
+  const orgFromHost = dsn?.host?.match(/^o(\d+)\./)?.[1];
+  const rate = options.tracesSampleRate;
+  return {
+    public_key: dsn?.publicKey,
+    environment: options.environment || 'production',
+    release: options.release,
+    org_id: options.orgId !== undefined ? String(options.orgId) : orgFromHost,
+    sample_rate: typeof rate === 'number' ? String(rate) : undefined,
+  };
+}
+
+/**
+ * Links Sentry events to Wideline traces, records each event's exception on the span it belongs to
+ * (with `sentry.event_id`), and completes the `baggage` of requests that carry `sentry-trace` with
+ * the client's dynamic sampling context. Add it to `Sentry.init({ integrations })`.
+ */
 export function widelineSentryIntegration(
   browser: BrowserTracing,
   options: WidelineSentryOptions = {},
@@ -58,6 +97,17 @@ export function widelineSentryIntegration(
   return {
     name: 'Wideline',
     setup(client) {
+      try {
+        const dsc = sentryClientDsc(client);
+        addTraceHeaderHook(browser.tracer, (headers, spanContext) => {
+          // Only requests the app sends Sentry headers to (extraTraceHeaders: sentryTraceHeaders): the
+          // API's CORS allows them there; other allowed origins may not.
+          if (headers['sentry-trace'] === undefined) return;
+          headers.baggage = sentryTraceHeaders(spanContext, { baggage: headers.baggage, dsc }).baggage;
+        });
+      } catch {
+        // A client without options or DSN: requests keep the baggage they had.
+      }
       if (client.getIntegrationByName?.('BrowserTracing')) {
         (options.onWarning ?? console.warn)(
           '[wideline] Sentry browserTracingIntegration is on: it starts its own traces and sentry-trace headers. ' +
@@ -67,16 +117,14 @@ export function widelineSentryIntegration(
     },
     // At capture time: which interaction failed is a question about *now*, not about when the
     // (possibly asynchronous) event pipeline gets to it.
-    preprocessEvent(event) {
+    preprocessEvent(event, hint) {
       try {
-        const spanContext = browser.errorSpanContext();
+        const span = eventSpan(browser, event, hint);
+        const spanContext = span?.spanContext() ?? browser.errorSpanContext(hint?.originalException);
         if (!spanContext) return;
         stampSentryEvent(event, spanContext, jaegerUiUrl);
-        const active = trace.getActiveSpan();
-        if (event.exception && active?.isRecording()) {
-          active.setStatus({ code: SpanStatusCode.ERROR });
-          if (event.event_id) active.setAttribute('sentry.event_id', event.event_id);
-        }
+        const eventId = event.event_id ?? hint?.event_id;
+        if (eventId && span?.isRecording()) span.setAttribute('sentry.event_id', eventId);
         browser.pageView?.setAttribute('wideline.errors.last_trace_id', spanContext.traceId);
       } catch {
         // Never stop Sentry from sending.
@@ -88,4 +136,14 @@ export function widelineSentryIntegration(
       return spanContext ? stampSentryEvent(event, spanContext, jaegerUiUrl) : event;
     },
   };
+}
+
+/**
+ * The span a Sentry event belongs to: for an exception, the span its error is recorded on (recorded
+ * now if nothing recorded it yet: an ErrorBoundary's error, a `captureException`); for a message,
+ * the active span, else the page view.
+ */
+function eventSpan(browser: BrowserTracing, event: SentryEvent, hint: SentryEventHint | undefined): Span | undefined {
+  if (event.exception && hint?.originalException !== undefined) return browser.errors.record(hint.originalException);
+  return trace.getSpan(context.active()) ?? browser.pageView;
 }

@@ -34,6 +34,8 @@ export default async function setup(project: TestProject) {
     ['app.js', await bundle('app.ts')],
     ['react-app.js', await bundle('react-app.tsx')],
     ['w3c-app.js', await bundle('w3c-app.ts')],
+    ['parenting-app.js', await bundle('parenting-app.ts')],
+    ['errors-app.js', await bundle('errors-app.ts')],
   ]);
   const site = await startSite(bundles);
   const server = await chromium.launchServer(chromiumLaunchOptions());

@@ -1,4 +1,5 @@
 /** What each browser test needs: a page on the test site with a Wideline config, and read-backs. */
+import { type StoredSpan, waitForTrace } from '@wideline/testkit';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import type { CollectorMode, ProxiedSpan, SeenRequest } from './server';
@@ -22,7 +23,7 @@ export async function connect(): Promise<Browser> {
 
 /** A fresh context (empty storage) and a page of the fixture app loaded with `cfg`. */
 export async function openPage(
-  path: '/page' | '/react' | '/w3c',
+  path: '/page' | '/react' | '/w3c' | '/parenting' | '/errors',
   cfg: Record<string, unknown>,
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await (await connect()).newContext();
@@ -64,3 +65,12 @@ export async function until<T>(read: () => Promise<T>, done: (value: T) => boole
 }
 
 export const uniqueId = (): string => crypto.randomUUID().slice(0, 8);
+
+/** The span `spanId` of trace `traceId`, once Jaeger has it (its trace may arrive in several batches). */
+export async function storedSpan(traceId: string, spanId: string | undefined): Promise<StoredSpan | undefined> {
+  const spans = await until(
+    () => waitForTrace(traceId, 1),
+    (list) => list.some((s) => s.spanId === spanId),
+  );
+  return spans.find((s) => s.spanId === spanId);
+}

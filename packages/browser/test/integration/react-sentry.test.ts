@@ -39,6 +39,19 @@ describe('@wideline/browser/react with @sentry/react', () => {
     const click = spans.find((s) => s.name === 'click button#explode');
     expect(click).toBeDefined();
     expect(String(click?.status.code)).toMatch(/ERROR|^2$/);
+    // The exception itself is on the span (wideline why prints its message), with the event's id.
+    const exception = click?.events.find((e) => e.name === 'exception');
+    expect({
+      type: exception?.attributes['exception.type'],
+      message: exception?.attributes['exception.message'],
+      stack: String(exception?.attributes['exception.stacktrace'] ?? '').length > 0,
+      eventId: click?.attributes['sentry.event_id'],
+    }).toEqual({
+      type: 'Error',
+      message: `basket exploded ${id}`,
+      stack: true,
+      eventId: (event as { event_id?: string }).event_id,
+    });
   });
 
   it('sends a global error (an unhandled rejection after an await) with the trace id of its click', async () => {

@@ -118,7 +118,13 @@ async function proxyOtlp(state: State, req: IncomingMessage, res: ServerResponse
 }
 
 /** Page paths and the bundle each loads. */
-const PAGES: Record<string, string> = { '/page': 'app.js', '/react': 'react-app.js', '/w3c': 'w3c-app.js' };
+const PAGES: Record<string, string> = {
+  '/page': 'app.js',
+  '/react': 'react-app.js',
+  '/w3c': 'w3c-app.js',
+  '/parenting': 'parenting-app.js',
+  '/errors': 'errors-app.js',
+};
 
 async function handle(state: State, bundles: Map<string, string>, req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
@@ -128,7 +134,8 @@ async function handle(state: State, bundles: Map<string, string>, req: IncomingM
     res.writeHead(204).end();
     return;
   }
-  if (url.pathname.startsWith('/api/')) {
+  // `/apiary` too: a path a URL-prefix target `…/api` must not match, read on the callee's side.
+  if (url.pathname.startsWith('/api/') || url.pathname === '/apiary') {
     const list = state.requests.get(id) ?? [];
     list.push({
       path: url.pathname,
