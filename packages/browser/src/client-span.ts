@@ -33,6 +33,8 @@ export interface HttpInstrumentationDeps {
   ignored: (url: string) => boolean;
   /** More headers for allowed origins (e.g. core's `sentryTraceHeaders`). */
   extraHeaders?: (spanContext: SpanContext) => Record<string, string>;
+  /** The instance's own tracer, which header hooks are registered under (`tracer` may wrap it). Default `tracer`. */
+  hookTracer?: Tracer;
   /** The URL's template (`/api/orders/{id}`), which names the span; default none (the name is the method). */
   urlTemplate?: (url: URL) => string | undefined;
 }
@@ -92,7 +94,7 @@ export function startClientRequest(
     } catch {
       // The app's header function failed: the W3C headers still go out.
     }
-    applyTraceHeaderHooks(deps.tracer, headers, spanContext);
+    applyTraceHeaderHooks(deps.hookTracer ?? deps.tracer, headers, spanContext);
   }
   span.setAttribute('wideline.propagated', Object.keys(headers).length > 0);
   const release = deps.activities.hold(choice.activity);

@@ -140,7 +140,10 @@ export function startBrowser(options: BrowserOptions): BrowserTracing {
   // Request spans still open at pagehide end there (see open-requests.ts).
   const openRequests = trackOpenSpans(tracing.tracer);
   lifecycle.onUnload(() => openRequests.endAtUnload());
-  const requests = requestDeps(options, config.tracesEndpoint, openRequests.tracer, activities);
+  const requests = {
+    ...requestDeps(options, config.tracesEndpoint, openRequests.tracer, activities),
+    hookTracer: tracing.tracer,
+  };
   const sdk = featureContext(tracing.tracer, requests, parts, lifecycle);
   const undo: Array<() => void> = [lifecycle.stop];
   for (const feature of features) {
