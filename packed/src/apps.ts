@@ -35,7 +35,7 @@ export const APPS: Record<Runtime, { pages: string[]; types: string[]; lib: stri
     lib: ['ES2023'],
   },
   browser: {
-    pages: ['docs/browser.md', 'packages/browser/README.md', 'docs/cors.md'],
+    pages: ['docs/browser.md', 'packages/browser/README.md', 'docs/cors.md', 'docs/browser-parenting.md'],
     types: ['vite/client'],
     lib: ['ES2023', 'DOM', 'DOM.Iterable'],
     jsx: 'react-jsx',

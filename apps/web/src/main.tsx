@@ -17,6 +17,8 @@ const browser = initBrowser({
   endpoint: config.otlpEndpoint,
   // Trace headers go to our API only; its CORS allows them (see apps/edge-api/src/cors.ts).
   propagateTo: [new URL(config.edgeApiUrl).origin],
+  // The API's path shapes, so CLIENT spans are named `POST /api/orders` rather than `POST` alone.
+  urlTemplates: ['/api/orders', '/api/orders/{id}', '/api/orders/{id}/ws'],
   jaegerUiUrl: config.jaegerUiUrl,
   batch: { scheduledDelayMs: 500 },
 });
