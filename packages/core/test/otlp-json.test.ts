@@ -9,6 +9,22 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeResourceSpans, encodeSpans, joinResourceSpans } from '../src/sdk';
 
+/** Our encoding of `spans` equals OpenTelemetry's own JSON serializer's. */
+function expectSameAsReference(spans: Parameters<typeof encodeSpans>[0]): void {
+  const ours = JSON.parse(encodeSpans(spans));
+  const reference = JSON.parse(
+    new TextDecoder().decode(
+      JsonTraceSerializer.serializeRequest(spans as Parameters<typeof JsonTraceSerializer.serializeRequest>[0]),
+    ),
+  );
+  // The reference adds empty optional fields (flags, schemaUrl) that collectors treat as absent.
+  const strip = (value: unknown): unknown =>
+    JSON.parse(JSON.stringify(value), (key, v) =>
+      ['flags', 'schemaUrl', 'droppedAttributesCount', 'entityRefs'].includes(key) || v === '' ? undefined : v,
+    );
+  expect(strip(ours)).toEqual(strip(reference));
+}
+
 describe('encodeSpans', () => {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -30,18 +46,7 @@ describe('encodeSpans', () => {
     parent.end();
     const spans = memory.spans();
 
-    const ours = JSON.parse(encodeSpans(spans));
-    const reference = JSON.parse(
-      new TextDecoder().decode(
-        JsonTraceSerializer.serializeRequest(spans as Parameters<typeof JsonTraceSerializer.serializeRequest>[0]),
-      ),
-    );
-    // The reference adds empty optional fields (flags, schemaUrl) that collectors treat as absent.
-    const strip = (value: unknown): unknown =>
-      JSON.parse(JSON.stringify(value), (key, v) =>
-        ['flags', 'schemaUrl', 'droppedAttributesCount', 'entityRefs'].includes(key) || v === '' ? undefined : v,
-      );
-    expect(strip(ours)).toEqual(strip(reference));
+    expectSameAsReference(spans);
   });
 
   it('matches the OpenTelemetry serializer on every value type, escapes, links, events and trace state', () => {
@@ -71,17 +76,7 @@ describe('encodeSpans', () => {
     span.setStatus({ code: SpanStatusCode.OK });
     span.end();
     const spans = memory.spans();
-    const ours = JSON.parse(encodeSpans(spans));
-    const reference = JSON.parse(
-      new TextDecoder().decode(
-        JsonTraceSerializer.serializeRequest(spans as Parameters<typeof JsonTraceSerializer.serializeRequest>[0]),
-      ),
-    );
-    const strip = (value: unknown): unknown =>
-      JSON.parse(JSON.stringify(value), (key, v) =>
-        ['flags', 'schemaUrl', 'droppedAttributesCount', 'entityRefs'].includes(key) || v === '' ? undefined : v,
-      );
-    expect(strip(ours)).toEqual(strip(reference));
+    expectSameAsReference(spans);
   });
 
   it('writes 64-bit times as strings and OTLP span kinds', () => {
