@@ -7,10 +7,21 @@
  * @module
  */
 import { context, propagation, trace } from '@opentelemetry/api';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { createTracing, type WidelineOptions, type WidelineTracing } from '@wideline/core';
-import { createTargetMatcher, type PropagateTo, type TargetMatcher } from '@wideline/core/sdk';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { W3CPropagator, WidelineConfigError, type WidelineOptions, type WidelineTracing } from '@wideline/core';
+import {
+  assembleTracing,
+  createRedactor,
+  createTargetMatcher,
+  type PropagateTo,
+  type Redactor,
+  type ResolvedConfig,
+  resolveConfig,
+  type TargetMatcher,
+  type TracingParts,
+} from '@wideline/core/sdk';
 import { WorkersContextManager } from './async-context';
+import type { WorkerFeature, WorkerParts } from './features';
 import { type OutboxExportStats, OutboxSpanExporter } from './fetch-exporter';
 import { ReservingIdGenerator } from './span-ids';
 
@@ -67,6 +78,12 @@ export interface WorkerConfig extends WidelineOptions {
    * invocation, sharing requests as `exportDelayMs` describes (set `delayMs` on it instead).
    */
   exporter?: SpanExporter;
+  /**
+   * The optional parts of the pipeline this Worker uses: `tailSampling()` (options: `sampling.tail`)
+   * and `wideEventLog()` (options: `wideEventLog`). Parts not listed are not in the bundle; setting
+   * their options without them throws `WidelineConfigError`. Default: none.
+   */
+  features?: readonly WorkerFeature[];
 }
 
 /** A config, or a function of the Worker's bindings that returns one. */
@@ -114,24 +131,30 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   // collector Worker) still needs each invocation to send; any other exporter sends by itself.
   let sender = config.exporter instanceof OutboxSpanExporter ? config.exporter : undefined;
   const spanIds = new ReservingIdGenerator();
-  const tracing = createTracing({
-    ...config,
-    env: { ...envRecord(env), ...config.env },
-    defaults: { exportTimeoutMs: DEFAULT_EXPORT_TIMEOUT_MS },
-    contextManager: new WorkersContextManager(),
-    idGenerator: spanIds,
+  const resolved = resolveConfig(config, { ...envRecord(env), ...config.env }, {
+    exportTimeoutMs: DEFAULT_EXPORT_TIMEOUT_MS,
+  });
+  const parts: WorkerParts = {};
+  for (const feature of config.features ?? []) feature.setup(parts);
+  const redactor = resolved.redaction === false ? undefined : createRedactor(resolved.redaction);
+  const wideEventLog = wideEventLogProcessor(resolved, config, parts, redactor);
+  const tracing = assembleTracing(resolved, {
     exporter:
       config.exporter ??
-      ((resolved) => {
-        sender = new OutboxSpanExporter({
-          url: resolved.tracesEndpoint,
-          headers: resolved.headers,
-          timeoutMs: resolved.exportTimeoutMs,
-          ...(config.exportDelayMs !== undefined ? { delayMs: config.exportDelayMs } : {}),
-          ...(config.onWarning ? { onWarning: config.onWarning } : {}),
-        });
-        return sender;
-      }),
+      (sender = new OutboxSpanExporter({
+        url: resolved.tracesEndpoint,
+        headers: resolved.headers,
+        timeoutMs: resolved.exportTimeoutMs,
+        ...(config.exportDelayMs !== undefined ? { delayMs: config.exportDelayMs } : {}),
+        ...(config.onWarning ? { onWarning: config.onWarning } : {}),
+      })),
+    redactor,
+    tailSampler: tailSampler(config, parts),
+    processors: wideEventLog ? [wideEventLog] : [],
+    contextManager: new WorkersContextManager(),
+    propagator: new W3CPropagator(),
+    onWarning: config.onWarning,
+    idGenerator: spanIds,
   });
   // Sentry's `enableOpenTelemetrySetup` (or any other SDK) may have registered a provider first; the
   // global registration then fails silently. Wideline's spans do not depend on it (they come from
@@ -152,6 +175,40 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
     flush: flushed ? () => tracing.forceFlush().then(() => flushed.sendWhenDue()) : () => tracing.forceFlush(),
   };
   return runtime;
+}
+
+/** The tail sampler when it runs: the feature is there and `sampling.tail` is not `false`. */
+function tailSampler(config: WorkerConfig, parts: WorkerParts): TracingParts['tailSampler'] {
+  const option = config.sampling?.tail;
+  const build = parts.tailSampler;
+  if (!build) {
+    if (option) throw missingFeature('sampling.tail', 'tailSampling');
+    return undefined;
+  }
+  return option === false ? undefined : (batch) => build(batch, option ?? {});
+}
+
+/** The wide-event log when it runs: the option's sink, else `console.log`, unless `wideEventLog: false`. */
+function wideEventLogProcessor(
+  resolved: ResolvedConfig,
+  config: WorkerConfig,
+  parts: WorkerParts,
+  redactor: Redactor | undefined,
+): SpanProcessor | undefined {
+  if (!parts.wideEventLog) {
+    if (config.wideEventLog) throw missingFeature('wideEventLog', 'wideEventLog');
+    return undefined;
+  }
+  if (config.wideEventLog === false) return undefined;
+  return parts.wideEventLog(resolved.wideEventLog ?? ((line) => console.log(line)), redactor);
+}
+
+function missingFeature(option: string, feature: string): WidelineConfigError {
+  return new WidelineConfigError(
+    option,
+    `the ${feature} feature is not in this Worker`,
+    `import { ${feature} } from '@wideline/worker' and add features: [${feature}()] to the config`,
+  );
 }
 
 type PipelineStats = ReturnType<WidelineTracing['stats']>;

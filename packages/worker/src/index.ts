@@ -25,6 +25,7 @@ export {
   type WorkerConfig,
 } from './config';
 export { type InstrumentDOOptions, instrumentDO } from './durable-object';
+export { tailSampling, type WorkerFeature, type WorkerParts, wideEventLog } from './features';
 export { type OutboxExportStats, OutboxSpanExporter, type OutboxSpanExporterOptions } from './fetch-exporter';
 export { instrument, type ModuleHandler } from './handlers';
 export {

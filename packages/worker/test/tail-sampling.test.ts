@@ -2,7 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { resetIsolateRuntime } from '../src/config';
-import { instrument } from '../src/index';
+import { instrument, tailSampling } from '../src/index';
 
 // This file gets its own isolate, so it can give the runtime a tail-sampling config.
 const exporter = new InMemorySpanExporter();
@@ -21,6 +21,7 @@ const handler = instrument(
     propagateTo: ['allowed.test'],
     // A wide margin both ways: a cold first invocation on a loaded machine can take tens of ms.
     sampling: { tail: { probability: 0, slowMs: 250 } },
+    features: [tailSampling()],
   },
 ) as unknown as { fetch(request: Request, env: unknown, ctx: ExecutionContext): Promise<Response> };
 
