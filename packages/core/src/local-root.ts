@@ -9,7 +9,7 @@
  * @module
  */
 import { type Context, type Span, trace } from '@opentelemetry/api';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 
 const LOCAL_ROOT = Symbol.for('wideline.localRoot');
 

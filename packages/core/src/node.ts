@@ -11,7 +11,9 @@
  * @module
  */
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { getNumberFromEnv } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type { SpanLimits } from '@opentelemetry/sdk-trace';
 import type { WidelineOptions } from './config';
 import { createTracing, type TracingRuntime, type WidelineTracing } from './tracing';
 
@@ -26,6 +28,27 @@ export function createNodeTracing(options: WidelineOptions & TracingRuntime = {}
         headers: config.headers,
         timeoutMillis: config.exportTimeoutMs,
       }),
+    spanLimits: spanLimitsFromEnv(),
     ...options,
   });
+}
+
+/**
+ * The specification's span-limit variables (`OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`, …, with the general
+ * `OTEL_ATTRIBUTE_*` ones under them), as `sdk-trace-base`'s `BasicTracerProvider` read them: core
+ * builds on the SDK's plain `TracerProvider`, which reads no variables.
+ */
+function spanLimitsFromEnv(): SpanLimits {
+  const limits: SpanLimits = {};
+  const set = (key: keyof SpanLimits, name: string, general?: string) => {
+    const value = getNumberFromEnv(name) ?? (general ? getNumberFromEnv(general) : undefined);
+    if (value !== undefined) limits[key] = value;
+  };
+  set('attributeCountLimit', 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT');
+  set('attributeValueLengthLimit', 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT');
+  set('eventCountLimit', 'OTEL_SPAN_EVENT_COUNT_LIMIT');
+  set('linkCountLimit', 'OTEL_SPAN_LINK_COUNT_LIMIT');
+  set('attributePerEventCountLimit', 'OTEL_SPAN_ATTRIBUTE_PER_EVENT_COUNT_LIMIT');
+  set('attributePerLinkCountLimit', 'OTEL_SPAN_ATTRIBUTE_PER_LINK_COUNT_LIMIT');
+  return limits;
 }

@@ -1,6 +1,12 @@
 /**
  * The tracer provider Wideline builds (in `createTracing`, and in `@wideline/browser`): the SDK's
- * `BasicTracerProvider`, whose spans also carry W3C Trace Context Level 2's `random-trace-id` flag.
+ * `TracerProvider` (`@opentelemetry/sdk-trace`), whose spans also carry W3C Trace Context Level 2's
+ * `random-trace-id` flag.
+ *
+ * Not `sdk-trace-base`'s `BasicTracerProvider`: that is `TracerProvider` behind a shim that merges
+ * in a default config (span limits and a sampler read from `process.env`, merged with a copy of
+ * lodash's `merge`) — 1.5 KB of gzip in a Worker or a page, where there is no `process.env` to read
+ * and Wideline passes the sampler. Node reads the span-limit variables in `createNodeTracing`.
  *
  * The SDK sets a span's trace flags to exactly `SAMPLED` or `NONE` (its tracer has no notion of the
  * second bit), so on its own it drops the flag of an incoming `…-03` and never sets it on a new
@@ -21,7 +27,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { BasicTracerProvider, RandomIdGenerator, type TracerConfig } from '@opentelemetry/sdk-trace-base';
+import { RandomIdGenerator, TracerProvider, type TracerProviderOptions } from '@opentelemetry/sdk-trace';
 import type { ResolvedConfig } from './config';
 import { RANDOM_TRACE_FLAG } from './traceparent';
 
@@ -79,7 +85,7 @@ class RandomFlagTracer implements Tracer {
 }
 
 /**
- * `BasicTracerProvider` with the Level 2 random-trace-id flag kept on continued traces and set on
+ * The SDK's `TracerProvider` with the Level 2 random-trace-id flag kept on continued traces and set on
  * new roots. Options are the SDK's; with a custom `idGenerator` new roots do not claim random ids,
  * unless it is (a subclass of) the SDK's `RandomIdGenerator`.
  *
@@ -87,14 +93,14 @@ class RandomFlagTracer implements Tracer {
  * const provider = new WidelineTracerProvider({ sampler: headSampler({ ratio: 0.1 }), spanProcessors });
  * provider.getTracer('web').startSpan('checkout').spanContext().traceFlags; // 0x03 or 0x02
  */
-export class WidelineTracerProvider extends BasicTracerProvider {
+export class WidelineTracerProvider extends TracerProvider {
   readonly #tracers = new WeakMap<Tracer, Tracer>();
   readonly #randomRoots: boolean;
 
   /** The Wideline config this provider was made from, when `createTracing` made it. */
   readonly resolvedConfig: ResolvedConfig | undefined;
 
-  constructor(config: TracerConfig = {}, resolvedConfig?: ResolvedConfig) {
+  constructor(config: TracerProviderOptions = {}, resolvedConfig?: ResolvedConfig) {
     super(config);
     this.#randomRoots = config.idGenerator === undefined || config.idGenerator instanceof RandomIdGenerator;
     this.resolvedConfig = resolvedConfig;

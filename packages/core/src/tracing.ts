@@ -30,11 +30,12 @@ import {
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
-  type BasicTracerProvider,
   type IdGenerator,
   type SpanExporter,
+  type SpanLimits,
   type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+  type TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { type ResolvedConfig, type RuntimeDefaults, resolveConfig, type WidelineOptions } from './config';
 import { BatchExportProcessor, type ExportStats } from './export-processor';
 import { FetchSpanExporter } from './fetch-exporter';
@@ -66,12 +67,14 @@ export interface TracingRuntime {
    * roots' W3C Level 2 random-trace-id flag (the Worker reserves a WebSocket connection's span id).
    */
   idGenerator?: IdGenerator;
+  /** The SDK's span limits (attribute, event and link counts). Default: the SDK's (128 each, no length limit). */
+  spanLimits?: SpanLimits;
 }
 
 /** A running tracing pipeline. */
 export interface WidelineTracing {
   readonly config: ResolvedConfig;
-  readonly provider: BasicTracerProvider;
+  readonly provider: TracerProvider;
   /** A tracer named after the service. */
   readonly tracer: Tracer;
   /** The tail sampler, when tail sampling is on. */
@@ -110,6 +113,8 @@ export interface TracingParts {
   onWarning?: WarningHandler | undefined;
   /** Makes trace and span ids (see {@link TracingRuntime.idGenerator}). Default: the SDK's random one. */
   idGenerator?: IdGenerator | undefined;
+  /** The SDK's span limits (see {@link TracingRuntime.spanLimits}). */
+  spanLimits?: SpanLimits | undefined;
 }
 
 /**
@@ -135,6 +140,7 @@ export function assembleTracing(config: ResolvedConfig, parts: TracingParts): Wi
       sampler: config.disabled ? new AlwaysOffSampler() : headSampler(config.head),
       spanProcessors: activeProcessors,
       ...(parts.idGenerator ? { idGenerator: parts.idGenerator } : {}),
+      ...(parts.spanLimits ? { spanLimits: parts.spanLimits } : {}),
     },
     config,
   );
@@ -197,5 +203,6 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
     ...(options.register !== undefined ? { register: options.register } : {}),
     onWarning: options.onWarning,
     idGenerator: options.idGenerator,
+    spanLimits: options.spanLimits,
   });
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { context, propagation, trace } from '@opentelemetry/api';
-import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { W3CPropagator, WidelineConfigError, type WidelineOptions, type WidelineTracing } from '@wideline/core';
 import {
   assembleTracing,
@@ -131,23 +131,23 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   // collector Worker) still needs each invocation to send; any other exporter sends by itself.
   let sender = config.exporter instanceof OutboxSpanExporter ? config.exporter : undefined;
   const spanIds = new ReservingIdGenerator();
-  const resolved = resolveConfig(config, { ...envRecord(env), ...config.env }, {
-    exportTimeoutMs: DEFAULT_EXPORT_TIMEOUT_MS,
-  });
+  const defaults = { exportTimeoutMs: DEFAULT_EXPORT_TIMEOUT_MS };
+  const resolved = resolveConfig(config, { ...envRecord(env), ...config.env }, defaults);
   const parts: WorkerParts = {};
   for (const feature of config.features ?? []) feature.setup(parts);
   const redactor = resolved.redaction === false ? undefined : createRedactor(resolved.redaction);
   const wideEventLog = wideEventLogProcessor(resolved, config, parts, redactor);
+  if (!config.exporter) {
+    sender = new OutboxSpanExporter({
+      url: resolved.tracesEndpoint,
+      headers: resolved.headers,
+      timeoutMs: resolved.exportTimeoutMs,
+      ...(config.exportDelayMs !== undefined ? { delayMs: config.exportDelayMs } : {}),
+      ...(config.onWarning ? { onWarning: config.onWarning } : {}),
+    });
+  }
   const tracing = assembleTracing(resolved, {
-    exporter:
-      config.exporter ??
-      (sender = new OutboxSpanExporter({
-        url: resolved.tracesEndpoint,
-        headers: resolved.headers,
-        timeoutMs: resolved.exportTimeoutMs,
-        ...(config.exportDelayMs !== undefined ? { delayMs: config.exportDelayMs } : {}),
-        ...(config.onWarning ? { onWarning: config.onWarning } : {}),
-      })),
+    exporter: config.exporter ?? (sender as OutboxSpanExporter),
     redactor,
     tailSampler: tailSampler(config, parts),
     processors: wideEventLog ? [wideEventLog] : [],

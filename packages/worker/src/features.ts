@@ -14,13 +14,13 @@
  * );
  * @module
  */
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
   type BatchExportProcessor,
   type LineSink,
   type Redactor,
-  TailSamplingProcessor,
   type TailSamplingOptions,
+  TailSamplingProcessor,
   WideEventLogProcessor,
 } from '@wideline/core/sdk';
 

@@ -10,7 +10,7 @@
  * @internal
  * @module
  */
-import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
+import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
 
 /** Ids a span is to start with; `traceId` only matters for a root. */
 export interface ReservedIds {
