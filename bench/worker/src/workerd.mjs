@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startWranglerDev } from '@wideline/testkit';
 
 export const WORKERS = fileURLToPath(new URL('../workers/', import.meta.url));
-const WRANGLER = fileURLToPath(new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url));
+export const WRANGLER = fileURLToPath(new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url));
 export const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 function listen(server) {

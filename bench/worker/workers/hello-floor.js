@@ -1,8 +1,9 @@
 // The floor of any OpenTelemetry Worker, for the bundle-size table: the API, the SDK's provider and
-// spans (sdk-trace-base), an OTLP/JSON encoder (core's, the one Wideline uses) and fetch — one span
-// per request, exported as it ends. No config, sampling, propagation, redaction or batching.
+// spans (@opentelemetry/sdk-trace, which sdk-trace-base re-exports behind an env-config shim), an
+// OTLP/JSON encoder (core's, the one Wideline uses) and fetch — one span per request, exported as it
+// ends. No config, sampling, propagation, redaction or batching.
 import { trace } from '@opentelemetry/api';
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { encodeResourceSpans, joinResourceSpans } from '@wideline/core/sdk';
 
 const exporter = {
@@ -15,7 +16,7 @@ const exporter = {
   },
   shutdown: async () => {},
 };
-trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
 
 export default {
   fetch() {
