@@ -35,6 +35,7 @@ const VARIANT = {
   'exporter only: OTLPTraceExporter 0.223.1 (browser build)': 'exporter-otlp',
   'floor: @opentelemetry/api (trace + context)': 'floor-api',
   'floor: api + sdk-trace-base provider, one span': 'floor-sdk',
+  "floor: api + sdk-trace's TracerProvider (what Wideline's browser builds on), one span": 'floor-sdk-lean',
 };
 
 const entries = {
@@ -72,7 +73,41 @@ const entries = {
     import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
     trace.setGlobalTracerProvider(new BasicTracerProvider());
     window.span = trace.getTracer('web').startSpan('x', {}, context.active());`,
+  "floor: api + sdk-trace's TracerProvider (what Wideline's browser builds on), one span": `
+    import { context, trace } from '@opentelemetry/api';
+    import { resourceFromAttributes } from '@opentelemetry/resources';
+    import { TracerProvider } from '@opentelemetry/sdk-trace';
+    trace.setGlobalTracerProvider(new TracerProvider({ resource: resourceFromAttributes({}) }));
+    window.span = trace.getTracer('web').startSpan('x', {}, context.active());`,
 };
+
+/**
+ * The default bundle built up layer by layer: each entry holds everything the one above it does and
+ * one thing more, so the difference between two rows is what that thing costs in this bundle (gzip
+ * shares code between layers, so these are measured marginals, not standalone sizes). The last row
+ * is `initBrowser`'s feature set passed to `startBrowser`.
+ */
+const SDK_FLOOR = "floor: api + sdk-trace's TracerProvider (what Wideline's browser builds on), one span";
+const vitalsEntry = `
+    import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
+    for (const on of [onCLS, onFCP, onINP, onLCP, onTTFB]) on(console.log, { reportAllChanges: true });`;
+const browserEntry = (features) => `
+    import * as w from '@wideline/browser';
+    w.startBrowser({ serviceName: 'web', propagateTo: ['https://api.example.com'],
+      ${features.includes('w.redaction()') ? '' : 'redaction: false, '}features: [${features.join(', ')}] });`;
+const layers = [
+  ['@opentelemetry/api (trace + context)', `
+    import { context, trace } from '@opentelemetry/api';
+    window.span = trace.getSpan(context.active());`],
+  ["+ sdk-trace's TracerProvider and a resource (the SDK Wideline builds on)", entries[SDK_FLOOR]],
+  ['+ web-vitals (LCP, INP, CLS, FCP, TTFB)', `${entries[SDK_FLOOR]}${vitalsEntry}`],
+  ['+ startBrowser, no features (config, pipeline, exporter, activities, errors, WebSocket, allowlists)', `${vitalsEntry}${browserEntry([])}`],
+  ['+ fetchSpans(), xhrSpans()', `${vitalsEntry}${browserEntry(['w.fetchSpans()', 'w.xhrSpans()'])}`],
+  ['+ pageLoad(), webVitals()', `${browserEntry(['w.pageLoad()', 'w.webVitals()', 'w.fetchSpans()', 'w.xhrSpans()'])}`],
+  ['+ interactions(), navigations()', `${browserEntry(['w.pageLoad()', 'w.webVitals()', 'w.fetchSpans()', 'w.xhrSpans()', 'w.interactions()', 'w.navigations()'])}`],
+  ['+ sessions(), offlineQueue()', `${browserEntry(['w.sessions()', 'w.offlineQueue()', 'w.pageLoad()', 'w.webVitals()', 'w.fetchSpans()', 'w.xhrSpans()', 'w.interactions()', 'w.navigations()'])}`],
+  ['+ redaction() (= every feature)', `${browserEntry(['w.sessions()', 'w.redaction()', 'w.offlineQueue()', 'w.pageLoad()', 'w.webVitals()', 'w.fetchSpans()', 'w.xhrSpans()', 'w.interactions()', 'w.navigations()'])}`],
+];
 
 async function measure(contents) {
   const result = await bundle(contents);
@@ -130,6 +165,16 @@ console.log('| setup | minified | min + gzip | gzip vs @wideline/browser |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const row of rows) {
   console.log(`| ${row.name} | ${kb(row.min)} | ${kb(row.gzip)} | ${(row.gzip / anchor.gzip).toFixed(2)}× |`);
+}
+
+console.log('\nThe default bundle layer by layer (each row adds to the one above; the step is its measured cost):\n');
+console.log('| layer | min + gzip | step |');
+console.log('| --- | ---: | ---: |');
+let below = 0;
+for (const [name, contents] of layers) {
+  const { gzip } = await measure(contents);
+  console.log(`| ${name} | ${kb(gzip)} | ${below === 0 ? '' : `+${kb(gzip - below)}`} |`);
+  below = gzip;
 }
 
 console.log('\nWhat the default bundle is made of (minified bytes per module; gzip share pro rata):\n');

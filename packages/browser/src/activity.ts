@@ -235,11 +235,6 @@ export class ActivityTracker {
     for (const activity of [...this.#open]) this.end(activity, reason);
   }
 
-  /** The span context of the activity that ended last, and when. */
-  lastEnded(): { spanContext: SpanContext; endedAt: number } | undefined {
-    return this.#last;
-  }
-
   #resolve(): Resolution {
     const candidates = [...this.#scopes];
     for (const activity of this.#open)

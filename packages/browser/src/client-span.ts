@@ -21,7 +21,7 @@ import {
 import { formatTraceparent, httpSpanName } from '@wideline/core/sdk';
 import type { ActivityTracker } from './activity';
 import { safeUrl } from './allowlist';
-import { applyTraceHeaderHooks } from './trace-headers';
+import { applyTraceHeaderHooks, type TraceHeaderHook } from './trace-headers';
 
 /** What the fetch and XHR instrumentations need from `initBrowser`. */
 export interface HttpInstrumentationDeps {
@@ -33,8 +33,8 @@ export interface HttpInstrumentationDeps {
   ignored: (url: string) => boolean;
   /** More headers for allowed origins (e.g. core's `sentryTraceHeaders`). */
   extraHeaders?: (spanContext: SpanContext) => Record<string, string>;
-  /** The instance's own tracer, which header hooks are registered under (`tracer` may wrap it). Default `tracer`. */
-  hookTracer?: Tracer;
+  /** The running instance's header hooks (`addTraceHeaderHook`), run after the extra headers. Default none. */
+  headerHooks?: Iterable<TraceHeaderHook>;
   /** The URL's template (`/api/orders/{id}`), which names the span; default none (the name is the method). */
   urlTemplate?: (url: URL) => string | undefined;
 }
@@ -94,7 +94,7 @@ export function startClientRequest(
     } catch {
       // The app's header function failed: the W3C headers still go out.
     }
-    applyTraceHeaderHooks(deps.hookTracer ?? deps.tracer, headers, spanContext);
+    applyTraceHeaderHooks(deps.headerHooks, headers, spanContext);
   }
   span.setAttribute('wideline.propagated', Object.keys(headers).length > 0);
   const release = deps.activities.hold(choice.activity);

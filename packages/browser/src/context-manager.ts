@@ -32,11 +32,6 @@ export class AmbientContextManager implements ContextManager {
     this.#resolve = resolve;
   }
 
-  /** The ambient context now, if any. */
-  ambient(): Context | undefined {
-    return this.#enabled ? this.#resolve() : undefined;
-  }
-
   /** The context code set explicitly with `context.with`, if it is running inside one. */
   explicit(): Context | undefined {
     return this.#enabled ? this.#stack[this.#stack.length - 1] : undefined;

@@ -25,6 +25,7 @@ import type { BrowserFeature, BrowserParts, FeatureContext } from './feature';
 import { defaultFeatures } from './features';
 import { trackOpenSpans } from './open-requests';
 import { browserConfig, type Lifecycle, startPipeline, watchPageLifecycle } from './pipeline';
+import { setTraceHeaderHooks, type TraceHeaderHook } from './trace-headers';
 import { type UrlTemplates, urlTemplateMatcher } from './url-template';
 import { type TracedWebSocket, type TraceWebSocketOptions, wrapWebSocket } from './websocket';
 
@@ -140,10 +141,8 @@ export function startBrowser(options: BrowserOptions): BrowserTracing {
   // Request spans still open at pagehide end there (see open-requests.ts).
   const openRequests = trackOpenSpans(tracing.tracer);
   lifecycle.onUnload(() => openRequests.endAtUnload());
-  const requests = {
-    ...requestDeps(options, config.tracesEndpoint, openRequests.tracer, activities),
-    hookTracer: tracing.tracer,
-  };
+  const headerHooks = new Set<TraceHeaderHook>();
+  const requests = { ...requestDeps(options, config.tracesEndpoint, openRequests.tracer, activities), headerHooks };
   const sdk = featureContext(tracing.tracer, requests, parts, lifecycle);
   const undo: Array<() => void> = [lifecycle.stop];
   for (const feature of features) {
@@ -155,6 +154,7 @@ export function startBrowser(options: BrowserOptions): BrowserTracing {
   undo.push(errors.stop);
   lifecycle.onPageHidden(() => activities.endAll('hidden'));
   const instance = runningInstance(tracing, exporter, sdk, manager, errors, undo);
+  setTraceHeaderHooks(instance, headerHooks);
   (globalThis as Registry)[RUNNING] = instance;
   return instance;
 }

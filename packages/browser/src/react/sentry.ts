@@ -99,7 +99,7 @@ export function widelineSentryIntegration(
     setup(client) {
       try {
         const dsc = sentryClientDsc(client);
-        addTraceHeaderHook(browser.tracer, (headers, spanContext) => {
+        addTraceHeaderHook(browser, (headers, spanContext) => {
           // Only requests the app sends Sentry headers to (extraTraceHeaders: sentryTraceHeaders): the
           // API's CORS allows them there; other allowed origins may not.
           if (headers['sentry-trace'] === undefined) return;
