@@ -10,9 +10,12 @@
  * - @sentry/browser with browserTracingIntegration (Sentry's page-load, navigation and fetch tracing).
  *
  * Two more rows compare the exporters alone (each with the OTel API and SDK types it pulls in), and
- * two rows show the floor: what `@opentelemetry/api` alone and the API with `sdk-trace-base`'s
- * provider (which Wideline builds on) cost with nothing of ours. Then a per-module account of the
- * default bundle: each module's minified bytes in it, and its share of the gzip size.
+ * three rows show the floor: what `@opentelemetry/api` alone and the API with the SDK's provider
+ * cost with nothing of ours, once with `sdk-trace-base`'s `BasicTracerProvider` and once with
+ * `sdk-trace`'s `TracerProvider` (the class it extends, which the browser builds on). Then the default
+ * bundle built up layer by layer (the required libraries, the part every setup runs, each group of
+ * features), each step measured; and a per-module account of it: each module's minified bytes, and
+ * its share of the gzip size.
  *
  * Sizes are deterministic: this prints bytes and ratios, it gates nothing. The sizes and the ratios
  * to the hand-picked OTel web set go to bench/results/browser-size.json (`pnpm bench --compare`).
@@ -94,19 +97,27 @@ const vitalsEntry = `
 const browserEntry = (features) => `
     import * as w from '@wideline/browser';
     w.startBrowser({ serviceName: 'web', propagateTo: ['https://api.example.com'],
-      ${features.includes('w.redaction()') ? '' : 'redaction: false, '}features: [${features.join(', ')}] });`;
+      ${features.includes('redaction') ? '' : 'redaction: false, '}features: [${features.map((f) => `w.${f}()`).join(', ')}] });`;
+// Features added a step at a time; with the last step the set is initBrowser's (defaultFeatures).
+const featureSteps = [
+  ['fetchSpans', 'xhrSpans'],
+  ['pageLoad', 'webVitals'],
+  ['interactions', 'navigations'],
+  ['sessions', 'offlineQueue'],
+  ['redaction'],
+];
 const layers = [
-  ['@opentelemetry/api (trace + context)', `
-    import { context, trace } from '@opentelemetry/api';
-    window.span = trace.getSpan(context.active());`],
+  ['@opentelemetry/api (trace + context)', entries['floor: @opentelemetry/api (trace + context)']],
   ["+ sdk-trace's TracerProvider and a resource (the SDK Wideline builds on)", entries[SDK_FLOOR]],
   ['+ web-vitals (LCP, INP, CLS, FCP, TTFB)', `${entries[SDK_FLOOR]}${vitalsEntry}`],
-  ['+ startBrowser, no features (config, pipeline, exporter, activities, errors, WebSocket, allowlists)', `${vitalsEntry}${browserEntry([])}`],
-  ['+ fetchSpans(), xhrSpans()', `${vitalsEntry}${browserEntry(['w.fetchSpans()', 'w.xhrSpans()'])}`],
-  ['+ pageLoad(), webVitals()', `${browserEntry(['w.pageLoad()', 'w.webVitals()', 'w.fetchSpans()', 'w.xhrSpans()'])}`],
-  ['+ interactions(), navigations()', `${browserEntry(['w.pageLoad()', 'w.webVitals()', 'w.fetchSpans()', 'w.xhrSpans()', 'w.interactions()', 'w.navigations()'])}`],
-  ['+ sessions(), offlineQueue()', `${browserEntry(['w.sessions()', 'w.offlineQueue()', 'w.pageLoad()', 'w.webVitals()', 'w.fetchSpans()', 'w.xhrSpans()', 'w.interactions()', 'w.navigations()'])}`],
-  ['+ redaction() (= every feature)', `${browserEntry(['w.sessions()', 'w.redaction()', 'w.offlineQueue()', 'w.pageLoad()', 'w.webVitals()', 'w.fetchSpans()', 'w.xhrSpans()', 'w.interactions()', 'w.navigations()'])}`],
+  [
+    '+ startBrowser, no features (config, pipeline, exporter, activities, errors, WebSocket, allowlists)',
+    `${vitalsEntry}${browserEntry([])}`,
+  ],
+  ...featureSteps.map((step, i) => [
+    `+ ${step.map((f) => `${f}()`).join(', ')}${i === featureSteps.length - 1 ? ' (= every feature)' : ''}`,
+    `${vitalsEntry}${browserEntry(featureSteps.slice(0, i + 1).flat())}`,
+  ]),
 ];
 
 async function measure(contents) {
