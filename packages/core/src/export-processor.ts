@@ -8,7 +8,7 @@
  */
 import { context, TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { estimateSpanBytes } from './span-view';
 import { createWarnOnce, type WarningHandler } from './warn-once';
 

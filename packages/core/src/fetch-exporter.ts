@@ -9,7 +9,7 @@
  * @module
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { DEFAULT_EXPORT_TIMEOUT_MS } from './config';
 import { encodeSpans } from './otlp-json';
 

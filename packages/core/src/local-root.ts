@@ -9,7 +9,7 @@
  * @module
  */
 import { type Context, type Span, trace } from '@opentelemetry/api';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 const LOCAL_ROOT = Symbol.for('wideline.localRoot');
 

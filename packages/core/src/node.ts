@@ -13,7 +13,7 @@
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { getNumberFromEnv } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import type { SpanLimits } from '@opentelemetry/sdk-trace';
+import type { SpanLimits } from '@opentelemetry/sdk-trace-base';
 import type { WidelineOptions } from './config';
 import { createTracing, type TracingRuntime, type WidelineTracing } from './tracing';
 

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 type AnyValue =
   | { stringValue: string }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { Redactor } from './redact';
 import { copySpan } from './span-view';
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { type Attributes, type Context, type Link, type SpanKind, trace } from '@opentelemetry/api';
-import { type Sampler, SamplingDecision, type SamplingResult } from '@opentelemetry/sdk-trace';
+import { type Sampler, SamplingDecision, type SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { SAMPLE_RATE_ATTRIBUTE } from './conventions';
 import { W3CTraceState } from './tracestate';
 

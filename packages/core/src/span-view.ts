@@ -5,7 +5,7 @@
  * @module
  */
 import type { Attributes, HrTime, SpanContext } from '@opentelemetry/api';
-import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 
 /** Fields a copy may replace. */
 export interface SpanOverlay {

@@ -9,7 +9,7 @@
  * @module
  */
 import { type Attributes, type Context, SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SAMPLE_RATE_ATTRIBUTE, SAMPLING_REASON_ATTRIBUTE } from './conventions';
 import { localRootIdOf } from './local-root';
 import { RecentMap } from './recent-map';

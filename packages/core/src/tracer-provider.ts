@@ -27,7 +27,11 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { RandomIdGenerator, TracerProvider, type TracerProviderOptions } from '@opentelemetry/sdk-trace';
+// sdk-trace-base is the SDK Wideline is written against; its 2.x line is a shim over
+// `@opentelemetry/sdk-trace`, and `TracerProvider` (without the shim's env merge) is the one class it
+// does not re-export, so that alone comes from the package sdk-trace-base itself is built on.
+import { TracerProvider, type TracerProviderOptions } from '@opentelemetry/sdk-trace';
+import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from './config';
 import { RANDOM_TRACE_FLAG } from './traceparent';
 

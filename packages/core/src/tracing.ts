@@ -28,14 +28,14 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import {
   AlwaysOffSampler,
   type IdGenerator,
   type SpanExporter,
   type SpanLimits,
   type SpanProcessor,
-  type TracerProvider,
-} from '@opentelemetry/sdk-trace';
+} from '@opentelemetry/sdk-trace-base';
 import { type ResolvedConfig, type RuntimeDefaults, resolveConfig, type WidelineOptions } from './config';
 import { BatchExportProcessor, type ExportStats } from './export-processor';
 import { FetchSpanExporter } from './fetch-exporter';

@@ -5,7 +5,7 @@
  * @module
  */
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from './conventions';
 import type { Redactor } from './redact';
 import { hrTimeToMs, isLocalRoot } from './span-view';

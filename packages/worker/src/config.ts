@@ -7,7 +7,7 @@
  * @module
  */
 import { context, propagation, trace } from '@opentelemetry/api';
-import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { W3CPropagator, WidelineConfigError, type WidelineOptions, type WidelineTracing } from '@wideline/core';
 import {
   assembleTracing,

@@ -14,7 +14,7 @@
  * );
  * @module
  */
-import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   type BatchExportProcessor,
   type LineSink,

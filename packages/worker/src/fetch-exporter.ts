@@ -21,7 +21,7 @@
  * @module
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createWarnOnce, encodeResourceSpans, joinResourceSpans, type WarningHandler } from '@wideline/core/sdk';
 
 // Taken when this module is evaluated, before any request: other SDKs (Sentry's fetch integration,

@@ -10,7 +10,7 @@
  * @internal
  * @module
  */
-import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
+import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
 
 /** Ids a span is to start with; `traceId` only matters for a root. */
 export interface ReservedIds {
