@@ -23,8 +23,8 @@
  * overheads and the Wideline / otel-cf-workers ratios, and the bundle sizes go to
  * bench/results/worker.json (`pnpm bench --compare`).
  */
-import { execFile, fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,8 @@ const VARIANTS = ['bare', 'wideline', 'otelcf'];
 // A second bare process measures the noise floor: how far two identical processes differ; Wideline
 // with a discarding exporter shows how much of its overhead is the export itself.
 // BENCH_PROCESSES=bare,wideline-noexport runs a subset (for quick before/after iterations).
+// `before` (workerd only) is @wideline/worker and core as they were at BENCH_BEFORE (a commit),
+// in the same run: a paired before/after, e.g. BENCH_BEFORE=main BENCH_PROCESSES=bare,wideline,before,otelcf.
 const PROCESSES = process.env.BENCH_PROCESSES?.split(',') ?? [
   'bare',
   'bare2',
@@ -47,13 +49,14 @@ const PROCESSES = process.env.BENCH_PROCESSES?.split(',') ?? [
   'otelcf',
   'wideline-noexport',
 ];
-const NODE_PROCESSES = PROCESSES;
+const NODE_PROCESSES = PROCESSES.filter((name) => name !== 'before');
 const LABEL = {
   bare: 'bare',
   bare2: 'bare (second process)',
   wideline: '@wideline/worker',
   otelcf: '@microlabs/otel-cf-workers',
   'wideline-noexport': '@wideline/worker, no export',
+  before: `@wideline/worker at ${process.env.BENCH_BEFORE}`,
   floor: 'floor (OTel API + SDK + OTLP)',
   core: '@wideline/core pipeline',
 };
@@ -121,6 +124,30 @@ async function bundleSize(variant, { conditions, keepNames }) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The `before` process: the bench's Wideline Worker with `@wideline/worker` and `@wideline/core`
+ * aliased to their sources at `commit` (extracted with `git archive`, resolving their dependencies
+ * through the workspace's own node_modules), written as workers/wrangler.before.jsonc.
+ */
+function prepareBefore(commit) {
+  if (!commit) throw new Error('the before process needs BENCH_BEFORE=<commit>, e.g. BENCH_BEFORE=main');
+  const repo = fileURLToPath(new URL('../../../', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'wideline-bench-before-'));
+  for (const pkg of ['core', 'worker']) {
+    execFileSync('sh', ['-c', `git -C "${repo}" archive "${commit}" packages/${pkg}/src | tar -x -C "${dir}"`]);
+    symlinkSync(join(repo, 'packages', pkg, 'node_modules'), join(dir, 'packages', pkg, 'node_modules'));
+  }
+  const src = (pkg, file) => join(dir, 'packages', pkg, 'src', file);
+  const config = JSON.parse(readFileSync(`${WORKERS}wrangler.wideline.jsonc`, 'utf8'));
+  config.alias = {
+    '@wideline/worker': src('worker', 'index.ts'),
+    '@wideline/core': src('core', 'index.ts'),
+    '@wideline/core/sdk': src('core', 'sdk.ts'),
+    '@wideline/core/conventions': src('core', 'conventions.ts'),
+  };
+  writeFileSync(`${WORKERS}wrangler.before.jsonc`, JSON.stringify(config, null, 2));
 }
 
 async function load(url, count) {
@@ -232,7 +259,7 @@ function report(where, cpu, wall) {
     const extra = v === 'bare' || !ran('bare') ? '' : `  overhead ${pairedOverhead(cpu, v).toFixed(0)} µs`;
     const latency = wall ? `  median latency ${median(wall[v]).toFixed(2)} ms` : '';
     console.log(
-      `  ${LABEL[v].padEnd(28)} ${median(cpu[v]).toFixed(0).padStart(6)} µs CPU  (quartiles ${quartiles(cpu[v])
+      `  ${(LABEL[v] ?? v).padEnd(28)} ${median(cpu[v]).toFixed(0).padStart(6)} µs CPU  (quartiles ${quartiles(cpu[v])
         .map((x) => x.toFixed(0))
         .join('..')})${latency}${extra}`,
     );
@@ -296,11 +323,13 @@ async function main() {
       only: ONLY ?? 'all',
     },
   });
-  const sizes = await bundleSizes();
+  // Twenty wrangler builds (five Workers, four settings): only when sizes are asked for.
+  const sizes = ONLY === undefined || ONLY === 'size' ? await bundleSizes() : undefined;
   const receivers = await startReceivers();
   const running = [];
   try {
     if (ONLY !== 'node' && ONLY !== 'size') {
+      if (PROCESSES.includes('before')) prepareBefore(process.env.BENCH_BEFORE);
       for (const variant of PROCESSES) {
         running.push(
           await startWorker(variant, { DOWNSTREAM_URL: receivers.downstreamUrl, OTLP_URL: receivers.otlpUrl }),
@@ -341,50 +370,52 @@ async function main() {
       record(results, 'node', node);
     }
 
-    console.log(
-      '\nBundle size of a hello-world Worker (built by wrangler deploy --dry-run, minify: true; KB = 1024 bytes)\n',
-    );
-    const kb = (bytes) => (bytes / 1024).toFixed(1).padStart(6);
-    console.log(
-      `  ${''.padEnd(28)} ${'min'.padStart(6)}  ${'gzip'.padStart(6)}  no keep_names  module  module, no keep_names`,
-    );
-    for (const v of SIZE_VARIANTS) {
-      const s = sizes[v];
+    if (sizes) {
       console.log(
-        `  ${LABEL[v].padEnd(28)} ${kb(s.minified)}  ${kb(s.gzip)}  ${kb(s.gzipNoKeepNames).padStart(13)}  ${kb(s.gzipModule)}  ${kb(s.gzipModuleNoKeepNames).padStart(21)}`,
+        '\nBundle size of a hello-world Worker (built by wrangler deploy --dry-run, minify: true; KB = 1024 bytes)\n',
       );
-    }
-    console.log(
-      `\n  gzip ratio wideline / otel-cf-workers: ${(sizes.wideline.gzip / sizes.otelcf.gzip).toFixed(2)} (issue 14: wideline ≤ 22 KB at wrangler's defaults)`,
-    );
-    const metric = {
-      gzip: 'bundle_gzip',
-      gzipNoKeepNames: 'bundle_gzip_no_keep_names',
-      gzipModule: 'bundle_gzip_module_condition',
-      gzipModuleNoKeepNames: 'bundle_gzip_module_condition_no_keep_names',
-    };
-    for (const [variant, size] of Object.entries(sizes)) {
+      const kb = (bytes) => (bytes / 1024).toFixed(1).padStart(6);
+      console.log(
+        `  ${''.padEnd(28)} ${'min'.padStart(6)}  ${'gzip'.padStart(6)}  no keep_names  module  module, no keep_names`,
+      );
+      for (const v of SIZE_VARIANTS) {
+        const s = sizes[v];
+        console.log(
+          `  ${LABEL[v].padEnd(28)} ${kb(s.minified)}  ${kb(s.gzip)}  ${kb(s.gzipNoKeepNames).padStart(13)}  ${kb(s.gzipModule)}  ${kb(s.gzipModuleNoKeepNames).padStart(21)}`,
+        );
+      }
+      console.log(
+        `\n  gzip ratio wideline / otel-cf-workers: ${(sizes.wideline.gzip / sizes.otelcf.gzip).toFixed(2)} (issue 14: wideline ≤ 22 KB at wrangler's defaults)`,
+      );
+      const metric = {
+        gzip: 'bundle_gzip',
+        gzipNoKeepNames: 'bundle_gzip_no_keep_names',
+        gzipModule: 'bundle_gzip_module_condition',
+        gzipModuleNoKeepNames: 'bundle_gzip_module_condition_no_keep_names',
+      };
+      for (const [variant, size] of Object.entries(sizes)) {
+        results.add({
+          metric: 'bundle_min',
+          variant,
+          runtime: 'workerd',
+          value: size.minified,
+          unit: 'B',
+          kind: 'latency',
+        });
+        for (const [setting, name] of Object.entries(metric)) {
+          results.add({ metric: name, variant, runtime: 'workerd', value: size[setting], unit: 'B', kind: 'latency' });
+        }
+      }
+      const ratio = sizes.wideline.gzip / sizes.otelcf.gzip;
       results.add({
-        metric: 'bundle_min',
-        variant,
+        metric: 'bundle_gzip',
+        variant: 'wideline / otelcf',
         runtime: 'workerd',
-        value: size.minified,
-        unit: 'B',
+        value: ratio,
+        unit: '×',
         kind: 'latency',
       });
-      for (const [setting, name] of Object.entries(metric)) {
-        results.add({ metric: name, variant, runtime: 'workerd', value: size[setting], unit: 'B', kind: 'latency' });
-      }
     }
-    const ratio = sizes.wideline.gzip / sizes.otelcf.gzip;
-    results.add({
-      metric: 'bundle_gzip',
-      variant: 'wideline / otelcf',
-      runtime: 'workerd',
-      value: ratio,
-      unit: '×',
-      kind: 'latency',
-    });
     results.write();
   } finally {
     await Promise.all(running.map((worker) => worker.stop()));
