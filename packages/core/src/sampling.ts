@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Attributes, type Context, type Link, type SpanKind, trace } from '@opentelemetry/api';
+import { type Attributes, type Context, type Link, type SpanContext, type SpanKind, trace } from '@opentelemetry/api';
 import { type Sampler, SamplingDecision, type SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { SAMPLE_RATE_ATTRIBUTE } from './conventions';
 import { W3CTraceState } from './tracestate';
@@ -45,6 +45,23 @@ function parseRate(value: string | undefined): number | undefined {
 }
 
 /**
+ * Where a head sampler keeps the check {@link WidelineTracerProvider}'s tracer uses to skip the SDK
+ * for a span the sampler drops (see `tracer-provider.ts`). Registered, so two copies of core agree.
+ *
+ * @internal
+ */
+export const DROP_CHECK = Symbol.for('wideline.headSampler.drops');
+
+/**
+ * True exactly when the sampler's `shouldSample` would answer `NOT_RECORD` for this parent span
+ * context (what `trace.getSpanContext` gives for the span's context, valid or not), trace id and
+ * span name — a head sampler's decision never reads attributes, links or kind.
+ *
+ * @internal
+ */
+export type DropCheck = (parent: SpanContext | undefined, traceId: string, spanName: string) => boolean;
+
+/**
  * Builds the head sampler.
  *
  * @example
@@ -56,6 +73,16 @@ export function headSampler(options: HeadSamplingOptions = {}): Sampler {
   const parentBased = options.parentBased ?? true;
   const describe = `WidelineHeadSampler{ratio=${ratio},rules=${rules.length},parentBased=${parentBased}}`;
 
+  const ruleRatio = (spanName: string): number => {
+    const rule = rules.find((r) => (typeof r.name === 'string' ? r.name === spanName : r.name.test(spanName)));
+    return rule ? rule.ratio : ratio;
+  };
+  const drops: DropCheck = (parent, traceId, spanName) => {
+    if (parent && parentBased) return (parent.traceFlags & 0x01) === 0;
+    const effective = ruleRatio(spanName);
+    return effective <= 0 || traceIdRatio(traceId) >= effective;
+  };
+
   return {
     shouldSample(
       context: Context,
@@ -66,17 +93,15 @@ export function headSampler(options: HeadSamplingOptions = {}): Sampler {
       _links: Link[],
     ): SamplingResult {
       const parent = trace.getSpanContext(context);
+      if (drops(parent, traceId, spanName)) return { decision: SamplingDecision.NOT_RECORD };
       if (parent && parentBased) {
-        if ((parent.traceFlags & 0x01) === 0) return { decision: SamplingDecision.NOT_RECORD };
         const inherited = parent.isRemote ? parseRate(parent.traceState?.get(TRACESTATE_KEY)) : undefined;
         return {
           decision: SamplingDecision.RECORD_AND_SAMPLED,
           ...(inherited ? { attributes: { [SAMPLE_RATE_ATTRIBUTE]: inherited } } : {}),
         };
       }
-      const rule = rules.find((r) => (typeof r.name === 'string' ? r.name === spanName : r.name.test(spanName)));
-      const effective = rule ? rule.ratio : ratio;
-      if (effective <= 0 || traceIdRatio(traceId) >= effective) return { decision: SamplingDecision.NOT_RECORD };
+      const effective = ruleRatio(spanName);
       if (effective >= 1) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
       const rate = 1 / effective;
       const traceState = (parent?.traceState ?? new W3CTraceState()).set(TRACESTATE_KEY, `r:${rate}`);
@@ -87,5 +112,6 @@ export function headSampler(options: HeadSamplingOptions = {}): Sampler {
       };
     },
     toString: () => describe,
-  };
+    [DROP_CHECK]: drops,
+  } as Sampler;
 }

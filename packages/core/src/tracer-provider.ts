@@ -22,37 +22,110 @@ import {
   type Context,
   context,
   INVALID_SPANID,
+  isSpanContextValid,
   type Span,
+  type SpanContext,
   type SpanOptions,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
 // sdk-trace-base is the SDK Wideline is written against; its 2.x line is a shim over
 // `@opentelemetry/sdk-trace`, and `TracerProvider` (without the shim's env merge) is the one class it
 // does not re-export, so that alone comes from the package sdk-trace-base itself is built on.
 import { TracerProvider, type TracerProviderOptions } from '@opentelemetry/sdk-trace';
-import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
+import { type IdGenerator, RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from './config';
+import { DROP_CHECK, type DropCheck } from './sampling';
 import { RANDOM_TRACE_FLAG } from './traceparent';
+
+/**
+ * The provider's id generator, with room for one trace id decided in advance: the tracer draws a
+ * new root's trace id itself (to ask the sampler without the SDK), and when the span records, the
+ * SDK must build it with that same id.
+ */
+class PresetIdGenerator implements IdGenerator {
+  readonly inner: IdGenerator;
+  next: string | undefined;
+
+  constructor(inner: IdGenerator) {
+    this.inner = inner;
+  }
+
+  generateTraceId(): string {
+    const preset = this.next;
+    if (preset === undefined) return this.inner.generateTraceId();
+    this.next = undefined;
+    return preset;
+  }
+
+  generateSpanId(): string {
+    return this.inner.generateSpanId();
+  }
+}
+
+/** What the tracer needs to decide a dropped span without the SDK. */
+interface DropPath {
+  drops: DropCheck;
+  ids: PresetIdGenerator;
+}
 
 /** A tracer that gives each span it starts the random-trace-id flag its trace has. */
 class RandomFlagTracer implements Tracer {
   readonly #inner: Tracer;
   readonly #randomRoots: boolean;
+  readonly #dropPath: DropPath | undefined;
 
-  constructor(inner: Tracer, randomRoots: boolean) {
+  constructor(inner: Tracer, randomRoots: boolean, dropPath: DropPath | undefined) {
     this.#inner = inner;
     this.#randomRoots = randomRoots;
+    this.#dropPath = dropPath;
   }
 
   startSpan(name: string, options?: SpanOptions, ctx: Context = context.active()): Span {
-    const span = this.#inner.startSpan(name, options, ctx);
+    const parent = options?.root ? undefined : trace.getSpanContext(ctx);
+    const dropPath = this.#dropPath;
+    // A span Wideline's head sampler drops (a child of an unsampled parent, a root outside the
+    // ratio) is decided here, without the SDK: it would copy and check the creation attributes and
+    // links, ask the sampler, count the span in its (no-op) metrics and build the same
+    // non-recording span. The ids come from the SDK's own generator.
+    if (dropPath && !isTracingSuppressed(ctx)) {
+      const continues = parent !== undefined && isSpanContextValid(parent);
+      const { ids } = dropPath;
+      const traceId = continues ? parent.traceId : ids.inner.generateTraceId();
+      if (dropPath.drops(parent, traceId, name)) {
+        // The SDK's shape, `traceState` key included, so both kinds of context look alike to V8.
+        const dropped = {
+          traceId,
+          spanId: ids.inner.generateSpanId(),
+          traceFlags: this.#randomFlag(continues ? parent : undefined),
+          traceState: continues ? parent.traceState : undefined,
+        } as SpanContext;
+        return trace.wrapSpanContext(dropped);
+      }
+      // It records: the SDK builds it, with the trace id the sampler was asked about.
+      if (!continues) ids.next = traceId;
+      try {
+        return this.#flagged(this.#inner.startSpan(name, options, ctx), parent);
+      } finally {
+        ids.next = undefined;
+      }
+    }
+    return this.#flagged(this.#inner.startSpan(name, options, ctx), parent);
+  }
+
+  /** The random-trace-id bit for a span that continues `parent`'s trace, or for a new root. */
+  #randomFlag(parent: SpanContext | undefined): number {
+    if (parent) return parent.traceFlags & RANDOM_TRACE_FLAG;
+    return this.#randomRoots ? RANDOM_TRACE_FLAG : 0;
+  }
+
+  #flagged(span: Span, parent: SpanContext | undefined): Span {
     const own = span.spanContext();
     // The invalid context of a suppressed span is a shared constant: never touch it. (A string
     // comparison, not isSpanContextValid: the SDK built and validated this context a moment ago,
     // and the hex checks were a measurable share of a span's start.)
     if (own.spanId === INVALID_SPANID) return span;
-    const parent = options?.root ? undefined : trace.getSpanContext(ctx);
     // The span continues its parent's trace exactly when it has the parent's trace id; otherwise
     // (no parent, or an invalid one) it is a new root.
     const random =
@@ -100,13 +173,19 @@ class RandomFlagTracer implements Tracer {
 export class WidelineTracerProvider extends TracerProvider {
   readonly #tracers = new WeakMap<Tracer, Tracer>();
   readonly #randomRoots: boolean;
+  readonly #dropPath: DropPath | undefined;
 
   /** The Wideline config this provider was made from, when `createTracing` made it. */
   readonly resolvedConfig: ResolvedConfig | undefined;
 
   constructor(config: TracerProviderOptions = {}, resolvedConfig?: ResolvedConfig) {
-    super(config);
+    // With Wideline's head sampler, the tracer decides dropped spans itself (see RandomFlagTracer);
+    // it shares the SDK's id generator for that. Any other sampler goes through the SDK as given.
+    const drops = (config.sampler as { [DROP_CHECK]?: DropCheck } | undefined)?.[DROP_CHECK];
+    const ids = drops ? new PresetIdGenerator(config.idGenerator ?? new RandomIdGenerator()) : undefined;
+    super(ids ? { ...config, idGenerator: ids } : config);
     this.#randomRoots = config.idGenerator === undefined || config.idGenerator instanceof RandomIdGenerator;
+    this.#dropPath = drops && ids ? { drops, ids } : undefined;
     this.resolvedConfig = resolvedConfig;
   }
 
@@ -114,7 +193,7 @@ export class WidelineTracerProvider extends TracerProvider {
     const inner = super.getTracer(name, version, options);
     let tracer = this.#tracers.get(inner);
     if (!tracer) {
-      tracer = new RandomFlagTracer(inner, this.#randomRoots);
+      tracer = new RandomFlagTracer(inner, this.#randomRoots, this.#dropPath);
       this.#tracers.set(inner, tracer);
     }
     return tracer;

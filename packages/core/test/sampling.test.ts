@@ -81,4 +81,62 @@ describe('headSampler', () => {
     tracing.tracer.startSpan('dropped').end();
     expect(await finished()).toHaveLength(0);
   });
+
+  it('decides dropped spans in the tracer as the SDK would, and builds kept roots with the id it sampled', async () => {
+    const { tracing, finished } = memoryTracing({ sampling: { head: { ratio: 0.5 } } });
+    const { tracer } = tracing;
+    const kept: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const root = tracer.startSpan('root');
+      const own = root.spanContext();
+      // Every root claims a random trace id (Level 2), kept or not.
+      expect(own.traceFlags & 0x02).toBe(0x02);
+      expect(trace.isSpanContextValid(own)).toBe(true);
+      const child = tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, root));
+      const ownChild = child.spanContext();
+      expect(ownChild.traceId).toBe(own.traceId);
+      expect(ownChild.spanId).not.toBe(own.spanId);
+      expect(ownChild.traceFlags).toBe(own.traceFlags);
+      expect(child.isRecording()).toBe(root.isRecording());
+      if (root.isRecording()) {
+        kept.push(own.traceId);
+        // The trace id the sampler was asked about is the one the span has.
+        expect(traceIdRatio(own.traceId)).toBeLessThan(0.5);
+      } else {
+        expect(traceIdRatio(own.traceId)).toBeGreaterThanOrEqual(0.5);
+        expect(own.traceFlags & TraceFlags.SAMPLED).toBe(0);
+      }
+      child.end();
+      root.end();
+    }
+    expect(kept.length).toBeGreaterThan(140);
+    expect(kept.length).toBeLessThan(260);
+    const exported = await finished();
+    expect(exported).toHaveLength(kept.length * 2);
+    expect(new Set(exported.map((s) => s.spanContext().traceId))).toEqual(new Set(kept));
+  });
+
+  it('drops a child of an unsampled remote parent without the SDK, keeping its tracestate and flags', async () => {
+    const { tracing, finished } = memoryTracing();
+    const traceState = new W3CTraceState().set('vendor', 'x');
+    const remote = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: 'b'.repeat(32),
+      spanId: 'c'.repeat(16),
+      traceFlags: 0x02,
+      isRemote: true,
+      traceState,
+    });
+    const span = tracing.tracer.startSpan('child', { attributes: { a: 1 } }, remote);
+    expect(span.isRecording()).toBe(false);
+    expect(span.spanContext()).toMatchObject({ traceId: 'b'.repeat(32), traceFlags: 0x02, traceState });
+    expect(span.spanContext().spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(span.spanContext().spanId).not.toBe('c'.repeat(16));
+    // A root asked for explicitly ignores the parent's decision.
+    const root = tracing.tracer.startSpan('root', { root: true }, remote);
+    expect(root.isRecording()).toBe(true);
+    expect(root.spanContext().traceId).not.toBe('b'.repeat(32));
+    root.end();
+    span.end();
+    expect((await finished()).map((s) => s.name)).toEqual(['root']);
+  });
 });
