@@ -9,6 +9,14 @@
 import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
+// Every object below is built with all its keys in one literal, absent fields as `undefined`
+// (which `JSON.stringify` leaves out): one shape per kind of object, so the engine's serializer
+// stays on its fast path, and no spread or intermediate object per optional field.
+interface KeyValue {
+  key: string;
+  value: AnyValue;
+}
+
 type AnyValue =
   | { stringValue: string }
   | { boolValue: boolean }
@@ -17,14 +25,19 @@ type AnyValue =
   | { arrayValue: { values: AnyValue[] } };
 
 function anyValue(value: AttributeValue | undefined | null): AnyValue {
-  if (Array.isArray(value)) return { arrayValue: { values: value.map((v) => anyValue(v)) } };
+  if (typeof value === 'string') return { stringValue: value };
   if (typeof value === 'number') return Number.isInteger(value) ? { intValue: value } : { doubleValue: value };
   if (typeof value === 'boolean') return { boolValue: value };
+  if (Array.isArray(value)) {
+    const values: AnyValue[] = [];
+    for (let i = 0; i < value.length; i++) values.push(anyValue(value[i]));
+    return { arrayValue: { values } };
+  }
   return { stringValue: value == null ? '' : String(value) };
 }
 
-function keyValues(attributes: Attributes | undefined): Array<{ key: string; value: AnyValue }> {
-  const list: Array<{ key: string; value: AnyValue }> = [];
+function keyValues(attributes: Attributes | undefined): KeyValue[] {
+  const list: KeyValue[] = [];
   for (const key in attributes) {
     const value = attributes[key];
     if (value !== undefined) list.push({ key, value: anyValue(value) });
@@ -38,12 +51,32 @@ function nanos([seconds, ns]: HrTime): string {
 
 function encodeSpan(span: ReadableSpan) {
   const { traceId, spanId, traceState } = span.spanContext();
-  const parent = span.parentSpanContext?.spanId;
+  const { events, links, status } = span;
+  const encodedEvents = [];
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as (typeof events)[number];
+    encodedEvents.push({
+      timeUnixNano: nanos(event.time),
+      name: event.name,
+      attributes: keyValues(event.attributes),
+      droppedAttributesCount: event.droppedAttributesCount ?? 0,
+    });
+  }
+  const encodedLinks = [];
+  for (let i = 0; i < links.length; i++) {
+    const link = links[i] as (typeof links)[number];
+    encodedLinks.push({
+      traceId: link.context.traceId,
+      spanId: link.context.spanId,
+      attributes: keyValues(link.attributes),
+      droppedAttributesCount: link.droppedAttributesCount ?? 0,
+    });
+  }
   return {
     traceId,
     spanId,
-    ...(parent ? { parentSpanId: parent } : {}),
-    ...(traceState ? { traceState: traceState.serialize() } : {}),
+    parentSpanId: span.parentSpanContext?.spanId || undefined,
+    traceState: traceState ? traceState.serialize() || undefined : undefined,
     name: span.name,
     // OTLP's SpanKind counts UNSPECIFIED as 0; the API's INTERNAL is 0.
     kind: span.kind + 1,
@@ -51,20 +84,10 @@ function encodeSpan(span: ReadableSpan) {
     endTimeUnixNano: nanos(span.endTime),
     attributes: keyValues(span.attributes),
     droppedAttributesCount: span.droppedAttributesCount,
-    events: span.events.map((event) => ({
-      timeUnixNano: nanos(event.time),
-      name: event.name,
-      attributes: keyValues(event.attributes),
-      droppedAttributesCount: event.droppedAttributesCount ?? 0,
-    })),
+    events: encodedEvents,
     droppedEventsCount: span.droppedEventsCount,
-    status: { code: span.status.code, ...(span.status.message ? { message: span.status.message } : {}) },
-    links: span.links.map((link) => ({
-      traceId: link.context.traceId,
-      spanId: link.context.spanId,
-      attributes: keyValues(link.attributes),
-      droppedAttributesCount: link.droppedAttributesCount ?? 0,
-    })),
+    status: { code: status.code, message: status.message || undefined },
+    links: encodedLinks,
     droppedLinksCount: span.droppedLinksCount,
   };
 }
@@ -85,14 +108,19 @@ export function encodeResourceSpans(spans: readonly ReadableSpan[]): string {
     if (list) list.push(span);
     else scopes.set(key, [span]);
   }
-  const resourceSpans = [...resources].map(([resource, scopes]) => ({
-    resource: { attributes: keyValues(resource.attributes), droppedAttributesCount: 0 },
-    scopeSpans: [...scopes.values()].map((list) => ({
-      scope: { name: list[0]?.instrumentationScope.name ?? '', version: list[0]?.instrumentationScope.version ?? '' },
-      spans: list.map(encodeSpan),
-    })),
-  }));
-  return resourceSpans.map((entry) => JSON.stringify(entry)).join(',');
+  const members: string[] = [];
+  for (const [resource, scopes] of resources) {
+    const scopeSpans = [];
+    for (const list of scopes.values()) {
+      const encoded = [];
+      for (let i = 0; i < list.length; i++) encoded.push(encodeSpan(list[i] as ReadableSpan));
+      const scope = list[0]?.instrumentationScope;
+      scopeSpans.push({ scope: { name: scope?.name ?? '', version: scope?.version ?? '' }, spans: encoded });
+    }
+    const entry = { resource: { attributes: keyValues(resource.attributes), droppedAttributesCount: 0 }, scopeSpans };
+    members.push(JSON.stringify(entry));
+  }
+  return members.join(',');
 }
 
 /** An OTLP/HTTP JSON request body from the members of one or more {@link encodeResourceSpans} calls. */
