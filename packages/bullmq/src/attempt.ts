@@ -142,6 +142,9 @@ export function setAttemptAttributes(span: Span, job: TracedJobLike, attempt: At
     span.setAttribute(BULLMQ_QUEUE_WAIT_MS, Math.max(0, job.processedOn - attempt.timestamp - attempt.delay));
 }
 
+/** Shared by every attempt without links (the SDK copies links, never changes the array). */
+const NO_LINKS: Link[] = [];
+
 // A worker serves one queue: its span name and creation attributes are built once, not per job.
 let lastQueue = '';
 let lastName = 'process ';
@@ -164,7 +167,7 @@ export function startProcessSpan(tracer: Tracer, attempt: Attempt, job: TracedJo
   const { start } = attempt;
   const links: Link[] =
     start.links.length === 0
-      ? []
+      ? NO_LINKS
       : start.links.map(([ctx, type]) => ({ context: ctx, attributes: { [LINK_TYPE]: type } }));
   const parent = start.parent ? trace.setSpanContext(ROOT_CONTEXT, start.parent) : ROOT_CONTEXT;
   const name = processSpanName(attempt.queue);

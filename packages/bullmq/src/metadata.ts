@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { isSpanContextValid, type SpanContext } from '@opentelemetry/api';
+import { INVALID_SPANID, INVALID_TRACEID, type SpanContext } from '@opentelemetry/api';
 import { formatTraceparent, remoteSpanContext } from '@wideline/core/sdk';
 
 /** Larger stored metadata is ignored unread: it cannot be a context we wrote. */
@@ -101,9 +101,15 @@ export function withStoredContext<O extends object>(
   children?: readonly SpanContext[],
 ): O {
   const telemetry = (opts as { telemetry?: { omitContext?: boolean } } | undefined)?.telemetry;
-  // No provider registered (an invalid, all-zero context): store nothing rather than a context that
-  // every consumer would reject.
-  if (telemetry?.omitContext === true || !isSpanContextValid(spanContext)) return (opts ?? {}) as O;
+  // No provider registered, or tracing suppressed (the API's all-zero context): store nothing rather
+  // than a context that every consumer would reject. (A comparison, not isSpanContextValid: a
+  // tracer's own span has ids it generated, and the hex checks were a measurable share of an add.)
+  if (
+    telemetry?.omitContext === true ||
+    spanContext.spanId === INVALID_SPANID ||
+    spanContext.traceId === INVALID_TRACEID
+  )
+    return (opts ?? {}) as O;
   const metadata = encodeMetadata(spanContext, children);
   return { ...opts, telemetry: telemetry ? { ...telemetry, metadata } : { metadata } } as O;
 }

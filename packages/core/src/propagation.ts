@@ -83,13 +83,10 @@ export function remoteSpanContext(traceparent: unknown, tracestate?: unknown): S
   const parent = typeof traceparent === 'string' ? parseTraceparent(traceparent) : undefined;
   if (!parent) return undefined;
   const traceState = typeof tracestate === 'string' ? parseTracestate(tracestate) : undefined;
-  return {
-    traceId: parent.traceId,
-    spanId: parent.spanId,
-    traceFlags: parent.traceFlags,
-    isRemote: true,
-    ...(traceState ? { traceState } : {}),
-  };
+  const { traceId, spanId, traceFlags } = parent;
+  return traceState
+    ? { traceId, spanId, traceFlags, isRemote: true, traceState }
+    : { traceId, spanId, traceFlags, isRemote: true };
 }
 
 /**

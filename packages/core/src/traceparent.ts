@@ -28,12 +28,17 @@ export const RANDOM_TRACE_FLAG = 0x02;
 /** The flags this version of the spec defines (sampled, random-trace-id). */
 const KNOWN_FLAGS = TraceFlags.SAMPLED | RANDOM_TRACE_FLAG;
 
-const HEX_RE = /^[0-9a-f]+$/;
 const ZERO_TRACE_ID = '00000000000000000000000000000000';
 const ZERO_SPAN_ID = '0000000000000000';
 const VERSION_00_LENGTH = 55;
 /** Optional white space around a header value (RFC 9110 OWS). */
 const OWS_RE = /^[ \t]+|[ \t]+$/g;
+/** The four version-00 fields, checked in one pass (the length is checked before). */
+const FIELDS_RE = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}/;
+
+function isOws(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
 
 function single(value: HeaderValue): string | undefined {
   if (typeof value === 'string') return value;
@@ -55,20 +60,20 @@ function single(value: HeaderValue): string | undefined {
 export function parseTraceparent(header: HeaderValue): TraceParent | undefined {
   const raw = single(header);
   if (raw === undefined || raw.length > 512) return undefined;
-  const value = raw.replace(OWS_RE, '');
+  // Most values carry no optional whitespace: no regex replace for them.
+  const value = isOws(raw.charCodeAt(0)) || isOws(raw.charCodeAt(raw.length - 1)) ? raw.replace(OWS_RE, '') : raw;
   if (value.length < VERSION_00_LENGTH) return undefined;
+  // Lower-case hex version, trace id, span id and flags, separated by dashes at 2, 35 and 52.
+  if (!FIELDS_RE.test(value)) return undefined;
   const version = value.slice(0, 2);
-  if (!HEX_RE.test(version) || version === 'ff') return undefined;
+  if (version === 'ff') return undefined;
   if (version === '00' && value.length !== VERSION_00_LENGTH) return undefined;
   // Future versions may append fields, but only after a dash at the version-00 boundary.
   if (value.length > VERSION_00_LENGTH && value[VERSION_00_LENGTH] !== '-') return undefined;
-  if (value[2] !== '-' || value[35] !== '-' || value[52] !== '-') return undefined;
   const traceId = value.slice(3, 35);
   const spanId = value.slice(36, 52);
+  if (traceId === ZERO_TRACE_ID || spanId === ZERO_SPAN_ID) return undefined;
   const flags = value.slice(53, 55);
-  if (!HEX_RE.test(traceId) || traceId === ZERO_TRACE_ID) return undefined;
-  if (!HEX_RE.test(spanId) || spanId === ZERO_SPAN_ID) return undefined;
-  if (!HEX_RE.test(flags)) return undefined;
   return { version, traceId, spanId, traceFlags: Number.parseInt(flags, 16) & KNOWN_FLAGS };
 }
 
