@@ -53,13 +53,17 @@ function parseRate(value: string | undefined): number | undefined {
 export const DROP_CHECK = Symbol.for('wideline.headSampler.drops');
 
 /**
- * True exactly when the sampler's `shouldSample` would answer `NOT_RECORD` for this parent span
- * context (what `trace.getSpanContext` gives for the span's context, valid or not), trace id and
- * span name — a head sampler's decision never reads attributes, links or kind.
+ * `drops` is true exactly when the sampler's `shouldSample` would answer `NOT_RECORD` for this
+ * parent span context (what `trace.getSpanContext` gives for the span's context, valid or not),
+ * trace id and span name — a head sampler's decision never reads attributes, links or kind.
  *
  * @internal
  */
-export type DropCheck = (parent: SpanContext | undefined, traceId: string, spanName: string) => boolean;
+export interface DropCheck {
+  drops(parent: SpanContext | undefined, traceId: string, spanName: string): boolean;
+  /** A span with a parent is decided by the parent's sampled flag alone (no trace id needed). */
+  parentBased: boolean;
+}
 
 /**
  * Builds the head sampler.
@@ -77,10 +81,11 @@ export function headSampler(options: HeadSamplingOptions = {}): Sampler {
     const rule = rules.find((r) => (typeof r.name === 'string' ? r.name === spanName : r.name.test(spanName)));
     return rule ? rule.ratio : ratio;
   };
-  const drops: DropCheck = (parent, traceId, spanName) => {
+  const drops: DropCheck['drops'] = (parent, traceId, spanName) => {
     if (parent && parentBased) return (parent.traceFlags & 0x01) === 0;
     const effective = ruleRatio(spanName);
-    return effective <= 0 || traceIdRatio(traceId) >= effective;
+    // traceIdRatio is below 1 for every id: a ratio of 1 keeps without reading the id.
+    return effective <= 0 || (effective < 1 && traceIdRatio(traceId) >= effective);
   };
 
   return {
@@ -112,6 +117,6 @@ export function headSampler(options: HeadSamplingOptions = {}): Sampler {
       };
     },
     toString: () => describe,
-    [DROP_CHECK]: drops,
+    [DROP_CHECK]: { drops, parentBased } satisfies DropCheck,
   } as Sampler;
 }

@@ -211,7 +211,8 @@ export class TailSamplingProcessor implements SpanProcessor {
     if (unit.errored) return 'error';
     if (root && hrTimeToMs(root.duration) >= this.#slowMs) return 'slow';
     if (root && this.#keep?.({ root, spans: unit.spans, errored: unit.errored })) return 'predicate';
-    if (traceIdRatio(unit.traceId) < this.#probability) return 'probability';
+    // traceIdRatio is below 1 for every id: a probability of 1 keeps without reading the id.
+    if (this.#probability >= 1 || traceIdRatio(unit.traceId) < this.#probability) return 'probability';
     return undefined;
   }
 

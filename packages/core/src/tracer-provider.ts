@@ -26,6 +26,7 @@ import {
   type Span,
   type SpanContext,
   type SpanOptions,
+  TraceFlags,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
@@ -65,8 +66,7 @@ class PresetIdGenerator implements IdGenerator {
 }
 
 /** What the tracer needs to decide a dropped span without the SDK. */
-interface DropPath {
-  drops: DropCheck;
+interface DropPath extends DropCheck {
   ids: PresetIdGenerator;
 }
 
@@ -90,8 +90,12 @@ class RandomFlagTracer implements Tracer {
     // links, ask the sampler, count the span in its (no-op) metrics and build the same
     // non-recording span. The ids come from the SDK's own generator.
     if (dropPath && !isTracingSuppressed(ctx)) {
-      const continues = parent !== undefined && isSpanContextValid(parent);
       const { ids } = dropPath;
+      // A parent-based decision reads the parent's flag only: a sampled parent's child goes
+      // straight to the SDK, with nothing checked twice.
+      if (parent !== undefined && dropPath.parentBased && (parent.traceFlags & TraceFlags.SAMPLED) !== 0)
+        return this.#flagged(this.#inner.startSpan(name, options, ctx), parent);
+      const continues = parent !== undefined && isSpanContextValid(parent);
       const traceId = continues ? parent.traceId : ids.inner.generateTraceId();
       if (dropPath.drops(parent, traceId, name)) {
         // The SDK's shape, `traceState` key included, so both kinds of context look alike to V8.
@@ -181,11 +185,11 @@ export class WidelineTracerProvider extends TracerProvider {
   constructor(config: TracerProviderOptions = {}, resolvedConfig?: ResolvedConfig) {
     // With Wideline's head sampler, the tracer decides dropped spans itself (see RandomFlagTracer);
     // it shares the SDK's id generator for that. Any other sampler goes through the SDK as given.
-    const drops = (config.sampler as { [DROP_CHECK]?: DropCheck } | undefined)?.[DROP_CHECK];
-    const ids = drops ? new PresetIdGenerator(config.idGenerator ?? new RandomIdGenerator()) : undefined;
+    const check = (config.sampler as { [DROP_CHECK]?: DropCheck } | undefined)?.[DROP_CHECK];
+    const ids = check ? new PresetIdGenerator(config.idGenerator ?? new RandomIdGenerator()) : undefined;
     super(ids ? { ...config, idGenerator: ids } : config);
     this.#randomRoots = config.idGenerator === undefined || config.idGenerator instanceof RandomIdGenerator;
-    this.#dropPath = drops && ids ? { drops, ids } : undefined;
+    this.#dropPath = check && ids ? { drops: check.drops, parentBased: check.parentBased, ids } : undefined;
     this.resolvedConfig = resolvedConfig;
   }
 
