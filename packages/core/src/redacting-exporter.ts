@@ -13,12 +13,15 @@ import { copySpan } from './span-view';
 export function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan {
   const attributes = redactor.redactAttributes(span.attributes);
   let events: TimedEvent[] | undefined;
-  span.events.forEach((event, index) => {
+  // A loop, not forEach: no closure per exported span.
+  const original = span.events;
+  for (let index = 0; index < original.length; index++) {
+    const event = original[index] as TimedEvent;
     const redacted = event.attributes ? redactor.redactAttributes(event.attributes) : undefined;
-    if (!redacted) return;
-    events ??= [...span.events];
+    if (!redacted) continue;
+    events ??= [...original];
     events[index] = { ...event, attributes: redacted };
-  });
+  }
   if (!attributes && !events) return span;
   return copySpan(span, { ...(attributes ? { attributes } : {}), ...(events ? { events } : {}) });
 }
