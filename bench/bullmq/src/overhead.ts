@@ -12,10 +12,13 @@
  *                 `createNodeTracing` (OpenTelemetry's OTLPTraceExporter, what bench.ts uses)
  *   otlp-fetch    the same through `createTracing`'s default exporter (core's own OTLP/JSON encoder
  *                 and fetch), for comparison
+ *   head-10%      not a layer above the others: `otlp` at 10 % head sampling (jobs follow their
+ *                 producer's decision), the unsampled job's cost beside the sampled one's
  *
  *   node src/overhead.ts                                    # 50 000 jobs per layer, 3 rounds
  *   BENCH_ONLY=otlp node --cpu-prof src/overhead.ts          # one layer, e.g. to profile it
  *   BENCH_WIDELINE_MODULE=/abs/path/dist/index.js node src/overhead.ts   # another build
+ *   BENCH_CORE_DIST=/abs/path/core/dist node src/overhead.ts              # another build of core's pipeline
  *   BENCH_INSTRUCTIONS=1 node src/overhead.ts               # instructions per job (callgrind), not CPU time
  *
  * With BENCH_INSTRUCTIONS=1 each layer runs in its own process under valgrind's callgrind, and the
@@ -33,13 +36,21 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { BenchResults, callgrindWindow, countInstructions } from '@wideline/bench-kit';
 import type { TracedJobLike } from '@wideline/bullmq';
-import { createTracing, type WidelineTracing } from '@wideline/core';
-import { createNodeTracing } from '@wideline/core/node';
+import type { WidelineTracing } from '@wideline/core';
 import { Queue as BullQueue } from 'bullmq';
 
 const { Queue, tracedProcessor } = (await import(
   process.env.BENCH_WIDELINE_MODULE ?? '@wideline/bullmq'
 )) as typeof import('@wideline/bullmq');
+
+// Core's pipeline from another build (a dist directory), to compare before and after.
+const coreDist = process.env.BENCH_CORE_DIST;
+const { createTracing } = (await import(
+  coreDist ? `${coreDist}/index.js` : '@wideline/core'
+)) as typeof import('@wideline/core');
+const { createNodeTracing } = (await import(
+  coreDist ? `${coreDist}/node.js` : '@wideline/core/node'
+)) as typeof import('@wideline/core/node');
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -47,7 +58,7 @@ const CONCURRENCY = 50;
 const INSTRUCTIONS = process.env.BENCH_INSTRUCTIONS === '1';
 // In the child process that callgrind counts: which layer, and count the measured loop.
 const COUNTED_LAYER = process.argv[2] === '--counted' ? (process.argv[3] as Layer) : undefined;
-type Layer = 'no-provider' | 'sampled-out' | 'discard' | 'otlp' | 'otlp-fetch';
+type Layer = 'no-provider' | 'sampled-out' | 'discard' | 'otlp' | 'otlp-fetch' | 'head-10%';
 
 // The stand-in for BullMQ's add: the job it would have stored, no Redis.
 let nextId = 0;
@@ -72,10 +83,20 @@ async function sinkUrl(): Promise<string> {
 }
 
 function pipeline(layer: Layer, sink: string): WidelineTracing | undefined {
-  const common = { serviceName: 'bench-overhead', batch: { scheduledDelayMs: 200, maxQueueSize: 65_536 } };
+  // Under callgrind a run is ~50× slower: a 200 ms batch timer would export a few spans at a time,
+  // and the per-request cost would dominate layers that export few spans (head-10%). Spans leave
+  // in full batches of 512 there, as they do at full speed.
+  const scheduledDelayMs = COUNTED_LAYER ? 60_000 : 200;
+  const common = { serviceName: 'bench-overhead', batch: { scheduledDelayMs, maxQueueSize: 65_536 } };
   if (layer === 'no-provider') return undefined;
   if (layer === 'otlp-fetch') return createTracing({ ...common, env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink } });
   if (layer === 'otlp') return createNodeTracing({ ...common, env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink } });
+  if (layer === 'head-10%')
+    return createNodeTracing({
+      ...common,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink },
+      sampling: { head: { ratio: 0.1 } },
+    });
   return createTracing({
     ...common,
     exporter: discard,
@@ -159,7 +180,7 @@ async function measureLayers(layers: Layer[]): Promise<void> {
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const only = process.env.BENCH_ONLY?.split(',');
-const layers = (['no-provider', 'sampled-out', 'discard', 'otlp', 'otlp-fetch'] as Layer[]).filter(
+const layers = (['no-provider', 'sampled-out', 'discard', 'otlp', 'otlp-fetch', 'head-10%'] as Layer[]).filter(
   (l) => !only || only.includes(l),
 );
 if (COUNTED_LAYER) await measureLayers([COUNTED_LAYER]);
