@@ -41,6 +41,7 @@ import {
   type LoadPhaseName,
   NOT_OTLP,
   otlpFileSource,
+  PARENT_LOOKUPS_SQL,
   pivotSql,
 } from './otlp-schema.ts';
 import { spanRow } from './span-rows.ts';
@@ -184,7 +185,7 @@ export class ChdbEngine implements QueryEngine {
       await this.#query(`SELECT uniqExact(sp.traceId), min(toUInt64OrZero(sp.startTimeUnixNano)) FROM otlp_stage
         ARRAY JOIN result.resourceSpans AS rs ARRAY JOIN rs.scopeSpans AS ss ARRAY JOIN ss.spans AS sp`),
     );
-    await this.#load('parse', insertRawSql('otlp_stage', 'result.resourceSpans'));
+    await this.#load('parse', insertRawSql('otlp_stage', 'result.resourceSpans', 'String'));
     this.#bodies++;
     await this.#query('TRUNCATE TABLE otlp_stage');
     const [traces, oldest] = counted.rows[0] as [number, number];
@@ -218,8 +219,9 @@ export class ChdbEngine implements QueryEngine {
         ]),
       );
     const attributes = attributeKeys(await kinds('attrs'), await kinds('rattrs'));
+    const [[lookups]] = fromJsonCompact(await this.#load('parents', PARENT_LOOKUPS_SQL)).rows as [[number]];
     // Jaeger answers one search per service: a trace that touched two services came twice.
-    for (const [phase, sql] of pivotSql(attributes, this.#bodies > 1 || this.#spanLoads > 0))
+    for (const [phase, sql] of pivotSql(attributes, this.#bodies > 1 || this.#spanLoads > 0, lookups! > 0))
       await this.#load(phase, sql);
     await this.#load('pivot', 'DROP TABLE raw_spans');
     await this.#query('CREATE VIEW events AS SELECT * FROM spans WHERE is_event');

@@ -18,11 +18,19 @@ import { ident, str } from '../sql/quote.ts';
  */
 const VALUE = 'Map(String, String)';
 const KEY_VALUES = `Array(Tuple(key String, value ${VALUE}))`;
-const SPAN = `Tuple(traceId String, spanId String, parentSpanId String, flags UInt32, name String, kind String, startTimeUnixNano String, endTimeUnixNano String, attributes ${KEY_VALUES}, status Tuple(code String, message String))`;
-const RESOURCE_SPANS = `Array(Tuple(resource Tuple(attributes ${KEY_VALUES}), scopeSpans Array(Tuple(scope Tuple(name String, version String), spans Array(${SPAN})))))`;
+/**
+ * One span as the engine reads it. Times are `UInt64` where the engine's JSON functions read the text
+ * (they read `"1793527200000000000"` as the number, and anything else as 0), `String` where its
+ * `JSONEachRow` reader does (it refuses quoted text that is not a number). The scope is not read: no
+ * column comes from it.
+ */
+const span = (time: 'UInt64' | 'String') =>
+  `Tuple(traceId String, spanId String, parentSpanId String, flags UInt32, name String, kind String, startTimeUnixNano ${time}, endTimeUnixNano ${time}, attributes ${KEY_VALUES}, status Tuple(code String, message String))`;
+const resourceSpans = (time: 'UInt64' | 'String') =>
+  `Array(Tuple(resource Tuple(attributes ${KEY_VALUES}), scopeSpans Array(Tuple(spans Array(${span(time)})))))`;
 
 /** Jaeger's `/api/v3` answer: a TracesData body wrapped in `result`. */
-export const JAEGER_ANSWER_SCHEMA = `result Tuple(resourceSpans ${RESOURCE_SPANS})`;
+export const JAEGER_ANSWER_SCHEMA = `result Tuple(resourceSpans ${resourceSpans('String')})`;
 
 /** Settings the loader relies on: numbers, objects and arrays readable as text, unknown fields skipped. */
 export const LOAD_SETTINGS: Record<string, string | number> = {
@@ -33,31 +41,42 @@ export const LOAD_SETTINGS: Record<string, string | number> = {
   input_format_skip_unknown_fields: 1,
   input_format_json_named_tuples_as_objects: 1,
   input_format_json_defaults_for_missing_elements_in_named_tuple: 1,
+  // File reads are cut into chunks of this many bytes for the parsing threads (default 10 MiB): a
+  // smaller chunk keeps both cores busy to the end of the file (bench/query, load).
+  min_chunk_bytes_for_parallel_parsing: 3 << 20,
 };
 
 /** One row per span, attributes as arrays. */
 export const CREATE_RAW_SPANS = `CREATE TABLE raw_spans (
   trace_id String, span_id String, parent_span_id String, flags UInt32, name String,
   kind String, status String, status_message String,
-  start_ns UInt64, end_ns UInt64, scope_name String,
+  start_ns UInt64, end_ns UInt64,
   attrs ${KEY_VALUES}, rattrs ${KEY_VALUES}
 ) ENGINE = Memory`;
 
 /** Staging table for raw inserts of Jaeger's answers. */
 export const CREATE_STAGE = `CREATE TABLE otlp_stage (${JAEGER_ANSWER_SCHEMA}) ENGINE = Memory`;
 
-const KIND = `multiIf(k IN ('1', 'SPAN_KIND_INTERNAL'), 'internal', k IN ('2', 'SPAN_KIND_SERVER'), 'server', k IN ('3', 'SPAN_KIND_CLIENT'), 'client', k IN ('4', 'SPAN_KIND_PRODUCER'), 'producer', k IN ('5', 'SPAN_KIND_CONSUMER'), 'consumer', 'unspecified')`;
-const STATUS = `multiIf(c IN ('2', 'STATUS_CODE_ERROR'), 'ERROR', c IN ('1', 'STATUS_CODE_OK'), 'OK', 'UNSET')`;
+/** OTLP's span kind (a number, or its enum name as some writers spell it) as one lookup. */
+const KIND = (k: string) =>
+  `transform(${k}, ['1', 'SPAN_KIND_INTERNAL', '2', 'SPAN_KIND_SERVER', '3', 'SPAN_KIND_CLIENT', '4', 'SPAN_KIND_PRODUCER', '5', 'SPAN_KIND_CONSUMER'], ['internal', 'internal', 'server', 'server', 'client', 'client', 'producer', 'producer', 'consumer', 'consumer'], 'unspecified')`;
+const STATUS = (c: string) =>
+  `transform(${c}, ['2', 'STATUS_CODE_ERROR', '1', 'STATUS_CODE_OK'], ['ERROR', 'ERROR', 'OK', 'OK'], 'UNSET')`;
 
 /**
  * `INSERT INTO raw_spans` from OTLP/JSON rows read by `source` (a table or a `file(…)` call), whose
- * resource spans are in the column `resourceSpans` (`result.resourceSpans` for Jaeger's answers).
- * Ids stay as written: OTLP/JSON and Jaeger write them in lowercase hex.
+ * resource spans are in the column `resourceSpans` (`result.resourceSpans` for Jaeger's answers), with
+ * times as `time` (see {@link span}). Ids stay as written: OTLP/JSON and Jaeger write them in lowercase hex.
  */
-export function insertRawSql(source: string, resourceSpans = 'resourceSpans'): string {
+export function insertRawSql(
+  source: string,
+  resourceSpans = 'resourceSpans',
+  time: 'UInt64' | 'String' = 'UInt64',
+): string {
+  const ns = (t: string) => (time === 'UInt64' ? t : `toUInt64OrZero(${t})`);
   return `INSERT INTO raw_spans SELECT sp.traceId, sp.spanId, sp.parentSpanId, sp.flags, sp.name,
-  ${KIND.replace(/\bk\b/g, 'sp.kind')}, ${STATUS.replace(/\bc\b/g, 'sp.status.code')}, sp.status.message,
-  toUInt64OrZero(sp.startTimeUnixNano), toUInt64OrZero(sp.endTimeUnixNano), ss.scope.name, sp.attributes, rs.resource.attributes
+  ${KIND('sp.kind')}, ${STATUS('sp.status.code')}, sp.status.message,
+  ${ns('sp.startTimeUnixNano')}, ${ns('sp.endTimeUnixNano')}, sp.attributes, rs.resource.attributes
   FROM ${source}
   ARRAY JOIN ${resourceSpans} AS rs ARRAY JOIN rs.scopeSpans AS ss ARRAY JOIN ss.spans AS sp`;
 }
@@ -77,7 +96,7 @@ export type DocumentSplit = 'LineAsString' | 'JSONAsString';
  */
 export function otlpFileSource(path: string, split: DocumentSplit): string {
   const doc = split === 'LineAsString' ? 'line' : 'json';
-  return `(SELECT JSONExtract(${doc}, 'resourceSpans', ${str(RESOURCE_SPANS)}) AS resourceSpans
+  return `(SELECT JSONExtract(${doc}, 'resourceSpans', ${str(resourceSpans('UInt64'))}) AS resourceSpans
   FROM file(${str(path)}, '${split}')
   WHERE notEmpty(resourceSpans) OR empty(trimBoth(${doc}))
     OR throwIf(NOT (isValidJSON(${doc}) AND JSONHas(${doc}, 'resourceSpans')), ${str(NOT_OTLP)}))`;
@@ -153,21 +172,28 @@ export function attributeKeys(own: Map<string, KindCounts>, resource: Map<string
 }
 
 /**
- * The typed value of an attribute from its text and whether the key is there: each key's column has
- * one type (from every kind it was seen with, {@link attributeType}), so the text is converted once.
+ * The typed value of an attribute from its text (NULL when the key is not there): each key's column
+ * has one type (from every kind it was seen with, {@link attributeType}), so the text is converted once.
  */
-function valueAs(type: AttributeType, text: string, present: string): string {
+function valueAs(type: AttributeType, text: string): string {
   switch (type) {
     case 'Int64':
       return `toInt64OrNull(${text})`;
     case 'Float64':
       return `toFloat64OrNull(${text})`;
     case 'Bool':
-      return `if(${present}, ${text} = 'true', NULL)::Nullable(Bool)`;
+      return `(${text} = 'true')::Nullable(Bool)`;
     default:
-      return `if(${present}, ${text}, NULL)`;
+      return text;
   }
 }
+
+/**
+ * Each attribute's value text, in the order of its keys: the first (only) entry of each one-entry
+ * value map, read in one vectorised pass over the map's values subcolumn (the same expression for
+ * every key, so the engine computes it once per span), instead of one copy per key.
+ */
+const valuesOf = (column: string) => `arrayMap(v -> v[1], ${column}.value.values)`;
 
 /**
  * A key's value on span `s`: the span's own attribute, else its resource's; only the sides it is on.
@@ -175,14 +201,11 @@ function valueAs(type: AttributeType, text: string, present: string): string {
  */
 export function attributeSql(a: AttributeKey, s = 's'): string {
   const k = str(a.key);
-  const side = (column: string) => {
-    const index = `indexOf(${s}.${column}.key, ${k})`;
-    return valueAs(a.type, `arrayElement(arrayElement(${s}.${column}.value.values, ${index}), 1)`, `${index} > 0`);
-  };
-  const own = a.own && side('attrs');
-  const resource = a.resource && side('rattrs');
-  if (own && resource) return `if(has(${s}.attrs.key, ${k}), ${own}, ${resource})`;
-  return (own ?? resource)!;
+  const text = (column: string) =>
+    `arrayElementOrNull(${valuesOf(`${s}.${column}`)}, indexOf(${s}.${column}.key, ${k}))`;
+  const own = a.own && text('attrs');
+  const resource = a.resource && text('rattrs');
+  return valueAs(a.type, own && resource ? `coalesce(${own}, ${resource})` : (own ?? resource)!);
 }
 
 /** The column name of an attribute: its key, or `attr.<key>` when a fixed column has that name. */
@@ -191,17 +214,28 @@ export function attributeColumn(key: string): string {
 }
 
 const SERVICE = (s: string) =>
-  `coalesce(nullIf(arrayElement(arrayElement(${s}.rattrs.value.values, indexOf(${s}.rattrs.key, 'service.name')), 1), ''), 'unknown_service')`;
+  `coalesce(nullIf(arrayElementOrNull(${valuesOf(`${s}.rattrs`)}, indexOf(${s}.rattrs.key, 'service.name')), ''), 'unknown_service')`;
+
+/**
+ * How many spans the wide-event test must look up a parent for: those with a parent whose span flags
+ * do not say whether it is remote. OTLP exporters that set the flags (bits 8 and 9) need none.
+ */
+export const PARENT_LOOKUPS_SQL = "SELECT countIf(parent_span_id != '' AND bitAnd(flags, 256) = 0) FROM raw_spans";
 
 /**
  * The statements that build `spans` from `raw_spans`: fixed columns, one column per attribute, and
  * `is_event` — the span is a wide event (a local root) when it has no parent, its parent is remote
  * (OTLP span flags, when the exporter sets them), or the flags do not say and the parent is missing or
  * belongs to another service. Parents are looked up in a Join table (`joinGet`), so the wide rows are
- * never joined. With `dedupe`, a span read twice (Jaeger returns a trace once per service that
- * matched) is kept once.
+ * never joined; with `lookups` false (no span needs one, {@link PARENT_LOOKUPS_SQL}) the table is not
+ * built. With `dedupe`, a span read twice (Jaeger returns a trace once per service that matched) is
+ * kept once.
  */
-export function pivotSql(attributes: readonly AttributeKey[], dedupe: boolean): Array<[LoadPhaseName, string]> {
+export function pivotSql(
+  attributes: readonly AttributeKey[],
+  dedupe: boolean,
+  lookups = true,
+): Array<[LoadPhaseName, string]> {
   const rate = attributes.find((a) => a.key === 'wideline.sample_rate');
   const rateSql = rate ? `toFloat64(${attributeSql(rate)})` : 'NULL';
   const parent = "joinGet('span_services', 'service', s.trace_id, s.parent_span_id)";
@@ -217,10 +251,17 @@ export function pivotSql(attributes: readonly AttributeKey[], dedupe: boolean): 
     "fromUnixTimestamp64Nano(toInt64(s.start_ns), 'UTC') AS start_time",
     'if(s.end_ns >= s.start_ns, (s.end_ns - s.start_ns) / 1e6, 0) AS duration_ms',
     `toFloat64(if(isFinite(ifNull(${rateSql}, 0)) AND ifNull(${rateSql}, 0) > 0, assumeNotNull(${rateSql}), 1.0)) AS sample_rate`,
-    `(s.parent_span_id = '' OR bitAnd(s.flags, 768) = 768 OR (bitAnd(s.flags, 256) = 0 AND ${parent} != ${SERVICE('s')})) AS is_event`,
+    lookups
+      ? `(s.parent_span_id = '' OR bitAnd(s.flags, 768) = 768 OR (bitAnd(s.flags, 256) = 0 AND ${parent} != ${SERVICE('s')})) AS is_event`
+      : `(s.parent_span_id = '' OR bitAnd(s.flags, 768) = 768) AS is_event`,
     ...attributes.map((a) => `${attributeSql(a)} AS ${ident(attributeColumn(a.key))}`),
   ];
   const source = dedupe ? '(SELECT * FROM raw_spans LIMIT 1 BY trace_id, span_id)' : 'raw_spans';
+  const pivot: [LoadPhaseName, string] = [
+    'pivot',
+    `CREATE TABLE spans ENGINE = Memory AS SELECT ${columns.join(',\n    ')} FROM ${source} AS s`,
+  ];
+  if (!lookups) return [pivot];
   return [
     // A missing parent reads as '' from the Join table, which is never a service name.
     [
@@ -228,7 +269,7 @@ export function pivotSql(attributes: readonly AttributeKey[], dedupe: boolean): 
       'CREATE TABLE span_services (trace_id String, span_id String, service String) ENGINE = Join(ANY, LEFT, trace_id, span_id)',
     ],
     ['parents', `INSERT INTO span_services SELECT trace_id, span_id, ${SERVICE('raw_spans')} FROM raw_spans`],
-    ['pivot', `CREATE TABLE spans ENGINE = Memory AS SELECT ${columns.join(',\n    ')} FROM ${source} AS s`],
+    pivot,
     ['pivot', 'DROP TABLE span_services'],
   ];
 }

@@ -38,7 +38,6 @@ export function spanRow(span: Span): string {
     status_message: span.status.message ?? '',
     start_ns: `${Math.round(span.startUs)}000`,
     end_ns: `${Math.round(span.endUs)}000`,
-    scope_name: '',
     attrs: keyValues(span.attributes),
     rattrs: keyValues({ ...span.resource, 'service.name': span.service }),
   });
