@@ -90,6 +90,7 @@ const SEARCH: Options = {
 export const SOURCE_OPTIONS: Options = {
   service: { type: 'string', short: 's', multiple: true },
   since: { type: 'string' },
+  until: { type: 'string' },
   where: { type: 'string', short: 'w', multiple: true },
   file: { type: 'string', short: 'f', multiple: true },
   depth: { type: 'string' },

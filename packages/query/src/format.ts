@@ -18,6 +18,20 @@ export function parseDuration(text: string, option: string): number {
   return parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_US[p[2]!]!, 0);
 }
 
+/**
+ * An instant: an ISO 8601 time with a zone (`2026-12-01T21:20:00Z`, `2026-12-01 21:20:00+01:00`) or
+ * milliseconds since the epoch → microseconds. Throws {@link UsageError} naming the option.
+ */
+export function parseInstant(text: string, option: string): number {
+  const t = text.trim();
+  const ms = /^\d{12,}$/.test(t) ? Number(t) : /(Z|[+-]\d\d:?\d\d)$/i.test(t) ? Date.parse(t) : Number.NaN;
+  if (!Number.isFinite(ms))
+    throw new UsageError(
+      `--${option} "${text}" is not a time: use an ISO 8601 time with its zone (2026-12-01T21:20:00Z) or milliseconds since 1970`,
+    );
+  return ms * 1000;
+}
+
 /** Microseconds → `812 µs`, `12.3 ms`, `1.24 s`, `2m 05s`. */
 export function formatDuration(us: number): string {
   if (!Number.isFinite(us)) return '—';

@@ -12,6 +12,8 @@ const GLOBAL = `Options for every command:
 const SOURCE = `Where the events come from (default: Jaeger's API, loaded into the embedded engine):
   -s, --service <name>   search and keep only these services (repeatable; default all)
   --since <duration>     window back from now (default 1h; files: all their data)
+  --until <time>         end the window there instead of now: 2026-12-01T21:20:00Z, or ms since
+                         1970 (a report for a past hour, or the same answer on every run)
   --depth <n>            traces per service Jaeger returns at most (default 1000); a full answer is
                          reported as truncated
   -f, --file <path>      OTLP/JSON files (the Collector's file exporter) or a directory of them

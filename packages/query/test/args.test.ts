@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CliEnvironment, parseCommandLine } from '../src/args.ts';
-import { parseWhere } from '../src/format.ts';
+import { parseInstant, parseWhere } from '../src/format.ts';
 import { formatDuration, MalformedTraceIdError, normalizeTraceId, parseDuration, UsageError } from '../src/index.ts';
 
 const tty: CliEnvironment = { env: {}, isTTY: true, columns: 100 };
@@ -125,6 +125,17 @@ describe('values', () => {
       '1.24 s',
       '2m 05s',
     ]);
+  });
+
+  it('parses --until as an ISO time with its zone or epoch milliseconds, and names the fix otherwise', () => {
+    expect(parseInstant('2026-12-01T21:20:00Z', 'until')).toBe(Date.UTC(2026, 11, 1, 21, 20) * 1000);
+    expect(parseInstant('2026-12-01 22:20:00+01:00', 'until')).toBe(Date.UTC(2026, 11, 1, 21, 20) * 1000);
+    expect(parseInstant('1796160000000', 'until')).toBe(1796160000000 * 1000);
+    // Without a zone the instant would depend on the machine's time zone: refused.
+    for (const bad of ['2026-12-01T21:20:00', 'yesterday', '15m', ''])
+      expect(() => parseInstant(bad, 'until')).toThrow(
+        /--until ".*" is not a time: use an ISO 8601 time with its zone/,
+      );
   });
 
   it('keeps = signs inside --where values', () => {

@@ -53,7 +53,7 @@ export async function compareCommand(values: Record<string, unknown>, ctx: Comma
       ...(fields ? { fields } : {}),
       maxFields,
     });
-    const when = describeWindow(window, source.sinceText, !opened.dataRange);
+    const when = describeWindow(window, source.sinceText, opened.live);
     const title = `what is different about ${result.selection.description}, ${when}${scope.where ? ` (of events where ${scope.where.text})` : ''}`;
     if (ctx.options.csv)
       printCsv(

@@ -51,7 +51,7 @@ export async function eventsCommand(values: Record<string, unknown>, ctx: Comman
         ...(empty ? { empty } : {}),
         events: rowObjects(names, result.rows),
       });
-    const when = describeWindow(window, source.sinceText, !opened.dataRange);
+    const when = describeWindow(window, source.sinceText, opened.live);
     const title = `${result.rows.length} ${spec.spans ? 'span' : 'wide event'}${result.rows.length === 1 ? '' : 's'} ${when}${spec.where ? ` where ${spec.where.text}` : ''}, ${order[2]?.toLowerCase() === 'asc' ? 'oldest' : 'newest'} first by ${orderField.name}`;
     const lines = heading(title, opened, undefined, ctx.style);
     if (empty) return ctx.out([...lines, '', empty]);

@@ -25,7 +25,7 @@ export async function heatmapCommand(values: Record<string, unknown>, ctx: Comma
         ? Math.max(1, Math.ceil((window.toUs - window.fromUs) / parseDuration(values.every, 'every')))
         : width;
     const map = await computeHeatmap(opened.engine, spec, window, columns);
-    const when = describeWindow(window, source.sinceText, !opened.dataRange);
+    const when = describeWindow(window, source.sinceText, opened.live);
     const title = `duration × time of ${spec.spans ? 'spans' : 'wide events'} ${when}${spec.where ? ` where ${spec.where.text}` : ''}`;
     const cells = map.rowsMs.flatMap((ms, r) =>
       map.cells[r]!.flatMap((w, c) =>

@@ -35,11 +35,11 @@ export async function queryCommand(values: Record<string, unknown>, ctx: Command
     const window = windowOf(opened, source.sinceUs, 3600e6);
     const result = await runQuery(opened.engine, spec, window);
     const empty = result.rows.length === 0 ? await emptyReason(opened, spec, window) : undefined;
-    await printQuery(ctx, opened, spec, result, describeWindow(window, source.sinceText, !opened.dataRange), empty);
+    await printQuery(ctx, opened, spec, result, describeWindow(window, source.sinceText, opened.live), empty);
     await writeHtml(ctx, async () => {
       const map = await computeHeatmap(opened.engine, spec, window, 72);
       return htmlPage({
-        title: title(spec, describeWindow(window, source.sinceText, !opened.dataRange)),
+        title: title(spec, describeWindow(window, source.sinceText, opened.live)),
         lines: [opened.origin, ...opened.notes, ...(empty ? [empty] : [])],
         heatmap: map,
         table: { header: result.columns.map((c) => c.name), rows: textRows(result) },

@@ -9,7 +9,7 @@ import type { GlobalOptions } from '../args.ts';
 import { ChdbEngine } from '../engine/chdb-engine.ts';
 import type { QueryEngine } from '../engine/engine.ts';
 import { UsageError } from '../errors.ts';
-import { formatDuration, parseDuration, parsePositiveInt } from '../format.ts';
+import { formatDuration, parseDuration, parseInstant, parsePositiveInt } from '../format.ts';
 import { JaegerClient } from '../jaeger-client.ts';
 import type { TimeWindow } from '../model/query.ts';
 import { type JaegerScan, loadJaegerWindow, truncationNotes } from '../sources/jaeger-window.ts';
@@ -21,6 +21,8 @@ export interface SourceArgs {
   /** `--since`, µs; undefined when not given. */
   sinceUs: number | undefined;
   sinceText: string | undefined;
+  /** `--until`, µs: the end of the window instead of now (or, for files, the end of the data). */
+  untilUs: number | undefined;
   depth: number;
   files: string[];
   clickhouse: string | undefined;
@@ -33,8 +35,10 @@ export interface SourceArgs {
 /** An opened source. */
 export interface OpenSource {
   engine: QueryEngine;
-  /** "Now" for windows: the wall clock for live sources, the end of the data for files. */
+  /** "Now" for windows: `--until`, else the wall clock for live sources, the end of the data for files. */
   nowUs: number;
+  /** The window ends at the wall clock (Jaeger or ClickHouse without `--until`). */
+  live: boolean;
   /** The time range the data covers (files), or undefined when unknown / unbounded. */
   dataRange: TimeWindow | undefined;
   /** Said before the results: truncation, what was read. */
@@ -65,6 +69,7 @@ export function sourceArgs(values: Record<string, unknown>, env: Record<string, 
     services: services.length > 0 ? services : undefined,
     sinceUs: since === undefined ? undefined : parseDuration(since, 'since'),
     sinceText: since,
+    untilUs: typeof values.until === 'string' ? parseInstant(values.until, 'until') : undefined,
     depth: values.depth === undefined ? 1000 : parsePositiveInt(String(values.depth), 'depth'),
     files,
     clickhouse: files.length > 0 ? undefined : clickhouse,
@@ -93,7 +98,8 @@ export async function openSource(args: SourceArgs, options: GlobalOptions, lookb
     const engine = await openClickHouse({ url: args.clickhouse, database: args.clickhouseDatabase });
     return {
       engine,
-      nowUs: Date.now() * 1000,
+      nowUs: args.untilUs ?? Date.now() * 1000,
+      live: args.untilUs === undefined,
       dataRange: undefined,
       notes: [],
       origin: `ClickHouse at ${engine.origin}`,
@@ -108,17 +114,19 @@ export async function openSource(args: SourceArgs, options: GlobalOptions, lookb
       const range = summary.fromUs === undefined ? undefined : { fromUs: summary.fromUs, toUs: summary.toUs! + 1 };
       return {
         engine,
-        nowUs: range?.toUs ?? Date.now() * 1000,
+        nowUs: args.untilUs ?? range?.toUs ?? Date.now() * 1000,
+        live: false,
         dataRange: range,
         notes: [],
         origin: `${files.length} OTLP file${files.length === 1 ? '' : 's'} (${summary.spans} spans, ${summary.events} wide events)`,
         scan: undefined,
       };
     }
-    const now = Date.now() * 1000;
+    const live = args.untilUs === undefined;
+    const now = args.untilUs ?? Date.now() * 1000;
     const jaeger = new JaegerClient({ url: options.jaegerUrl });
-    // A minute ahead for clock skew between the hosts and this one.
-    const window = { fromUs: now - lookbackUs, toUs: now + 60e6 };
+    // Live: a minute ahead for clock skew between the hosts and this one.
+    const window = { fromUs: now - lookbackUs, toUs: now + (live ? 60e6 : 0) };
     const scan = await loadJaegerWindow(engine, jaeger, {
       window,
       depth: args.depth,
@@ -129,6 +137,7 @@ export async function openSource(args: SourceArgs, options: GlobalOptions, lookb
     return {
       engine,
       nowUs: now,
+      live,
       dataRange: undefined,
       notes: truncationNotes(scan, now, args.sinceText ?? formatDuration(lookbackUs)),
       origin: `Jaeger at ${jaeger.url}: ${traces} traces scanned from ${scan.services.length} service${scan.services.length === 1 ? '' : 's'} (${summary.spans} spans, ${summary.events} wide events)`,
@@ -140,10 +149,14 @@ export async function openSource(args: SourceArgs, options: GlobalOptions, lookb
   }
 }
 
-/** The window of a command: `--since` back from now, else (files) all the data, else `fallbackUs`. */
+/**
+ * The window of a command: `--since` back from now (or `--until`), else (files) all the data, else
+ * `fallbackUs`. A live window reaches a minute past now, for clock skew.
+ */
 export function windowOf(source: OpenSource, sinceUs: number | undefined, fallbackUs: number): TimeWindow {
-  if (sinceUs === undefined && source.dataRange) return source.dataRange;
-  return { fromUs: source.nowUs - (sinceUs ?? fallbackUs), toUs: source.nowUs + (source.dataRange ? 0 : 60e6) };
+  if (sinceUs === undefined && source.dataRange)
+    return { fromUs: source.dataRange.fromUs, toUs: Math.min(source.dataRange.toUs, source.nowUs) };
+  return { fromUs: source.nowUs - (sinceUs ?? fallbackUs), toUs: source.nowUs + (source.live ? 60e6 : 0) };
 }
 
 /** "in the last 1h" / "from 10:00:00 to 11:00:00 UTC". */

@@ -37,7 +37,7 @@ export async function sqlCommand(
         notes: opened.notes,
       });
     const lines = heading(
-      `${result.rows.length} row${result.rows.length === 1 ? '' : 's'} ${describeWindow(window, source.sinceText, !opened.dataRange)}`,
+      `${result.rows.length} row${result.rows.length === 1 ? '' : 's'} ${describeWindow(window, source.sinceText, opened.live)}`,
       opened,
       undefined,
       ctx.style,

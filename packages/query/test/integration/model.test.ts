@@ -52,9 +52,13 @@ async function waitForTraces(service: string, count: number): Promise<void> {
 const mine = (service: string) => events.filter((e) => e.service === service);
 const json = <T>(out: string) => JSON.parse(out) as T;
 
+/** The end of the generated events: `regress` windows end here (`--until`), not at the time the test runs. */
+let until: string;
+
 beforeAll(async () => {
   await requireStack();
   const now = Date.now();
+  until = new Date(now).toISOString();
   events = generateWideEvents({
     count: 400,
     startMs: now - 10 * 60_000,
@@ -240,7 +244,7 @@ describe('the query model against the real Jaeger, on generated wide events', ()
     expect(text.stdout).toMatch(/\n {2}\S.* +█+.* % {2}selection\n {2} +░*.* % {2}baseline\n/);
   });
 
-  it('regress: /api/orders got 4× slower in the last 3 minutes; severe, exit 7', async () => {
+  it('regress: /api/orders got 4× slower in the last 3 minutes of the data; severe, exit 7', async () => {
     const { code, stdout } = await wideline([
       'regress',
       '-s',
@@ -251,6 +255,8 @@ describe('the query model against the real Jaeger, on generated wide events', ()
       '2m',
       '--baseline',
       '8m',
+      '--until',
+      until,
       '--by',
       'http.route',
       '--json',
@@ -276,6 +282,8 @@ describe('the query model against the real Jaeger, on generated wide events', ()
       '2m',
       '--baseline',
       '8m',
+      '--until',
+      until,
       '--where',
       "http.route != '/api/orders'",
       '--min-events',
@@ -396,6 +404,21 @@ describe('the query model against the real Jaeger, on generated wide events', ()
     const fromFile = await wideline(['query', '--file', file, ...args]);
     const fromJaeger = await wideline(['query', '-s', API, '--since', '15m', ...args]);
     expect(json<{ rows: unknown[] }>(fromFile.stdout).rows).toEqual(json<{ rows: unknown[] }>(fromJaeger.stdout).rows);
+    // --until ends the window there: a 2-minute window four minutes before the end holds just the
+    // events that started in it, from the file and from Jaeger alike.
+    const end = Date.parse(until) - 4 * 60_000;
+    const inWindow = mine(API).filter((e) => e.startMs >= end - 120_000 && e.startMs < end).length;
+    expect(inWindow).toBeGreaterThan(10);
+    const window = ['--since', '2m', '--until', new Date(end).toISOString(), '--agg', 'events', '--json'];
+    for (const source of [
+      ['--file', file],
+      ['-s', API],
+    ]) {
+      const out = await wideline(['query', ...source, ...window]);
+      const got = json<{ window: { to: string }; rows: Array<{ events: number }> }>(out.stdout);
+      expect(got.rows, source.join(' ')).toEqual([{ events: inWindow }]);
+      expect(Date.parse(got.window.to), source.join(' ')).toBe(end);
+    }
   });
 
   /** The fields of each CSV record (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
