@@ -3,6 +3,8 @@
 //   embedded    chDB through @wideline/query (what the CLI runs)
 //   clickhouse  the same questions as ClickHouse SQL on Jaeger's own span table (its DDL), in chDB
 //   duckdb      @duckdb/node-api: JSON.parse + appender load, the same questions in DuckDB SQL
+// BENCH_QUERY_MODULE=<checkout>/packages/query/src/index.ts runs the embedded engine of another
+// checkout instead (run model.mjs with it and without, to compare loaders side by side).
 import { END_MS, START_MS } from './events-file.mjs';
 
 const [engineName, file] = process.argv.slice(2);
@@ -27,7 +29,7 @@ async function time(fn) {
 }
 
 async function model(engine) {
-  const q = await import('@wideline/query');
+  const q = await import(process.env.BENCH_QUERY_MODULE ?? '@wideline/query');
   const spec = q.querySpec({
     where: "http.route = '/api/orders' and user.tier != 'free'",
     by: 'colo',
@@ -51,7 +53,7 @@ async function model(engine) {
 }
 
 if (engineName === 'embedded') {
-  const { ChdbEngine } = await import('@wideline/query');
+  const { ChdbEngine } = await import(process.env.BENCH_QUERY_MODULE ?? '@wideline/query');
   const t0 = performance.now();
   const engine = await ChdbEngine.create();
   await engine.loadOtlpFile(file);
