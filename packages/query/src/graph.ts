@@ -66,6 +66,7 @@ export class TraceGraph {
   readonly startUs: number;
   /** Latest display end over all spans, µs. */
   readonly endUs: number;
+  #services: string[] | undefined;
 
   private constructor(traceId: string, nodes: Map<string, SpanNode>, roots: SpanNode[], orphans: SpanNode[]) {
     this.traceId = traceId;
@@ -146,9 +147,11 @@ export class TraceGraph {
         for (const n of preOrder([node])) reached.add(n);
       }
     }
-    for (const node of nodes.values()) node.children.sort(byStart);
+    // Sorted before the skew correction and again after it: spans the correction moves onto the same
+    // times keep the order of their own clocks.
+    for (const node of nodes.values()) if (node.children.length > 1) node.children.sort(byStart);
     correctClockSkew(roots);
-    for (const node of nodes.values()) node.children.sort(byStart);
+    for (const node of nodes.values()) if (node.children.length > 1) node.children.sort(byStart);
     return new TraceGraph(primary.span.traceId, nodes, roots, orphans);
   }
 
@@ -167,7 +170,8 @@ export class TraceGraph {
 
   /** Service names in order of first appearance in the tree. */
   get services(): string[] {
-    return [...new Set(this.ordered.map((n) => n.span.service))];
+    this.#services ??= [...new Set(this.ordered.map((n) => n.span.service))];
+    return [...this.#services];
   }
 
   get(spanId: string): SpanNode | undefined {

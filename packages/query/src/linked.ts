@@ -90,18 +90,22 @@ export async function followLinks(
       if (linked) origins.push(linked.graph);
     }
   // Forwards from each trace that is not itself a continuation: the request, or the start.
+  // The searches, one per service, go out together (a trace of a dozen services would otherwise
+  // wait for a dozen round trips one after another); their answers are read in service order.
   for (const origin of origins.filter((o) => linkedBack(o).length === 0 || o === graph)) {
-    for (const service of origin.services) {
-      const ids = await jaeger.findTraceIds({
-        service,
-        key: ORIGIN_TRACE_ATTRIBUTE,
-        value: origin.traceId,
-        startMinUs: origin.startUs - 60e6,
-        startMaxUs: origin.startUs + (options.windowUs ?? DAY_US),
-        limit: max,
-      });
-      for (const id of ids) await fetch(id, 'continuation');
-    }
+    const found = await Promise.all(
+      origin.services.map((service) =>
+        jaeger.findTraceIds({
+          service,
+          key: ORIGIN_TRACE_ATTRIBUTE,
+          value: origin.traceId,
+          startMinUs: origin.startUs - 60e6,
+          startMaxUs: origin.startUs + (options.windowUs ?? DAY_US),
+          limit: max,
+        }),
+      ),
+    );
+    for (const ids of found) for (const id of ids) await fetch(id, 'continuation');
   }
   return [...read.values()].sort((a, b) => a.graph.startUs - b.graph.startUs);
 }

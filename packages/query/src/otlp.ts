@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Attributes, AttributeValue, Span, StatusCode } from './span.ts';
+import type { Attributes, AttributeValue, Span, SpanEvent, SpanLink, StatusCode } from './span.ts';
 
 interface OtlpValue {
   stringValue?: string;
@@ -58,14 +58,18 @@ function otlpValue(v: OtlpValue | undefined): AttributeValue {
 
 function otlpAttributes(list: OtlpKeyValue[] | undefined): Attributes {
   const out: Attributes = {};
-  for (const a of list ?? []) out[a.key] = otlpValue(a.value);
+  if (list === undefined) return out;
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]!;
+    out[a.key] = otlpValue(a.value);
+  }
   return out;
 }
 
 /** Nanoseconds (decimal string) to microseconds without going through a lossy double of the ns value. */
 function nanosToMicros(ns: string | number | undefined): number {
   if (ns === undefined) return 0;
-  const s = String(ns);
+  const s = typeof ns === 'string' ? ns : String(ns);
   return s.length > 3 ? Number(s.slice(0, -3)) : 0;
 }
 
@@ -81,7 +85,22 @@ function otlpStatus(code: number | string | undefined): StatusCode {
   return 'UNSET';
 }
 
-/** Flattens an OTLP-JSON answer (one or many traces) into spans. */
+function otlpEvent(e: NonNullable<OtlpSpan['events']>[number]): SpanEvent {
+  return { name: e.name ?? '', timeUs: nanosToMicros(e.timeUnixNano), attributes: otlpAttributes(e.attributes) };
+}
+
+function otlpLink(l: NonNullable<OtlpSpan['links']>[number]): SpanLink {
+  return {
+    traceId: (l.traceId ?? '').toLowerCase(),
+    spanId: (l.spanId ?? '').toLowerCase(),
+    attributes: otlpAttributes(l.attributes),
+  };
+}
+
+/**
+ * Flattens an OTLP-JSON answer (one or many traces) into spans. One pass, and no work for what a span
+ * lacks (most have no events or links): it runs once per span of a 10,000-span trace, in a fresh process.
+ */
 export function spansFromOtlp(body: OtlpTracesBody): Span[] {
   const spans: Span[] = [];
   for (const rs of body.result?.resourceSpans ?? []) {
@@ -89,9 +108,10 @@ export function spansFromOtlp(body: OtlpTracesBody): Span[] {
     const service = String(resource['service.name'] ?? 'unknown_service');
     for (const ss of rs.scopeSpans ?? []) {
       for (const s of ss.spans ?? []) {
+        const { events, links, status } = s;
         spans.push({
-          traceId: (s.traceId ?? '').toLowerCase(),
-          spanId: (s.spanId ?? '').toLowerCase(),
+          traceId: s.traceId === undefined ? '' : s.traceId.toLowerCase(),
+          spanId: s.spanId === undefined ? '' : s.spanId.toLowerCase(),
           parentSpanId: s.parentSpanId ? s.parentSpanId.toLowerCase() : undefined,
           name: s.name ?? '',
           kind: otlpKind(s.kind),
@@ -100,17 +120,11 @@ export function spansFromOtlp(body: OtlpTracesBody): Span[] {
           endUs: nanosToMicros(s.endTimeUnixNano),
           attributes: otlpAttributes(s.attributes),
           resource,
-          status: { code: otlpStatus(s.status?.code), message: s.status?.message || undefined },
-          events: (s.events ?? []).map((e) => ({
-            name: e.name ?? '',
-            timeUs: nanosToMicros(e.timeUnixNano),
-            attributes: otlpAttributes(e.attributes),
-          })),
-          links: (s.links ?? []).map((l) => ({
-            traceId: (l.traceId ?? '').toLowerCase(),
-            spanId: (l.spanId ?? '').toLowerCase(),
-            attributes: otlpAttributes(l.attributes),
-          })),
+          status: status
+            ? { code: otlpStatus(status.code), message: status.message || undefined }
+            : { code: 'UNSET', message: undefined },
+          events: events && events.length > 0 ? events.map(otlpEvent) : [],
+          links: links && links.length > 0 ? links.map(otlpLink) : [],
         });
       }
     }

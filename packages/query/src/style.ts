@@ -24,6 +24,7 @@ const SERVICE_COLORS = [36, 35, 33, 34, 32, 96, 95, 93, 94, 92];
 /** A {@link Style}; `enabled` false gives plain text. */
 export function createStyle(enabled: boolean): Style {
   const wrap = (code: number | string) => (text: string) => (enabled ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const services = SERVICE_COLORS.map(wrap);
   return {
     enabled,
     bold: wrap(1),
@@ -32,7 +33,7 @@ export function createStyle(enabled: boolean): Style {
     green: wrap(32),
     yellow: wrap(33),
     cyan: wrap(36),
-    service: (text, index) => wrap(SERVICE_COLORS[index % SERVICE_COLORS.length]!)(text),
+    service: (text, index) => services[index % services.length]!(text),
   };
 }
 

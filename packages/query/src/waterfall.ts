@@ -29,6 +29,8 @@ export interface WaterfallOptions {
 /** Notes for spans whose job ran again elsewhere, and a lookup of spans in the linked traces. */
 function linkedNotes(graph: TraceGraph, linked: readonly LinkedTrace[]) {
   const later = new Map<string, string[]>();
+  // A job's later attempts can only be in linked traces: without any, there is nothing to look for.
+  if (linked.length === 0) return { later, elsewhere: () => undefined };
   for (const job of jobAttempts(graph, linked)) {
     const here = job.attempts.filter((a) => a.traceId === graph.traceId).at(-1);
     if (!here) continue;
@@ -66,22 +68,29 @@ function fitMiddle(text: string, width: number): string {
   return `${text.slice(0, head)}…${text.slice(text.length - (width - 1 - head))}`;
 }
 
-/** Tree prefixes (`├─ `, with 2-column `│ ` guides so deep trees keep room for names) for every node, computed in one pass over the pre-order list. */
-function treePrefixes(graph: TraceGraph): Map<SpanNode, string> {
-  const prefixes = new Map<SpanNode, string>();
-  const guides = new Map<SpanNode, string>(); // what this node's children inherit
-  for (const node of graph.ordered) {
+/**
+ * Tree prefixes (`├─ `, with 2-column `│ ` guides so deep trees keep room for names), one per node of
+ * `graph.ordered`, in one pass: in pre-order a node's parent is the last node seen one level up, so
+ * what each level hands down to its children is kept by depth.
+ */
+function treePrefixes(graph: TraceGraph): string[] {
+  const ordered = graph.ordered;
+  const prefixes = new Array<string>(ordered.length);
+  const guides: string[] = []; // by depth: what the last node seen at that depth hands its children
+  const roots = new Set(graph.roots);
+  for (let i = 0; i < ordered.length; i++) {
+    const node = ordered[i]!;
     const parent = node.parent;
-    if (!parent || graph.roots.includes(node)) {
-      prefixes.set(node, '');
-      guides.set(node, '');
+    if (!parent || roots.has(node)) {
+      prefixes[i] = '';
+      guides[node.depth] = '';
       continue;
     }
     const siblings = parent.children;
     const last = siblings[siblings.length - 1] === node;
-    const inherited = guides.get(parent) ?? '';
-    prefixes.set(node, `${inherited}${last ? '└─ ' : '├─ '}`);
-    guides.set(node, `${inherited}${last ? '  ' : '│ '}`);
+    const inherited = guides[node.depth - 1] ?? '';
+    prefixes[i] = inherited + (last ? '└─ ' : '├─ ');
+    guides[node.depth] = inherited + (last ? '  ' : '│ ');
   }
   return prefixes;
 }
@@ -110,9 +119,14 @@ interface LineContext {
   total: number;
   path: readonly CriticalSegment[];
   critical: ReadonlySet<SpanNode>;
-  prefixes: ReadonlyMap<SpanNode, string>;
-  /** Colour of each service's text and bars (one wrapper per service, not one per line). */
-  serviceStyle: ReadonlyMap<string, (text: string) => string>;
+  /** Tree prefix of each node of `graph.ordered`, by index. */
+  prefixes: readonly string[];
+  /** Each service's column, fitted and coloured, and the colour of its bars: one per service, not one per line. */
+  serviceCell: ReadonlyMap<string, { cell: string; colour: (text: string) => string }>;
+  /** Blanks and bars as wide as the timeline, sliced for each line instead of built anew. */
+  blank: string;
+  criticalBar: string;
+  bar: string;
   linksByFrom: ReadonlyMap<SpanNode, ResolvedLink[]>;
   later: ReadonlyMap<string, string[]>;
   elsewhere: (traceId: string, spanId: string) => Span | undefined;
@@ -120,7 +134,13 @@ interface LineContext {
 
 function lineContext(graph: TraceGraph, options: WaterfallOptions, style: Style): LineContext {
   const services = graph.services;
-  const serviceStyle = new Map(services.map((s, i) => [s, (text: string) => style.service(text, i)]));
+  const cols = columns(Math.max(80, options.width ?? 120), services);
+  const serviceCell = new Map(
+    services.map((s, i) => {
+      const colour = (text: string) => style.service(text, i);
+      return [s, { cell: colour(fitMiddle(s, cols.service)), colour }];
+    }),
+  );
   const path = graph.criticalPath();
   const linksByFrom = new Map<SpanNode, ResolvedLink[]>();
   for (const link of graph.links()) {
@@ -131,13 +151,16 @@ function lineContext(graph: TraceGraph, options: WaterfallOptions, style: Style)
   return {
     graph,
     style,
-    cols: columns(Math.max(80, options.width ?? 120), services),
+    cols,
     t0: graph.startUs,
     total: Math.max(1, graph.endUs - graph.startUs),
     path,
     critical: new Set(path.map((s) => s.node)),
     prefixes: treePrefixes(graph),
-    serviceStyle,
+    serviceCell,
+    blank: ' '.repeat(cols.bar),
+    criticalBar: '█'.repeat(cols.bar),
+    bar: '▒'.repeat(cols.bar),
     linksByFrom,
     ...linkedNotes(graph, options.linked ?? []),
   };
@@ -166,19 +189,20 @@ function renderHeader(ctx: LineContext, jaegerUrl: string): string[] {
 }
 
 /** One span's line: service, tree and name, duration, and its bar on the timeline. */
-function spanLine(node: SpanNode, ctx: LineContext): string {
+function spanLine(node: SpanNode, prefix: string, ctx: LineContext): string {
   const { style, cols, t0, total } = ctx;
   const span = node.span;
   const failed = span.status.code === 'ERROR';
   const marks = `${failed ? ` ${MARK.error}` : ''}${node.orphan ? ` ${MARK.orphan}` : ''}`;
-  const label = fit(`${ctx.prefixes.get(node)}${span.name}${marks}`, cols.name);
+  const label = fit(prefix + span.name + marks, cols.name);
   const from = Math.min(Math.floor(((node.startUs - t0) / total) * cols.bar), cols.bar - 1);
   const len = Math.max(1, Math.round(((node.endUs - node.startUs) / total) * cols.bar));
-  const bar = `${' '.repeat(from)}${(ctx.critical.has(node) ? '█' : '▒').repeat(Math.min(len, cols.bar - from))}`;
-  const colour = ctx.serviceStyle.get(span.service) ?? ((text: string) => text);
+  const glyphs = ctx.critical.has(node) ? ctx.criticalBar : ctx.bar;
+  const bar = ctx.blank.slice(0, from) + glyphs.slice(0, Math.min(len, cols.bar - from));
+  const service = ctx.serviceCell.get(span.service);
   const duration = formatDuration(node.endUs - node.startUs).padStart(cols.duration);
-  const service = colour(fitMiddle(span.service, cols.service));
-  return `${service}  ${failed ? style.red(label) : label} ${duration}  ${failed ? style.red(bar) : colour(bar)}`;
+  const cell = service ? service.cell : fitMiddle(span.service, cols.service);
+  return `${cell}  ${failed ? style.red(label) : label} ${duration}  ${failed ? style.red(bar) : service ? service.colour(bar) : bar}`;
 }
 
 /** An error's messages, or `propagated from <child>` when it only repeats what a failed child said. */
@@ -206,16 +230,16 @@ function linkNotes(node: SpanNode, ctx: LineContext): string[] {
   });
 }
 
-/** The notes under a span: errors, a missing parent, a clock-skew correction, links, later attempts. */
-function spanNotes(node: SpanNode, ctx: LineContext): string[] {
+/**
+ * The notes under a span: errors, a missing parent, a clock-skew correction, links, later attempts.
+ * Most spans have none; `ownSkewUs` is the correction that starts at this span.
+ */
+function spanNotes(node: SpanNode, ownSkewUs: number, ctx: LineContext): string[] {
   const { style } = ctx;
   const span = node.span;
   const notes = span.status.code === 'ERROR' ? errorNotes(node, ctx) : [];
   if (node.orphan)
     notes.push(style.yellow(`${MARK.orphan} orphan: parent ${span.parentSpanId ?? '?'} is not in the trace`));
-  // Noted once, where a correction starts (descendants move with it), and only when larger than
-  // clock resolution and jitter: workerd reports times in whole milliseconds.
-  const ownSkewUs = node.skewUs - (node.parent?.skewUs ?? 0);
   if (Math.abs(ownSkewUs) >= SKEW_NOTE_MIN_US)
     notes.push(style.dim(`${MARK.skew} clock skew corrected by ${formatDuration(ownSkewUs)}`));
   if (span.links.length > 0) notes.push(...linkNotes(node, ctx));
@@ -229,12 +253,26 @@ export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): s
   const ctx = lineContext(graph, options, style);
   const lines = renderHeader(ctx, options.jaegerUrl);
   const indent = ' '.repeat(ctx.cols.service + 3);
-  for (const node of graph.ordered) {
-    lines.push(spanLine(node, ctx));
-    const notes = spanNotes(node, ctx);
-    if (notes.length === 0) continue;
-    const depth = (ctx.prefixes.get(node) ?? '').length + 3;
-    const noteIndent = `${indent}${' '.repeat(Math.min(ctx.cols.name - 2, depth))}`;
+  const { prefixes, later } = ctx;
+  const ordered = graph.ordered;
+  for (let i = 0; i < ordered.length; i++) {
+    const node = ordered[i]!;
+    const prefix = prefixes[i]!;
+    lines.push(spanLine(node, prefix, ctx));
+    // Checked here, so that the many spans without notes cost no call and no array. A skew
+    // correction is noted once, where it starts (descendants move with it), and only when larger
+    // than clock resolution and jitter: workerd reports times in whole milliseconds.
+    const span = node.span;
+    const ownSkewUs = node.skewUs - (node.parent ? node.parent.skewUs : 0);
+    const noted =
+      span.status.code === 'ERROR' ||
+      node.orphan ||
+      Math.abs(ownSkewUs) >= SKEW_NOTE_MIN_US ||
+      span.links.length > 0 ||
+      (later.size > 0 && later.has(span.spanId));
+    if (!noted) continue;
+    const notes = spanNotes(node, ownSkewUs, ctx);
+    const noteIndent = `${indent}${' '.repeat(Math.min(ctx.cols.name - 2, prefix.length + 3))}`;
     for (const note of notes) lines.push(`${noteIndent}${note}`);
   }
   const width = Math.max(80, options.width ?? 120);
