@@ -13,10 +13,12 @@ import type { SpanNode } from './graph.ts';
  * children (messaging) may end after their parent, so only the start rule applies to them.
  */
 export function correctClockSkew(roots: readonly SpanNode[]): void {
-  const stack = [...roots];
+  const stack = roots.slice();
   while (stack.length > 0) {
     const parent = stack.pop()!;
-    for (const child of parent.children) {
+    const children = parent.children;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i]!;
       if (child.span.service !== parent.span.service && !child.orphan) {
         const sync = parent.span.kind === 'client' && child.span.kind === 'server';
         const childDur = child.endUs - child.startUs;

@@ -18,20 +18,25 @@ export interface CriticalSegment {
 
 type Task = { explain: SpanNode; cursor: number } | { segment: CriticalSegment };
 
-/** Latest end time in each node's subtree. */
+/** Latest end time in each node's subtree. Index loops: this runs once per span in a fresh process. */
 function subtreeEnds(roots: readonly SpanNode[]): Map<SpanNode, number> {
   const order: SpanNode[] = [];
-  const stack = [...roots];
+  const stack = roots.slice();
   while (stack.length > 0) {
     const n = stack.pop()!;
     order.push(n);
-    for (const c of n.children) stack.push(c);
+    const children = n.children;
+    for (let i = 0; i < children.length; i++) stack.push(children[i]!);
   }
   const ends = new Map<SpanNode, number>();
   for (let i = order.length - 1; i >= 0; i--) {
     const n = order[i]!;
+    const children = n.children;
     let end = n.endUs;
-    for (const c of n.children) end = Math.max(end, ends.get(c)!);
+    for (let j = 0; j < children.length; j++) {
+      const childEnd = ends.get(children[j]!)!;
+      if (childEnd > end) end = childEnd;
+    }
     ends.set(n, end);
   }
   return ends;
@@ -56,7 +61,8 @@ export function criticalPath(roots: readonly SpanNode[]): CriticalSegment[] {
     const node = task.explain;
     const plan: Task[] = [];
     let cursor = task.cursor;
-    const kids = [...node.children].sort((a, b) => ends.get(b)! - ends.get(a)!);
+    const kids =
+      node.children.length > 1 ? node.children.slice().sort((a, b) => ends.get(b)! - ends.get(a)!) : node.children;
     for (const kid of kids) {
       if (cursor <= node.startUs) break;
       if (kid.startUs >= cursor) continue;

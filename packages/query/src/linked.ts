@@ -49,12 +49,16 @@ const DAY_US = 86_400e6;
  */
 function linkedBack(graph: TraceGraph): string[] {
   const ids = new Set<string>();
-  for (const { span } of graph.ordered)
+  const ordered = graph.ordered;
+  for (let i = 0; i < ordered.length; i++) {
+    const span = ordered[i]!.span;
+    if (span.links.length === 0) continue;
     for (const link of span.links) {
       const type = link.attributes[LINK_TYPE_ATTRIBUTE];
       const followed = type === undefined || (typeof type === 'string' && FOLLOWED_LINKS.has(type));
       if (link.traceId !== graph.traceId && followed) ids.add(link.traceId);
     }
+  }
   return [...ids];
 }
 
@@ -84,15 +88,19 @@ export async function followLinks(
   };
   // Backwards, transitively: a retry links to the attempt before it, which links to the request.
   const origins: TraceGraph[] = [graph];
-  for (let i = 0; i < origins.length; i++)
-    for (const id of linkedBack(origins[i] as TraceGraph)) {
+  const back = new Map<TraceGraph, string[]>();
+  for (let i = 0; i < origins.length; i++) {
+    const ids = linkedBack(origins[i] as TraceGraph);
+    back.set(origins[i] as TraceGraph, ids);
+    for (const id of ids) {
       const linked = await fetch(id, 'origin');
       if (linked) origins.push(linked.graph);
     }
+  }
   // Forwards from each trace that is not itself a continuation: the request, or the start.
   // The searches, one per service, go out together (a trace of a dozen services would otherwise
   // wait for a dozen round trips one after another); their answers are read in service order.
-  for (const origin of origins.filter((o) => linkedBack(o).length === 0 || o === graph)) {
+  for (const origin of origins.filter((o) => back.get(o)!.length === 0 || o === graph)) {
     const found = await Promise.all(
       origin.services.map((service) =>
         jaeger.findTraceIds({

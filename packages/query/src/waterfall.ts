@@ -11,6 +11,7 @@ import type { CriticalSegment } from './critical-path.ts';
 import { formatDuration } from './format.ts';
 import type { ResolvedLink, SpanNode, TraceGraph } from './graph.ts';
 import { jobAttempts, type LinkedTrace } from './linked.ts';
+import type { ServiceTime } from './service-time.ts';
 import type { Span } from './span.ts';
 import { createStyle, type Style } from './style.ts';
 
@@ -121,6 +122,8 @@ interface LineContext {
   critical: ReadonlySet<SpanNode>;
   /** Tree prefix of each node of `graph.ordered`, by index. */
   prefixes: readonly string[];
+  /** Time per service, computed once for the header's error count and the section at the end. */
+  times: readonly ServiceTime[];
   /** Each service's column, fitted and coloured, and the colour of its bars: one per service, not one per line. */
   serviceCell: ReadonlyMap<string, { cell: string; colour: (text: string) => string }>;
   /** Blanks and bars as wide as the timeline, sliced for each line instead of built anew. */
@@ -157,6 +160,7 @@ function lineContext(graph: TraceGraph, options: WaterfallOptions, style: Style)
     path,
     critical: new Set(path.map((s) => s.node)),
     prefixes: treePrefixes(graph),
+    times: graph.serviceTimes(),
     serviceCell,
     blank: ' '.repeat(cols.bar),
     criticalBar: '█'.repeat(cols.bar),
@@ -170,7 +174,7 @@ function lineContext(graph: TraceGraph, options: WaterfallOptions, style: Style)
 function renderHeader(ctx: LineContext, jaegerUrl: string): string[] {
   const { graph, style, cols } = ctx;
   const services = graph.services.length;
-  const errors = graph.errors().length;
+  const errors = ctx.times.reduce((n, t) => n + t.errors, 0);
   const summary = [
     `${services} service${services === 1 ? '' : 's'}`,
     `${graph.size} span${graph.size === 1 ? '' : 's'}`,
@@ -276,12 +280,11 @@ export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): s
     for (const note of notes) lines.push(`${noteIndent}${note}`);
   }
   const width = Math.max(80, options.width ?? 120);
-  lines.push('', ...renderServiceTimes(graph, style), '', ...renderCriticalPath(ctx.path, style, width));
+  lines.push('', ...renderServiceTimes(ctx.times, style), '', ...renderCriticalPath(ctx.path, style, width));
   return lines;
 }
 
-function renderServiceTimes(graph: TraceGraph, style: Style): string[] {
-  const times = graph.serviceTimes();
+function renderServiceTimes(times: readonly ServiceTime[], style: Style): string[] {
   const busy = times.reduce((s, t) => s + t.selfUs, 0) || 1;
   const width = Math.max(...times.map((t) => t.service.length));
   const lines = [style.bold('Time per service (self time)')];
