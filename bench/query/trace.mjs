@@ -5,7 +5,9 @@
 // the CLI's modules (`wideline --version`), a bare `node:http` GET + JSON.parse of the answer and a
 // bare `fetch` + JSON.parse (the floors any client pays), and `wideline trace --timings` (its own
 // phases from stderr). Medians of BENCH_ROUNDS rounds, wall and the process's CPU; samples go to
-// bench/results/query-trace.json. Target: a fresh `wideline trace` ≤ 300 ms.
+// bench/results/query-trace.json. Target: a fresh `wideline trace` ≤ 300 ms. BENCH_BASE_CLI=<another
+// build's dist/cli.js> (say, of main) adds that build's `wideline trace` to every round, for paired
+// before/after figures from one run.
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
@@ -18,6 +20,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const SOURCE = process.env.BENCH_TRACE_SOURCE ?? 'jaeger';
 const OTLP = process.env.WIDELINE_OTLP_URL ?? 'http://localhost:4318';
 const CLI = fileURLToPath(import.meta.resolve('@wideline/query').replace(/index\.js$/, 'cli.js'));
+const BASE_CLI = process.env.BENCH_BASE_CLI;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${x.toFixed(0).padStart(5)} ms`;
 
@@ -72,6 +75,7 @@ function layers(url) {
     ],
     'fetch + JSON.parse': ['-e', `${CPU}; fetch(${JSON.stringify(answer)} + process.argv[1]).then((r) => r.json())`],
     'wideline trace': [CLI, 'trace', '--jaeger', url, '--timings'],
+    ...(BASE_CLI ? { 'wideline trace (base)': [BASE_CLI, 'trace', '--jaeger', url, '--timings'] } : {}),
   };
 }
 
@@ -119,6 +123,17 @@ for (let round = 0; round < ROUNDS; round++) {
   const w = seen['wideline trace'].at(-1);
   results.add({ metric: 'trace_wall', variant: `wideline (${SOURCE})`, value: w.wall, unit: 'ms', kind: 'latency' });
   results.add({ metric: 'trace_cpu', variant: `wideline (${SOURCE})`, value: w.cpu, unit: 'ms', kind: 'latency' });
+  if (BASE_CLI) {
+    const b = seen['wideline trace (base)'].at(-1);
+    results.add({
+      metric: 'trace_wall',
+      variant: `base build (${SOURCE})`,
+      value: b.wall,
+      unit: 'ms',
+      kind: 'latency',
+    });
+    results.add({ metric: 'trace_cpu', variant: `base build (${SOURCE})`, value: b.cpu, unit: 'ms', kind: 'latency' });
+  }
   const floor = seen['fetch + JSON.parse'].at(-1);
   results.add({
     metric: 'trace_wall',
@@ -146,6 +161,16 @@ console.log(
   `  wideline trace --timings, medians: ${phases.map((p) => `${p} ${median(trace.map((r) => r.phases[p])).toFixed(0)}`).join(' · ')} ms (${trace[0].lines} lines)`,
 );
 const ratio = (b) => median(trace.map((r, i) => r.wall / seen[b][i].wall)).toFixed(2);
+if (BASE_CLI) {
+  const base = seen['wideline trace (base)'];
+  const cpu = median(trace.map((r, i) => r.cpu / base[i].cpu)).toFixed(2);
+  console.log(
+    `  wideline trace / the base build: wall ${ratio('wideline trace (base)')}× · CPU ${cpu}× (median of per-round ratios)`,
+  );
+  console.log(
+    `  base build --timings, medians: ${phases.map((p) => `${p} ${median(base.map((r) => r.phases[p])).toFixed(0)}`).join(' · ')} ms`,
+  );
+}
 console.log(
   `  wideline trace / node:http + JSON.parse ${ratio('node:http GET + JSON.parse')}× · / fetch + JSON.parse ${ratio('fetch + JSON.parse')}× (median of per-round ratios)`,
 );

@@ -63,10 +63,22 @@ function linkedBack(graph: TraceGraph): string[] {
 }
 
 /**
+ * Whether a job can have been created in this trace. A job's creation context is the PRODUCER span
+ * that added it (`add` / `create`, @wideline/bullmq's and BullMQ's own), so a trace without one is no
+ * later attempt's origin: searching its services for continuations would cost one Jaeger search per
+ * service and find nothing.
+ */
+function createsJobs(graph: TraceGraph): boolean {
+  const ordered = graph.ordered;
+  for (let i = 0; i < ordered.length; i++) if (ordered[i]!.span.kind === 'producer') return true;
+  return false;
+}
+
+/**
  * Reads the traces linked to `graph`: back along its `creation` / `previous_attempt` links to the
  * trace the story began in, then forward from there to every trace whose spans name it as
- * `wideline.origin.trace_id` (searched per service of those traces). A linked trace Jaeger no longer
- * has is skipped.
+ * `wideline.origin.trace_id` (searched per service of those traces, when they hold a producer span).
+ * A linked trace Jaeger no longer has is skipped.
  */
 export async function followLinks(
   jaeger: Pick<JaegerClient, 'getTrace' | 'findTraceIds'>,
@@ -100,7 +112,7 @@ export async function followLinks(
   // Forwards from each trace that is not itself a continuation: the request, or the start.
   // The searches, one per service, go out together (a trace of a dozen services would otherwise
   // wait for a dozen round trips one after another); their answers are read in service order.
-  for (const origin of origins.filter((o) => back.get(o)!.length === 0 || o === graph)) {
+  for (const origin of origins.filter((o) => (back.get(o)!.length === 0 || o === graph) && createsJobs(o))) {
     const found = await Promise.all(
       origin.services.map((service) =>
         jaeger.findTraceIds({

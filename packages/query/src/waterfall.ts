@@ -124,8 +124,11 @@ interface LineContext {
   prefixes: readonly string[];
   /** Time per service, computed once for the header's error count and the section at the end. */
   times: readonly ServiceTime[];
-  /** Each service's column, fitted and coloured, and the colour of its bars: one per service, not one per line. */
-  serviceCell: ReadonlyMap<string, { cell: string; colour: (text: string) => string }>;
+  /**
+   * Each service's column, fitted and coloured, and the colour of its bars (none without colour):
+   * one per service, not one per line.
+   */
+  serviceCell: ReadonlyMap<string, { cell: string; colour: ((text: string) => string) | undefined }>;
   /** Blanks and bars as wide as the timeline, sliced for each line instead of built anew. */
   blank: string;
   criticalBar: string;
@@ -140,8 +143,9 @@ function lineContext(graph: TraceGraph, options: WaterfallOptions, style: Style)
   const cols = columns(Math.max(80, options.width ?? 120), services);
   const serviceCell = new Map(
     services.map((s, i) => {
-      const colour = (text: string) => style.service(text, i);
-      return [s, { cell: colour(fitMiddle(s, cols.service)), colour }];
+      const colour = style.enabled ? (text: string) => style.service(text, i) : undefined;
+      const cell = fitMiddle(s, cols.service);
+      return [s, { cell: colour ? colour(cell) : cell, colour }];
     }),
   );
   const path = graph.criticalPath();
@@ -206,7 +210,8 @@ function spanLine(node: SpanNode, prefix: string, ctx: LineContext): string {
   const service = ctx.serviceCell.get(span.service);
   const duration = formatDuration(node.endUs - node.startUs).padStart(cols.duration);
   const cell = service ? service.cell : fitMiddle(span.service, cols.service);
-  return `${cell}  ${failed ? style.red(label) : label} ${duration}  ${failed ? style.red(bar) : service ? service.colour(bar) : bar}`;
+  if (!style.enabled) return `${cell}  ${label} ${duration}  ${bar}`;
+  return `${cell}  ${failed ? style.red(label) : label} ${duration}  ${failed ? style.red(bar) : service?.colour ? service.colour(bar) : bar}`;
 }
 
 /** An error's messages, or `propagated from <child>` when it only repeats what a failed child said. */

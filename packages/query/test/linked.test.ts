@@ -123,6 +123,20 @@ describe('following a retried job across traces', () => {
     expect(jobAttempts(graphOf(T3), linked)[0]?.attempts.map((a) => a.traceId)).toEqual([R, T2, T3]);
   });
 
+  it('searches for later attempts only from traces that created a job (hold a producer span)', async () => {
+    const { jaeger, searches } = fakeJaeger(TRACES);
+    const request = inTrace(R, [
+      span('q1', undefined, 0, 50, { name: 'GET /orders', service: 'web', kind: 'server' }),
+      span('q2', 'q1', 1, 3, { name: 'db.query', service: 'orders', kind: 'client' }),
+    ]);
+    expect(await followLinks(jaeger, TraceGraph.fromSpans(request))).toEqual([]);
+    expect(searches).toEqual([]);
+    const last = await followLinks(jaeger, graphOf(T3));
+    expect(last.map((l) => l.graph.traceId)).toEqual([R, T2]);
+    // From R (which added the job), not from T3 (an attempt, which only links back).
+    expect(searches).toEqual([`jobs wideline.origin.trace_id=${R}`]);
+  });
+
   it('follows links whose type the store dropped (Badger keeps links, not their attributes)', async () => {
     const untyped = Object.fromEntries(
       Object.entries(TRACES).map(([id, spans]) => [
