@@ -27,11 +27,13 @@ const legacyTrace = {
     {
       traceID: ID,
       spanID: '00f067aa0ba902b8',
-      operationName: 'db.query',
+      operationName: 'send jobs',
       references: [{ refType: 'CHILD_OF', traceID: ID, spanID: '00f067aa0ba902b7' }],
       startTime: now - 4_999_000,
       duration: 5_000,
       tags: [
+        // A producer: the trace added a job, so `trace` looks for the job's later attempts.
+        { key: 'span.kind', type: 'string', value: 'producer' },
         { key: 'otel.status_code', type: 'string', value: 'ERROR' },
         { key: 'otel.status_description', type: 'string', value: 'deadlock' },
       ],
@@ -89,7 +91,7 @@ describe('runCli against a Jaeger without /api/v3', () => {
       'old-api',
       JSON.stringify({ 'wideline.origin.trace_id': ID }),
     ]);
-    expect(stdout).toMatch(/^old-api\s+└─ db\.query ✗\s+5\.00 ms/m);
+    expect(stdout).toMatch(/^old-api\s+└─ send jobs ✗\s+5\.00 ms/m);
     expect(stdout).toContain('✗ deadlock');
     expect(stdout).toContain('(read through the legacy /api: link attributes are not available)');
   });
@@ -153,7 +155,7 @@ describe('a fresh `wideline trace` process', () => {
           error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err }),
       ),
     );
-    expect(stdout).toMatch(/^old-api\s+└─ db\.query ✗\s+5\.00 ms/m);
+    expect(stdout).toMatch(/^old-api\s+└─ send jobs ✗\s+5\.00 ms/m);
     expect(JSON.parse(/loaded (.*)/.exec(stderr)?.[1] ?? 'null')).toEqual({ undici: false, chdb: false });
   });
 });
