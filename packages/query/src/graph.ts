@@ -252,23 +252,25 @@ export class TraceGraph {
   links(): ResolvedLink[] {
     const out: ResolvedLink[] = [];
     const ordered = this.ordered;
-    for (let i = 0; i < ordered.length; i++) {
-      const from = ordered[i]!;
-      if (from.span.links.length === 0) continue;
-      for (const link of from.span.links) {
-        const type = link.attributes[LINK_TYPE_ATTRIBUTE];
-        const reason = link.attributes[LINK_REASON_ATTRIBUTE];
-        out.push({
-          from,
-          to: link.traceId === this.traceId ? this.nodes.get(link.spanId) : undefined,
-          traceId: link.traceId,
-          spanId: link.spanId,
-          type: typeof type === 'string' ? type : undefined,
-          reason: typeof reason === 'string' ? reason : undefined,
-        });
-      }
-    }
+    for (let i = 0; i < ordered.length; i++)
+      if (ordered[i]!.span.links.length > 0) out.push(...this.linksOf(ordered[i]!));
     return out;
+  }
+
+  /** One span's links, resolved where the target is in this trace. */
+  linksOf(from: SpanNode): ResolvedLink[] {
+    return from.span.links.map((link) => {
+      const type = link.attributes[LINK_TYPE_ATTRIBUTE];
+      const reason = link.attributes[LINK_REASON_ATTRIBUTE];
+      return {
+        from,
+        to: link.traceId === this.traceId ? this.nodes.get(link.spanId) : undefined,
+        traceId: link.traceId,
+        spanId: link.spanId,
+        type: typeof type === 'string' ? type : undefined,
+        reason: typeof reason === 'string' ? reason : undefined,
+      };
+    });
   }
 }
 

@@ -42,16 +42,30 @@ export interface FollowOptions {
 const FOLLOWED_LINKS = new Set<string>([LINK_TYPES.creation, LINK_TYPES.previousAttempt]);
 const DAY_US = 86_400e6;
 
-/**
- * Trace ids a graph's spans link to through `creation` / `previous_attempt` links, other than its
- * own. A link without a type is followed too: Jaeger's Badger store (and its legacy API) keep links
- * but drop their attributes.
- */
-function linkedBack(graph: TraceGraph): string[] {
+/** What {@link followLinks} reads of a trace, in one walk over its spans. */
+interface LinkScan {
+  /**
+   * Trace ids its spans link to through `creation` / `previous_attempt` links, other than its own. A
+   * link without a type is followed too: Jaeger's Badger store (and its legacy API) keep links but
+   * drop their attributes.
+   */
+  back: string[];
+  /**
+   * Whether a job can have been created in it. A job's creation context is the PRODUCER span that
+   * added it (`add` / `create`, @wideline/bullmq's and BullMQ's own), so a trace without one is no
+   * later attempt's origin: searching its services for continuations would cost one Jaeger search
+   * per service and find nothing.
+   */
+  createsJobs: boolean;
+}
+
+function scanLinks(graph: TraceGraph): LinkScan {
   const ids = new Set<string>();
+  let createsJobs = false;
   const ordered = graph.ordered;
   for (let i = 0; i < ordered.length; i++) {
     const span = ordered[i]!.span;
+    if (span.kind === 'producer') createsJobs = true;
     if (span.links.length === 0) continue;
     for (const link of span.links) {
       const type = link.attributes[LINK_TYPE_ATTRIBUTE];
@@ -59,19 +73,7 @@ function linkedBack(graph: TraceGraph): string[] {
       if (link.traceId !== graph.traceId && followed) ids.add(link.traceId);
     }
   }
-  return [...ids];
-}
-
-/**
- * Whether a job can have been created in this trace. A job's creation context is the PRODUCER span
- * that added it (`add` / `create`, @wideline/bullmq's and BullMQ's own), so a trace without one is no
- * later attempt's origin: searching its services for continuations would cost one Jaeger search per
- * service and find nothing.
- */
-function createsJobs(graph: TraceGraph): boolean {
-  const ordered = graph.ordered;
-  for (let i = 0; i < ordered.length; i++) if (ordered[i]!.span.kind === 'producer') return true;
-  return false;
+  return { back: [...ids], createsJobs };
 }
 
 /**
@@ -100,11 +102,11 @@ export async function followLinks(
   };
   // Backwards, transitively: a retry links to the attempt before it, which links to the request.
   const origins: TraceGraph[] = [graph];
-  const back = new Map<TraceGraph, string[]>();
+  const scans = new Map<TraceGraph, LinkScan>();
   for (let i = 0; i < origins.length; i++) {
-    const ids = linkedBack(origins[i] as TraceGraph);
-    back.set(origins[i] as TraceGraph, ids);
-    for (const id of ids) {
+    const scan = scanLinks(origins[i] as TraceGraph);
+    scans.set(origins[i] as TraceGraph, scan);
+    for (const id of scan.back) {
       const linked = await fetch(id, 'origin');
       if (linked) origins.push(linked.graph);
     }
@@ -112,7 +114,10 @@ export async function followLinks(
   // Forwards from each trace that is not itself a continuation: the request, or the start.
   // The searches, one per service, go out together (a trace of a dozen services would otherwise
   // wait for a dozen round trips one after another); their answers are read in service order.
-  for (const origin of origins.filter((o) => (back.get(o)!.length === 0 || o === graph) && createsJobs(o))) {
+  for (const origin of origins.filter((o) => {
+    const { back, createsJobs } = scans.get(o)!;
+    return (back.length === 0 || o === graph) && createsJobs;
+  })) {
     const found = await Promise.all(
       origin.services.map((service) =>
         jaeger.findTraceIds({

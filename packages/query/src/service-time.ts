@@ -42,21 +42,35 @@ export function selfTimeUs(node: SpanNode): number {
   return Math.max(0, total - covered);
 }
 
-/** Self time, span count and error count per service, most time first. */
-export function serviceTimes(nodes: readonly SpanNode[]): ServiceTime[] {
-  const by = new Map<string, ServiceTime>();
-  for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i]!;
+/**
+ * Time per service, one span at a time: for a caller that already walks every span (the waterfall),
+ * so that a big trace is not walked once more for this.
+ */
+export class ServiceTimeTally {
+  readonly #by = new Map<string, ServiceTime>();
+
+  add(node: SpanNode): void {
     const service = node.span.service;
-    let entry = by.get(service);
+    let entry = this.#by.get(service);
     if (!entry) {
       entry = { service, selfUs: 0, spans: 0, errors: 0 };
-      by.set(service, entry);
+      this.#by.set(service, entry);
     }
     // A leaf's self time is its duration: no call for most spans of a big trace.
     entry.selfUs += node.children.length === 0 ? Math.max(0, node.endUs - node.startUs) : selfTimeUs(node);
     entry.spans++;
     if (node.span.status.code === 'ERROR') entry.errors++;
   }
-  return [...by.values()].sort((a, b) => b.selfUs - a.selfUs || a.service.localeCompare(b.service));
+
+  /** Most time first. */
+  result(): ServiceTime[] {
+    return [...this.#by.values()].sort((a, b) => b.selfUs - a.selfUs || a.service.localeCompare(b.service));
+  }
+}
+
+/** Self time, span count and error count per service, most time first. */
+export function serviceTimes(nodes: readonly SpanNode[]): ServiceTime[] {
+  const tally = new ServiceTimeTally();
+  for (let i = 0; i < nodes.length; i++) tally.add(nodes[i]!);
+  return tally.result();
 }

@@ -11,7 +11,7 @@ import type { CriticalSegment } from './critical-path.ts';
 import { formatDuration } from './format.ts';
 import type { ResolvedLink, SpanNode, TraceGraph } from './graph.ts';
 import { jobAttempts, type LinkedTrace } from './linked.ts';
-import type { ServiceTime } from './service-time.ts';
+import { type ServiceTime, ServiceTimeTally } from './service-time.ts';
 import type { Span } from './span.ts';
 import { createStyle, type Style } from './style.ts';
 
@@ -70,30 +70,30 @@ function fitMiddle(text: string, width: number): string {
 }
 
 /**
- * Tree prefixes (`├─ `, with 2-column `│ ` guides so deep trees keep room for names), one per node of
- * `graph.ordered`, in one pass: in pre-order a node's parent is the last node seen one level up, so
- * what each level hands down to its children is kept by depth.
+ * Tree prefixes (`├─ `, with 2-column `│ ` guides so deep trees keep room for names), handed out node
+ * by node in pre-order: there a node's parent is the last node seen one level up, so what each level
+ * hands down to its children is kept by depth.
  */
-function treePrefixes(graph: TraceGraph): string[] {
-  const ordered = graph.ordered;
-  const prefixes = new Array<string>(ordered.length);
-  const guides: string[] = []; // by depth: what the last node seen at that depth hands its children
-  const roots = new Set(graph.roots);
-  for (let i = 0; i < ordered.length; i++) {
-    const node = ordered[i]!;
+class TreePrefixes {
+  readonly #roots: ReadonlySet<SpanNode>;
+  readonly #guides: string[] = []; // by depth: what the last node seen at that depth hands its children
+
+  constructor(roots: readonly SpanNode[]) {
+    this.#roots = new Set(roots);
+  }
+
+  next(node: SpanNode): string {
     const parent = node.parent;
-    if (!parent || roots.has(node)) {
-      prefixes[i] = '';
-      guides[node.depth] = '';
-      continue;
+    if (!parent || this.#roots.has(node)) {
+      this.#guides[node.depth] = '';
+      return '';
     }
     const siblings = parent.children;
     const last = siblings[siblings.length - 1] === node;
-    const inherited = guides[node.depth - 1] ?? '';
-    prefixes[i] = inherited + (last ? '└─ ' : '├─ ');
-    guides[node.depth] = inherited + (last ? '  ' : '│ ');
+    const inherited = this.#guides[node.depth - 1] ?? '';
+    this.#guides[node.depth] = inherited + (last ? '  ' : '│ ');
+    return inherited + (last ? '└─ ' : '├─ ');
   }
-  return prefixes;
 }
 
 /** Column widths of the span lines, from the line width and the longest service name. */
@@ -120,10 +120,6 @@ interface LineContext {
   total: number;
   path: readonly CriticalSegment[];
   critical: ReadonlySet<SpanNode>;
-  /** Tree prefix of each node of `graph.ordered`, by index. */
-  prefixes: readonly string[];
-  /** Time per service, computed once for the header's error count and the section at the end. */
-  times: readonly ServiceTime[];
   /**
    * Each service's column, fitted and coloured, and the colour of its bars (none without colour):
    * one per service, not one per line.
@@ -133,7 +129,6 @@ interface LineContext {
   blank: string;
   criticalBar: string;
   bar: string;
-  linksByFrom: ReadonlyMap<SpanNode, ResolvedLink[]>;
   later: ReadonlyMap<string, string[]>;
   elsewhere: (traceId: string, spanId: string) => Span | undefined;
 }
@@ -149,12 +144,6 @@ function lineContext(graph: TraceGraph, options: WaterfallOptions, style: Style)
     }),
   );
   const path = graph.criticalPath();
-  const linksByFrom = new Map<SpanNode, ResolvedLink[]>();
-  for (const link of graph.links()) {
-    const list = linksByFrom.get(link.from);
-    if (list) list.push(link);
-    else linksByFrom.set(link.from, [link]);
-  }
   return {
     graph,
     style,
@@ -163,22 +152,19 @@ function lineContext(graph: TraceGraph, options: WaterfallOptions, style: Style)
     total: Math.max(1, graph.endUs - graph.startUs),
     path,
     critical: new Set(path.map((s) => s.node)),
-    prefixes: treePrefixes(graph),
-    times: graph.serviceTimes(),
     serviceCell,
     blank: ' '.repeat(cols.bar),
     criticalBar: '█'.repeat(cols.bar),
     bar: '▒'.repeat(cols.bar),
-    linksByFrom,
     ...linkedNotes(graph, options.linked ?? []),
   };
 }
 
 /** The two header lines (trace, summary; Jaeger link), a blank line and the column titles. */
-function renderHeader(ctx: LineContext, jaegerUrl: string): string[] {
+function renderHeader(ctx: LineContext, jaegerUrl: string, times: readonly ServiceTime[]): string[] {
   const { graph, style, cols } = ctx;
   const services = graph.services.length;
-  const errors = ctx.times.reduce((n, t) => n + t.errors, 0);
+  const errors = times.reduce((n, t) => n + t.errors, 0);
   const summary = [
     `${services} service${services === 1 ? '' : 's'}`,
     `${graph.size} span${graph.size === 1 ? '' : 's'}`,
@@ -227,7 +213,7 @@ function errorNotes(node: SpanNode, ctx: LineContext): string[] {
 /** Where each of a span's links points: a span of this trace, of a linked trace, or an id. */
 function linkNotes(node: SpanNode, ctx: LineContext): string[] {
   const { graph, style } = ctx;
-  return (ctx.linksByFrom.get(node) ?? []).map((link) => {
+  return graph.linksOf(node).map((link: ResolvedLink) => {
     const far = link.to ? undefined : ctx.elsewhere(link.traceId, link.spanId);
     const target = link.to
       ? `${link.to.span.name} (${link.to.span.service})`
@@ -256,18 +242,26 @@ function spanNotes(node: SpanNode, ownSkewUs: number, ctx: LineContext): string[
   return notes;
 }
 
-/** Renders the waterfall as lines of text: header, one line per span with its notes, time per service, critical path. */
+/**
+ * Renders the waterfall as lines of text: header, one line per span with its notes, time per service,
+ * critical path. The span lines, tree prefixes and time per service come from one walk over the
+ * spans: on a big trace each walk costs a fresh process more for reaching every span in memory than
+ * for the work it does there.
+ */
 export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): string[] {
   const style = createStyle(options.color ?? false);
   const ctx = lineContext(graph, options, style);
-  const lines = renderHeader(ctx, options.jaegerUrl);
+  const body: string[] = [];
   const indent = ' '.repeat(ctx.cols.service + 3);
-  const { prefixes, later } = ctx;
+  const tree = new TreePrefixes(graph.roots);
+  const tally = new ServiceTimeTally();
+  const { later } = ctx;
   const ordered = graph.ordered;
   for (let i = 0; i < ordered.length; i++) {
     const node = ordered[i]!;
-    const prefix = prefixes[i]!;
-    lines.push(spanLine(node, prefix, ctx));
+    const prefix = tree.next(node);
+    tally.add(node);
+    body.push(spanLine(node, prefix, ctx));
     // Checked here, so that the many spans without notes cost no call and no array. A skew
     // correction is noted once, where it starts (descendants move with it), and only when larger
     // than clock resolution and jitter: workerd reports times in whole milliseconds.
@@ -282,10 +276,13 @@ export function renderWaterfall(graph: TraceGraph, options: WaterfallOptions): s
     if (!noted) continue;
     const notes = spanNotes(node, ownSkewUs, ctx);
     const noteIndent = `${indent}${' '.repeat(Math.min(ctx.cols.name - 2, prefix.length + 3))}`;
-    for (const note of notes) lines.push(`${noteIndent}${note}`);
+    for (const note of notes) body.push(`${noteIndent}${note}`);
   }
+  const times = tally.result();
   const width = Math.max(80, options.width ?? 120);
-  lines.push('', ...renderServiceTimes(ctx.times, style), '', ...renderCriticalPath(ctx.path, style, width));
+  const lines = renderHeader(ctx, options.jaegerUrl, times);
+  for (let i = 0; i < body.length; i++) lines.push(body[i]!);
+  lines.push('', ...renderServiceTimes(times, style), '', ...renderCriticalPath(ctx.path, style, width));
   return lines;
 }
 
