@@ -85,14 +85,27 @@ export class TraceGraph {
     this.nodes = nodes;
     this.roots = roots;
     this.orphans = orphans;
-    this.ordered = preOrder(roots, true);
+    // One walk: the display order, depths, each node's children put in display-time order before
+    // they are walked, and the trace's time span.
+    const ordered: SpanNode[] = [];
+    const stack: SpanNode[] = roots.slice().reverse();
+    for (const r of roots) r.depth = 0;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < this.ordered.length; i++) {
-      const n = this.ordered[i]!;
-      if (n.startUs < min) min = n.startUs;
-      if (n.endUs > max) max = n.endUs;
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      ordered.push(node);
+      if (node.startUs < min) min = node.startUs;
+      if (node.endUs > max) max = node.endUs;
+      const children = node.children;
+      sortByStart(children);
+      for (let i = children.length - 1; i >= 0; i--) {
+        const child = children[i]!;
+        child.depth = node.depth + 1;
+        stack.push(child);
+      }
     }
+    this.ordered = ordered;
     this.startUs = min;
     this.endUs = max;
   }
@@ -154,10 +167,13 @@ export class TraceGraph {
       primary.children.push(node);
     };
     for (const orphan of orphans) adopt(orphan);
+    // Children are sorted by their own clocks before the skew correction and by display times after
+    // it (in the constructor's walk), so spans the correction moves onto the same times keep the
+    // order of their own clocks. The first sort goes with the walk that checks every span is
+    // reachable from a root.
     // A parent cycle (corrupt data) leaves spans unreachable from any root: break it and adopt them.
-    const reachable = preOrder(roots);
-    if (reachable.length < nodes.size) {
-      const reached = new Set(reachable);
+    if (sortReachable(roots) < nodes.size) {
+      const reached = new Set(preOrder(roots));
       for (const node of [...nodes.values()].sort(byStart)) {
         if (reached.has(node)) continue;
         const parent = node.parent;
@@ -166,12 +182,9 @@ export class TraceGraph {
         orphans.push(node);
         for (const n of preOrder([node])) reached.add(n);
       }
+      for (let i = 0; i < list.length; i++) sortByStart(list[i]!.children);
     }
-    // Sorted before the skew correction and again after it: spans the correction moves onto the same
-    // times keep the order of their own clocks.
-    for (let i = 0; i < list.length; i++) sortByStart(list[i]!.children);
     correctClockSkew(roots);
-    for (let i = 0; i < list.length; i++) sortByStart(list[i]!.children);
     return new TraceGraph(primary.span.traceId, nodes, roots, orphans);
   }
 
@@ -274,19 +287,28 @@ export class TraceGraph {
   }
 }
 
+/** Sorts the children of every node reachable from `roots` by start; returns how many nodes it reached. */
+function sortReachable(roots: readonly SpanNode[]): number {
+  const stack = roots.slice();
+  let reached = 0;
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    reached++;
+    const children = node.children;
+    sortByStart(children);
+    for (let i = 0; i < children.length; i++) stack.push(children[i]!);
+  }
+  return reached;
+}
+
 /** Depth-first pre-order over the forest. Iterative so a 10k-deep chain is fine. */
-function preOrder(roots: readonly SpanNode[], setDepth = false): SpanNode[] {
+function preOrder(roots: readonly SpanNode[]): SpanNode[] {
   const out: SpanNode[] = [];
   const stack: SpanNode[] = [...roots].reverse();
-  if (setDepth) for (const r of roots) r.depth = 0;
   while (stack.length > 0) {
     const node = stack.pop()!;
     out.push(node);
-    for (let i = node.children.length - 1; i >= 0; i--) {
-      const child = node.children[i]!;
-      if (setDepth) child.depth = node.depth + 1;
-      stack.push(child);
-    }
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
   }
   return out;
 }
