@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TraceGraph } from '@wideline/query';
 import { eventOf, requireStack, type StoredSpan, waitForEnvelope, waitForTrace } from '@wideline/testkit';
@@ -398,6 +399,82 @@ describe('the order journey: web → edge-api → jobs → queue → workers →
     // A job attempt is a wide event although the span that queued it is in the same service.
     expect(rows.find((r) => r.name === 'process orders')).toEqual({ name: 'process orders', events: 2 });
     expect(rows.map((r) => r.name)).not.toContain('send orders');
+  });
+
+  it('events, sql, heatmap, compare, regress and check read the same wide events from the real instrumentation', async () => {
+    const ids = [journey.succeeded.traceId, journey.failed.traceId].map((id) => `'${id}'`).join(', ');
+    const scope = [
+      '-s',
+      'jobs',
+      '--since',
+      '15m',
+      '--where',
+      `trace_id in (${ids})`,
+      '--jaeger',
+      apps.stack.jaegerQuery,
+    ];
+    const units = [...spansOf.succeeded, ...spansOf.failed].filter(
+      (s) => s.service === 'jobs' && (kindOf(s) === KIND.SERVER || kindOf(s) === KIND.CONSUMER),
+    );
+    const failed = units.filter(isError);
+    expect(failed.length).toBeGreaterThan(0);
+    const run = async (...args: string[]) => {
+      const r = await wideline(...args);
+      return { ...r, json: () => JSON.parse(r.out) as Record<string, unknown>, says: `${r.out}${r.err}` };
+    };
+
+    const events = await run('events', ...scope, '--fields', 'span_id, name, status', '-n', '100', '--json');
+    expect(events.code, events.says).toBe(0);
+    const listed = events.json().events as Array<{ span_id: string; name: string; status: string }>;
+    expect(listed.map((e) => e.span_id).sort()).toEqual(units.map((s) => s.spanId).sort());
+    expect(
+      listed
+        .filter((e) => e.status === 'ERROR')
+        .map((e) => e.span_id)
+        .sort(),
+    ).toEqual(failed.map((s) => s.spanId).sort());
+
+    const sql = await run(
+      'sql',
+      ...scope,
+      `SELECT count() AS n, countIf(status = 'ERROR') AS errors FROM events WHERE service = 'jobs' AND trace_id IN (${ids})`,
+      '--json',
+    );
+    expect(sql.code, sql.says).toBe(0);
+    expect(sql.json().rows).toEqual([{ n: units.length, errors: failed.length }]);
+
+    const heatmap = await run('heatmap', ...scope, '--unweighted', '--json');
+    expect(heatmap.code, heatmap.says).toBe(0);
+    const cells = heatmap.json().cells as Array<{ events: number }>;
+    expect(heatmap.json().total).toBe(units.length);
+    expect(cells.reduce((n, c) => n + c.events, 0)).toBe(units.length);
+
+    const compare = await run('compare', ...scope, '--errors', '--unweighted', '--json');
+    expect(compare.code, compare.says).toBe(0);
+    const comparison = compare.json() as { selection: { events: number }; baseline: { events: number } };
+    expect([comparison.selection.events, comparison.baseline.events]).toEqual([
+      failed.length,
+      units.length - failed.length,
+    ]);
+
+    // Everything happened in the last few minutes: nothing to compare against, so nothing regressed.
+    const regress = await run('regress', ...scope, '--window', '10m', '--baseline', '1h', '--json');
+    expect(regress.code, regress.says).toBe(0);
+    expect(regress.json().severe).toBe(false);
+
+    const rules = join(mkdtempSync(join(tmpdir(), 'journey-rules-')), 'rules.yaml');
+    writeFileSync(
+      rules,
+      // One 15-minute bucket: the journey's few minutes fill it (a rule fires when every bucket breaches).
+      'rules:\n  - name: job errors\n    severity: P1\n    when: error_rate > 0%\n    for: 15m\n    every: 15m\n  - name: slow jobs\n    severity: P2\n    when: p99 > 1h\n    for: 15m\n    every: 15m\n',
+    );
+    const check = await run('check', rules, ...scope, '--json');
+    expect(check.code, check.says).toBe(11);
+    const states = (check.json().rules as Array<{ name: string; state: string }>).map((r) => [r.name, r.state]);
+    expect(states).toEqual([
+      ['job errors', 'firing'],
+      ['slow jobs', 'ok'],
+    ]);
   });
 });
 
