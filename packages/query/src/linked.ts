@@ -54,7 +54,9 @@ interface LinkScan {
    * Whether a job can have been created in it. A job's creation context is the PRODUCER span that
    * added it (`add` / `create`, @wideline/bullmq's and BullMQ's own), so a trace without one is no
    * later attempt's origin: searching its services for continuations would cost one Jaeger search
-   * per service and find nothing.
+   * per service and find nothing. A CONSUMER span whose parent is missing counts too: the producer
+   * span that added its job was lost or is not stored yet, and the job's later attempts still name
+   * this trace as their origin.
    */
   createsJobs: boolean;
 }
@@ -73,6 +75,7 @@ function scanLinks(graph: TraceGraph): LinkScan {
       if (link.traceId !== graph.traceId && followed) ids.add(link.traceId);
     }
   }
+  if (!createsJobs) createsJobs = graph.orphans.some((node) => node.span.kind === 'consumer' && node.span.parentSpanId);
   return { back: [...ids], createsJobs };
 }
 

@@ -137,6 +137,17 @@ describe('following a retried job across traces', () => {
     expect(searches).toEqual([`jobs wideline.origin.trace_id=${R}`]);
   });
 
+  it('still searches from a trace whose producer span is missing (its job attempt is an orphan)', async () => {
+    const lost = (TRACES[R] as Span[]).filter((s) => s.kind !== 'producer');
+    const { jaeger, searches } = fakeJaeger({ ...TRACES, [R]: lost });
+    const linked = await followLinks(jaeger, TraceGraph.fromSpans(lost));
+    expect(linked.map((l) => [l.graph.traceId, l.relation])).toEqual([
+      [T2, 'continuation'],
+      [T3, 'continuation'],
+    ]);
+    expect(searches).toEqual([`jobs wideline.origin.trace_id=${R}`]);
+  });
+
   it('follows links whose type the store dropped (Badger keeps links, not their attributes)', async () => {
     const untyped = Object.fromEntries(
       Object.entries(TRACES).map(([id, spans]) => [
