@@ -364,16 +364,32 @@ describe('the order journey: web → edge-api → jobs → queue → workers →
     });
   });
 
+  /** The two journeys' trace ids as a SQL list. */
+  const journeyIds = () => [journey.succeeded.traceId, journey.failed.traceId].map((id) => `'${id}'`).join(', ');
+  /** The jobs service's wide events of the two journeys, as `wideline` arguments. */
+  const journeyScope = () => [
+    '-s',
+    'jobs',
+    '--since',
+    '15m',
+    '--where',
+    `trace_id in (${journeyIds()})`,
+    '--jaeger',
+    apps.stack.jaegerQuery,
+  ];
+  /**
+   * The units of work the jobs service ran: the HTTP requests it served and the jobs it processed —
+   * the spans whose parent is in another process (server and consumer spans), read back from Jaeger.
+   */
+  const jobsUnits = () =>
+    [...spansOf.succeeded, ...spansOf.failed].filter(
+      (s) => s.service === 'jobs' && (kindOf(s) === KIND.SERVER || kindOf(s) === KIND.CONSUMER),
+    );
+
   it("`wideline query` counts the journey's wide events: each request and each job attempt, by its span flags", async () => {
-    const ids = [journey.succeeded.traceId, journey.failed.traceId].map((id) => `'${id}'`).join(', ');
     const { code, out, err } = await wideline(
       'query',
-      '-s',
-      'jobs',
-      '--since',
-      '15m',
-      '--where',
-      `trace_id in (${ids})`,
+      ...journeyScope(),
       '--by',
       'name',
       '--agg',
@@ -381,18 +397,11 @@ describe('the order journey: web → edge-api → jobs → queue → workers →
       '--order',
       'name:asc',
       '--json',
-      '--jaeger',
-      apps.stack.jaegerQuery,
     );
     expect(code, `${out}${err}`).toBe(0);
     const rows = (JSON.parse(out) as { rows: Array<{ name: string; events: number }> }).rows;
-    // The units of work the jobs service ran: the HTTP requests it served and the jobs it processed —
-    // the spans whose parent is in another process (server and consumer spans), read back from Jaeger.
-    const jobsUnits = [...spansOf.succeeded, ...spansOf.failed].filter(
-      (s) => s.service === 'jobs' && (kindOf(s) === KIND.SERVER || kindOf(s) === KIND.CONSUMER),
-    );
     const expected = new Map<string, number>();
-    for (const s of jobsUnits) expected.set(s.name, (expected.get(s.name) ?? 0) + 1);
+    for (const s of jobsUnits()) expected.set(s.name, (expected.get(s.name) ?? 0) + 1);
     expect(rows).toEqual(
       [...expected].sort(([a], [b]) => a.localeCompare(b)).map(([name, events]) => ({ name, events })),
     );
@@ -402,20 +411,9 @@ describe('the order journey: web → edge-api → jobs → queue → workers →
   });
 
   it('events, sql, heatmap, compare, regress and check read the same wide events from the real instrumentation', async () => {
-    const ids = [journey.succeeded.traceId, journey.failed.traceId].map((id) => `'${id}'`).join(', ');
-    const scope = [
-      '-s',
-      'jobs',
-      '--since',
-      '15m',
-      '--where',
-      `trace_id in (${ids})`,
-      '--jaeger',
-      apps.stack.jaegerQuery,
-    ];
-    const units = [...spansOf.succeeded, ...spansOf.failed].filter(
-      (s) => s.service === 'jobs' && (kindOf(s) === KIND.SERVER || kindOf(s) === KIND.CONSUMER),
-    );
+    const ids = journeyIds();
+    const scope = journeyScope();
+    const units = jobsUnits();
     const failed = units.filter(isError);
     expect(failed.length).toBeGreaterThan(0);
     const run = async (...args: string[]) => {
