@@ -132,12 +132,7 @@ class RandomFlagTracer implements Tracer {
     if (own.spanId === INVALID_SPANID) return span;
     // The span continues its parent's trace exactly when it has the parent's trace id; otherwise
     // (no parent, or an invalid one) it is a new root.
-    const random =
-      parent !== undefined && parent.traceId === own.traceId
-        ? parent.traceFlags & RANDOM_TRACE_FLAG
-        : this.#randomRoots
-          ? 1
-          : 0;
+    const random = this.#randomFlag(parent !== undefined && parent.traceId === own.traceId ? parent : undefined);
     // The SDK built this span context a moment ago for this span alone; setting the bit on it is the
     // only way to reach every place the context goes (propagation, processors, the span itself)
     // without re-implementing the SDK's tracer.
