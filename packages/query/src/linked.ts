@@ -82,7 +82,8 @@ function scanLinks(graph: TraceGraph): LinkScan {
 /**
  * Reads the traces linked to `graph`: back along its `creation` / `previous_attempt` links to the
  * trace the story began in, then forward from there to every trace whose spans name it as
- * `wideline.origin.trace_id` (searched per service of those traces, when they hold a producer span).
+ * `wideline.origin.trace_id` (searched per service of those traces, when they can have created a job:
+ * see {@link LinkScan.createsJobs}).
  * A linked trace Jaeger no longer has is skipped.
  */
 export async function followLinks(
