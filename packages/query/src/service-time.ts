@@ -20,6 +20,8 @@ export interface ServiceTime {
 export function selfTimeUs(node: SpanNode): number {
   const total = node.endUs - node.startUs;
   if (total <= 0) return 0;
+  // A leaf (most spans of a big trace) is all self time.
+  if (node.children.length === 0) return total;
   let covered = 0;
   let runStart = Number.NaN;
   let runEnd = Number.NaN;
@@ -56,8 +58,7 @@ export class ServiceTimeTally {
       entry = { service, selfUs: 0, spans: 0, errors: 0 };
       this.#by.set(service, entry);
     }
-    // A leaf's self time is its duration: no call for most spans of a big trace.
-    entry.selfUs += node.children.length === 0 ? Math.max(0, node.endUs - node.startUs) : selfTimeUs(node);
+    entry.selfUs += selfTimeUs(node);
     entry.spans++;
     if (node.span.status.code === 'ERROR') entry.errors++;
   }
