@@ -100,19 +100,25 @@ export function variantsFrom(names: readonly string[] | undefined, fallback: rea
  */
 export interface Sink {
   url: string;
-  stats(): Promise<{ requests: number; bytes: number }>;
+  /** Requests, bytes and spans (OTLP/JSON `"kind"` fields: only spans have one) received so far. */
+  stats(): Promise<{ requests: number; bytes: number; spans: number }>;
   close(): void;
 }
 
 const SINK_SOURCE = `
 const { createServer } = require('node:http');
-let requests = 0, bytes = 0;
+let requests = 0, bytes = 0, spans = 0;
 const server = createServer((req, res) => {
-  req.on('data', (chunk) => { bytes += chunk.length; });
-  req.on('end', () => { requests += 1; res.writeHead(200, { 'content-type': 'application/json' }).end('{}'); });
+  const chunks = [];
+  req.on('data', (chunk) => { bytes += chunk.length; chunks.push(chunk); });
+  req.on('end', () => {
+    requests += 1;
+    spans += Buffer.concat(chunks).toString('latin1').split('"kind":').length - 1;
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
 });
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
-process.on('message', () => process.send({ requests, bytes }));
+process.on('message', () => process.send({ requests, bytes, spans }));
 process.on('disconnect', () => process.exit(0));
 `;
 
@@ -125,8 +131,8 @@ export async function startSink(): Promise<Sink> {
     stats: async () => {
       const reply = next();
       child.send('stats');
-      const { requests = 0, bytes = 0 } = await reply;
-      return { requests, bytes };
+      const { requests = 0, bytes = 0, spans = 0 } = await reply;
+      return { requests, bytes, spans };
     },
     close: () => child.disconnect(),
   };
@@ -175,6 +181,14 @@ export interface RunResult extends WindowStats {
   redisCommandsPerJob: number;
   /** Bytes Redis received per job. */
   redisBytesInPerJob: number;
+  /** Bytes Redis sent per job (replies: the job hashes BullMQ reads back included). */
+  redisBytesOutPerJob: number;
+  /** Calls per job of each Redis command (`INFO commandstats`: scripts' inner calls included). */
+  redisCallsPerJob: Record<string, number>;
+  /** OTLP request bytes the receiver got per job (every span of the window, flushed inside it). */
+  otlpBytesPerJob: number;
+  /** Spans the receiver got per job. */
+  otlpSpansPerJob: number;
 }
 
 /** Options of one run. */
@@ -191,10 +205,35 @@ export interface RunOptions {
   batchDelayMs?: number;
 }
 
-async function redisCounters(redis: Redis): Promise<{ commands: number; bytesIn: number }> {
-  const info = await redis.info('stats');
+interface RedisCounters {
+  commands: number;
+  bytesIn: number;
+  bytesOut: number;
+  calls: Map<string, number>;
+}
+
+/** Redis's own counters, in one `INFO` call (which counts itself once in the next reading). */
+async function redisCounters(redis: Redis): Promise<RedisCounters> {
+  const info = (await redis.call('INFO', 'stats', 'commandstats')) as string;
   const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? Number.NaN);
-  return { commands: field('total_commands_processed'), bytesIn: field('total_net_input_bytes') };
+  const calls = new Map<string, number>();
+  for (const [, command, n] of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(command as string, Number(n));
+  return {
+    commands: field('total_commands_processed'),
+    bytesIn: field('total_net_input_bytes'),
+    bytesOut: field('total_net_output_bytes'),
+    calls,
+  };
+}
+
+/** Calls per job of each command between two readings (the second reading's INFO left out). */
+function callsPerJob(before: RedisCounters, after: RedisCounters, jobs: number): Record<string, number> {
+  const perJob: Record<string, number> = {};
+  for (const [command, n] of after.calls) {
+    const calls = n - (before.calls.get(command) ?? 0) - (command === 'info' ? 1 : 0);
+    if (calls > 0) perJob[command] = calls / jobs;
+  }
+  return perJob;
 }
 
 /** Adds and processes `options.jobs` jobs in `variant`; resolves when every job is processed and exported. */
@@ -243,6 +282,7 @@ export async function run(variant: Variant, sink: Sink, options: RunOptions): Pr
   const jobOpts = { removeOnComplete: true, removeOnFail: true };
 
   const redisBefore = await redisCounters(stats);
+  const otlpBefore = await sink.stats();
   await options.onWindow?.open();
   const end = startWindow();
   for (let i = 0; i < jobs; i += ADD_WINDOW) {
@@ -257,6 +297,7 @@ export async function run(variant: Variant, sink: Sink, options: RunOptions): Pr
   const window = end();
   await options.onWindow?.close();
   const redisAfter = await redisCounters(stats);
+  const otlpAfter = await sink.stats();
 
   await worker.close();
   await queue.obliterate({ force: true });
@@ -276,5 +317,9 @@ export async function run(variant: Variant, sink: Sink, options: RunOptions): Pr
     // The INFO call itself is one command.
     redisCommandsPerJob: (redisAfter.commands - redisBefore.commands - 1) / jobs,
     redisBytesInPerJob: (redisAfter.bytesIn - redisBefore.bytesIn) / jobs,
+    redisBytesOutPerJob: (redisAfter.bytesOut - redisBefore.bytesOut) / jobs,
+    redisCallsPerJob: callsPerJob(redisBefore, redisAfter, jobs),
+    otlpBytesPerJob: (otlpAfter.bytes - otlpBefore.bytes) / jobs,
+    otlpSpansPerJob: (otlpAfter.spans - otlpBefore.spans) / jobs,
   };
 }
