@@ -29,39 +29,25 @@ for (const variant of RUN) {
 sink.close();
 stopObserving();
 
-const fixed = (x: number, digits: number) => x.toFixed(digits);
 const commands = [...new Set(results.flatMap((r) => Object.keys(r.redisCallsPerJob)))].sort();
 const width = Math.max(...RUN.map((v) => v.length), 12);
-console.log(`${JOBS} jobs per variant; per job:\n`);
-console.log(`${''.padEnd(22)}${RUN.map((v) => v.padStart(width + 2)).join('')}`);
-const row = (label: string, values: string[]) =>
+const row = (label: string, values: readonly string[]) =>
   console.log(`${label.padEnd(22)}${values.map((v) => v.padStart(width + 2)).join('')}`);
-row(
-  'Redis commands',
-  results.map((r) => fixed(r.redisCommandsPerJob, 2)),
-);
-for (const command of commands)
+/** One line per measure: its label, its value per job in a run, and the digits it is printed with. */
+type Measure = [label: string, perJob: (r: RunResult) => number, digits: number];
+const measures: Measure[] = [
+  ['Redis commands', (r) => r.redisCommandsPerJob, 2],
+  ...commands.map((command): Measure => [`  ${command}`, (r) => r.redisCallsPerJob[command] ?? 0, 2]),
+  ['Redis bytes in', (r) => r.redisBytesInPerJob, 0],
+  ['Redis bytes out', (r) => r.redisBytesOutPerJob, 0],
+  ['OTLP bytes', (r) => r.otlpBytesPerJob, 0],
+  ['OTLP spans', (r) => r.otlpSpansPerJob, 3],
+  ['syscalls r+w', (r) => ((r.syscallsRead ?? 0) + (r.syscallsWrite ?? 0)) / r.jobs, 2],
+];
+console.log(`${JOBS} jobs per variant; per job:\n`);
+row('', RUN);
+for (const [label, perJob, digits] of measures)
   row(
-    `  ${command}`,
-    results.map((r) => fixed(r.redisCallsPerJob[command] ?? 0, 2)),
+    label,
+    results.map((r) => perJob(r).toFixed(digits)),
   );
-row(
-  'Redis bytes in',
-  results.map((r) => fixed(r.redisBytesInPerJob, 0)),
-);
-row(
-  'Redis bytes out',
-  results.map((r) => fixed(r.redisBytesOutPerJob, 0)),
-);
-row(
-  'OTLP bytes',
-  results.map((r) => fixed(r.otlpBytesPerJob, 0)),
-);
-row(
-  'OTLP spans',
-  results.map((r) => fixed(r.otlpSpansPerJob, 3)),
-);
-row(
-  'syscalls r+w',
-  results.map((r) => fixed(((r.syscallsRead ?? 0) + (r.syscallsWrite ?? 0)) / r.jobs, 2)),
-);
