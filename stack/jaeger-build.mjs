@@ -54,6 +54,9 @@ export async function buildJaeger(env = process.env, write = (text) => process.s
     throw new Error(`could not download ${JAEGER_MODULE}@${version} from the Go module proxy: ${error.message}`);
   }
   const work = mkdtempSync(join(tmpdir(), 'wideline-jaeger-build-'));
+  // A temp name of this process's own: two first-time builds at once (a CI run and a `pnpm stack up`)
+  // each rename a whole binary into place, and rename is atomic, so neither sees the other's half.
+  const tmp = `${out}.${process.pid}.tmp`;
   try {
     cpSync(src, work, { recursive: true });
     // The module cache is read-only; `go build -mod=mod` writes go.sum in the copy.
@@ -62,16 +65,17 @@ export async function buildJaeger(env = process.env, write = (text) => process.s
     await goBuild({
       dir: work,
       pkg: './cmd/jaeger',
-      out: `${out}.tmp`,
+      out: tmp,
       env: { ...env, GOFLAGS: '-mod=mod' },
       label,
       write,
     });
-    renameSync(`${out}.tmp`, out);
+    renameSync(tmp, out);
     write(`${label}: ${out} (${Math.round(statSync(out).size / 1e6)} MB); done, and not needed again\n`);
     return out;
   } finally {
     rmSync(work, { recursive: true, force: true });
+    rmSync(tmp, { force: true });
   }
 }
 
