@@ -12,19 +12,14 @@ import { textTable } from '../render/text-table.ts';
 import { filterSql } from '../sql/filter-sql.ts';
 import { micros, str } from '../sql/quote.ts';
 import { type CommandContext, printCsv, printJson } from './output.ts';
-import { openSource, sourceArgs } from './source.ts';
+import { openServiceSource, scannedTraces } from './source.ts';
 
 /** `wideline find --service S [--since 15m] [--where …] [--errors] [--limit 20]` */
 export async function findCommand(command: Extract<Command, { name: 'find' }>, ctx: CommandContext): Promise<void> {
   const filter = allOf(command.where.map((w) => parseWhereFilter(w)));
   const whereText = command.where.join(' and ');
-  const source = sourceArgs(
-    { service: [command.service], file: command.source.files, depth: String(command.depth) },
-    ctx.env,
-  );
-  const opened = await openSource(source, ctx.options, command.sinceUs);
+  const { opened, window } = await openServiceSource(command, ctx.env, ctx.options);
   try {
-    const window = opened.dataRange ?? { fromUs: opened.nowUs - command.sinceUs, toUs: opened.nowUs + 60e6 };
     const relation = await opened.engine.relation('spans', window);
     const matching = [
       `service = ${str(command.service)}`,
@@ -48,7 +43,7 @@ export async function findCommand(command: Extract<Command, { name: 'find' }>, c
       errors: Number(r[6]),
       services: r[7] as string[],
     }));
-    const scanned = opened.scan ? opened.scan.services.reduce((n, s) => n + s.traces, 0) : undefined;
+    const scanned = opened.scan ? scannedTraces(opened.scan) : undefined;
     if (ctx.options.csv)
       return printCsv(
         ctx,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { GlobalOptions } from '../args.ts';
+import type { FileArgs, GlobalOptions } from '../args.ts';
 import { ChdbEngine } from '../engine/chdb-engine.ts';
 import type { QueryEngine } from '../engine/engine.ts';
 import { UsageError } from '../errors.ts';
@@ -133,7 +133,7 @@ export async function openSource(args: SourceArgs, options: GlobalOptions, lookb
       ...(args.services ? { services: args.services } : {}),
     });
     const summary = await engine.finishLoad();
-    const traces = scan.services.reduce((n, s) => n + s.traces, 0);
+    const traces = scannedTraces(scan);
     return {
       engine,
       nowUs: now,
@@ -147,6 +147,37 @@ export async function openSource(args: SourceArgs, options: GlobalOptions, lookb
     await engine.close();
     throw error;
   }
+}
+
+/** How many traces a Jaeger scan read, over its services. */
+export function scannedTraces(scan: JaegerScan): number {
+  return scan.services.reduce((n, s) => n + s.traces, 0);
+}
+
+/** What a one-service command (`find`, `stats`) says of where it reads. */
+export interface ServiceSourceArgs {
+  service: string;
+  source: FileArgs;
+  depth: number;
+  sinceUs: number;
+}
+
+/**
+ * Opens the source of a one-service command and the window it reads: the files' whole range, else
+ * `sinceUs` back from now and a minute past it (clock skew). The caller closes `opened.engine`.
+ */
+export async function openServiceSource(
+  command: ServiceSourceArgs,
+  env: Record<string, string | undefined>,
+  options: GlobalOptions,
+): Promise<{ opened: OpenSource; window: TimeWindow }> {
+  const args = sourceArgs(
+    { service: [command.service], file: command.source.files, depth: String(command.depth) },
+    env,
+  );
+  const opened = await openSource(args, options, command.sinceUs);
+  const window = opened.dataRange ?? { fromUs: opened.nowUs - command.sinceUs, toUs: opened.nowUs + 60e6 };
+  return { opened, window };
 }
 
 /**

@@ -14,7 +14,7 @@ import { textTable } from '../render/text-table.ts';
 import { str } from '../sql/quote.ts';
 import type { StatsGroup } from '../stats.ts';
 import { type CommandContext, printCsv, printJson } from './output.ts';
-import { openSource, sourceArgs } from './source.ts';
+import { openServiceSource, scannedTraces } from './source.ts';
 
 /** `wideline stats --service S [--by F] [--percentiles …] [--since 1h] [--where …]` */
 export async function statsCommand(command: Extract<Command, { name: 'stats' }>, ctx: CommandContext): Promise<void> {
@@ -25,13 +25,8 @@ export async function statsCommand(command: Extract<Command, { name: 'stats' }>,
     agg: ['events', 'count', 'errors', ...percentiles].join(', '),
     order: 'count',
   });
-  const source = sourceArgs(
-    { service: [command.service], file: command.source.files, depth: String(command.depth) },
-    ctx.env,
-  );
-  const opened = await openSource(source, ctx.options, command.sinceUs);
+  const { opened, window } = await openServiceSource(command, ctx.env, ctx.options);
   try {
-    const window = opened.dataRange ?? { fromUs: opened.nowUs - command.sinceUs, toUs: opened.nowUs + 60e6 };
     const result = await runQuery(opened.engine, spec, window);
     const g = command.by ? 1 : 0;
     const groups: StatsGroup[] = result.rows
@@ -46,7 +41,7 @@ export async function statsCommand(command: Extract<Command, { name: 'stats' }>,
       }))
       .sort((a, b) => b.weightedCount - a.weightedCount || a.key.localeCompare(b.key));
     const traces = opened.scan
-      ? opened.scan.services.reduce((n, s) => n + s.traces, 0)
+      ? scannedTraces(opened.scan)
       : Number(
           (await opened.engine.run(`SELECT uniqExact(trace_id) FROM spans WHERE service = ${str(command.service)}`))
             .rows[0]?.[0] ?? 0,
