@@ -12,7 +12,7 @@
  * });
  * @module
  */
-import type { Span, SpanContext, TextMapPropagator, Tracer } from '@opentelemetry/api';
+import type { Span, SpanContext, Tracer } from '@opentelemetry/api';
 import type { WidelineOptions, WidelineTracing } from '@wideline/core';
 import type { HeadSamplingOptions, PropagateTo } from '@wideline/core/sdk';
 import { type ActivityOptions, ActivityTracker } from './activity';
@@ -65,12 +65,6 @@ export interface BrowserOptions
    * for a Sentry SDK on the server (`sentry-trace` + `baggage`). Default none.
    */
   extraTraceHeaders?: (spanContext: SpanContext) => Record<string, string>;
-  /**
-   * A propagator to register globally for other OpenTelemetry instrumentations, e.g.
-   * `new W3CPropagator()` from `@wideline/core`. Wideline's own instrumentations do not need one.
-   * Default none (it is opt-in for bundle size).
-   */
-  propagator?: TextMapPropagator;
   /**
    * The shapes of the API's paths (`['/api/orders/{id}']`, or a function from URL to template), which
    * name CLIENT spans `GET /api/orders/{id}` and set `url.template`. Default none: spans are named by

@@ -10,7 +10,7 @@
  * @internal
  * @module
  */
-import type { ContextManager, TextMapPropagator } from '@opentelemetry/api';
+import type { ContextManager } from '@opentelemetry/api';
 import { WidelineConfigError, type WidelineTracing } from '@wideline/core';
 import { ATTR_SESSION_ID, ATTR_TELEMETRY_SDK_LANGUAGE } from '@wideline/core/conventions';
 import { assembleTracing, type ResolvedConfig, resolveConfig } from '@wideline/core/sdk';
@@ -20,6 +20,12 @@ import type { BrowserOptions } from './init';
 
 /** Batching for pages. A batch must fit the 64 KiB keepalive budget with the resource attached. */
 const BROWSER_BATCH = { maxQueueSize: 512, maxExportBatchSize: 100, maxBatchBytes: 48 * 1024, scheduledDelayMs: 1000 };
+
+/** Options a page may still pass from an older version, and what replaces each. */
+const REMOVED_OPTIONS = [
+  ['service', "use serviceName, e.g. serviceName: 'web'"],
+  ['propagator', 'register it with propagation.setGlobalPropagator() from @opentelemetry/api'],
+] as const;
 
 /** An endpoint option relative to the page (`/otlp`) made absolute, as core's config wants it. */
 function absolute(value: string | undefined): string | undefined {
@@ -33,8 +39,8 @@ function absolute(value: string | undefined): string | undefined {
 
 /** The shared options, read by core's `resolveConfig` like in every runtime, with the page's defaults. */
 export function browserConfig(options: BrowserOptions): ResolvedConfig {
-  if ('service' in options) {
-    throw new WidelineConfigError('service', 'was renamed', "use serviceName, e.g. serviceName: 'web'");
+  for (const [option, fix] of REMOVED_OPTIONS) {
+    if (option in options) throw new WidelineConfigError(option, 'is no longer an option', fix);
   }
   const endpoint = absolute(options.endpoint);
   const tracesEndpoint = absolute(options.tracesEndpoint);
@@ -80,9 +86,6 @@ export function startPipeline(
     exporter,
     redactor: redaction === false ? undefined : parts.createRedactor?.(redaction),
     contextManager,
-    // Wideline's own fetch, XHR and WebSocket code formats headers directly; a global propagator is
-    // for other instrumentations and costs bundle size, so it is opt-in.
-    propagator: options.propagator as TextMapPropagator | undefined,
     onWarning: options.onWarning,
   });
   return { tracing, exporter };

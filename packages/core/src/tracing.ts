@@ -19,14 +19,7 @@
  * await tracing.shutdown();
  * @module
  */
-import {
-  type ContextManager,
-  context,
-  propagation,
-  type TextMapPropagator,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
+import { type ContextManager, context, propagation, type Tracer, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import {
@@ -92,8 +85,8 @@ export interface WidelineTracing {
 /**
  * The parts of a pipeline, built by the caller. {@link createTracing} builds the default ones; a
  * runtime whose bundle size matters (the browser) builds its own and calls {@link assembleTracing},
- * so that the parts it leaves out (tail sampling, the wide-event log, `fetch` export, the global
- * propagator, redaction) are never imported.
+ * so that the parts it leaves out (tail sampling, the wide-event log, `fetch` export, redaction) are
+ * never imported; `createTracing` registers the W3C propagator itself.
  */
 export interface TracingParts {
   /** Where finished spans go (after redaction). */
@@ -106,9 +99,7 @@ export interface TracingParts {
   processors?: readonly SpanProcessor[];
   /** Context manager to register globally. */
   contextManager?: ContextManager | undefined;
-  /** Propagator to register globally. Default none. */
-  propagator?: TextMapPropagator | undefined;
-  /** Register the provider, propagator and context manager as OpenTelemetry globals. Default `true`. */
+  /** Register the provider and context manager as OpenTelemetry globals. Default `true`. */
   register?: boolean;
   onWarning?: WarningHandler | undefined;
   /** Makes trace and span ids (see {@link TracingRuntime.idGenerator}). Default: the SDK's random one. */
@@ -147,7 +138,6 @@ export function assembleTracing(config: ResolvedConfig, parts: TracingParts): Wi
 
   if (parts.register !== false) {
     if (parts.contextManager) context.setGlobalContextManager(parts.contextManager.enable());
-    if (parts.propagator) propagation.setGlobalPropagator(parts.propagator);
     trace.setGlobalTracerProvider(provider);
   }
 
@@ -191,6 +181,9 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
           timeoutMs: config.exportTimeoutMs,
         }));
   const { tail, wideEventLog } = config;
+  // Registered here, not in assembleTracing: a runtime without a global propagator (the browser)
+  // then leaves the API's propagation module out of its bundle.
+  if (options.register !== false) propagation.setGlobalPropagator(new W3CPropagator());
   return assembleTracing(config, {
     exporter,
     redactor,
@@ -199,7 +192,6 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
       ? [new WideEventLogProcessor({ sink: wideEventLog, ...(redactor ? { redactor } : {}) })]
       : [],
     contextManager: options.contextManager,
-    propagator: new W3CPropagator(),
     ...(options.register !== undefined ? { register: options.register } : {}),
     onWarning: options.onWarning,
     idGenerator: options.idGenerator,

@@ -7,8 +7,9 @@ import {
   TraceFlags,
   trace,
 } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { parseTraceresponse, remoteContext, sentryTraceHeaders, W3CPropagator } from '../src/index';
+import { createTracing, parseTraceresponse, remoteContext, sentryTraceHeaders, W3CPropagator } from '../src/index';
 import {
   formatBaggage,
   formatTraceparent,
@@ -186,6 +187,28 @@ describe('W3CPropagator', () => {
     expect(() =>
       propagator.extract(context.active(), { traceparent: 42 as unknown as string }, defaultTextMapGetter),
     ).not.toThrow();
+  });
+});
+
+describe('the global propagator', () => {
+  it('createTracing registers the W3C propagator, and leaves it alone with register: false', async () => {
+    const injected = () => {
+      const out: Record<string, string> = {};
+      const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1 });
+      propagation.inject(parent, out, defaultTextMapSetter);
+      return out;
+    };
+    const unregistered = createTracing({ register: false, exporter: new InMemorySpanExporter() });
+    expect(injected()).toEqual({});
+    await unregistered.shutdown();
+    const tracing = createTracing({ exporter: new InMemorySpanExporter() });
+    try {
+      expect(injected()).toEqual({ traceparent: VALID });
+    } finally {
+      await tracing.shutdown();
+      propagation.disable();
+      trace.disable();
+    }
   });
 });
 

@@ -146,13 +146,13 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
       ...(config.onWarning ? { onWarning: config.onWarning } : {}),
     });
   }
+  propagation.setGlobalPropagator(new W3CPropagator());
   const tracing = assembleTracing(resolved, {
     exporter: config.exporter ?? (sender as OutboxSpanExporter),
     redactor,
     tailSampler: tailSampler(config, parts),
     processors: wideEventLog ? [wideEventLog] : [],
     contextManager: new WorkersContextManager(),
-    propagator: new W3CPropagator(),
     onWarning: config.onWarning,
     idGenerator: spanIds,
   });
