@@ -132,14 +132,14 @@ export class BrowserOtlpExporter implements SpanExporter {
     if (!unloading || !this.#queue) return;
     for (const [timer, waiting] of this.#waiting) {
       clearTimeout(timer);
-      this.#park(waiting.body, waiting.fromQueue, 'page unloading while the batch waited to be retried');
+      this.#park(waiting.body, waiting.fromQueue);
     }
     this.#waiting.clear();
     const unanswered = this.#unanswered();
     for (const request of this.#inFlight) {
       if (request.stored || (request.keepalive && !this.#failing && !unanswered)) continue;
       request.stored = true;
-      this.#park(request.body, false, 'page unloading before the collector answered');
+      this.#park(request.body, false);
     }
   }
 
@@ -202,14 +202,14 @@ export class BrowserOtlpExporter implements SpanExporter {
     // The page's last moments: a request to a collector that is not answering would fail after the
     // page is gone, with nobody left to store the batch. Storage outlives the page.
     if (this.#unloading && this.#queue && (this.#failing || this.#unanswered())) {
-      this.#park(body, fromQueue, 'collector not answering at unload');
+      this.#park(body, fromQueue);
       return;
     }
     const size = encoder.encode(body).byteLength;
     const keepalive = this.#keepaliveBytes + size <= KEEPALIVE_BUDGET_BYTES;
     // A plain request started while the page unloads is cancelled with it; storage outlives it.
     if (!keepalive && this.#unloading && this.#queue) {
-      this.#park(body, fromQueue, 'unloading');
+      this.#park(body, fromQueue);
       return;
     }
     if (keepalive) this.#keepaliveBytes += size;
@@ -296,8 +296,11 @@ export class BrowserOtlpExporter implements SpanExporter {
     this.#waiting.set(timer, { body, fromQueue });
   }
 
-  /** Puts a body in the offline queue, or drops it (counted) when there is none. */
-  #park(body: string, fromQueue: boolean, reason: string): void {
+  /**
+   * Puts a body in the offline queue, or drops it (counted) when there is none. The reason only
+   * reaches a warning without a queue, so calls that need a queue to be here (the unload) give none.
+   */
+  #park(body: string, fromQueue: boolean, reason = 'page unloading'): void {
     if (fromQueue) this.#draining = false;
     if (!this.#queue) {
       this.#drop(false, reason);

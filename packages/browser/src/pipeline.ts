@@ -24,7 +24,7 @@ const BROWSER_BATCH = { maxQueueSize: 512, maxExportBatchSize: 100, maxBatchByte
 /** Options a page may still pass from an older version, and what replaces each. */
 const REMOVED_OPTIONS = [
   ['service', "use serviceName, e.g. serviceName: 'web'"],
-  ['propagator', 'register it with propagation.setGlobalPropagator() from @opentelemetry/api'],
+  ['propagator', "call @opentelemetry/api's propagation.setGlobalPropagator()"],
 ] as const;
 
 /** An endpoint option relative to the page (`/otlp`) made absolute, as core's config wants it. */
@@ -63,8 +63,8 @@ export function startPipeline(
   if (config.redaction !== false && !parts.createRedactor) {
     throw new WidelineConfigError(
       'redaction',
-      'has rules but the redaction feature is not loaded',
-      'add redaction() to features, or set redaction: false to export attributes as they are',
+      'has rules but no redaction() feature',
+      'add redaction() to features, or set redaction: false',
     );
   }
   const { session } = parts;

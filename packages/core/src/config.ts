@@ -109,18 +109,14 @@ function read(env: EnvRecord, name: string): string | undefined {
 }
 
 function httpUrl(value: string, option: string): string {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(value);
   } catch {
-    throw new WidelineConfigError(
-      option,
-      `'${value}' is not a URL`,
-      'give an absolute http(s) URL such as http://localhost:4318',
-    );
+    // Not a URL at all: the check below names it.
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new WidelineConfigError(option, `'${value}' is not http(s)`, 'OTLP/HTTP needs an http:// or https:// URL');
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw new WidelineConfigError(option, `'${value}' is not an http(s) URL`, 'give one like http://localhost:4318');
   }
   return url.toString().replace(/\/$/, '');
 }
@@ -133,11 +129,7 @@ export function parseKeyValueList(value: string, option: string): Record<string,
     const eq = part.indexOf('=');
     const key = eq > 0 ? part.slice(0, eq).trim() : '';
     if (key === '') {
-      throw new WidelineConfigError(
-        option,
-        `'${part.trim()}' is not key=value`,
-        'write a comma-separated list like a=1,b=2',
-      );
+      throw new WidelineConfigError(option, `'${part.trim()}' is not key=value`, 'write a list like a=1,b=2');
     }
     try {
       result[decodeURIComponent(key)] = decodeURIComponent(part.slice(eq + 1).trim());
@@ -156,11 +148,7 @@ function positiveNumber(value: number | string | undefined, option: string): num
   if (value === undefined) return undefined;
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(n) || n <= 0) {
-    throw new WidelineConfigError(
-      option,
-      `'${value}' is not a positive number`,
-      'give a duration in milliseconds, e.g. 10000',
-    );
+    throw new WidelineConfigError(option, `'${value}' is not a positive number`, 'give milliseconds, e.g. 10000');
   }
   return n;
 }
@@ -236,11 +224,7 @@ export function resolveConfig(
   validateOptions(options);
   const protocol = read(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? read(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
   if (protocol !== undefined && protocol !== 'http/json' && protocol !== 'http/protobuf') {
-    throw new WidelineConfigError(
-      'OTEL_EXPORTER_OTLP_PROTOCOL',
-      `'${protocol}' is not supported`,
-      'use http/json (Wideline exports OTLP over HTTP)',
-    );
+    throw new WidelineConfigError('OTEL_EXPORTER_OTLP_PROTOCOL', `'${protocol}' is not supported`, 'use http/json');
   }
   const envResource = read(env, 'OTEL_RESOURCE_ATTRIBUTES');
   const resourceAttributes: Attributes = {

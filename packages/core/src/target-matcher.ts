@@ -36,7 +36,11 @@ function effectivePort(url: URL): string {
   return url.port || (DEFAULT_PORTS[url.protocol] ?? '');
 }
 
-function invalid(option: string, entry: unknown, problem: string, fix: string): WidelineConfigError {
+// The fix of most malformed entries: the grammar, one example of each form.
+const GRAMMAR =
+  "give a host ('api.example.com', '*.example.com'), an origin or URL prefix ('https://api.example.com/v1') or a RegExp";
+
+function invalid(option: string, entry: unknown, problem: string, fix = GRAMMAR): WidelineConfigError {
   return new WidelineConfigError(option, `${JSON.stringify(String(entry))} ${problem}`, fix);
 }
 
@@ -66,21 +70,16 @@ function canonicalHost(host: string): string | undefined {
 
 function hostEntry(entry: string, option: string): EntryMatcher {
   if (entry.includes('/')) {
-    throw invalid(option, entry, 'has a path but no scheme', `write the URL prefix in full, e.g. 'https://${entry}'`);
+    throw invalid(option, entry, 'has a path but no scheme', `write 'https://${entry}'`);
   }
   const { host, port } = splitPort(entry);
   if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) > 0 && Number(port) <= 65_535)) {
-    throw invalid(option, entry, 'has an invalid port', 'give a port from 1 to 65535, e.g. api.example.com:8443');
+    throw invalid(option, entry, 'has an invalid port', 'give a port from 1 to 65535');
   }
   const wildcard = host.startsWith('*.');
   const name = canonicalHost(wildcard ? host.slice(2) : host);
   if (name === undefined || (wildcard && name.startsWith('['))) {
-    throw invalid(
-      option,
-      entry,
-      'is not a host name',
-      "give a host ('api.example.com'), a subdomain wildcard ('*.example.com'), an origin or URL prefix with '://', or a RegExp",
-    );
+    throw invalid(option, entry, 'is not a host name');
   }
   const suffix = `.${name}`;
   return (url) => {
@@ -95,18 +94,13 @@ function urlEntry(entry: string, option: string): EntryMatcher {
   try {
     target = new URL(entry);
   } catch {
-    throw invalid(option, entry, 'is not a URL', "give an origin such as 'https://api.example.com' or a URL prefix");
+    throw invalid(option, entry, 'is not a URL');
   }
   if (!(target.protocol in DEFAULT_PORTS) || target.hostname === '') {
-    throw invalid(option, entry, 'is not an http(s) or ws(s) URL', "give an origin such as 'https://api.example.com'");
+    throw invalid(option, entry, 'is not an http(s) or ws(s) URL');
   }
   if (target.search !== '' || target.hash !== '' || target.username !== '' || target.password !== '') {
-    throw invalid(
-      option,
-      entry,
-      'has a query, fragment or credentials',
-      'give an origin or a path prefix; use a RegExp to match queries',
-    );
+    throw invalid(option, entry, 'has a query, fragment or credentials', 'use a RegExp to match queries');
   }
   const origin = target.origin;
   const path = target.pathname.replace(/\/+$/, '');
@@ -125,16 +119,11 @@ function regExpEntry(pattern: RegExp): EntryMatcher {
 function entryMatcher(entry: unknown, option: string): EntryMatcher {
   if (entry instanceof RegExp) return regExpEntry(entry);
   if (typeof entry !== 'string') {
-    throw new WidelineConfigError(option, `${typeof entry} is not a target`, 'give a string or a RegExp');
+    throw new WidelineConfigError(option, `${typeof entry} is not a target`, GRAMMAR);
   }
   const trimmed = entry.trim();
   if (trimmed === '' || trimmed !== entry || /\s/.test(trimmed)) {
-    throw invalid(
-      option,
-      entry,
-      'is empty or has spaces',
-      "give a host, an origin or a URL prefix, e.g. 'api.example.com'",
-    );
+    throw invalid(option, entry, 'is empty or has spaces');
   }
   return entry.includes('://') ? urlEntry(entry, option) : hostEntry(entry, option);
 }
