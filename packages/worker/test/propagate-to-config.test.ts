@@ -19,6 +19,6 @@ it('throws a WidelineConfigError naming the bad propagateTo entry on the first i
   const call = async () => handler.fetch(new Request('https://edge.test/'), env, createExecutionContext());
   await expect(call()).rejects.toBeInstanceOf(WidelineConfigError);
   await expect(call()).rejects.toThrow(
-    /^propagateTo\[0\]: "api\.example\.com\/v1" has a path but no scheme.*Fix: write the URL prefix in full, e\.g\. 'https:\/\/api\.example\.com\/v1'/,
+    /^propagateTo\[0\]: "api\.example\.com\/v1" has a path but no scheme.*Fix: write 'https:\/\/api\.example\.com\/v1'/,
   );
 });
