@@ -79,9 +79,10 @@ export interface WorkerConfig extends WidelineOptions {
    */
   exporter?: SpanExporter;
   /**
-   * The optional parts of the pipeline this Worker uses: `tailSampling()` (options: `sampling.tail`)
-   * and `wideEventLog()` (options: `wideEventLog`). Parts not listed are not in the bundle; setting
-   * their options without them throws `WidelineConfigError`. Default: none.
+   * The optional parts of the pipeline whose code this Worker carries: `tailSampling()` (for
+   * `sampling.tail`) and `wideEventLog()` (for `wideEventLog`). A feature only puts the code in the
+   * bundle; its option switches it on, with core's defaults (both off). Setting an option without
+   * its feature throws `WidelineConfigError`. Default: none.
    */
   features?: readonly WorkerFeature[];
 }
@@ -136,7 +137,7 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   const parts: WorkerParts = {};
   for (const feature of config.features ?? []) feature.setup(parts);
   const redactor = resolved.redaction === false ? undefined : createRedactor(resolved.redaction);
-  const wideEventLog = wideEventLogProcessor(resolved, config, parts, redactor);
+  const wideEventLog = wideEventLogProcessor(resolved, parts, redactor);
   if (!config.exporter) {
     sender = new OutboxSpanExporter({
       url: resolved.tracesEndpoint,
@@ -150,7 +151,7 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   const tracing = assembleTracing(resolved, {
     exporter: config.exporter ?? (sender as OutboxSpanExporter),
     redactor,
-    tailSampler: tailSampler(config, parts),
+    tailSampler: tailSampler(resolved, parts),
     processors: wideEventLog ? [wideEventLog] : [],
     contextManager: new WorkersContextManager(),
     onWarning: config.onWarning,
@@ -177,30 +178,29 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   return runtime;
 }
 
-/** The tail sampler when it runs: the feature is there and `sampling.tail` is not `false`. */
-function tailSampler(config: WorkerConfig, parts: WorkerParts): TracingParts['tailSampler'] {
-  const option = config.sampling?.tail;
+/**
+ * The tail sampler when `sampling.tail` turns it on, read as core's `createTracing` reads it (on for
+ * options, off when unset or `false`); the feature only supplies the code.
+ */
+function tailSampler({ tail }: ResolvedConfig, parts: WorkerParts): TracingParts['tailSampler'] {
+  if (tail === false) return undefined;
   const build = parts.tailSampler;
-  if (!build) {
-    if (option) throw missingFeature('sampling.tail', 'tailSampling');
-    return undefined;
-  }
-  return option === false ? undefined : (batch) => build(batch, option ?? {});
+  if (!build) throw missingFeature('sampling.tail', 'tailSampling');
+  return (batch) => build(batch, tail);
 }
 
-/** The wide-event log when it runs: the option's sink, else `console.log`, unless `wideEventLog: false`. */
+/**
+ * The wide-event log when `wideEventLog` turns it on (`true`: `console.log`, or a sink), read as core
+ * reads it (off when unset or `false`); the feature only supplies the code.
+ */
 function wideEventLogProcessor(
-  resolved: ResolvedConfig,
-  config: WorkerConfig,
+  { wideEventLog: sink }: ResolvedConfig,
   parts: WorkerParts,
   redactor: Redactor | undefined,
 ): SpanProcessor | undefined {
-  if (!parts.wideEventLog) {
-    if (config.wideEventLog) throw missingFeature('wideEventLog', 'wideEventLog');
-    return undefined;
-  }
-  if (config.wideEventLog === false) return undefined;
-  return parts.wideEventLog(resolved.wideEventLog ?? ((line) => console.log(line)), redactor);
+  if (!sink) return undefined;
+  if (!parts.wideEventLog) throw missingFeature('wideEventLog', 'wideEventLog');
+  return parts.wideEventLog(sink, redactor);
 }
 
 function missingFeature(option: string, feature: string): WidelineConfigError {

@@ -1,9 +1,10 @@
 /**
  * The optional parts of the Worker pipeline as imports: pass the ones you use in `features`, and only
- * those are in your Worker's bundle (a hello-world Worker carries neither). Their options keep their
- * names in every runtime — `sampling.tail` and `wideEventLog`, read by core's `resolveConfig` — and
- * the feature supplies the code that runs them. Setting one of those options without its feature
- * throws `WidelineConfigError` on the first invocation, naming the import.
+ * those are in your Worker's bundle (a hello-world Worker carries neither). A feature only supplies
+ * the code; its option switches the part on, with the name, type and default it has in every runtime
+ * — `sampling.tail` and `wideEventLog`, read by core's `resolveConfig`, both off unless set. Setting
+ * one of those options without its feature throws `WidelineConfigError` on the first invocation,
+ * naming the import.
  *
  * @example
  * import { instrument, tailSampling } from '@wideline/worker';
@@ -42,9 +43,9 @@ export interface WorkerFeature {
 
 /**
  * Tail sampling: each unit of work is decided when it ends (kept if it failed, was slow, `keep` says
- * so, a callee kept it, else by `probability`), and `traceresponse` carries the decision. Options are
- * `sampling.tail` (core's defaults when unset: `slowMs` 1000, `probability` 0.1); `sampling.tail:
- * false` leaves it off.
+ * so, a callee kept it, else by `probability`), and `traceresponse` carries the decision. On when
+ * `sampling.tail` is set (`{}` takes core's defaults: `slowMs` 1000, `probability` 0.1); off when it
+ * is unset or `false`, as in every runtime.
  */
 export function tailSampling(): WorkerFeature {
   return {
@@ -56,8 +57,17 @@ export function tailSampling(): WorkerFeature {
 }
 
 /**
- * One JSON line per unit of work (its local root span, redacted like the export), to `console.log`
- * or to the `wideEventLog` option's sink; `wideEventLog: false` leaves it off.
+ * One JSON line per unit of work (its local root span, redacted like the export): on with
+ * `wideEventLog: true` (to `console.log`) or a sink; off when it is unset or `false`, as in every
+ * runtime.
+ *
+ * @example
+ * import { instrument, wideEventLog } from '@wideline/worker';
+ *
+ * export default instrument(
+ *   { fetch: () => new Response('ok') },
+ *   { serviceName: 'edge-api', wideEventLog: true, features: [wideEventLog()] },
+ * );
  */
 export function wideEventLog(): WorkerFeature {
   return {

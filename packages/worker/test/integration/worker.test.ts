@@ -115,6 +115,53 @@ describe('a Worker under wrangler dev (workerd)', () => {
   });
 });
 
+/**
+ * The wide-event log line of `traceId` in a Worker's output. The line is written when the root span
+ * ends, before its export, so once the trace is in Jaeger it is at most wrangler's log relay away.
+ */
+async function wideEventLine(running: RunningWorker, traceId: string, waitMs: number): Promise<string | undefined> {
+  await waitForTrace(traceId, 1);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const line = running
+      .output()
+      .split('\n')
+      .find((l) => l.includes(`"trace_id":"${traceId}"`));
+    if (line || Date.now() > deadline) return line;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the wideEventLog() feature', () => {
+  it('writes no wide-event line when listed without the wideEventLog option', async () => {
+    const { traceId, header } = newTraceparent();
+    const response = await fetch(`${worker.url}/hello`, { headers: { traceparent: header } });
+    expect(await response.text()).toBe('hello');
+    expect(await wideEventLine(worker, traceId, 1000)).toBeUndefined();
+    expect(worker.output()).not.toContain('"_event":');
+  });
+
+  it('writes one JSON line per request with wideEventLog: true', async () => {
+    const logging = await startWorker('wrangler.jsonc', {
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      DOWNSTREAM_URL: downstream.url,
+      WIDE_EVENT_LOG: 'true',
+    });
+    try {
+      const { traceId, header } = newTraceparent();
+      const response = await fetch(`${logging.url}/hello?token=secret`, { headers: { traceparent: header } });
+      expect(await response.text()).toBe('hello');
+      const line = await wideEventLine(logging, traceId, 5000);
+      expect(line).toBeDefined();
+      const record = JSON.parse((line as string).slice((line as string).indexOf('{')));
+      expect(record).toMatchObject({ _event: 'GET', service: 'wideline-worker-it', 'url.path': '/hello' });
+      expect(line).not.toContain('secret');
+    } finally {
+      await logging.stop();
+    }
+  }, 90_000);
+});
+
 async function sentRequests(): Promise<number> {
   const stats = (await (await fetch(`${worker.url}/__wideline`)).json()) as { requests: { requestsSent: number } };
   return stats.requests.requestsSent;
