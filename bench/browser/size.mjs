@@ -9,8 +9,10 @@
  *   (no page load, vitals, interactions, sessions, WebSocket or offline queue).
  * - @sentry/browser with browserTracingIntegration (Sentry's page-load, navigation and fetch tracing).
  *
- * Two more rows compare the exporters alone (each with the OTel API and SDK types it pulls in), and
- * three rows show the floor: what `@opentelemetry/api` alone and the API with the SDK's provider
+ * Two more rows compare the exporters alone (each with the OTel API and SDK types it pulls in), two
+ * the vitals alone (the `web-vitals` library the browser package used to bundle, and Wideline's own
+ * `vitals.ts` that replaced it, each reporting LCP, INP, CLS, FCP and TTFB), and three rows show the
+ * floor: what `@opentelemetry/api` alone and the API with the SDK's provider
  * cost with nothing of ours, once with `sdk-trace-base`'s `BasicTracerProvider` and once with
  * `sdk-trace`'s `TracerProvider` (the class it extends, which the browser builds on). Then the default
  * bundle built up layer by layer (the required libraries, the part every setup runs, each group of
@@ -36,6 +38,8 @@ const VARIANT = {
   '@sentry/browser + tracing': 'sentry',
   'exporter only: Wideline BrowserOtlpExporter': 'exporter-wideline',
   'exporter only: OTLPTraceExporter 0.223.1 (browser build)': 'exporter-otlp',
+  'vitals only: web-vitals 6.2.3': 'vitals-web-vitals',
+  "vitals only: Wideline's vitals.ts": 'vitals-wideline',
   'floor: @opentelemetry/api (trace + context)': 'floor-api',
   'floor: api + sdk-trace-base provider, one span': 'floor-sdk',
   "floor: api + sdk-trace's TracerProvider (what Wideline's browser builds on), one span": 'floor-sdk-lean',
@@ -68,6 +72,12 @@ const entries = {
   'exporter only: OTLPTraceExporter 0.223.1 (browser build)': `
     import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
     window.exporter = new OTLPTraceExporter({ url: 'https://otel.example.com/v1/traces' });`,
+  'vitals only: web-vitals 6.2.3': `
+    import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
+    for (const on of [onCLS, onFCP, onINP, onLCP, onTTFB]) on(console.log, { reportAllChanges: true });`,
+  "vitals only: Wideline's vitals.ts": `
+    import { recordWebVitals } from '@wideline/browser/vitals';
+    recordWebVitals({ setAttribute: console.log });`,
   'floor: @opentelemetry/api (trace + context)': `
     import { context, trace } from '@opentelemetry/api';
     window.span = trace.getSpan(context.active());`,
@@ -88,12 +98,11 @@ const entries = {
  * The default bundle built up layer by layer: each entry holds everything the one above it does and
  * one thing more, so the difference between two rows is what that thing costs in this bundle (gzip
  * shares code between layers, so these are measured marginals, not standalone sizes). The last row
- * is `initBrowser`'s feature set passed to `startBrowser`.
+ * is `initBrowser`'s feature set passed to `startBrowser`. (Until the browser package measured the
+ * vitals itself, a `web-vitals` layer sat between the SDK and `startBrowser`; `webVitals()` is now
+ * a feature step of its own.)
  */
 const SDK_FLOOR = "floor: api + sdk-trace's TracerProvider (what Wideline's browser builds on), one span";
-const vitalsEntry = `
-    import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
-    for (const on of [onCLS, onFCP, onINP, onLCP, onTTFB]) on(console.log, { reportAllChanges: true });`;
 const browserEntry = (features) => `
     import * as w from '@wideline/browser';
     w.startBrowser({ serviceName: 'web', propagateTo: ['https://api.example.com'],
@@ -101,7 +110,8 @@ const browserEntry = (features) => `
 // Features added a step at a time; with the last step the set is initBrowser's (defaultFeatures).
 const featureSteps = [
   ['fetchSpans', 'xhrSpans'],
-  ['pageLoad', 'webVitals'],
+  ['pageLoad'],
+  ['webVitals'],
   ['interactions', 'navigations'],
   ['sessions', 'offlineQueue'],
   ['redaction'],
@@ -109,14 +119,13 @@ const featureSteps = [
 const layers = [
   ['@opentelemetry/api (trace + context)', entries['floor: @opentelemetry/api (trace + context)']],
   ["+ sdk-trace's TracerProvider and a resource (the SDK Wideline builds on)", entries[SDK_FLOOR]],
-  ['+ web-vitals (LCP, INP, CLS, FCP, TTFB)', `${entries[SDK_FLOOR]}${vitalsEntry}`],
   [
     '+ startBrowser, no features (config, pipeline, exporter, activities, errors, WebSocket, allowlists)',
-    `${vitalsEntry}${browserEntry([])}`,
+    browserEntry([]),
   ],
   ...featureSteps.map((step, i) => [
     `+ ${step.map((f) => `${f}()`).join(', ')}${i === featureSteps.length - 1 ? ' (= every feature)' : ''}`,
-    `${vitalsEntry}${browserEntry(featureSteps.slice(0, i + 1).flat())}`,
+    browserEntry(featureSteps.slice(0, i + 1).flat()),
   ]),
 ];
 

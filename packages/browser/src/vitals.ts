@@ -1,43 +1,132 @@
 /**
- * Core Web Vitals (LCP, INP, CLS, FCP, TTFB) from the `web-vitals` library, written onto the page
- * view as they settle (`web_vital.lcp`, `web_vital.lcp.rating`, …). The page view ends when the
- * page is first hidden, which is also when web-vitals reports final CLS and INP values; its
- * listeners are added first, so they run before the page view ends.
+ * Core Web Vitals (LCP, INP, CLS, FCP, TTFB) from the browser's performance entries, written onto
+ * the page view as they change (`web_vital.lcp`, `web_vital.lcp.rating`, …; CLS to 4 decimals, the
+ * others in whole milliseconds). Each entry type has a `buffered` PerformanceObserver, so what
+ * happened before the SDK started counts too:
+ *
+ * - LCP: the last `largest-contentful-paint` entry before the first input and before the page was
+ *   first hidden; FCP: the `first-contentful-paint` entry, unless the page was hidden before it;
+ *   TTFB: the navigation's `responseStart`. All three from the page's activation (prerendering).
+ * - CLS: the largest session window (vital-metrics.ts) of `layout-shift` entries; reported even
+ *   when it is 0. INP: the interaction vital-metrics.ts picks among `event` entries of 40 ms and
+ *   more and the `first-input` entry; none before the first interaction.
+ *
+ * The page view ends when the page is first hidden (`pageLoad()`'s hidden hook). The final values
+ * are taken then, from what the observers still hold (`takeRecords()`), by capture-phase
+ * `visibilitychange` and `pagehide` listeners on `window`: the capture phase runs before the
+ * lifecycle's bubble-phase listeners whatever the order they were added in, so the page view always
+ * ends with them. On shutdown this feature's undo runs before `pageLoad()`'s (undos run in reverse).
  *
  * @module
  */
 import type { Span } from '@opentelemetry/api';
-import { type MetricType, onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
 import type { BrowserFeature } from './feature';
+import { interactionLatencies, layoutShiftScore, rateVital, type VitalName } from './vital-metrics';
 
-/** Starts reporting vitals onto `pageView`. */
-export function recordWebVitals(pageView: Span): void {
-  const record = (metric: MetricType) => {
+type Entry = PerformanceEntry & { value?: number; hadRecentInput?: boolean; interactionId?: number };
+
+/** When the page was first hidden since activation (Infinity while it has not been). */
+function firstHiddenTime(activationStart: number): number {
+  const hidden = performance
+    .getEntriesByType('visibility-state')
+    .find((entry) => entry.name === 'hidden' && entry.startTime >= activationStart);
+  if (hidden) return hidden.startTime;
+  // Without visibility-state entries: hidden now means hidden from the start (a background tab),
+  // except while prerendering, which is hidden by definition.
+  return document.visibilityState === 'hidden' && !(document as { prerendering?: boolean }).prerendering
+    ? 0
+    : Number.POSITIVE_INFINITY;
+}
+
+/** Starts recording vitals onto `pageView`; the returned function takes the final values and stops. */
+export function recordWebVitals(pageView: Span): () => void {
+  const record = (name: VitalName, value: number) => {
     try {
-      const key = `web_vital.${metric.name.toLowerCase()}`;
-      // CLS is unitless; the others are milliseconds.
-      const value = metric.name === 'CLS' ? Math.round(metric.value * 10_000) / 10_000 : Math.round(metric.value);
-      pageView.setAttribute(key, value);
-      pageView.setAttribute(`${key}.rating`, metric.rating);
+      pageView.setAttribute(
+        `web_vital.${name}`,
+        name === 'cls' ? Math.round(value * 10_000) / 10_000 : Math.round(value),
+      );
+      pageView.setAttribute(`web_vital.${name}.rating`, rateVital(name, value));
     } catch {
-      // A late report on an ended span is harmless; nothing here may throw into the page.
+      // Nothing here may throw into the page.
     }
   };
-  const options = { reportAllChanges: true };
-  onLCP(record, options);
-  onINP(record, options);
-  onCLS(record, options);
-  onFCP(record, options);
-  onTTFB(record, options);
+  const nav = performance.getEntriesByType('navigation')[0] as
+    | (PerformanceNavigationTiming & { activationStart?: number })
+    | undefined;
+  const activationStart = nav?.activationStart ?? 0;
+  const sinceActivation = (time: number) => Math.max(0, time - activationStart);
+  const hiddenAt = firstHiddenTime(activationStart);
+  let inputAt = Number.POSITIVE_INFINITY;
+  let cls = 0;
+  const addShift = layoutShiftScore();
+  const latencies = interactionLatencies();
+  const interaction = (entry: Entry) => {
+    latencies.add(entry);
+    const inp = latencies.value((performance as { interactionCount?: number }).interactionCount);
+    if (inp !== undefined) record('inp', inp);
+  };
+  const handlers: Record<string, (entry: Entry) => void> = {
+    'largest-contentful-paint': (entry) => {
+      if (entry.startTime < Math.min(hiddenAt, inputAt)) record('lcp', sinceActivation(entry.startTime));
+    },
+    paint: (entry) => {
+      if (entry.name === 'first-contentful-paint' && entry.startTime < hiddenAt)
+        record('fcp', sinceActivation(entry.startTime));
+    },
+    'layout-shift': (entry) => {
+      cls = addShift(entry as Entry & { value: number; hadRecentInput: boolean });
+      record('cls', cls);
+    },
+    event: interaction,
+    'first-input': interaction,
+  };
+  const take = (entries: PerformanceEntryList) => {
+    for (const entry of entries) handlers[entry.entryType]?.(entry);
+  };
+  const observers: PerformanceObserver[] = [];
+  for (const type of Object.keys(handlers)) {
+    if (!PerformanceObserver.supportedEntryTypes?.includes(type)) continue;
+    try {
+      const observer = new PerformanceObserver((list) => take(list.getEntries()));
+      observer.observe({ type, buffered: true, ...(type === 'event' ? { durationThreshold: 40 } : {}) });
+      observers.push(observer);
+    } catch {
+      // An entry type this browser lists but will not observe this way costs that vital only.
+    }
+  }
+  if (nav && nav.responseStart > 0 && nav.responseStart <= performance.now())
+    record('ttfb', sinceActivation(nav.responseStart));
+
+  const onInput = (event: Event) => {
+    if (event.isTrusted) inputAt = Math.min(inputAt, event.timeStamp);
+  };
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    for (const observer of observers) {
+      take(observer.takeRecords());
+      observer.disconnect();
+    }
+    record('cls', cls);
+    for (const [type, fn] of listeners) removeEventListener(type, fn, true);
+  };
+  const listeners: Array<[string, (event: Event) => void]> = [
+    ['keydown', onInput],
+    ['pointerdown', onInput],
+    ['pagehide', finish],
+    ['visibilitychange', () => document.visibilityState === 'hidden' && finish()],
+  ];
+  for (const [type, fn] of listeners) addEventListener(type, fn, true);
+  return finish;
 }
 
 /** The web-vitals feature: LCP, INP, CLS, FCP and TTFB on the page view. Pass it after `pageLoad()`. */
 export function webVitals(): BrowserFeature {
   return {
     name: 'webVitals',
-    start(sdk) {
-      if (sdk.pageView) recordWebVitals(sdk.pageView);
-      return undefined;
-    },
+    start: (sdk) =>
+      sdk.pageView && typeof PerformanceObserver === 'function' ? recordWebVitals(sdk.pageView) : undefined,
   };
 }
