@@ -39,6 +39,13 @@ export interface FeatureContext {
   countOnPageView(key: string): void;
   /** Runs `fn` once, the first time the page is hidden or unloaded, before the final flush. */
   onPageHidden(fn: () => void): void;
+  /**
+   * Runs `fn` once, right before the page view ends (the page first hidden or unloaded, or shutdown),
+   * so that what it writes — the vitals' final values — is on the span whatever ended it.
+   */
+  beforePageViewEnds(fn: () => void): void;
+  /** Ends the page view, after the {@link beforePageViewEnds} hooks; the page-load feature calls it. */
+  endPageView(): void;
 }
 
 /** One feature of the browser SDK. */

@@ -180,6 +180,7 @@ function featureContext(
   lifecycle: Lifecycle,
 ): FeatureContext {
   const counts: Record<string, number> = {};
+  const beforePageViewEnds: Array<() => void> = [];
   const sdk: FeatureContext = {
     tracer,
     activities: requests.activities,
@@ -192,6 +193,13 @@ function featureContext(
       sdk.pageView.setAttribute(key, counts[key]);
     },
     onPageHidden: (fn) => lifecycle.onPageHidden(fn),
+    beforePageViewEnds: (fn) => {
+      beforePageViewEnds.push(fn);
+    },
+    endPageView() {
+      for (const fn of beforePageViewEnds.splice(0)) fn();
+      sdk.pageView?.end();
+    },
   };
   return sdk;
 }

@@ -176,8 +176,8 @@ export function pageLoad(): BrowserFeature {
       const { load, pageView } = startPageLoad(sdk.tracer, sdk.sessionId());
       sdk.pageView = pageView;
       traceDocumentLoad(sdk.tracer, sdk.activities, load, sdk.requests.ignored);
-      sdk.onPageHidden(() => pageView.end());
-      return () => pageView.end();
+      sdk.onPageHidden(() => sdk.endPageView());
+      return () => sdk.endPageView();
     },
   };
 }

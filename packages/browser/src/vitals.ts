@@ -11,11 +11,11 @@
  *   when it is 0. INP: the interaction vital-metrics.ts picks among `event` entries of 40 ms and
  *   more and the `first-input` entry; none before the first interaction.
  *
- * The page view ends when the page is first hidden (`pageLoad()`'s hidden hook). The final values
- * are taken then, from what the observers still hold (`takeRecords()`), by capture-phase
- * `visibilitychange` and `pagehide` listeners on `window`: the capture phase runs before the
- * lifecycle's bubble-phase listeners whatever the order they were added in, so the page view always
- * ends with them. On shutdown this feature's undo runs before `pageLoad()`'s (undos run in reverse).
+ * The page view ends when the page is first hidden or unloaded (or at shutdown). The final values —
+ * what the observers still hold (`takeRecords()`), and CLS even when nothing shifted — are taken in
+ * a `beforePageViewEnds` hook, which the SDK runs right before it ends the page view, whatever ended
+ * it. (Listeners of the page's own would not do: `pagehide` is dispatched at `window` itself, where
+ * Chromium runs capture and bubble listeners in the order they were added, the lifecycle's first.)
  *
  * @module
  */
@@ -38,7 +38,10 @@ function firstHiddenTime(activationStart: number): number {
     : Number.POSITIVE_INFINITY;
 }
 
-/** Starts recording vitals onto `pageView`; the returned function takes the final values and stops. */
+/**
+ * Starts recording vitals onto `pageView`; the returned function takes the final values and stops.
+ * Call it before the page view ends.
+ */
 export function recordWebVitals(pageView: Span): () => void {
   const record = (name: VitalName, value: number) => {
     try {
@@ -101,8 +104,10 @@ export function recordWebVitals(pageView: Span): () => void {
   const onInput = (event: Event) => {
     if (event.isTrusted) inputAt = Math.min(inputAt, event.timeStamp);
   };
+  const inputs = ['keydown', 'pointerdown'];
+  for (const type of inputs) addEventListener(type, onInput, true);
   let finished = false;
-  const finish = () => {
+  return () => {
     if (finished) return;
     finished = true;
     for (const observer of observers) {
@@ -110,23 +115,19 @@ export function recordWebVitals(pageView: Span): () => void {
       observer.disconnect();
     }
     record('cls', cls);
-    for (const [type, fn] of listeners) removeEventListener(type, fn, true);
+    for (const type of inputs) removeEventListener(type, onInput, true);
   };
-  const listeners: Array<[string, (event: Event) => void]> = [
-    ['keydown', onInput],
-    ['pointerdown', onInput],
-    ['pagehide', finish],
-    ['visibilitychange', () => document.visibilityState === 'hidden' && finish()],
-  ];
-  for (const [type, fn] of listeners) addEventListener(type, fn, true);
-  return finish;
 }
 
 /** The web-vitals feature: LCP, INP, CLS, FCP and TTFB on the page view. Pass it after `pageLoad()`. */
 export function webVitals(): BrowserFeature {
   return {
     name: 'webVitals',
-    start: (sdk) =>
-      sdk.pageView && typeof PerformanceObserver === 'function' ? recordWebVitals(sdk.pageView) : undefined,
+    start(sdk) {
+      if (!sdk.pageView || typeof PerformanceObserver !== 'function') return undefined;
+      const finish = recordWebVitals(sdk.pageView);
+      sdk.beforePageViewEnds(finish);
+      return finish;
+    },
   };
 }
