@@ -4,7 +4,7 @@
  * page, and Sentry events carry its trace ids), then React.
  */
 import * as Sentry from '@sentry/react';
-import { initBrowser } from '@wideline/browser';
+import { defaultFeatures, envVariables, initBrowser } from '@wideline/browser';
 import { WidelineProvider, widelineSentryIntegration } from '@wideline/browser/react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
@@ -12,8 +12,10 @@ import { config } from './config';
 
 const browser = initBrowser({
   serviceName: 'web',
-  // OTEL_* variables, as every runtime reads them (Vite exposes those its envPrefix allows).
+  // OTEL_* variables, as every runtime reads them (Vite exposes those its envPrefix allows); the
+  // envVariables() feature reads them.
   env: import.meta.env,
+  features: [...defaultFeatures(), envVariables()],
   endpoint: config.otlpEndpoint,
   // Trace headers go to our API only; its CORS allows them (see apps/edge-api/src/cors.ts).
   propagateTo: [new URL(config.edgeApiUrl).origin],

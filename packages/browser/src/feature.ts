@@ -9,7 +9,7 @@
  * @module
  */
 import type { Span, Tracer } from '@opentelemetry/api';
-import type { RedactionOptions, Redactor } from '@wideline/core/sdk';
+import type { EnvConfig, EnvRecord, RedactionOptions, Redactor } from '@wideline/core/sdk';
 import type { ActivityTracker } from './activity';
 import type { HttpInstrumentationDeps } from './client-span';
 import type { OfflineQueue } from './offline-queue';
@@ -23,6 +23,8 @@ export interface BrowserParts {
   offlineQueue?: OfflineQueue;
   /** The session id stamped on every span (the `session()` feature). */
   session?: Session;
+  /** Reads the `OTEL_*` variables of the `env` option (the `envVariables()` feature). */
+  readEnv?: (env: EnvRecord) => EnvConfig;
 }
 
 /** What a running feature can use. */

@@ -1,6 +1,6 @@
 /**
  * The browser features as imports: pass the ones you use to `startBrowser`, and only those are in
- * your bundle. `initBrowser` uses {@link defaultFeatures}, which has them all.
+ * your bundle. `initBrowser` uses {@link defaultFeatures}, which has them all but `envVariables()`.
  *
  * @example
  * import { fetchSpans, pageLoad, startBrowser } from '@wideline/browser';
@@ -8,7 +8,7 @@
  * startBrowser({ serviceName: 'web', redaction: false, features: [fetchSpans(), pageLoad()] });
  * @module
  */
-import { createRedactor } from '@wideline/core/sdk';
+import { configFromEnv, createRedactor } from '@wideline/core/sdk';
 import type { BrowserFeature } from './feature';
 import { instrumentFetch } from './fetch';
 import { type InteractionOptions, instrumentInteractions, instrumentNavigations } from './interactions';
@@ -66,6 +66,24 @@ export function redaction(): BrowserFeature {
   };
 }
 
+/**
+ * Reads the `OTEL_*` variables of the `env` option (`OTEL_SERVICE_NAME`, `OTEL_EXPORTER_OTLP_ENDPOINT`,
+ * `OTEL_TRACES_SAMPLER`, …: docs/options.md), as every runtime does; options still win. Not in
+ * {@link defaultFeatures}: a page has no environment unless the bundler gives it one (Vite lets only
+ * `VITE_` variables through unless `envPrefix` says otherwise), so the parsing is opt-in.
+ *
+ * @example
+ * initBrowser({ env: import.meta.env, features: [...defaultFeatures(), envVariables()] });
+ */
+export function envVariables(): BrowserFeature {
+  return {
+    name: 'envVariables',
+    setup: (parts) => {
+      parts.readEnv = configFromEnv;
+    },
+  };
+}
+
 /** Options of {@link defaultFeatures}: per-feature options, or `false` to leave a feature out. */
 export interface DefaultFeatureOptions {
   /** Default: localStorage, 30 min idle, 4 h at most. */
@@ -82,9 +100,9 @@ export interface DefaultFeatureOptions {
 }
 
 /**
- * Every feature, in the order they start: sessions, redaction, the offline queue, page load, web
- * vitals, fetch, XHR, interactions, navigations. Leaving one out here keeps it out of the SDK's
- * work, not out of the bundle; for that, list the features you want instead.
+ * Every feature but {@link envVariables}, in the order they start: sessions, redaction, the offline
+ * queue, page load, web vitals, fetch, XHR, interactions, navigations. Leaving one out here keeps it
+ * out of the SDK's work, not out of the bundle; for that, list the features you want instead.
  */
 export function defaultFeatures(options: DefaultFeatureOptions = {}): BrowserFeature[] {
   const features: Array<BrowserFeature | false> = [

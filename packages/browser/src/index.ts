@@ -17,6 +17,7 @@ export type { BrowserFeature, BrowserParts, FeatureContext } from './feature';
 export {
   type DefaultFeatureOptions,
   defaultFeatures,
+  envVariables,
   fetchSpans,
   interactions,
   navigations,

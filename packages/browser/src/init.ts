@@ -32,8 +32,8 @@ import { type TracedWebSocket, type TraceWebSocketOptions, wrapWebSocket } from 
 /**
  * Options of {@link startBrowser} and {@link initBrowser}. The shared ones (`serviceName`,
  * `endpoint`, `headers`, `sampling.head`, `redaction`, `env`, …) mean what they mean in every
- * Wideline runtime and are read by core's `resolveConfig`, `OTEL_*` variables included (pass
- * Vite's `import.meta.env` as `env`); docs/options.md lists them. The browser's own defaults:
+ * Wideline runtime and are read by core's `resolveOptions`; the `OTEL_*` variables of `env` (e.g.
+ * Vite's `import.meta.env`) with the `envVariables()` feature. docs/options.md lists them. The browser's own defaults:
  * `batch` 512 spans queued, batches of ≤ 100 spans and ≤ 48 KiB, 1 s delay (the keepalive budget).
  */
 export interface BrowserOptions
@@ -127,7 +127,7 @@ export function startBrowser(options: BrowserOptions): BrowserTracing {
   const features = options.features ?? [];
   const parts: BrowserParts = {};
   for (const feature of features) feature.setup?.(parts);
-  const config = browserConfig(options);
+  const config = browserConfig(options, parts);
   const manager = new AmbientContextManager();
   const { tracing, exporter } = startPipeline(config, options, parts, manager);
   const lifecycle = watchPageLifecycle(exporter, tracing);

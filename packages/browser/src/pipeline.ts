@@ -13,7 +13,7 @@
 import type { ContextManager } from '@opentelemetry/api';
 import { WidelineConfigError, type WidelineTracing } from '@wideline/core';
 import { ATTR_SESSION_ID, ATTR_TELEMETRY_SDK_LANGUAGE } from '@wideline/core/conventions';
-import { assembleTracing, type ResolvedConfig, resolveConfig } from '@wideline/core/sdk';
+import { assembleTracing, type ResolvedConfig, resolveOptions } from '@wideline/core/sdk';
 import { BrowserOtlpExporter } from './exporter';
 import type { BrowserParts } from './feature';
 import type { BrowserOptions } from './init';
@@ -37,20 +37,35 @@ function absolute(value: string | undefined): string | undefined {
   }
 }
 
-/** The shared options, read by core's `resolveConfig` like in every runtime, with the page's defaults. */
-export function browserConfig(options: BrowserOptions): ResolvedConfig {
+/**
+ * The shared options, read by core's `resolveOptions` (`resolveConfig` without its env reader) with
+ * the page's defaults; the `env` option's variables only with the `envVariables()` feature, which
+ * keeps their parsing out of pages that pass no env.
+ */
+export function browserConfig(options: BrowserOptions, parts: BrowserParts): ResolvedConfig {
   for (const [option, fix] of REMOVED_OPTIONS) {
     if (option in options) throw new WidelineConfigError(option, 'is no longer an option', fix);
   }
+  if (options.env !== undefined && !parts.readEnv) {
+    throw new WidelineConfigError(
+      'env',
+      'is set but no envVariables() feature reads it',
+      'add envVariables() to features',
+    );
+  }
   const endpoint = absolute(options.endpoint);
   const tracesEndpoint = absolute(options.tracesEndpoint);
-  return resolveConfig({
-    ...options,
-    ...(endpoint !== undefined ? { endpoint } : {}),
-    ...(tracesEndpoint !== undefined ? { tracesEndpoint } : {}),
-    resourceAttributes: { [ATTR_TELEMETRY_SDK_LANGUAGE]: 'webjs', ...options.resourceAttributes },
-    batch: { ...BROWSER_BATCH, ...options.batch },
-  });
+  return resolveOptions(
+    {
+      ...options,
+      ...(endpoint !== undefined ? { endpoint } : {}),
+      ...(tracesEndpoint !== undefined ? { tracesEndpoint } : {}),
+      resourceAttributes: { [ATTR_TELEMETRY_SDK_LANGUAGE]: 'webjs', ...options.resourceAttributes },
+      batch: { ...BROWSER_BATCH, ...options.batch },
+    },
+    options.env ?? {},
+    parts.readEnv,
+  );
 }
 
 /** Builds the pipeline on core's assembly from the parts the features supplied. */

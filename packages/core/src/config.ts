@@ -208,6 +208,52 @@ function validateOptions(options: WidelineOptions): void {
 /** Core's export timeout: the OTLP exporter specification's default. */
 export const DEFAULT_EXPORT_TIMEOUT_MS = 10_000;
 
+/** What the variables of an env record set, parsed and validated by {@link configFromEnv}. */
+export interface EnvConfig {
+  disabled: boolean;
+  serviceName: string | undefined;
+  resourceAttributes: Attributes;
+  /** The full traces URL, from `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+  tracesEndpoint: string | undefined;
+  headers: Record<string, string>;
+  exportTimeoutMs: number | undefined;
+  head: HeadSamplingOptions;
+  jaegerUiUrl: string | undefined;
+}
+
+/**
+ * Reads the `OTEL_*` variables (and `WIDELINE_JAEGER_UI_URL`) of an env record; a bad value throws
+ * {@link WidelineConfigError} naming the variable. {@link resolveConfig} calls it; the browser
+ * passes it to {@link resolveOptions} only when a page loads its env feature.
+ */
+export function configFromEnv(env: EnvRecord): EnvConfig {
+  const protocol = read(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? read(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
+  if (protocol !== undefined && protocol !== 'http/json' && protocol !== 'http/protobuf') {
+    throw new WidelineConfigError('OTEL_EXPORTER_OTLP_PROTOCOL', `'${protocol}' is not supported`, 'use http/json');
+  }
+  const resource = read(env, 'OTEL_RESOURCE_ATTRIBUTES');
+  const tracesEndpoint = read(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const endpoint = read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  const headers = read(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS') ?? read(env, 'OTEL_EXPORTER_OTLP_HEADERS');
+  return {
+    disabled: read(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true',
+    serviceName: read(env, 'OTEL_SERVICE_NAME'),
+    resourceAttributes: resource ? parseKeyValueList(resource, 'OTEL_RESOURCE_ATTRIBUTES') : {},
+    tracesEndpoint: tracesEndpoint
+      ? httpUrl(tracesEndpoint, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')
+      : endpoint
+        ? `${httpUrl(endpoint, 'OTEL_EXPORTER_OTLP_ENDPOINT')}/v1/traces`
+        : undefined,
+    headers: headers ? parseKeyValueList(headers, 'OTEL_EXPORTER_OTLP_HEADERS') : {},
+    exportTimeoutMs: positiveNumber(
+      read(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? read(env, 'OTEL_EXPORTER_OTLP_TIMEOUT'),
+      'OTEL_EXPORTER_OTLP_TIMEOUT',
+    ),
+    head: headFromEnv(env),
+    jaegerUiUrl: read(env, 'WIDELINE_JAEGER_UI_URL'),
+  };
+}
+
 /**
  * Resolves options and `OTEL_*` variables into a validated config: the one place every runtime's
  * shared options are read (docs/options.md lists them).
@@ -221,19 +267,25 @@ export function resolveConfig(
   env: EnvRecord = options.env ?? {},
   defaults: RuntimeDefaults = {},
 ): ResolvedConfig {
+  return resolveOptions(options, env, configFromEnv, defaults);
+}
+
+/**
+ * {@link resolveConfig} with the env reader passed in, for a runtime whose bundle leaves it out
+ * unless asked (the browser): without `readEnv`, `env` is not read.
+ */
+export function resolveOptions(
+  options: WidelineOptions,
+  env: EnvRecord,
+  readEnv: ((env: EnvRecord) => EnvConfig) | undefined,
+  defaults: RuntimeDefaults = {},
+): ResolvedConfig {
   validateOptions(options);
-  const protocol = read(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? read(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
-  if (protocol !== undefined && protocol !== 'http/json' && protocol !== 'http/protobuf') {
-    throw new WidelineConfigError('OTEL_EXPORTER_OTLP_PROTOCOL', `'${protocol}' is not supported`, 'use http/json');
-  }
-  const envResource = read(env, 'OTEL_RESOURCE_ATTRIBUTES');
-  const resourceAttributes: Attributes = {
-    ...(envResource ? parseKeyValueList(envResource, 'OTEL_RESOURCE_ATTRIBUTES') : {}),
-    ...options.resourceAttributes,
-  };
+  const fromEnv = readEnv?.(env);
+  const resourceAttributes: Attributes = { ...fromEnv?.resourceAttributes, ...options.resourceAttributes };
   const serviceName =
     options.serviceName ??
-    read(env, 'OTEL_SERVICE_NAME') ??
+    fromEnv?.serviceName ??
     (resourceAttributes[ATTR_SERVICE_NAME] as string | undefined) ??
     'unknown_service';
   resourceAttributes[ATTR_SERVICE_NAME] = serviceName;
@@ -244,36 +296,26 @@ export function resolveConfig(
     ? httpUrl(options.tracesEndpoint, 'tracesEndpoint')
     : options.endpoint
       ? `${httpUrl(options.endpoint, 'endpoint')}/v1/traces`
-      : read(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')
-        ? httpUrl(read(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') as string, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')
-        : `${httpUrl(read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? DEFAULT_ENDPOINT, 'OTEL_EXPORTER_OTLP_ENDPOINT')}/v1/traces`;
-
-  const envHeaders = read(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS') ?? read(env, 'OTEL_EXPORTER_OTLP_HEADERS');
+      : (fromEnv?.tracesEndpoint ?? `${DEFAULT_ENDPOINT}/v1/traces`);
   const wideEventLog =
     options.wideEventLog === true ? (line: string) => console.log(line) : options.wideEventLog || undefined;
 
   return {
-    disabled: read(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true',
+    disabled: fromEnv?.disabled ?? false,
     serviceName,
     resourceAttributes,
     tracesEndpoint,
-    headers: { ...(envHeaders ? parseKeyValueList(envHeaders, 'OTEL_EXPORTER_OTLP_HEADERS') : {}), ...options.headers },
+    headers: { ...fromEnv?.headers, ...options.headers },
     exportTimeoutMs:
       positiveNumber(options.exportTimeoutMs, 'exportTimeoutMs') ??
-      positiveNumber(
-        read(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? read(env, 'OTEL_EXPORTER_OTLP_TIMEOUT'),
-        'OTEL_EXPORTER_OTLP_TIMEOUT',
-      ) ??
+      fromEnv?.exportTimeoutMs ??
       defaults.exportTimeoutMs ??
       DEFAULT_EXPORT_TIMEOUT_MS,
     batch: options.batch ?? {},
-    head: { ...headFromEnv(env), ...options.sampling?.head },
+    head: { ...fromEnv?.head, ...options.sampling?.head },
     tail: options.sampling?.tail ?? false,
     redaction: options.redaction ?? {},
     wideEventLog,
-    jaegerUiUrl: httpUrl(
-      options.jaegerUiUrl ?? read(env, 'WIDELINE_JAEGER_UI_URL') ?? DEFAULT_JAEGER_UI_URL,
-      'jaegerUiUrl',
-    ),
+    jaegerUiUrl: httpUrl(options.jaegerUiUrl ?? fromEnv?.jaegerUiUrl ?? DEFAULT_JAEGER_UI_URL, 'jaegerUiUrl'),
   };
 }

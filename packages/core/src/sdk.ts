@@ -12,12 +12,15 @@
  */
 export { type BaggageMember, formatBaggage, parseBaggage } from './baggage';
 export {
+  configFromEnv,
   DEFAULT_EXPORT_TIMEOUT_MS,
+  type EnvConfig,
   type EnvRecord,
   parseKeyValueList,
   type ResolvedConfig,
   type RuntimeDefaults,
   resolveConfig,
+  resolveOptions,
 } from './config';
 export type { TailDecisions } from './cross-hop';
 export { BatchExportProcessor, type BatchOptions, type ExportStats } from './export-processor';
