@@ -36,6 +36,7 @@ export default async function setup(project: TestProject) {
     ['w3c-app.js', await bundle('w3c-app.ts')],
     ['parenting-app.js', await bundle('parenting-app.ts')],
     ['errors-app.js', await bundle('errors-app.ts')],
+    ['vitals-app.js', await bundle('vitals-app.ts')],
   ]);
   const site = await startSite(bundles);
   const server = await chromium.launchServer(chromiumLaunchOptions());

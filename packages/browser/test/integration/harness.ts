@@ -23,7 +23,7 @@ export async function connect(): Promise<Browser> {
 
 /** A fresh context (empty storage) and a page of the fixture app loaded with `cfg`. */
 export async function openPage(
-  path: '/page' | '/react' | '/w3c' | '/parenting' | '/errors',
+  path: '/page' | '/react' | '/w3c' | '/parenting' | '/errors' | '/vitals',
   cfg: Record<string, unknown>,
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await (await connect()).newContext();

@@ -13,6 +13,8 @@ export interface SeenRequest {
   host: string;
   method: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The body of a POST (what a page reports with `sendBeacon`). */
+  body?: string;
 }
 
 export interface TestSite {
@@ -124,6 +126,7 @@ const PAGES: Record<string, string> = {
   '/w3c': 'w3c-app.js',
   '/parenting': 'parenting-app.js',
   '/errors': 'errors-app.js',
+  '/vitals': 'vitals-app.js',
 };
 
 async function handle(state: State, bundles: Map<string, string>, req: IncomingMessage, res: ServerResponse) {
@@ -142,6 +145,7 @@ async function handle(state: State, bundles: Map<string, string>, req: IncomingM
       host: String(req.headers.host),
       method: req.method ?? 'GET',
       headers: req.headers,
+      ...(req.method === 'POST' ? { body: await readBody(req) } : {}),
     });
     state.requests.set(id, list);
     // A slow backend: the page may be gone before the answer.
