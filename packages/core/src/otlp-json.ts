@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { Attributes, AttributeValue, HrTime, Link, SpanContext } from '@opentelemetry/api';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 
 // Every object below is built with all its keys in one literal, absent fields as `undefined`
 // (which `JSON.stringify` leaves out): one shape per kind of object, so the engine's serializer
@@ -22,18 +22,16 @@ type AnyValue =
   | { boolValue: boolean }
   | { intValue: number }
   | { doubleValue: number }
-  | { arrayValue: { values: AnyValue[] } };
+  | { arrayValue: { values: AnyValue[] } }
+  | Record<string, never>;
 
 function anyValue(value: AttributeValue | undefined | null): AnyValue {
   if (typeof value === 'string') return { stringValue: value };
   if (typeof value === 'number') return Number.isInteger(value) ? { intValue: value } : { doubleValue: value };
   if (typeof value === 'boolean') return { boolValue: value };
-  if (Array.isArray(value)) {
-    const values: AnyValue[] = [];
-    for (let i = 0; i < value.length; i++) values.push(anyValue(value[i]));
-    return { arrayValue: { values } };
-  }
-  return { stringValue: value == null ? '' : String(value) };
+  if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValue) } };
+  // A null or undefined array member: the empty AnyValue, as OpenTelemetry's serializer writes it.
+  return {};
 }
 
 function keyValues(attributes: Attributes | undefined): KeyValue[] {
@@ -49,34 +47,42 @@ function nanos([seconds, ns]: HrTime): string {
   return seconds === 0 ? String(ns) : `${seconds}${String(ns).padStart(9, '0')}`;
 }
 
-function encodeSpan(span: ReadableSpan) {
-  const { traceId, spanId, traceState } = span.spanContext();
-  const { events, links, status } = span;
-  const encodedEvents = [];
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i] as (typeof events)[number];
-    encodedEvents.push({
-      timeUnixNano: nanos(event.time),
-      name: event.name,
-      attributes: keyValues(event.attributes),
-      droppedAttributesCount: event.droppedAttributesCount ?? 0,
-    });
-  }
-  const encodedLinks = [];
-  for (let i = 0; i < links.length; i++) {
-    const link = links[i] as (typeof links)[number];
-    encodedLinks.push({
-      traceId: link.context.traceId,
-      spanId: link.context.spanId,
-      attributes: keyValues(link.attributes),
-      droppedAttributesCount: link.droppedAttributesCount ?? 0,
-    });
-  }
+// OTLP's SpanFlags: the W3C trace flags in the low byte, then HAS_IS_REMOTE (0x100) and IS_REMOTE
+// (0x200) for whether the parent (of a span) or the linked span (of a link) is remote.
+function spanFlags({ traceFlags }: SpanContext, isRemote: boolean | undefined): number {
+  return (traceFlags & 0xff) | (isRemote ? 0x300 : 0x100);
+}
+
+// Module-level callbacks for `map`: no closure is made per span.
+function encodeEvent(event: TimedEvent) {
   return {
-    traceId,
-    spanId,
-    parentSpanId: span.parentSpanContext?.spanId || undefined,
-    traceState: traceState ? traceState.serialize() || undefined : undefined,
+    timeUnixNano: nanos(event.time),
+    name: event.name,
+    attributes: keyValues(event.attributes),
+    droppedAttributesCount: event.droppedAttributesCount ?? 0,
+  };
+}
+
+function encodeLink({ context, attributes, droppedAttributesCount }: Link) {
+  return {
+    traceId: context.traceId,
+    spanId: context.spanId,
+    traceState: context.traceState?.serialize(),
+    attributes: keyValues(attributes),
+    droppedAttributesCount: droppedAttributesCount ?? 0,
+    flags: spanFlags(context, context.isRemote),
+  };
+}
+
+function encodeSpan(span: ReadableSpan) {
+  const context = span.spanContext();
+  const parent = span.parentSpanContext;
+  const { status } = span;
+  return {
+    traceId: context.traceId,
+    spanId: context.spanId,
+    parentSpanId: parent?.spanId || undefined,
+    traceState: context.traceState?.serialize(),
     name: span.name,
     // OTLP's SpanKind counts UNSPECIFIED as 0; the API's INTERNAL is 0.
     kind: span.kind + 1,
@@ -84,11 +90,12 @@ function encodeSpan(span: ReadableSpan) {
     endTimeUnixNano: nanos(span.endTime),
     attributes: keyValues(span.attributes),
     droppedAttributesCount: span.droppedAttributesCount,
-    events: encodedEvents,
+    events: span.events.map(encodeEvent),
     droppedEventsCount: span.droppedEventsCount,
-    status: { code: status.code, message: status.message || undefined },
-    links: encodedLinks,
+    status: { code: status.code, message: status.message },
+    links: span.links.map(encodeLink),
     droppedLinksCount: span.droppedLinksCount,
+    flags: spanFlags(context, parent?.isRemote),
   };
 }
 
@@ -102,8 +109,8 @@ export function encodeResourceSpans(spans: readonly ReadableSpan[]): string {
   for (const span of spans) {
     const scopes = resources.get(span.resource) ?? new Map<string, ReadableSpan[]>();
     resources.set(span.resource, scopes);
-    const { name, version = '' } = span.instrumentationScope;
-    const key = `${name}\u0000${version}`;
+    const { name, version = '', schemaUrl = '' } = span.instrumentationScope;
+    const key = `${name}\u0000${version}\u0000${schemaUrl}`;
     const list = scopes.get(key);
     if (list) list.push(span);
     else scopes.set(key, [span]);
@@ -112,12 +119,16 @@ export function encodeResourceSpans(spans: readonly ReadableSpan[]): string {
   for (const [resource, scopes] of resources) {
     const scopeSpans = [];
     for (const list of scopes.values()) {
-      const encoded = [];
-      for (let i = 0; i < list.length; i++) encoded.push(encodeSpan(list[i] as ReadableSpan));
-      const scope = list[0]?.instrumentationScope;
-      scopeSpans.push({ scope: { name: scope?.name ?? '', version: scope?.version ?? '' }, spans: encoded });
+      const scope = (list[0] as ReadableSpan).instrumentationScope;
+      const spans = list.map(encodeSpan);
+      scopeSpans.push({ scope: { name: scope.name, version: scope.version }, spans, schemaUrl: scope.schemaUrl });
     }
-    const entry = { resource: { attributes: keyValues(resource.attributes), droppedAttributesCount: 0 }, scopeSpans };
+    const schemaUrl = resource.schemaUrl || undefined;
+    const entry = {
+      resource: { attributes: keyValues(resource.attributes), droppedAttributesCount: 0, schemaUrl },
+      scopeSpans,
+      schemaUrl,
+    };
     members.push(JSON.stringify(entry));
   }
   return members.join(',');

@@ -1,5 +1,6 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, createTraceState, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -17,12 +18,8 @@ function expectSameAsReference(spans: Parameters<typeof encodeSpans>[0]): void {
       JsonTraceSerializer.serializeRequest(spans as Parameters<typeof JsonTraceSerializer.serializeRequest>[0]),
     ),
   );
-  // The reference adds empty optional fields (flags, schemaUrl) that collectors treat as absent.
-  const strip = (value: unknown): unknown =>
-    JSON.parse(JSON.stringify(value), (key, v) =>
-      ['flags', 'schemaUrl', 'droppedAttributesCount', 'entityRefs'].includes(key) || v === '' ? undefined : v,
-    );
-  expect(strip(ours)).toEqual(strip(reference));
+  // Every field, span flags, schema URLs and dropped counts included; nothing is stripped.
+  expect(ours).toStrictEqual(reference);
 }
 
 describe('encodeSpans', () => {
@@ -76,6 +73,45 @@ describe('encodeSpans', () => {
     span.setStatus({ code: SpanStatusCode.OK });
     span.end();
     const spans = memory.spans();
+    expectSameAsReference(spans);
+  });
+
+  it('matches it on span flags, remote parents and links, schema URLs, dropped counts and null array members', () => {
+    const limited = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes(
+        { 'service.name': 'checkout' },
+        { schemaUrl: 'https://opentelemetry.io/schemas/1.26.0' },
+      ),
+      spanLimits: { attributeCountLimit: 2, eventCountLimit: 1, attributePerEventCountLimit: 1 },
+      spanProcessors: [new SimpleSpanProcessor(limited)],
+    });
+    const tracer = provider.getTracer('orders', '1.2.3', { schemaUrl: 'https://opentelemetry.io/schemas/1.21.0' });
+    const remote = {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+      traceState: createTraceState('vendor=a,other=b'),
+    };
+    const unsampledLocal = { traceId: 'f'.repeat(32), spanId: '1'.repeat(16), traceFlags: TraceFlags.NONE };
+    const child = tracer.startSpan(
+      'process order',
+      { links: [{ context: remote, attributes: { 'link.kind': 'cause' } }, { context: unsampledLocal }] },
+      trace.setSpanContext(context.active(), remote),
+    );
+    child.setAttributes({ a: 1, b: 2, c: 3, mixed: ['x', null, 'y'] as string[] });
+    child.addEvent('first', { one: 1, two: 2 });
+    child.addEvent('second');
+    child.end();
+    provider.getTracer('other').startSpan('root').end();
+    const spans = limited.getFinishedSpans();
+    const body = JSON.parse(encodeSpans(spans));
+    const [encodedChild, root] = body.resourceSpans[0].scopeSpans.flatMap((s: { spans: unknown[] }) => s.spans);
+    expect(encodedChild.flags).toBe(0x301);
+    expect(encodedChild.links.map((link: { flags: number }) => link.flags)).toEqual([0x301, 0x100]);
+    expect(root.flags).toBe(0x101);
+    expect([encodedChild.droppedAttributesCount, encodedChild.droppedEventsCount]).toEqual([2, 1]);
     expectSameAsReference(spans);
   });
 
