@@ -2,22 +2,28 @@ import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { requireStack, waitForTrace } from '@wideline/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTracing, type WidelineTracing, wideEvent } from '../../src/index';
+import { createTracing, type WidelineOptions, type WidelineTracing, wideEvent } from '../../src/index';
+import { createNodeTracing } from '../../src/node';
 import { REDACTED } from '../../src/sdk';
 
-describe('a Node process tracing through @wideline/core into the real Jaeger', () => {
+// Both Node exporters: createTracing's default (fetch) and createNodeTracing's (OpenTelemetry's
+// HTTP transport), each sending core's OTLP/JSON encoding.
+const setups = [
+  {
+    name: 'createTracing (FetchSpanExporter)',
+    create: (options: WidelineOptions) =>
+      createTracing({ ...options, env: process.env, contextManager: new AsyncLocalStorageContextManager() }),
+  },
+  { name: 'createNodeTracing (OtlpHttpExporter)', create: createNodeTracing },
+];
+
+describe.each(setups)('a Node process tracing through @wideline/core into the real Jaeger: $name', ({ create }) => {
   let tracing: WidelineTracing;
-  const serviceName = `core-int-${process.pid}`;
+  const serviceName = `core-int-${process.pid}-${create.name}`;
 
   beforeAll(async () => {
     await requireStack();
-    tracing = createTracing({
-      serviceName,
-      serviceVersion: '0.0.0-test',
-      env: process.env,
-      contextManager: new AsyncLocalStorageContextManager(),
-      batch: { scheduledDelayMs: 50 },
-    });
+    tracing = create({ serviceName, serviceVersion: '0.0.0-test', batch: { scheduledDelayMs: 50 } });
   });
 
   afterAll(async () => {
