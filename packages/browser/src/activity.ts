@@ -16,7 +16,12 @@
  * @module
  */
 import { type Context, context, type Link, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api';
-import { LINK_REASON_ATTRIBUTE, LINK_TYPE_ATTRIBUTE, LINK_TYPES } from '@wideline/core/conventions';
+import {
+  LINK_REASON_ATTRIBUTE,
+  LINK_TYPE_ATTRIBUTE,
+  LINK_TYPE_CANDIDATE_PARENT,
+  LINK_TYPE_LIKELY_PARENT,
+} from '@wideline/core/conventions';
 import type { AmbientContextManager } from './context-manager';
 
 /** Why an activity ended. */
@@ -183,7 +188,7 @@ export class ActivityTracker {
         const spanContext = trace.getSpanContext(c.ctx);
         if (!spanContext) return [];
         const attributes = {
-          [LINK_TYPE_ATTRIBUTE]: LINK_TYPES.candidateParent,
+          [LINK_TYPE_ATTRIBUTE]: LINK_TYPE_CANDIDATE_PARENT,
           [LINK_REASON_ATTRIBUTE]: 'overlapping_activities',
           'wideline.link.candidates': count,
         };
@@ -260,7 +265,7 @@ export class ActivityTracker {
     const idleMs = Date.now() - last.endedAt;
     if (idleMs > this.#lateLinkMs) return [];
     const attributes = {
-      [LINK_TYPE_ATTRIBUTE]: LINK_TYPES.likelyParent,
+      [LINK_TYPE_ATTRIBUTE]: LINK_TYPE_LIKELY_PARENT,
       [LINK_REASON_ATTRIBUTE]: 'after_idle',
       'wideline.link.idle_ms': idleMs,
     };

@@ -10,9 +10,9 @@
  *
  * @module
  */
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { createWarnOnce, encodeSpans } from '@wideline/core/sdk';
+import { createWarnOnce, EXPORT_FAILED, EXPORT_SUCCESS, encodeSpans } from '@wideline/core/sdk';
 import type { OfflineQueue } from './offline-queue';
 
 /** Browsers refuse keepalive requests past 64 KiB in flight; leave room for headers. */
@@ -151,7 +151,7 @@ export class BrowserOtlpExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.#shutdown) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error('exporter shut down') });
+      resultCallback({ code: EXPORT_FAILED, error: new Error('exporter shut down') });
       return;
     }
     let body: string;
@@ -159,11 +159,11 @@ export class BrowserOtlpExporter implements SpanExporter {
       body = encodeSpans(spans.map((span) => withAttributes(span, this.#options.stamp?.(span))));
     } catch (error) {
       this.#stats.requestsDropped++;
-      resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
+      resultCallback({ code: EXPORT_FAILED, error: error as Error });
       return;
     }
     this.#send(body, 0, false);
-    resultCallback({ code: ExportResultCode.SUCCESS });
+    resultCallback({ code: EXPORT_SUCCESS });
   }
 
   /**

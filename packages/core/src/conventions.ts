@@ -78,6 +78,13 @@ export const LINK_TYPE_ATTRIBUTE = 'wideline.link.type';
  */
 export const ORIGIN_TRACE_ATTRIBUTE = 'wideline.origin.trace_id';
 
+/**
+ * {@link LINK_TYPES}`.candidateParent` and `.likelyParent` by themselves: the browser's only link types,
+ * which a page's bundle then carries without the others.
+ */
+export const LINK_TYPE_CANDIDATE_PARENT = 'candidate_parent';
+export const LINK_TYPE_LIKELY_PARENT = 'likely_parent';
+
 /** Values of {@link LINK_TYPE_ATTRIBUTE}. */
 export const LINK_TYPES = {
   /** From a consumer span that starts a new trace to the context that created its message/job. */
@@ -96,9 +103,9 @@ export const LINK_TYPES = {
    * From a span left without a parent to each span that could have been its parent (the browser:
    * overlapping interactions); {@link LINK_REASON_ATTRIBUTE} says why none was chosen.
    */
-  candidateParent: 'candidate_parent',
+  candidateParent: LINK_TYPE_CANDIDATE_PARENT,
   /** From a span left without a parent to the one it most likely belongs to (the browser: after idle). */
-  likelyParent: 'likely_parent',
+  likelyParent: LINK_TYPE_LIKELY_PARENT,
 } as const;
 
 /** On a `candidate_parent` / `likely_parent` link: why the span has no parent (`overlapping_activities`, `after_idle`). */

@@ -7,8 +7,9 @@
  * @module
  */
 import { context, TraceFlags } from '@opentelemetry/api';
-import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
+import { suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { EXPORT_SUCCESS } from './export-result';
 import { estimateSpanBytes } from './span-view';
 import { createWarnOnce, type WarningHandler } from './warn-once';
 
@@ -161,7 +162,7 @@ export class BatchExportProcessor implements SpanProcessor {
         // The exporter's own HTTP request must not be traced (it would feed itself).
         context.with(suppressTracing(context.active()), () => {
           this.#exporter.export(batch, (result) =>
-            settle(result.code === ExportResultCode.SUCCESS, result.error?.message ?? 'collector refused'),
+            settle(result.code === EXPORT_SUCCESS, result.error?.message ?? 'collector refused'),
           );
         });
       } catch (error) {

@@ -8,9 +8,10 @@
  *
  * @module
  */
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { DEFAULT_EXPORT_TIMEOUT_MS } from './config';
+import { EXPORT_FAILED, EXPORT_SUCCESS } from './export-result';
 import { encodeSpans } from './otlp-json';
 
 // Taken when this module is evaluated, before other SDKs (Sentry's fetch integration, Wideline's own
@@ -58,7 +59,7 @@ export class FetchSpanExporter implements SpanExporter {
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     const failed = (error: unknown) =>
       resultCallback({
-        code: ExportResultCode.FAILED,
+        code: EXPORT_FAILED,
         error: error instanceof Error ? error : new Error(String(error)),
       });
     const fetchFn = this.#fetch;
@@ -81,8 +82,8 @@ export class FetchSpanExporter implements SpanExporter {
     // connection be reused, where cancelling aborts its stream (in Node, with an AbortError).
     await response.arrayBuffer().catch(() => undefined);
     return response.ok
-      ? { code: ExportResultCode.SUCCESS }
-      : { code: ExportResultCode.FAILED, error: new Error(`collector answered ${response.status}`) };
+      ? { code: EXPORT_SUCCESS }
+      : { code: EXPORT_FAILED, error: new Error(`collector answered ${response.status}`) };
   }
 
   forceFlush(): Promise<void> {

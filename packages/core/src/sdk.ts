@@ -24,6 +24,7 @@ export {
 } from './config';
 export type { TailDecisions } from './cross-hop';
 export { BatchExportProcessor, type BatchOptions, type ExportStats } from './export-processor';
+export { EXPORT_FAILED, EXPORT_SUCCESS } from './export-result';
 export { FetchSpanExporter, type FetchSpanExporterOptions } from './fetch-exporter';
 export { httpSpanName } from './http-span-name';
 export { LocalRootProcessor, localRootOf } from './local-root';

@@ -1,5 +1,7 @@
+import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { WidelineConfigError } from '../src/index';
+import { createTracing, WidelineConfigError } from '../src/index';
 import { resolveConfig } from '../src/sdk';
 
 describe('resolveConfig', () => {
@@ -89,7 +91,23 @@ describe('resolveConfig', () => {
     expect((error as Error).message).toMatch(new RegExp(`^${option.replace(/[.[\]]/g, '\\$&')}: .+\\. Fix: .+`));
   });
 
-  it('OTEL_SDK_DISABLED turns the pipeline off', () => {
+  it('OTEL_SDK_DISABLED turns the pipeline off', async () => {
     expect(resolveConfig({}, { OTEL_SDK_DISABLED: 'true' }).disabled).toBe(true);
+    const exporter = new InMemorySpanExporter();
+    const tracing = createTracing({ register: false, exporter, env: { OTEL_SDK_DISABLED: 'true' } });
+    const parent = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+    });
+    for (const ctx of [ROOT_CONTEXT, parent]) {
+      const span = tracing.tracer.startSpan('work', {}, ctx);
+      expect(span.isRecording()).toBe(false);
+      span.end();
+    }
+    await tracing.forceFlush();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    await tracing.shutdown();
   });
 });

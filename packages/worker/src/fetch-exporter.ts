@@ -20,9 +20,16 @@
  *
  * @module
  */
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { createWarnOnce, encodeResourceSpans, joinResourceSpans, type WarningHandler } from '@wideline/core/sdk';
+import {
+  createWarnOnce,
+  EXPORT_FAILED,
+  EXPORT_SUCCESS,
+  encodeResourceSpans,
+  joinResourceSpans,
+  type WarningHandler,
+} from '@wideline/core/sdk';
 
 // Taken when this module is evaluated, before any request: other SDKs (Sentry's fetch integration,
 // our own outgoing instrumentation) wrap the global later, and export requests must reach neither.
@@ -140,7 +147,7 @@ export class OutboxSpanExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.#shutdown) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
+      resultCallback({ code: EXPORT_FAILED, error: new Error('exporter is shut down') });
       return;
     }
     // Kept as the members of its `resourceSpans` array, so that batches of several invocations can
@@ -152,11 +159,11 @@ export class OutboxSpanExporter implements SpanExporter {
       members = undefined;
     }
     if (members === undefined) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error('spans could not be serialised') });
+      resultCallback({ code: EXPORT_FAILED, error: new Error('spans could not be serialised') });
       return;
     }
     if (members.length === 0) {
-      resultCallback({ code: ExportResultCode.SUCCESS });
+      resultCallback({ code: EXPORT_SUCCESS });
       return;
     }
     // String length counts UTF-16 units: bytes for the ASCII that span data mostly is.
@@ -165,14 +172,14 @@ export class OutboxSpanExporter implements SpanExporter {
       this.#stats.spansDropped += spans.length;
       this.#stats.spansDroppedOutboxFull += spans.length;
       this.#warnOnce('outbox-full', `[wideline] export outbox full (${this.#maxOutboxBytes} bytes); dropping spans`);
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error('outbox full') });
+      resultCallback({ code: EXPORT_FAILED, error: new Error('outbox full') });
       return;
     }
     if (this.#outbox.length === 0) this.#oldest = Date.now();
     this.#outbox.push({ members, spans: spans.length });
     this.#outboxBytes += members.length;
     this.#stats.spansWaiting += spans.length;
-    resultCallback({ code: ExportResultCode.SUCCESS });
+    resultCallback({ code: EXPORT_SUCCESS });
   }
 
   /**
