@@ -43,8 +43,8 @@ export interface LayoutShiftLike {
 export function layoutShiftScore(): (shift: LayoutShiftLike) => number {
   let largest = 0;
   let sum = 0;
-  let first = Number.NEGATIVE_INFINITY;
-  let last = Number.NEGATIVE_INFINITY;
+  let first = -Infinity;
+  let last = -Infinity;
   return (shift) => {
     if (!shift.hadRecentInput) {
       if (shift.startTime - last >= 1000 || shift.startTime - first >= 5000) {

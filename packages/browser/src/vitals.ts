@@ -33,9 +33,7 @@ function firstHiddenTime(activationStart: number): number {
   if (hidden) return hidden.startTime;
   // Without visibility-state entries: hidden now means hidden from the start (a background tab),
   // except while prerendering, which is hidden by definition.
-  return document.visibilityState === 'hidden' && !(document as { prerendering?: boolean }).prerendering
-    ? 0
-    : Number.POSITIVE_INFINITY;
+  return document.visibilityState === 'hidden' && !(document as { prerendering?: boolean }).prerendering ? 0 : Infinity;
 }
 
 /**
@@ -44,12 +42,12 @@ function firstHiddenTime(activationStart: number): number {
  */
 export function recordWebVitals(pageView: Span): () => void {
   const record = (name: VitalName, value: number) => {
+    const key = `web_vital.${name}`;
     try {
-      pageView.setAttribute(
-        `web_vital.${name}`,
-        name === 'cls' ? Math.round(value * 10_000) / 10_000 : Math.round(value),
-      );
-      pageView.setAttribute(`web_vital.${name}.rating`, rateVital(name, value));
+      pageView.setAttributes({
+        [key]: name === 'cls' ? Math.round(value * 10_000) / 10_000 : Math.round(value),
+        [`${key}.rating`]: rateVital(name, value),
+      });
     } catch {
       // Nothing here may throw into the page.
     }
@@ -60,7 +58,7 @@ export function recordWebVitals(pageView: Span): () => void {
   const activationStart = nav?.activationStart ?? 0;
   const sinceActivation = (time: number) => Math.max(0, time - activationStart);
   const hiddenAt = firstHiddenTime(activationStart);
-  let inputAt = Number.POSITIVE_INFINITY;
+  let inputAt = Infinity;
   let cls = 0;
   const addShift = layoutShiftScore();
   const latencies = interactionLatencies();
