@@ -9,35 +9,27 @@
 /**
  * Name fragments denied by default. A key is denied when its last dot-separated segment, with `-`
  * read as `_`, is one of these or ends with `_<name>` (so `http.request.header.x-api-key` and
- * `db.password` are denied, `gen_ai.usage.input_tokens` is not).
+ * `db.password` are denied, `gen_ai.usage.input_tokens` is not). The list holds no name that rule
+ * already covers: `token` denies `access_token`, `csrf_token` and every other `*_token`,
+ * `authorization` denies `proxy_authorization`, `cookie` `set_cookie`, `api_key` `x_api_key` and
+ * `secret` `client_secret`.
  */
 export const DEFAULT_DENIED_NAMES: readonly string[] = [
   'authorization',
-  'proxy_authorization',
   'cookie',
-  'set_cookie',
   'api_key',
   'apikey',
-  'x_api_key',
   'password',
   'passwd',
   'pwd',
   'secret',
-  'client_secret',
   'token',
-  'access_token',
-  'refresh_token',
-  'id_token',
-  'auth_token',
-  'session_token',
   'private_key',
   'credentials',
   'credential',
   'signature',
   'sessionid',
   'session_id',
-  'csrf_token',
-  'xsrf_token',
 ];
 
 /** How a key's value is treated: removed (`denied`), a URL whose query is checked (`url`), or `plain`. */

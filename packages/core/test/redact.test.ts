@@ -53,6 +53,27 @@ describe('redaction corpus (defaults)', () => {
     expect(out?.[key] ?? value).toBe(expected);
   });
 
+  // The names the deny list once spelled out, now denied through `_<name>` suffixes: as a key's last
+  // segment and as a query parameter of a URL-like key.
+  it.each([
+    'proxy_authorization',
+    'set_cookie',
+    'x_api_key',
+    'client_secret',
+    'access_token',
+    'refresh_token',
+    'id_token',
+    'auth_token',
+    'session_token',
+    'csrf_token',
+    'xsrf_token',
+  ])('denies %s by name', (name) => {
+    expect(redactor.isDeniedKey(`app.${name}`)).toBe(true);
+    expect(redactor.redactAttributes({ 'url.full': `https://a.test/?${name}=v1&page=2` })?.['url.full']).toBe(
+      `https://a.test/?${name}=${REDACTED}&page=2`,
+    );
+  });
+
   it('returns undefined (no copy) when nothing changes', () => {
     expect(redactor.redactAttributes({ 'http.route': '/a', 'http.response.status_code': 200 })).toBeUndefined();
   });
