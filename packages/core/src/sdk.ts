@@ -61,7 +61,7 @@ export {
   RANDOM_TRACE_FLAG,
   type TraceParent,
 } from './traceparent';
-export { registeredConfig, WidelineTracerProvider } from './tracer-provider';
+export { type EarlyDrops, earlyDrops, registeredConfig, WidelineTracerProvider } from './tracer-provider';
 export { parseTracestate, W3CTraceState } from './tracestate';
 export { assembleTracing, type TracingParts } from './tracing';
 export { createWarnOnce, type WarningHandler } from './warn-once';

@@ -68,10 +68,72 @@ class PresetIdGenerator implements IdGenerator {
 /** What the tracer needs to decide a dropped span without the SDK. */
 interface DropPath extends DropCheck {
   ids: PresetIdGenerator;
+  start: StartDroppable;
 }
 
+/** What {@link earlyDrops} uses of the tracer: the SDK's way of starting a span, and the flag rule. */
+interface FlaggingTracer {
+  sdkSpan(name: string, options: SpanOptions | undefined, ctx: Context, parent: SpanContext | undefined): Span;
+  randomFlag(parent: SpanContext | undefined): number;
+}
+
+/** Starts a span: dropped without the SDK, or through `tracer.sdkSpan`. */
+type StartDroppable = (
+  path: DropCheck & { ids: PresetIdGenerator },
+  tracer: FlaggingTracer,
+  name: string,
+  options: SpanOptions | undefined,
+  ctx: Context,
+  parent: SpanContext | undefined,
+) => Span;
+
+/** Wideline's head sampler decided before the SDK: see {@link earlyDrops}. */
+export interface EarlyDrops {
+  /** Wraps the provider's id generator so that the SDK builds a kept root with the trace id sampled. */
+  ids(inner: IdGenerator): PresetIdGenerator;
+  start: StartDroppable;
+}
+
+const startDroppable: StartDroppable = (path, tracer, name, options, ctx, parent) => {
+  if (isTracingSuppressed(ctx)) return tracer.sdkSpan(name, options, ctx, parent);
+  const { ids } = path;
+  // A parent-based decision reads the parent's flag only: a sampled parent's child goes
+  // straight to the SDK, with nothing checked twice.
+  if (parent !== undefined && path.parentBased && (parent.traceFlags & TraceFlags.SAMPLED) !== 0)
+    return tracer.sdkSpan(name, options, ctx, parent);
+  const continues = parent !== undefined && isSpanContextValid(parent);
+  const traceId = continues ? parent.traceId : ids.inner.generateTraceId();
+  if (path.drops(parent, traceId, name)) {
+    // The SDK's shape, `traceState` key included, so both kinds of context look alike to V8.
+    const dropped = {
+      traceId,
+      spanId: ids.inner.generateSpanId(),
+      traceFlags: tracer.randomFlag(continues ? parent : undefined),
+      traceState: continues ? parent.traceState : undefined,
+    } as SpanContext;
+    return trace.wrapSpanContext(dropped);
+  }
+  // It records: the SDK builds it, with the trace id the sampler was asked about.
+  if (!continues) ids.next = traceId;
+  try {
+    return tracer.sdkSpan(name, options, ctx, parent);
+  } finally {
+    ids.next = undefined;
+  }
+};
+
+/**
+ * A span Wideline's head sampler drops (a child of an unsampled parent, a root outside the ratio),
+ * decided without the SDK: it would copy and check the creation attributes and links, ask the
+ * sampler, count the span in its (no-op) metrics and build the same non-recording span. The ids come
+ * from the SDK's own generator. A CPU saving for servers, where most spans may be dropped:
+ * `createTracing` and the Worker pass it to {@link assembleTracing}; a page, which starts few
+ * spans, leaves it out of its bundle and lets the SDK decide (with the same result).
+ */
+export const earlyDrops: EarlyDrops = { ids: (inner) => new PresetIdGenerator(inner), start: startDroppable };
+
 /** A tracer that gives each span it starts the random-trace-id flag its trace has. */
-class RandomFlagTracer implements Tracer {
+class RandomFlagTracer implements Tracer, FlaggingTracer {
   readonly #inner: Tracer;
   readonly #randomRoots: boolean;
   readonly #dropPath: DropPath | undefined;
@@ -85,41 +147,18 @@ class RandomFlagTracer implements Tracer {
   startSpan(name: string, options?: SpanOptions, ctx: Context = context.active()): Span {
     const parent = options?.root ? undefined : trace.getSpanContext(ctx);
     const dropPath = this.#dropPath;
-    // A span Wideline's head sampler drops (a child of an unsampled parent, a root outside the
-    // ratio) is decided here, without the SDK: it would copy and check the creation attributes and
-    // links, ask the sampler, count the span in its (no-op) metrics and build the same
-    // non-recording span. The ids come from the SDK's own generator.
-    if (dropPath && !isTracingSuppressed(ctx)) {
-      const { ids } = dropPath;
-      // A parent-based decision reads the parent's flag only: a sampled parent's child goes
-      // straight to the SDK, with nothing checked twice.
-      if (parent !== undefined && dropPath.parentBased && (parent.traceFlags & TraceFlags.SAMPLED) !== 0)
-        return this.#flagged(this.#inner.startSpan(name, options, ctx), parent);
-      const continues = parent !== undefined && isSpanContextValid(parent);
-      const traceId = continues ? parent.traceId : ids.inner.generateTraceId();
-      if (dropPath.drops(parent, traceId, name)) {
-        // The SDK's shape, `traceState` key included, so both kinds of context look alike to V8.
-        const dropped = {
-          traceId,
-          spanId: ids.inner.generateSpanId(),
-          traceFlags: this.#randomFlag(continues ? parent : undefined),
-          traceState: continues ? parent.traceState : undefined,
-        } as SpanContext;
-        return trace.wrapSpanContext(dropped);
-      }
-      // It records: the SDK builds it, with the trace id the sampler was asked about.
-      if (!continues) ids.next = traceId;
-      try {
-        return this.#flagged(this.#inner.startSpan(name, options, ctx), parent);
-      } finally {
-        ids.next = undefined;
-      }
-    }
+    return dropPath
+      ? dropPath.start(dropPath, this, name, options, ctx, parent)
+      : this.sdkSpan(name, options, ctx, parent);
+  }
+
+  /** The span as the SDK builds it, with the random-trace-id flag set. */
+  sdkSpan(name: string, options: SpanOptions | undefined, ctx: Context, parent: SpanContext | undefined): Span {
     return this.#flagged(this.#inner.startSpan(name, options, ctx), parent);
   }
 
   /** The random-trace-id bit for a span that continues `parent`'s trace, or for a new root. */
-  #randomFlag(parent: SpanContext | undefined): number {
+  randomFlag(parent: SpanContext | undefined): number {
     if (parent) return parent.traceFlags & RANDOM_TRACE_FLAG;
     return this.#randomRoots ? RANDOM_TRACE_FLAG : 0;
   }
@@ -132,7 +171,7 @@ class RandomFlagTracer implements Tracer {
     if (own.spanId === INVALID_SPANID) return span;
     // The span continues its parent's trace exactly when it has the parent's trace id; otherwise
     // (no parent, or an invalid one) it is a new root.
-    const random = this.#randomFlag(parent !== undefined && parent.traceId === own.traceId ? parent : undefined);
+    const random = this.randomFlag(parent !== undefined && parent.traceId === own.traceId ? parent : undefined);
     // The SDK built this span context a moment ago for this span alone; setting the bit on it is the
     // only way to reach every place the context goes (propagation, processors, the span itself)
     // without re-implementing the SDK's tracer.
@@ -177,14 +216,21 @@ export class WidelineTracerProvider extends TracerProvider {
   /** The Wideline config this provider was made from, when `createTracing` made it. */
   readonly resolvedConfig: ResolvedConfig | undefined;
 
-  constructor(config: TracerProviderOptions = {}, resolvedConfig?: ResolvedConfig) {
-    // With Wideline's head sampler, the tracer decides dropped spans itself (see RandomFlagTracer);
-    // it shares the SDK's id generator for that. Any other sampler goes through the SDK as given.
-    const check = (config.sampler as { [DROP_CHECK]?: DropCheck } | undefined)?.[DROP_CHECK];
-    const ids = check ? new PresetIdGenerator(config.idGenerator ?? new RandomIdGenerator()) : undefined;
+  /**
+   * @param drops {@link earlyDrops} to decide the head sampler's dropped spans without the SDK (a
+   *   CPU saving); without it the SDK decides them, with the same result.
+   */
+  constructor(config: TracerProviderOptions = {}, resolvedConfig?: ResolvedConfig, drops?: EarlyDrops) {
+    // With Wideline's head sampler and `drops`, the tracer decides dropped spans itself; it shares
+    // the SDK's id generator for that. Otherwise everything goes through the SDK as given.
+    const check = drops && (config.sampler as { [DROP_CHECK]?: DropCheck } | undefined)?.[DROP_CHECK];
+    const ids = check ? drops.ids(config.idGenerator ?? new RandomIdGenerator()) : undefined;
     super(ids ? { ...config, idGenerator: ids } : config);
     this.#randomRoots = config.idGenerator === undefined || config.idGenerator instanceof RandomIdGenerator;
-    this.#dropPath = check && ids ? { drops: check.drops, parentBased: check.parentBased, ids } : undefined;
+    this.#dropPath =
+      drops && check && ids
+        ? { drops: check.drops, parentBased: check.parentBased, ids, start: drops.start }
+        : undefined;
     this.resolvedConfig = resolvedConfig;
   }
 

@@ -38,7 +38,7 @@ import { createRedactor, type Redactor } from './redact';
 import { RedactingExporter } from './redacting-exporter';
 import { headSampler } from './sampling';
 import { TailSamplingProcessor, type TailStats } from './tail-sampling';
-import { WidelineTracerProvider } from './tracer-provider';
+import { type EarlyDrops, earlyDrops, WidelineTracerProvider } from './tracer-provider';
 import type { WarningHandler } from './warn-once';
 import { WideEventLogProcessor } from './wide-event-log';
 
@@ -106,6 +106,12 @@ export interface TracingParts {
   idGenerator?: IdGenerator | undefined;
   /** The SDK's span limits (see {@link TracingRuntime.spanLimits}). */
   spanLimits?: SpanLimits | undefined;
+  /**
+   * `earlyDrops` from `@wideline/core/sdk`: the head sampler's dropped spans decided without the SDK,
+   * a CPU saving where many spans are dropped (createTracing and the Worker pass it). Default none:
+   * the SDK decides them, with the same result.
+   */
+  drops?: EarlyDrops | undefined;
 }
 
 /**
@@ -134,6 +140,7 @@ export function assembleTracing(config: ResolvedConfig, parts: TracingParts): Wi
       ...(parts.spanLimits ? { spanLimits: parts.spanLimits } : {}),
     },
     config,
+    parts.drops,
   );
 
   if (parts.register !== false) {
@@ -196,5 +203,6 @@ export function createTracing(options: WidelineOptions & TracingRuntime = {}): W
     onWarning: options.onWarning,
     idGenerator: options.idGenerator,
     spanLimits: options.spanLimits,
+    drops: earlyDrops,
   });
 }

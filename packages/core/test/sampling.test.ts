@@ -1,9 +1,15 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SAMPLE_RATE_ATTRIBUTE } from '../src/conventions';
-import { headSampler, traceIdRatio, W3CTraceState } from '../src/sdk';
-import { memoryTracing } from './helpers';
+import { earlyDrops, headSampler, traceIdRatio, W3CTraceState, WidelineTracerProvider } from '../src/sdk';
+import { memoryTracing, sdkDecidedTracing } from './helpers';
+
+// Each pipeline decides dropped spans its own way (the tracer itself, or the SDK) with one result.
+const PIPELINES = [
+  ['createTracing: the tracer decides drops', memoryTracing],
+  ['assembleTracing without earlyDrops: the SDK does', sdkDecidedTracing],
+] as const;
 
 const idWithRatio = (r: number) =>
   `${'a'.repeat(24)}${Math.floor(r * 0x1_0000_0000)
@@ -82,61 +88,78 @@ describe('headSampler', () => {
     expect(await finished()).toHaveLength(0);
   });
 
-  it('decides dropped spans in the tracer as the SDK would, and builds kept roots with the id it sampled', async () => {
-    const { tracing, finished } = memoryTracing({ sampling: { head: { ratio: 0.5 } } });
-    const { tracer } = tracing;
-    const kept: string[] = [];
-    for (let i = 0; i < 400; i++) {
-      const root = tracer.startSpan('root');
-      const own = root.spanContext();
-      // Every root claims a random trace id (Level 2), kept or not.
-      expect(own.traceFlags & 0x02).toBe(0x02);
-      expect(trace.isSpanContextValid(own)).toBe(true);
-      const child = tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, root));
-      const ownChild = child.spanContext();
-      expect(ownChild.traceId).toBe(own.traceId);
-      expect(ownChild.spanId).not.toBe(own.spanId);
-      expect(ownChild.traceFlags).toBe(own.traceFlags);
-      expect(child.isRecording()).toBe(root.isRecording());
-      if (root.isRecording()) {
-        kept.push(own.traceId);
-        // The trace id the sampler was asked about is the one the span has.
-        expect(traceIdRatio(own.traceId)).toBeLessThan(0.5);
-      } else {
-        expect(traceIdRatio(own.traceId)).toBeGreaterThanOrEqual(0.5);
-        expect(own.traceFlags & TraceFlags.SAMPLED).toBe(0);
+  it.each(PIPELINES)(
+    'decides dropped spans as the SDK would, and builds kept roots with the id it sampled (%s)',
+    async (_, build) => {
+      const { tracing, finished } = build({ sampling: { head: { ratio: 0.5 } } });
+      const { tracer } = tracing;
+      const kept: string[] = [];
+      for (let i = 0; i < 400; i++) {
+        const root = tracer.startSpan('root');
+        const own = root.spanContext();
+        // Every root claims a random trace id (Level 2), kept or not.
+        expect(own.traceFlags & 0x02).toBe(0x02);
+        expect(trace.isSpanContextValid(own)).toBe(true);
+        const child = tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, root));
+        const ownChild = child.spanContext();
+        expect(ownChild.traceId).toBe(own.traceId);
+        expect(ownChild.spanId).not.toBe(own.spanId);
+        expect(ownChild.traceFlags).toBe(own.traceFlags);
+        expect(child.isRecording()).toBe(root.isRecording());
+        if (root.isRecording()) {
+          kept.push(own.traceId);
+          // The trace id the sampler was asked about is the one the span has.
+          expect(traceIdRatio(own.traceId)).toBeLessThan(0.5);
+        } else {
+          expect(traceIdRatio(own.traceId)).toBeGreaterThanOrEqual(0.5);
+          expect(own.traceFlags & TraceFlags.SAMPLED).toBe(0);
+        }
+        child.end();
+        root.end();
       }
-      child.end();
-      root.end();
-    }
-    expect(kept.length).toBeGreaterThan(140);
-    expect(kept.length).toBeLessThan(260);
-    const exported = await finished();
-    expect(exported).toHaveLength(kept.length * 2);
-    expect(new Set(exported.map((s) => s.spanContext().traceId))).toEqual(new Set(kept));
-  });
+      expect(kept.length).toBeGreaterThan(140);
+      expect(kept.length).toBeLessThan(260);
+      const exported = await finished();
+      expect(exported).toHaveLength(kept.length * 2);
+      expect(new Set(exported.map((s) => s.spanContext().traceId))).toEqual(new Set(kept));
+    },
+  );
 
-  it('drops a child of an unsampled remote parent without the SDK, keeping its tracestate and flags', async () => {
-    const { tracing, finished } = memoryTracing();
-    const traceState = new W3CTraceState().set('vendor', 'x');
-    const remote = trace.setSpanContext(ROOT_CONTEXT, {
-      traceId: 'b'.repeat(32),
-      spanId: 'c'.repeat(16),
-      traceFlags: 0x02,
-      isRemote: true,
-      traceState,
-    });
-    const span = tracing.tracer.startSpan('child', { attributes: { a: 1 } }, remote);
-    expect(span.isRecording()).toBe(false);
-    expect(span.spanContext()).toMatchObject({ traceId: 'b'.repeat(32), traceFlags: 0x02, traceState });
-    expect(span.spanContext().spanId).toMatch(/^[0-9a-f]{16}$/);
-    expect(span.spanContext().spanId).not.toBe('c'.repeat(16));
-    // A root asked for explicitly ignores the parent's decision.
-    const root = tracing.tracer.startSpan('root', { root: true }, remote);
-    expect(root.isRecording()).toBe(true);
-    expect(root.spanContext().traceId).not.toBe('b'.repeat(32));
-    root.end();
-    span.end();
-    expect((await finished()).map((s) => s.name)).toEqual(['root']);
+  it.each(PIPELINES)(
+    'drops a child of an unsampled remote parent, keeping its tracestate and flags (%s)',
+    async (_, build) => {
+      const { tracing, finished } = build();
+      const traceState = new W3CTraceState().set('vendor', 'x');
+      const remote = trace.setSpanContext(ROOT_CONTEXT, {
+        traceId: 'b'.repeat(32),
+        spanId: 'c'.repeat(16),
+        traceFlags: 0x02,
+        isRemote: true,
+        traceState,
+      });
+      const span = tracing.tracer.startSpan('child', { attributes: { a: 1 } }, remote);
+      expect(span.isRecording()).toBe(false);
+      expect(span.spanContext()).toMatchObject({ traceId: 'b'.repeat(32), traceFlags: 0x02, traceState });
+      expect(span.spanContext().spanId).toMatch(/^[0-9a-f]{16}$/);
+      expect(span.spanContext().spanId).not.toBe('c'.repeat(16));
+      // A root asked for explicitly ignores the parent's decision.
+      const root = tracing.tracer.startSpan('root', { root: true }, remote);
+      expect(root.isRecording()).toBe(true);
+      expect(root.spanContext().traceId).not.toBe('b'.repeat(32));
+      root.end();
+      span.end();
+      expect((await finished()).map((s) => s.name)).toEqual(['root']);
+    },
+  );
+
+  it('asks the sampler about a dropped span only without earlyDrops', () => {
+    for (const drops of [earlyDrops, undefined]) {
+      const sampler = headSampler({ ratio: 0 });
+      const asked = vi.spyOn(sampler, 'shouldSample');
+      const provider = new WidelineTracerProvider({ sampler }, undefined, drops);
+      const span = provider.getTracer('t').startSpan('dropped');
+      expect(span.isRecording()).toBe(false);
+      expect(asked).toHaveBeenCalledTimes(drops ? 0 : 1);
+    }
   });
 });

@@ -13,6 +13,7 @@ import {
   assembleTracing,
   createRedactor,
   createTargetMatcher,
+  earlyDrops,
   type PropagateTo,
   type Redactor,
   type ResolvedConfig,
@@ -156,6 +157,7 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
     contextManager: new WorkersContextManager(),
     onWarning: config.onWarning,
     idGenerator: spanIds,
+    drops: earlyDrops,
   });
   // Sentry's `enableOpenTelemetrySetup` (or any other SDK) may have registered a provider first; the
   // global registration then fails silently. Wideline's spans do not depend on it (they come from
