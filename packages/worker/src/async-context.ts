@@ -25,15 +25,7 @@ interface ProcessLike {
   getBuiltinModule?: (id: string) => { AsyncLocalStorage?: StorageClass } | undefined;
 }
 
-/** Thrown at start-up when the Worker runs without `nodejs_compat`. */
-export function missingNodejsCompat(): WidelineConfigError {
-  return new WidelineConfigError(
-    'compatibility_flags',
-    '@wideline/worker needs AsyncLocalStorage, which this Worker does not have',
-    'add compatibility_flags = ["nodejs_compat"] to wrangler.toml (or "compatibility_flags": ["nodejs_compat"] in wrangler.jsonc) and redeploy',
-  );
-}
-
+/** The runtime's `AsyncLocalStorage`; throws at start-up when the Worker runs without `nodejs_compat`. */
 function findAsyncLocalStorage(): StorageClass {
   const proc = (globalThis as { process?: ProcessLike }).process;
   let found: StorageClass | undefined;
@@ -42,7 +34,12 @@ function findAsyncLocalStorage(): StorageClass {
   } catch {
     found = undefined;
   }
-  if (typeof found !== 'function') throw missingNodejsCompat();
+  if (typeof found !== 'function')
+    throw new WidelineConfigError(
+      'compatibility_flags',
+      '@wideline/worker needs AsyncLocalStorage, which this Worker does not have',
+      'add compatibility_flags = ["nodejs_compat"] to the wrangler config and redeploy',
+    );
   return found;
 }
 

@@ -306,7 +306,9 @@ const WRAPPERS: Record<string, (ref: RuntimeRef, binding: string, target: object
   D1Database: d1,
   WorkerQueue: queueProducer,
   DurableObjectNamespace: durableObjectNamespace,
-  Fetcher: (ref, binding, target) => stub(ref, binding, target, 'cloudflare_service_binding'),
+  Fetcher(ref, binding, target) {
+    return stub(ref, binding, target, 'cloudflare_service_binding');
+  },
 };
 
 const wrappedEnvs = new WeakMap<object, { env: object; ref: RuntimeRef }>();

@@ -112,6 +112,9 @@ export interface IsolateRuntime {
   spanIds: ReservingIdGenerator;
 }
 
+/** The W3C propagator the Worker's parts share (incoming, outgoing, RPC) and registers globally. @internal */
+export const propagator = new W3CPropagator();
+
 // The isolate's one runtime. Module state is the point here: it is what "per isolate" means.
 let runtime: IsolateRuntime | undefined;
 
@@ -148,7 +151,7 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
       ...(config.onWarning ? { onWarning: config.onWarning } : {}),
     });
   }
-  propagation.setGlobalPropagator(new W3CPropagator());
+  propagation.setGlobalPropagator(propagator);
   const tracing = assembleTracing(resolved, {
     exporter: config.exporter ?? (sender as OutboxSpanExporter),
     redactor,
@@ -165,7 +168,7 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   const global = trace.getTracerProvider() as { getDelegate?: () => unknown };
   if (global.getDelegate?.() !== tracing.provider) {
     (config.onWarning ?? console.warn)(
-      '[wideline] another OpenTelemetry tracer provider is registered globally (Sentry with enableOpenTelemetrySetup: true?); Wideline keeps its own provider for its spans',
+      "[wideline] another OpenTelemetry tracer provider is registered globally (Sentry's enableOpenTelemetrySetup?); Wideline keeps its own",
     );
   }
   const flushed = sender;

@@ -159,6 +159,35 @@ export function classMethods(Class: abstract new (...args: never[]) => unknown):
   return [...names];
 }
 
+/** The handler kinds a module handler object and a `WorkerEntrypoint` class share. */
+const HANDLER_KINDS = ['fetch', 'scheduled', 'queue'] as const;
+type HandlerKind = (typeof HANDLER_KINDS)[number];
+
+/**
+ * Traces one `fetch`, `scheduled` or `queue` invocation; `run` calls the handler with its first
+ * argument (the queue's batch traced). A thrown `fetch` error is answered with a 500 that carries
+ * traceresponse, unless the handler asked the runtime to pass the request through to the origin.
+ */
+function traceHandler(
+  kind: HandlerKind,
+  runtime: IsolateRuntime,
+  ctx: WaitUntilHost,
+  first: unknown,
+  run: (first: unknown) => unknown,
+): Promise<unknown> {
+  if (kind === 'queue') return traceQueue(runtime, ctx, first as BatchLike, run);
+  if (kind === 'scheduled') return traceScheduled(runtime, ctx, first as { cron?: string }, () => run(first));
+  const passedThrough = watchPassThrough(ctx);
+  return traceFetch(
+    runtime,
+    ctx,
+    first as Request,
+    () => run(first) as Promise<Response>,
+    undefined,
+    () => !passedThrough(),
+  );
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: constructor signatures of user classes vary.
 type EntrypointClass = new (...args: any[]) => any;
 
@@ -174,22 +203,9 @@ function instrumentEntrypoint<C extends EntrypointClass, Env>(Class: C, config: 
     const original = Class.prototype[name] as AnyFunction;
     const wrapped = function (this: { ctx: WaitUntilHost; env: Env }, ...args: unknown[]) {
       const runtime = runtimeFor(config, this.env);
-      const call = () => original.apply(this, args);
-      if (name === 'fetch') {
-        const passedThrough = watchPassThrough(this.ctx);
-        return traceFetch(
-          runtime,
-          this.ctx,
-          args[0] as Request,
-          call as () => Promise<Response>,
-          undefined,
-          () => !passedThrough(),
-        );
-      }
-      if (name === 'scheduled') return traceScheduled(runtime, this.ctx, args[0] as { cron?: string }, call);
-      if (name === 'queue')
-        return traceQueue(runtime, this.ctx, args[0] as BatchLike, (batch) =>
-          original.call(this, batch, ...args.slice(1)),
+      if ((HANDLER_KINDS as readonly string[]).includes(name))
+        return traceHandler(name as HandlerKind, runtime, this.ctx, args[0], (first) =>
+          original.call(this, first, ...args.slice(1)),
         );
       return traceRpc(runtime, this.ctx, Class.name, name, 'cloudflare_worker_entrypoint', args, (own) =>
         original.apply(this, own),
@@ -210,39 +226,19 @@ export interface ModuleHandler<Env = unknown> {
   queue?(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): void | Promise<void>;
 }
 
+type AnyHandler<Env> = (first: unknown, env: Env, ctx: ExecutionContext) => unknown;
+
 function instrumentModule<H extends ModuleHandler<Env>, Env>(handler: H, config: ConfigOrFactory<Env>): H {
-  const result: ModuleHandler<Env> = { ...handler };
-  const { fetch, scheduled, queue } = handler;
-  if (fetch)
-    result.fetch = (request, env, ctx) => {
+  const result = { ...handler } as Record<string, unknown>;
+  for (const kind of HANDLER_KINDS) {
+    const method = handler[kind] as AnyHandler<Env> | undefined;
+    if (!method) continue;
+    result[kind] = ((first, env, ctx) => {
       const runtime = runtimeFor(config, env);
       const traced = instrumentEnv(env, runtime);
-      // A thrown error is answered with a 500 that carries traceresponse, unless the handler asked
-      // the runtime to pass the request through to the origin.
-      const passedThrough = watchPassThrough(ctx);
-      return traceFetch(
-        runtime,
-        ctx,
-        request,
-        () => fetch.call(handler, request, traced, ctx),
-        undefined,
-        () => !passedThrough(),
-      );
-    };
-  if (scheduled)
-    result.scheduled = (controller, env, ctx) => {
-      const runtime = runtimeFor(config, env);
-      return traceScheduled(runtime, ctx, controller, () =>
-        scheduled.call(handler, controller, instrumentEnv(env, runtime), ctx),
-      );
-    };
-  if (queue)
-    result.queue = (batch, env, ctx) => {
-      const runtime = runtimeFor(config, env);
-      return traceQueue(runtime, ctx, batch, (traced) =>
-        queue.call(handler, traced as typeof batch, instrumentEnv(env, runtime), ctx),
-      );
-    };
+      return traceHandler(kind, runtime, ctx, first, (arg) => method.call(handler, arg, traced, ctx));
+    }) satisfies AnyHandler<Env>;
+  }
   return result as H;
 }
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { type Attributes, type Context, context, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
-import { answerTraceresponse, headersGetter, recordError, W3CPropagator } from '@wideline/core';
+import { answerTraceresponse, headersGetter, recordError } from '@wideline/core';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_MESSAGE,
@@ -22,10 +22,8 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
 } from '@wideline/core/conventions';
 import { formatTraceresponse } from '@wideline/core/sdk';
-import type { AcceptTraceContext, IsolateRuntime } from './config';
+import { type AcceptTraceContext, type IsolateRuntime, propagator } from './config';
 import { flushAfter, type WaitUntilHost } from './invocation';
-
-const propagator = new W3CPropagator();
 
 /** The caller's context if config accepts it, else the root (a new trace). Never throws. */
 export function incomingContext(request: Request, accept: AcceptTraceContext | undefined): Context {
@@ -68,11 +66,6 @@ function traceresponseFor(runtime: IsolateRuntime, span: Span): string {
   return answerTraceresponse(runtime.tracing.tailSampler, span.spanContext());
 }
 
-function endWithStatus(span: Span, status: number): void {
-  span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-  if (status >= 500) span.setStatus({ code: 2 });
-}
-
 interface FixedLengthStreamClass {
   new (length: number): TransformStream;
 }
@@ -108,17 +101,18 @@ function instrumentResponse(
   response: Response,
   traceresponse: string,
 ): { response: Response; done: Promise<void> } {
-  const webSocket = (response as { webSocket?: unknown }).webSocket;
+  const webSocket = (response as { webSocket?: WebSocket | null }).webSocket;
   const bodyless = response.body === null || NO_BODY_STATUS.has(response.status) || webSocket != null;
   const mutable = setInPlace(response, traceresponse);
   if (bodyless && mutable) return { response, done: SENT };
   const headers = mutable ?? new Headers(response.headers);
   if (!mutable) headers.set('traceresponse', traceresponse);
-  if (webSocket) {
-    const init = { status: response.status, statusText: response.statusText, headers, webSocket };
-    return { response: new Response(null, init as ResponseInit), done: SENT };
-  }
-  const init = { status: response.status, statusText: response.statusText, headers };
+  const init = {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+    ...(webSocket ? { webSocket } : {}),
+  };
   // A HEAD response's body is never read, so waiting for it would hold the span open.
   if (bodyless || request.method === 'HEAD') return { response: new Response(null, init), done: SENT };
   // Workers send a stream of unknown length chunked; FixedLengthStream keeps Content-Length. Both it
@@ -215,7 +209,8 @@ export async function traceFetch(
   }
   let traced: { response: Response; done: Promise<void> };
   try {
-    endWithStatus(span, response.status);
+    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
+    if (response.status >= 500) span.setStatus({ code: 2 });
     traced = instrumentResponse(request, response, traceresponseFor(runtime, span));
   } catch {
     span.end();

@@ -8,7 +8,7 @@
  */
 import { type Attributes, context, isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { followTraceresponse, recordError, W3CPropagator } from '@wideline/core';
+import { followTraceresponse, recordError } from '@wideline/core';
 import {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -16,9 +16,8 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
 } from '@wideline/core/conventions';
-import type { IsolateRuntime } from './config';
+import { type IsolateRuntime, propagator } from './config';
 
-const propagator = new W3CPropagator();
 const headersSetter = {
   set(carrier: Headers, key: string, value: string) {
     carrier.set(key, value);

@@ -12,7 +12,7 @@
  * @module
  */
 import { type Context, defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { W3CPropagator } from '@wideline/core';
+import { propagator } from './config';
 
 /** The envelope's one key; long and specific so that no application argument has it by accident. */
 export const RPC_CONTEXT_KEY = '__wideline_trace_context__';
@@ -24,8 +24,6 @@ export type RpcCarrier = Record<string, string>;
 export interface RpcEnvelope {
   [RPC_CONTEXT_KEY]: RpcCarrier;
 }
-
-const propagator = new W3CPropagator();
 
 /** The envelope for `ctx`'s span, or `undefined` when there is no valid span to continue. Never throws. */
 export function rpcEnvelope(ctx: Context): RpcEnvelope | undefined {
