@@ -71,10 +71,9 @@ export class WorkersContextManager implements ContextManager {
 
   bind<T>(context: Context, target: T): T {
     if (typeof target !== 'function') return target;
-    const run = (self: unknown, args: unknown[]) =>
-      this.#storage.run(context, () => (target as (...a: unknown[]) => unknown).apply(self, args));
+    const storage = this.#storage;
     return function (this: unknown, ...args: unknown[]) {
-      return run(this, args);
+      return storage.run(context, () => (target as (...a: unknown[]) => unknown).apply(this, args));
     } as T;
   }
 

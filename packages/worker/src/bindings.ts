@@ -133,10 +133,14 @@ function kv(ref: RuntimeRef, binding: string, target: object): object {
         [ATTR_DB_OPERATION_NAME]: method,
       };
       if (typeof args[0] === 'string') attributes['cloudflare.kv.key'] = args[0];
-      const onResult = (span: Span, result: unknown) => {
-        if (method === 'get') span.setAttribute('cloudflare.kv.hit', result !== null);
+      const unit: CallSpan = {
+        name: `KV ${method}`,
+        attributes,
+        onResult(span, result) {
+          if (method === 'get') span.setAttribute('cloudflare.kv.hit', result !== null);
+        },
       };
-      return spanned(ref, { name: `KV ${method}`, attributes, onResult }, () => Reflect.apply(fn, obj, args));
+      return spanned(ref, unit, () => Reflect.apply(fn, obj, args));
     };
   });
 }
@@ -151,12 +155,16 @@ function r2(ref: RuntimeRef, binding: string, target: object): object {
         [ATTR_DB_OPERATION_NAME]: method,
       };
       if (typeof args[0] === 'string') attributes['cloudflare.r2.key'] = args[0];
-      const onResult = (span: Span, result: unknown) => {
-        if (method === 'get' || method === 'head') span.setAttribute('cloudflare.r2.hit', result !== null);
-        const size = (result as { size?: unknown } | null)?.size;
-        if (typeof size === 'number') span.setAttribute('cloudflare.r2.size', size);
+      const unit: CallSpan = {
+        name: `R2 ${method}`,
+        attributes,
+        onResult(span, result) {
+          if (method === 'get' || method === 'head') span.setAttribute('cloudflare.r2.hit', result !== null);
+          const size = (result as { size?: unknown } | null)?.size;
+          if (typeof size === 'number') span.setAttribute('cloudflare.r2.size', size);
+        },
       };
-      return spanned(ref, { name: `R2 ${method}`, attributes, onResult }, () => Reflect.apply(fn, obj, args));
+      return spanned(ref, unit, () => Reflect.apply(fn, obj, args));
     };
   });
 }
@@ -172,13 +180,16 @@ function d1Statement(ref: RuntimeRef, binding: string, sql: string, target: obje
       [ATTR_DB_OPERATION_NAME]: method,
       [ATTR_DB_QUERY_TEXT]: sql,
     };
-    const onResult = (span: Span, result: unknown) => {
-      const meta = (result as { meta?: { rows_read?: unknown; rows_written?: unknown } } | null)?.meta;
-      if (typeof meta?.rows_read === 'number') span.setAttribute('cloudflare.d1.rows_read', meta.rows_read);
-      if (typeof meta?.rows_written === 'number') span.setAttribute('cloudflare.d1.rows_written', meta.rows_written);
+    const unit: CallSpan = {
+      name: `D1 ${method}`,
+      attributes,
+      onResult(span, result) {
+        const meta = (result as { meta?: { rows_read?: unknown; rows_written?: unknown } } | null)?.meta;
+        if (typeof meta?.rows_read === 'number') span.setAttribute('cloudflare.d1.rows_read', meta.rows_read);
+        if (typeof meta?.rows_written === 'number') span.setAttribute('cloudflare.d1.rows_written', meta.rows_written);
+      },
     };
-    return (...args: unknown[]) =>
-      spanned(ref, { name: `D1 ${method}`, attributes, onResult }, () => Reflect.apply(fn, obj, args));
+    return (...args: unknown[]) => spanned(ref, unit, () => Reflect.apply(fn, obj, args));
   });
 }
 
@@ -267,7 +278,9 @@ function stub(ref: RuntimeRef, binding: string, target: object, system: string):
         tracedFetch(
           ref.current,
           {
-            call: (i, n) => Reflect.apply(fn, obj, [i, n]) as Promise<Response>,
+            call(i, n) {
+              return Reflect.apply(fn, obj, [i, n]) as Promise<Response>;
+            },
             internal: true,
             attributes: { 'cloudflare.binding': binding },
           },

@@ -6,7 +6,7 @@
  * @module
  */
 import { type Attributes, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
-import { readTraceContext, wideEvent } from '@wideline/core';
+import { readTraceContext } from '@wideline/core';
 import {
   ATTR_FAAS_CRON,
   ATTR_FAAS_TIME,
@@ -55,8 +55,16 @@ const COUNTED_CALLS: Record<string, string> = {
   retryAll: 'messaging.cloudflare.retried_all',
 };
 
-/** Counts ack/retry calls on the unit's wide event, passing them through unchanged. */
-function countingProxy<T extends object>(target: T, overrides: Record<PropertyKey, unknown>): T {
+/**
+ * Counts ack/retry calls on the unit's span, passing them through unchanged. On the span itself, not
+ * through `wideEvent()`: the consumer span is the unit's local root, and a Worker that never reads
+ * its wide event then does not carry that module.
+ */
+function countingProxy<T extends object>(
+  target: T,
+  overrides: Record<PropertyKey, unknown>,
+  count: (counter: string) => void,
+): T {
   return new Proxy(target, {
     get(obj, prop) {
       if (prop in overrides) return overrides[prop];
@@ -64,7 +72,7 @@ function countingProxy<T extends object>(target: T, overrides: Record<PropertyKe
       if (typeof value !== 'function') return value;
       const counter = typeof prop === 'string' ? COUNTED_CALLS[prop] : undefined;
       return (...args: unknown[]) => {
-        if (counter) wideEvent().increment(counter);
+        if (counter) count(counter);
         return (value as AnyFunction).apply(obj, args);
       };
     },
@@ -80,7 +88,6 @@ export function traceQueue<T>(
 ): Promise<T> {
   const envelopes = batch.messages.map((m) => readTraceContext(m.body));
   const { parent, links } = batchParent(envelopes.map(spanContextOf));
-  const messages = batch.messages.map((m) => countingProxy(m, { body: stripTraceContext(m.body) }));
   const attributes: Attributes = {
     [ATTR_MESSAGING_SYSTEM]: 'cloudflare_queues',
     [ATTR_MESSAGING_DESTINATION_NAME]: batch.queue,
@@ -93,7 +100,12 @@ export function traceQueue<T>(
     runtime,
     host,
     { name: `process ${batch.queue}`, kind: SpanKind.CONSUMER, attributes, parent, links },
-    () => run(countingProxy(batch, { messages })),
+    (span) => {
+      const counts: Record<string, number> = {};
+      const count = (counter: string) => span.setAttribute(counter, (counts[counter] = (counts[counter] ?? 0) + 1));
+      const messages = batch.messages.map((m) => countingProxy(m, { body: stripTraceContext(m.body) }, count));
+      return run(countingProxy(batch, { messages }, count));
+    },
   );
 }
 

@@ -126,7 +126,11 @@ export function instrumentGlobalFetch(runtime: IsolateRuntime): void {
   }
   const original = current;
   const state = { runtime };
-  const target: OutgoingTarget = { call: (input, init) => original(input, init) };
+  const target: OutgoingTarget = {
+    call(input, init) {
+      return original(input, init);
+    },
+  };
   const wrapped = ((input: RequestInfo | URL, init?: RequestInit) =>
     tracedFetch(state.runtime, target, input, init)) as typeof fetch & { [PATCHED]?: { runtime: IsolateRuntime } };
   wrapped[PATCHED] = state;
