@@ -147,8 +147,8 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
       url: resolved.tracesEndpoint,
       headers: resolved.headers,
       timeoutMs: resolved.exportTimeoutMs,
-      ...(config.exportDelayMs !== undefined ? { delayMs: config.exportDelayMs } : {}),
-      ...(config.onWarning ? { onWarning: config.onWarning } : {}),
+      delayMs: config.exportDelayMs,
+      onWarning: config.onWarning,
     });
   }
   propagation.setGlobalPropagator(propagator);

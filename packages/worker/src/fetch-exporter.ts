@@ -52,13 +52,13 @@ export interface OutboxSpanExporterOptions {
   /** Serialised bytes waiting to be sent; past this, new batches are dropped and counted. Default 4 MiB. */
   maxOutboxBytes?: number;
   /** Receives one warning per kind of trouble. Default `console.warn`. */
-  onWarning?: WarningHandler;
+  onWarning?: WarningHandler | undefined;
   /**
    * How long {@link OutboxSpanExporter.sendWhenDue} lets spans wait for other invocations' spans, from
    * the oldest waiting batch, before posting them together. `0` posts once per invocation.
    * Default 100.
    */
-  delayMs?: number;
+  delayMs?: number | undefined;
 }
 
 /** Past this many waiting bytes, {@link OutboxSpanExporter.sendWhenDue} posts without waiting. */
@@ -152,13 +152,10 @@ export class OutboxSpanExporter implements SpanExporter {
     }
     // Kept as the members of its `resourceSpans` array, so that batches of several invocations can
     // be joined into one OTLP request without parsing them again.
-    let members: string | undefined;
+    let members: string;
     try {
       members = encodeResourceSpans(spans);
     } catch {
-      members = undefined;
-    }
-    if (members === undefined) {
       resultCallback({ code: EXPORT_FAILED, error: new Error('spans could not be serialised') });
       return;
     }

@@ -9,13 +9,11 @@
  * @module
  */
 import { type Context, type Link, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api';
-import { remoteContext } from '@wideline/core';
-import type { MessageTraceFields } from '@wideline/core/sdk';
+import { type MessageTraceFields, remoteSpanContext } from '@wideline/core/sdk';
 
 /** The remote span context in a message's trace fields, if valid per W3C. */
 export function spanContextOf(fields: MessageTraceFields | undefined): SpanContext | undefined {
-  const parent = remoteContext(fields?.traceparent, fields?.tracestate);
-  return parent ? trace.getSpanContext(parent) : undefined;
+  return remoteSpanContext(fields?.traceparent, fields?.tracestate);
 }
 
 /**
