@@ -95,8 +95,8 @@ async function bundleSizes() {
   for (const variant of SIZE_VARIANTS) {
     sizes[variant] = {};
     for (const [setting, options] of Object.entries(SIZE_SETTINGS)) {
-      const { minified, gzip } = await bundleSize(variant, options);
-      if (setting === 'gzip') sizes[variant].minified = minified;
+      const { minified, gzip, modules } = await bundleSize(variant, options);
+      if (setting === 'gzip') Object.assign(sizes[variant], { minified, modules });
       sizes[variant][setting] = gzip;
     }
   }
@@ -115,15 +115,31 @@ async function bundleSize(variant, { conditions, keepNames }) {
       ...(keepNames === false ? { keep_names: false } : {}),
     };
     writeFileSync(join(dir, 'wrangler.json'), JSON.stringify(config));
-    await execFileAsync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', 'out'], {
-      cwd: dir,
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_BUILD_CONDITIONS: conditions.join(',') },
-    });
+    await execFileAsync(
+      process.execPath,
+      [WRANGLER, 'deploy', '--dry-run', '--outdir', 'out', '--metafile', 'meta.json'],
+      {
+        cwd: dir,
+        env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_BUILD_CONDITIONS: conditions.join(',') },
+      },
+    );
     const code = readFileSync(join(dir, 'out', `hello-${variant}.js`));
-    return { minified: code.length, gzip: gzipSync(code).length };
+    return { minified: code.length, gzip: gzipSync(code).length, modules: moduleBytes(join(dir, 'meta.json')) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Minified bytes per workspace source module in a build's esbuild metafile (`packages/<pkg>/src/…`). */
+function moduleBytes(metafile) {
+  const modules = {};
+  for (const output of Object.values(JSON.parse(readFileSync(metafile, 'utf8')).outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const source = input.match(/packages\/[^/]+\/src\/.+$/)?.[0];
+      if (source && bytesInOutput > 0) modules[source] = (modules[source] ?? 0) + bytesInOutput;
+    }
+  }
+  return modules;
 }
 
 /**
@@ -384,6 +400,14 @@ async function main() {
           `  ${LABEL[v].padEnd(28)} ${kb(s.minified)}  ${kb(s.gzip)}  ${kb(s.gzipNoKeepNames).padStart(13)}  ${kb(s.gzipModule)}  ${kb(s.gzipModuleNoKeepNames).padStart(21)}`,
         );
       }
+      // What the Worker layer adds over core's pipeline, per module (minified, at wrangler's defaults).
+      const added = Object.entries(sizes.wideline.modules)
+        .map(([source, bytes]) => [source, bytes - (sizes.core.modules[source] ?? 0)])
+        .filter(([, bytes]) => bytes > 0)
+        .sort((a, b) => b[1] - a[1]);
+      console.log("\n  @wideline/worker over core's pipeline, minified bytes per module (esbuild metafile):");
+      for (const [source, bytes] of added) console.log(`  ${String(bytes).padStart(8)}  ${source}`);
+      console.log(`  ${String(added.reduce((sum, [, bytes]) => sum + bytes, 0)).padStart(8)}  in all`);
       console.log(
         `\n  gzip ratio wideline / otel-cf-workers: ${(sizes.wideline.gzip / sizes.otelcf.gzip).toFixed(2)} (issue 14: wideline ≤ 22 KB at wrangler's defaults)`,
       );
