@@ -123,52 +123,6 @@ function methodProxy<T extends object>(
   });
 }
 
-function kv(ref: RuntimeRef, binding: string, target: object): object {
-  return methodProxy(target, (method, fn, obj) => {
-    if (!KV_METHODS.has(method)) return undefined;
-    return (...args: unknown[]) => {
-      const attributes: Attributes = {
-        [ATTR_DB_SYSTEM_NAME]: 'cloudflare.kv',
-        [ATTR_DB_NAMESPACE]: binding,
-        [ATTR_DB_OPERATION_NAME]: method,
-      };
-      if (typeof args[0] === 'string') attributes['cloudflare.kv.key'] = args[0];
-      const unit: CallSpan = {
-        name: `KV ${method}`,
-        attributes,
-        onResult(span, result) {
-          if (method === 'get') span.setAttribute('cloudflare.kv.hit', result !== null);
-        },
-      };
-      return spanned(ref, unit, () => Reflect.apply(fn, obj, args));
-    };
-  });
-}
-
-function r2(ref: RuntimeRef, binding: string, target: object): object {
-  return methodProxy(target, (method, fn, obj) => {
-    if (!R2_METHODS.has(method)) return undefined;
-    return (...args: unknown[]) => {
-      const attributes: Attributes = {
-        [ATTR_DB_SYSTEM_NAME]: 'cloudflare.r2',
-        [ATTR_DB_NAMESPACE]: binding,
-        [ATTR_DB_OPERATION_NAME]: method,
-      };
-      if (typeof args[0] === 'string') attributes['cloudflare.r2.key'] = args[0];
-      const unit: CallSpan = {
-        name: `R2 ${method}`,
-        attributes,
-        onResult(span, result) {
-          if (method === 'get' || method === 'head') span.setAttribute('cloudflare.r2.hit', result !== null);
-          const size = (result as { size?: unknown } | null)?.size;
-          if (typeof size === 'number') span.setAttribute('cloudflare.r2.size', size);
-        },
-      };
-      return spanned(ref, unit, () => Reflect.apply(fn, obj, args));
-    };
-  });
-}
-
 function d1Statement(ref: RuntimeRef, binding: string, sql: string, target: object): object {
   return methodProxy(target, (method, fn, obj) => {
     if (method === 'bind')
@@ -195,76 +149,6 @@ function d1Statement(ref: RuntimeRef, binding: string, sql: string, target: obje
 
 function unwrap<T>(value: T): T {
   return ((value as { [UNWRAPPED]?: T } | null)?.[UNWRAPPED] as T | undefined) ?? value;
-}
-
-function d1(ref: RuntimeRef, binding: string, target: object): object {
-  return methodProxy(target, (method, fn, obj) => {
-    const attributes: Attributes = { [ATTR_DB_SYSTEM_NAME]: 'cloudflare.d1', [ATTR_DB_NAMESPACE]: binding };
-    if (method === 'prepare')
-      return (sql: unknown) => d1Statement(ref, binding, String(sql), Reflect.apply(fn, obj, [sql]) as object);
-    if (method === 'batch')
-      return (statements: unknown) => {
-        // The runtime's batch reads its own statement objects; hand it those, not our proxies.
-        const raw = Array.isArray(statements) ? statements.map(unwrap) : statements;
-        const count = Array.isArray(raw) ? raw.length : 0;
-        return spanned(
-          ref,
-          {
-            name: 'D1 batch',
-            attributes: { ...attributes, [ATTR_DB_OPERATION_NAME]: 'batch', [ATTR_DB_OPERATION_BATCH_SIZE]: count },
-          },
-          () => Reflect.apply(fn, obj, [raw]),
-        );
-      };
-    if (method === 'exec')
-      return (sql: unknown) =>
-        spanned(
-          ref,
-          {
-            name: 'D1 exec',
-            attributes: { ...attributes, [ATTR_DB_OPERATION_NAME]: 'exec', [ATTR_DB_QUERY_TEXT]: String(sql) },
-          },
-          () => Reflect.apply(fn, obj, [sql]),
-        );
-    return undefined;
-  });
-}
-
-function queueProducer(ref: RuntimeRef, binding: string, target: object): object {
-  return methodProxy(target, (method, fn, obj) => {
-    if (method !== 'send' && method !== 'sendBatch') return undefined;
-    return (...args: unknown[]) => {
-      const queue = ref.current.config.queueNames?.[binding];
-      const attributes: Attributes = {
-        [ATTR_MESSAGING_SYSTEM]: 'cloudflare_queues',
-        [ATTR_MESSAGING_OPERATION_TYPE]: 'send',
-        [ATTR_MESSAGING_OPERATION_NAME]: method,
-        'cloudflare.binding': binding,
-      };
-      if (queue !== undefined) attributes[ATTR_MESSAGING_DESTINATION_NAME] = queue;
-      if (method === 'sendBatch' && Array.isArray(args[0]))
-        attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = args[0].length;
-      return spanned(
-        ref,
-        { name: `send ${queue ?? binding}`, attributes, kind: SpanKind.PRODUCER, carriesContext: true },
-        () => {
-          const spanContext = trace.getActiveSpan()?.spanContext();
-          const injected =
-            method === 'send'
-              ? [attachTraceContext(args[0], spanContext), ...args.slice(1)]
-              : [
-                  Array.isArray(args[0])
-                    ? args[0].map((m: { body?: unknown }) =>
-                        m && typeof m === 'object' ? { ...m, body: attachTraceContext(m.body, spanContext) } : m,
-                      )
-                    : args[0],
-                  ...args.slice(1),
-                ];
-          return Reflect.apply(fn, obj, injected);
-        },
-      );
-    };
-  });
 }
 
 /**
@@ -305,20 +189,127 @@ function stub(ref: RuntimeRef, binding: string, target: object, system: string):
   });
 }
 
-function durableObjectNamespace(ref: RuntimeRef, binding: string, target: object): object {
-  return methodProxy(target, (method, fn, obj) => {
-    if (method !== 'get' && method !== 'getByName') return undefined;
-    return (...args: unknown[]) =>
-      stub(ref, binding, Reflect.apply(fn, obj, args) as object, 'cloudflare_durable_object');
-  });
-}
-
+/** A wrapper per binding class, keyed by the runtime's class name (see {@link kindOf}). */
 const WRAPPERS: Record<string, (ref: RuntimeRef, binding: string, target: object) => object> = {
-  KvNamespace: kv,
-  R2Bucket: r2,
-  D1Database: d1,
-  WorkerQueue: queueProducer,
-  DurableObjectNamespace: durableObjectNamespace,
+  KvNamespace(ref, binding, target) {
+    return methodProxy(target, (method, fn, obj) => {
+      if (!KV_METHODS.has(method)) return undefined;
+      return (...args: unknown[]) => {
+        const attributes: Attributes = {
+          [ATTR_DB_SYSTEM_NAME]: 'cloudflare.kv',
+          [ATTR_DB_NAMESPACE]: binding,
+          [ATTR_DB_OPERATION_NAME]: method,
+        };
+        if (typeof args[0] === 'string') attributes['cloudflare.kv.key'] = args[0];
+        const unit: CallSpan = {
+          name: `KV ${method}`,
+          attributes,
+          onResult(span, result) {
+            if (method === 'get') span.setAttribute('cloudflare.kv.hit', result !== null);
+          },
+        };
+        return spanned(ref, unit, () => Reflect.apply(fn, obj, args));
+      };
+    });
+  },
+  R2Bucket(ref, binding, target) {
+    return methodProxy(target, (method, fn, obj) => {
+      if (!R2_METHODS.has(method)) return undefined;
+      return (...args: unknown[]) => {
+        const attributes: Attributes = {
+          [ATTR_DB_SYSTEM_NAME]: 'cloudflare.r2',
+          [ATTR_DB_NAMESPACE]: binding,
+          [ATTR_DB_OPERATION_NAME]: method,
+        };
+        if (typeof args[0] === 'string') attributes['cloudflare.r2.key'] = args[0];
+        const unit: CallSpan = {
+          name: `R2 ${method}`,
+          attributes,
+          onResult(span, result) {
+            if (method === 'get' || method === 'head') span.setAttribute('cloudflare.r2.hit', result !== null);
+            const size = (result as { size?: unknown } | null)?.size;
+            if (typeof size === 'number') span.setAttribute('cloudflare.r2.size', size);
+          },
+        };
+        return spanned(ref, unit, () => Reflect.apply(fn, obj, args));
+      };
+    });
+  },
+  D1Database(ref, binding, target) {
+    return methodProxy(target, (method, fn, obj) => {
+      const attributes: Attributes = { [ATTR_DB_SYSTEM_NAME]: 'cloudflare.d1', [ATTR_DB_NAMESPACE]: binding };
+      if (method === 'prepare')
+        return (sql: unknown) => d1Statement(ref, binding, String(sql), Reflect.apply(fn, obj, [sql]) as object);
+      if (method === 'batch')
+        return (statements: unknown) => {
+          // The runtime's batch reads its own statement objects; hand it those, not our proxies.
+          const raw = Array.isArray(statements) ? statements.map(unwrap) : statements;
+          const count = Array.isArray(raw) ? raw.length : 0;
+          return spanned(
+            ref,
+            {
+              name: 'D1 batch',
+              attributes: { ...attributes, [ATTR_DB_OPERATION_NAME]: 'batch', [ATTR_DB_OPERATION_BATCH_SIZE]: count },
+            },
+            () => Reflect.apply(fn, obj, [raw]),
+          );
+        };
+      if (method === 'exec')
+        return (sql: unknown) =>
+          spanned(
+            ref,
+            {
+              name: 'D1 exec',
+              attributes: { ...attributes, [ATTR_DB_OPERATION_NAME]: 'exec', [ATTR_DB_QUERY_TEXT]: String(sql) },
+            },
+            () => Reflect.apply(fn, obj, [sql]),
+          );
+      return undefined;
+    });
+  },
+  WorkerQueue(ref, binding, target) {
+    return methodProxy(target, (method, fn, obj) => {
+      if (method !== 'send' && method !== 'sendBatch') return undefined;
+      return (...args: unknown[]) => {
+        const queue = ref.current.config.queueNames?.[binding];
+        const attributes: Attributes = {
+          [ATTR_MESSAGING_SYSTEM]: 'cloudflare_queues',
+          [ATTR_MESSAGING_OPERATION_TYPE]: 'send',
+          [ATTR_MESSAGING_OPERATION_NAME]: method,
+          'cloudflare.binding': binding,
+        };
+        if (queue !== undefined) attributes[ATTR_MESSAGING_DESTINATION_NAME] = queue;
+        if (method === 'sendBatch' && Array.isArray(args[0]))
+          attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = args[0].length;
+        return spanned(
+          ref,
+          { name: `send ${queue ?? binding}`, attributes, kind: SpanKind.PRODUCER, carriesContext: true },
+          () => {
+            const spanContext = trace.getActiveSpan()?.spanContext();
+            const injected =
+              method === 'send'
+                ? [attachTraceContext(args[0], spanContext), ...args.slice(1)]
+                : [
+                    Array.isArray(args[0])
+                      ? args[0].map((m: { body?: unknown }) =>
+                          m && typeof m === 'object' ? { ...m, body: attachTraceContext(m.body, spanContext) } : m,
+                        )
+                      : args[0],
+                    ...args.slice(1),
+                  ];
+            return Reflect.apply(fn, obj, injected);
+          },
+        );
+      };
+    });
+  },
+  DurableObjectNamespace(ref, binding, target) {
+    return methodProxy(target, (method, fn, obj) => {
+      if (method !== 'get' && method !== 'getByName') return undefined;
+      return (...args: unknown[]) =>
+        stub(ref, binding, Reflect.apply(fn, obj, args) as object, 'cloudflare_durable_object');
+    });
+  },
   Fetcher(ref, binding, target) {
     return stub(ref, binding, target, 'cloudflare_service_binding');
   },
