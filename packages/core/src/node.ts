@@ -1,8 +1,7 @@
 /**
  * `@wideline/core/node`: `createTracing` set up for a Node service — context across `await` through
- * AsyncLocalStorage, `OTEL_*` read from `process.env`, and {@link OtlpHttpExporter} (OpenTelemetry's
- * OTLP/HTTP transport: keep-alive agents, retries on 429/503, compression; core's JSON encoder) as the
- * exporter. Everything else is core's.
+ * AsyncLocalStorage, `OTEL_*` read from `process.env`, and `@opentelemetry/exporter-trace-otlp-http`
+ * (HTTP keep-alive agents, retries on 429/503) as the exporter. Everything else is core's.
  *
  * @example
  * import { createNodeTracing } from '@wideline/core/node';
@@ -13,12 +12,10 @@
  */
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { getNumberFromEnv } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { SpanLimits } from '@opentelemetry/sdk-trace-base';
 import type { WidelineOptions } from './config';
-import { OtlpHttpExporter } from './otlp-http-exporter';
 import { createTracing, type TracingRuntime, type WidelineTracing } from './tracing';
-
-export { OtlpHttpExporter } from './otlp-http-exporter';
 
 /** {@link createTracing} with Node defaults; every option can still be overridden. */
 export function createNodeTracing(options: WidelineOptions & TracingRuntime = {}): WidelineTracing {
@@ -26,7 +23,7 @@ export function createNodeTracing(options: WidelineOptions & TracingRuntime = {}
     env: process.env,
     contextManager: new AsyncLocalStorageContextManager(),
     exporter: (config) =>
-      new OtlpHttpExporter({
+      new OTLPTraceExporter({
         url: config.tracesEndpoint,
         headers: config.headers,
         timeoutMillis: config.exportTimeoutMs,

@@ -6,15 +6,15 @@ import { createTracing, type WidelineOptions, type WidelineTracing, wideEvent } 
 import { createNodeTracing } from '../../src/node';
 import { REDACTED } from '../../src/sdk';
 
-// Both Node exporters: createTracing's default (fetch) and createNodeTracing's (OpenTelemetry's
-// HTTP transport), each sending core's OTLP/JSON encoding.
+// Both Node exporters: createTracing's default (fetch, core's OTLP/JSON encoder) and
+// createNodeTracing's (OpenTelemetry's OTLPTraceExporter and its serializer).
 const setups = [
   {
     name: 'createTracing (FetchSpanExporter)',
     create: (options: WidelineOptions) =>
       createTracing({ ...options, env: process.env, contextManager: new AsyncLocalStorageContextManager() }),
   },
-  { name: 'createNodeTracing (OtlpHttpExporter)', create: createNodeTracing },
+  { name: 'createNodeTracing (OTLPTraceExporter)', create: createNodeTracing },
 ];
 
 describe.each(setups)('a Node process tracing through @wideline/core into the real Jaeger: $name', ({ create }) => {
