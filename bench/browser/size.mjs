@@ -119,10 +119,7 @@ const featureSteps = [
 const layers = [
   ['@opentelemetry/api (trace + context)', entries['floor: @opentelemetry/api (trace + context)']],
   ["+ sdk-trace's TracerProvider and a resource (the SDK Wideline builds on)", entries[SDK_FLOOR]],
-  [
-    '+ startBrowser, no features (config, pipeline, exporter, activities, errors, WebSocket, allowlists)',
-    browserEntry([]),
-  ],
+  ['+ startBrowser, no features (config, pipeline, exporter, activities, errors, allowlists)', browserEntry([])],
   ...featureSteps.map((step, i) => [
     `+ ${step.map((f) => `${f}()`).join(', ')}${i === featureSteps.length - 1 ? ' (= every feature)' : ''}`,
     browserEntry(featureSteps.slice(0, i + 1).flat()),

@@ -71,34 +71,30 @@ function OrderCard({ order }: { order: OrderView }): ReactNode {
 }
 
 export function App(): ReactNode {
-  const browser = useWideline();
   const [orders, setOrders] = useState<OrderView[]>([]);
   const [error, setError] = useState<string | undefined>();
   const sockets = useRef(new Set<() => void>());
 
   // The socket opens from the click's own async flow, so its `subscribe` message joins the click's trace.
-  const place = useCallback(
-    async (failAt?: string) => {
-      setError(undefined);
-      try {
-        const order = await placeOrder(failAt);
-        setOrders((list) => [order, ...list]);
-        const stop = followOrder(browser, order.orderId, (apply) =>
-          setOrders((list) =>
-            list.map((o) => {
-              if (o.orderId !== order.orderId) return o;
-              const statuses = apply(o.statuses);
-              return { ...o, statuses, outcome: statuses.find((s) => s.final)?.state ?? o.outcome };
-            }),
-          ),
-        );
-        sockets.current.add(stop);
-      } catch (e) {
-        setError((e as Error).message);
-      }
-    },
-    [browser],
-  );
+  const place = useCallback(async (failAt?: string) => {
+    setError(undefined);
+    try {
+      const order = await placeOrder(failAt);
+      setOrders((list) => [order, ...list]);
+      const stop = followOrder(order.orderId, (apply) =>
+        setOrders((list) =>
+          list.map((o) => {
+            if (o.orderId !== order.orderId) return o;
+            const statuses = apply(o.statuses);
+            return { ...o, statuses, outcome: statuses.find((s) => s.final)?.state ?? o.outcome };
+          }),
+        ),
+      );
+      sockets.current.add(stop);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, []);
 
   useEffect(() => {
     const open = sockets.current;

@@ -3,7 +3,7 @@
  * the API's CORS allows), then the order's status WebSocket, wrapped by `traceWebSocket` so each
  * message carries trace context both ways.
  */
-import type { BrowserTracing } from '@wideline/browser';
+import { traceWebSocket } from '@wideline/browser';
 import { parseTraceresponse } from '@wideline/core';
 import { config } from './config';
 
@@ -60,13 +60,12 @@ function merge(known: StatusLine[], incoming: StatusLine[]): StatusLine[] {
  * replays what the page missed before the socket opened (answer to `subscribe`).
  */
 export function followOrder(
-  browser: BrowserTracing,
   orderId: string,
   update: (apply: (statuses: StatusLine[]) => StatusLine[]) => void,
 ): () => void {
   const url = new URL(`/api/orders/${encodeURIComponent(orderId)}/ws`, config.edgeApiUrl);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  const socket = browser.traceWebSocket(new WebSocket(url));
+  const socket = traceWebSocket(new WebSocket(url));
   socket.socket.addEventListener('open', () => socket.send({ type: 'subscribe', orderId }));
   const stop = socket.onMessage((message) => {
     const incoming =

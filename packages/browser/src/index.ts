@@ -31,7 +31,4 @@ export { pageLoad } from './page-load';
 export { Session, type SessionOptions, sessions } from './session';
 export { traced, type WithSpanOptions, withSpan } from './spans';
 export { webVitals } from './vitals';
-export type {
-  TracedWebSocket,
-  TraceWebSocketOptions,
-} from './websocket';
+export { type TracedWebSocket, type TraceWebSocketOptions, traceWebSocket } from './websocket';

@@ -25,9 +25,9 @@ import type { BrowserFeature, BrowserParts, FeatureContext } from './feature';
 import { defaultFeatures } from './features';
 import { trackOpenSpans } from './open-requests';
 import { browserConfig, type Lifecycle, startPipeline, watchPageLifecycle } from './pipeline';
+import { runningBrowser, setRunningBrowser } from './running';
 import { setTraceHeaderHooks, type TraceHeaderHook } from './trace-headers';
 import { type UrlTemplates, urlTemplateMatcher } from './url-template';
-import { type TracedWebSocket, type TraceWebSocketOptions, wrapWebSocket } from './websocket';
 
 /**
  * Options of {@link startBrowser} and {@link initBrowser}. The shared ones (`serviceName`,
@@ -98,8 +98,6 @@ export interface BrowserTracing {
   errorSpanContext(error?: unknown): SpanContext | undefined;
   /** Uncaught errors and unhandled rejections, recorded on their spans (the Sentry integration records its events here). */
   readonly errors: ErrorTracking;
-  /** Wraps a WebSocket so its JSON messages carry trace context. */
-  traceWebSocket(socket: WebSocket, options?: TraceWebSocketOptions): TracedWebSocket;
   /** Counters of the span pipeline and the transport. */
   stats(): ReturnType<WidelineTracing['stats']> & { transport: TransportStats };
   /** Sends everything finished so far. */
@@ -107,9 +105,6 @@ export interface BrowserTracing {
   /** Removes the patches and flushes. Runs once. */
   shutdown(): Promise<void>;
 }
-
-const RUNNING = Symbol.for('wideline.browser');
-type Registry = { [RUNNING]?: BrowserTracing };
 
 /**
  * Starts browser tracing with every feature ({@link defaultFeatures}). Call once, as early as
@@ -122,7 +117,7 @@ export function initBrowser(options: BrowserOptions): BrowserTracing {
 
 /** Like {@link initBrowser}, with only the features in `options.features` (none by default). */
 export function startBrowser(options: BrowserOptions): BrowserTracing {
-  const running = (globalThis as Registry)[RUNNING];
+  const running = runningBrowser();
   if (running) return running;
   const features = options.features ?? [];
   const parts: BrowserParts = {};
@@ -149,7 +144,7 @@ export function startBrowser(options: BrowserOptions): BrowserTracing {
   lifecycle.onPageHidden(() => activities.endAll('hidden'));
   const instance = runningInstance(tracing, exporter, sdk, manager, errors, undo);
   setTraceHeaderHooks(instance, headerHooks);
-  (globalThis as Registry)[RUNNING] = instance;
+  setRunningBrowser(instance);
   return instance;
 }
 
@@ -222,7 +217,6 @@ function runningInstance(
     sessionId: () => sdk.sessionId(),
     errorSpanContext: (error) => errors.spanContextFor(error),
     errors,
-    traceWebSocket: (socket, wsOptions) => wrapWebSocket({ tracer: tracing.tracer }, socket, wsOptions),
     stats: () => ({ ...tracing.stats(), transport: exporter.stats() }),
     flush: () => tracing.forceFlush(),
     shutdown() {
@@ -231,7 +225,7 @@ function runningInstance(
         sdk.activities.endAll('hidden');
         await tracing.shutdown();
         manager.disable();
-        delete (globalThis as Registry)[RUNNING];
+        setRunningBrowser(undefined);
       })();
       return stopped;
     },

@@ -24,6 +24,7 @@ import {
 } from '@wideline/core/conventions';
 import { MESSAGE_CONTEXT_KEY } from '@wideline/core/sdk';
 import { parentNow } from './activity';
+import { runningBrowser } from './running';
 import { randomHex } from './session';
 
 /** Options for {@link traceWebSocket}. */
@@ -65,7 +66,21 @@ function destination(socket: WebSocket): string {
   }
 }
 
-/** Wraps `socket`. @internal Use `browser.traceWebSocket` from `initBrowser`. */
+/**
+ * Wraps a WebSocket so its JSON messages carry trace context: send spans with the context inside
+ * each message, receive spans that continue the sender's trace. Spans come from the running
+ * `initBrowser` / `startBrowser` (else from the global OpenTelemetry tracer). A function of its own,
+ * not a method of the instance, so that pages without WebSockets leave it out of their bundle.
+ *
+ * @example
+ * const socket = traceWebSocket(new WebSocket('wss://api.example.com/chat'));
+ * socket.onMessage((message) => console.log(message.text));
+ */
+export function traceWebSocket(socket: WebSocket, options?: TraceWebSocketOptions): TracedWebSocket {
+  return wrapWebSocket({ tracer: runningBrowser()?.tracer ?? trace.getTracer('@wideline/browser') }, socket, options);
+}
+
+/** Wraps `socket` with the spans of `deps.tracer`. @internal Apps call {@link traceWebSocket}. */
 export function wrapWebSocket(deps: Deps, socket: WebSocket, options: TraceWebSocketOptions = {}): TracedWebSocket {
   const typeField = options.typeField ?? 'type';
   const path = destination(socket);

@@ -1,6 +1,8 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { wrapWebSocket } from '../src/websocket';
+import type { BrowserTracing } from '../src/init';
+import { setRunningBrowser } from '../src/running';
+import { traceWebSocket, wrapWebSocket } from '../src/websocket';
 import { memoryProvider } from './helpers';
 
 class FakeSocket extends EventTarget {
@@ -62,5 +64,20 @@ describe('wrapWebSocket', () => {
     // Receive spans end with their handlers and never become the ambient parent of later work.
     expect(memory.spans().map((s) => s.name)).toEqual(['ws receive ack', 'ws receive tick']);
     expect(trace.getActiveSpan()).toBeUndefined();
+  });
+
+  it('traceWebSocket takes the running instance’s tracer, else the global one', () => {
+    const scopeOfSend = () => {
+      memory.reset();
+      traceWebSocket(new FakeSocket() as unknown as WebSocket).send({ type: 'ping' });
+      return memory.spans()[0]?.instrumentationScope.name;
+    };
+    expect(scopeOfSend()).toBe('@wideline/browser');
+    setRunningBrowser({ tracer: memory.tracer } as BrowserTracing);
+    try {
+      expect(scopeOfSend()).toBe('test');
+    } finally {
+      setRunningBrowser(undefined);
+    }
   });
 });
