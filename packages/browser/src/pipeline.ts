@@ -23,7 +23,7 @@ const BROWSER_BATCH = { maxQueueSize: 512, maxExportBatchSize: 100, maxBatchByte
 
 /** Options a page may still pass from an older version, and what replaces each. */
 const REMOVED_OPTIONS = [
-  ['service', "use serviceName, e.g. serviceName: 'web'"],
+  ['service', 'use serviceName'],
   ['propagator', "call @opentelemetry/api's propagation.setGlobalPropagator()"],
 ] as const;
 
@@ -47,11 +47,7 @@ export function browserConfig(options: BrowserOptions, parts: BrowserParts): Res
     if (option in options) throw new WidelineConfigError(option, 'is no longer an option', fix);
   }
   if (options.env !== undefined && !parts.readEnv) {
-    throw new WidelineConfigError(
-      'env',
-      'is set but no envVariables() feature reads it',
-      'add envVariables() to features',
-    );
+    throw new WidelineConfigError('env', 'needs the envVariables() feature', 'add envVariables() to features');
   }
   const endpoint = absolute(options.endpoint);
   const tracesEndpoint = absolute(options.tracesEndpoint);

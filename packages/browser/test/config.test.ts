@@ -23,7 +23,7 @@ describe('browserConfig', () => {
 
   it('reads OTEL_* from env only with envVariables(), options still winning', () => {
     const env = { OTEL_SERVICE_NAME: 'from-env', OTEL_EXPORTER_OTLP_ENDPOINT: 'https://env.example.com' };
-    expect(() => browserConfig({ env }, {})).toThrow('env: is set but no envVariables() feature reads it');
+    expect(() => browserConfig({ env }, {})).toThrow('env: needs the envVariables() feature');
     const parts = {};
     envVariables().setup?.(parts);
     const config = browserConfig({ env }, parts);

@@ -156,7 +156,7 @@ function positiveNumber(value: number | string | undefined, option: string): num
 function ratio(value: number | string, option: string): number {
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 1) {
-    throw new WidelineConfigError(option, `'${value}' is not a probability`, 'give a number from 0 to 1, e.g. 0.25');
+    throw new WidelineConfigError(option, `'${value}' is not a probability`, 'give a number from 0 to 1');
   }
   return n;
 }
@@ -191,7 +191,13 @@ function validateOptions(options: WidelineOptions): void {
   const head = options.sampling?.head;
   if (head?.ratio !== undefined) ratio(head.ratio, 'sampling.head.ratio');
   for (const [i, rule] of (head?.rules ?? []).entries()) ratio(rule.ratio, `sampling.head.rules[${i}].ratio`);
-  const tail = options.sampling?.tail;
+  if (options.serviceName !== undefined && options.serviceName.trim() === '') {
+    throw new WidelineConfigError('serviceName', 'is empty', 'give a name such as "checkout-api"');
+  }
+}
+
+/** Tail sampling's options, which only servers have (the browser's `resolveOptions` never sees them). */
+function validateTail(tail: TailSamplingOptions | false | undefined): void {
   if (tail && tail.probability !== undefined) ratio(tail.probability, 'sampling.tail.probability');
   if (tail && tail.slowMs !== undefined && !(tail.slowMs >= 0)) {
     throw new WidelineConfigError(
@@ -199,9 +205,6 @@ function validateOptions(options: WidelineOptions): void {
       `'${tail.slowMs}' is negative`,
       'give 0 or more milliseconds',
     );
-  }
-  if (options.serviceName !== undefined && options.serviceName.trim() === '') {
-    throw new WidelineConfigError('serviceName', 'is empty', 'name the service, e.g. serviceName: "checkout-api"');
   }
 }
 
@@ -267,12 +270,14 @@ export function resolveConfig(
   env: EnvRecord = options.env ?? {},
   defaults: RuntimeDefaults = {},
 ): ResolvedConfig {
+  validateTail(options.sampling?.tail);
   return resolveOptions(options, env, configFromEnv, defaults);
 }
 
 /**
  * {@link resolveConfig} with the env reader passed in, for a runtime whose bundle leaves it out
- * unless asked (the browser): without `readEnv`, `env` is not read.
+ * unless asked (the browser): without `readEnv`, `env` is not read. Tail sampling's options are
+ * passed through unchecked: `resolveConfig` checks them, for the runtimes that have them.
  */
 export function resolveOptions(
   options: WidelineOptions,

@@ -81,7 +81,10 @@ export class BatchExportProcessor implements SpanProcessor {
     if (this.#shutdown || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     if (this.#queue.length >= this.#maxQueueSize) {
       this.#stats.spansDroppedQueueFull++;
-      this.#warnOnce('queue-full', `[wideline] export queue full (${this.#maxQueueSize} spans); dropping spans`);
+      this.#warnOnce(
+        'queue-full',
+        `[wideline] export queue full (${this.#maxQueueSize} spans); spans are dropped and counted`,
+      );
       return;
     }
     this.#queue.push(span);

@@ -75,7 +75,7 @@ export function headSampler(options: HeadSamplingOptions = {}): Sampler {
   const ratio = options.ratio ?? 1;
   const rules = options.rules ?? [];
   const parentBased = options.parentBased ?? true;
-  const describe = `WidelineHeadSampler{ratio=${ratio},rules=${rules.length},parentBased=${parentBased}}`;
+  const describe = `WidelineHeadSampler{ratio=${ratio},parentBased=${parentBased}}`;
 
   const ruleRatio = (spanName: string): number => {
     const rule = rules.find((r) => (typeof r.name === 'string' ? r.name === spanName : r.name.test(spanName)));
