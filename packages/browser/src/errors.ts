@@ -13,7 +13,7 @@
  * @internal
  * @module
  */
-import { type Context, context, type Span, type SpanContext, type Tracer, trace } from '@opentelemetry/api';
+import { context, type Span, type SpanContext, type Tracer, trace } from '@opentelemetry/api';
 import { recordError } from '@wideline/core';
 import { errorSpanContext } from '@wideline/core/sdk';
 
@@ -46,30 +46,35 @@ export interface ErrorTracking {
 export function trackErrors(deps: ErrorTrackingDeps): ErrorTracking {
   const recorded = new WeakMap<object, Span>();
   const claimed = new WeakMap<object, SpanContext>();
-  const ownContext = (error: unknown): SpanContext | undefined =>
-    (typeof error === 'object' && error !== null ? claimed.get(error) : undefined) ?? errorSpanContext(error);
-  const owner = (): Context | undefined => {
-    const active = context.active();
-    if (trace.getSpan(active)) return active;
-    const pageView = deps.pageView();
-    return pageView ? trace.setSpan(active, pageView) : undefined;
+  const keyOf = (error: unknown): object | undefined =>
+    typeof error === 'object' && error !== null ? error : undefined;
+  const recordedOn = (error: unknown): Span | undefined => {
+    const key = keyOf(error);
+    return key && recorded.get(key);
   };
+  const ownContext = (error: unknown): SpanContext | undefined => {
+    const key = keyOf(error);
+    return (key && claimed.get(key)) ?? errorSpanContext(error);
+  };
+  // What the page is certainly busy with now, else the page view.
+  const ownerSpan = (): Span | undefined => trace.getSpan(context.active()) ?? deps.pageView();
   const record = (error: unknown): Span | undefined => {
-    const key = typeof error === 'object' && error !== null ? error : undefined;
-    const known = key && recorded.get(key);
+    const known = recordedOn(error);
     if (known) return known;
     const own = ownContext(error);
-    const parent = own ? trace.setSpanContext(context.active(), own) : owner();
-    let span = trace.getSpan(parent ?? context.active());
+    let span = own ? undefined : ownerSpan();
     if (!span?.isRecording()) {
-      // The owner ended (or there is none): a short span in its trace carries the exception.
-      span = deps.tracer.startSpan('uncaught error', {}, parent ?? context.active());
-      recordError(span, error);
+      // The error has a context of its own, or its owner ended (or there is none): a short span in
+      // that trace carries the exception.
+      const active = context.active();
+      const parent = own ? trace.setSpanContext(active, own) : span ? trace.setSpan(active, span) : active;
+      const carrier = deps.tracer.startSpan('uncaught error', {}, parent);
       // Ended on the next task, after every listener of this error (Sentry's adds its event id).
-      setTimeout(() => span?.end(), 0);
-    } else if (!own) {
-      recordError(span, error);
+      setTimeout(() => carrier.end(), 0);
+      span = carrier;
     }
+    recordError(span, error);
+    const key = keyOf(error);
     if (key) recorded.set(key, span);
     return span;
   };
@@ -83,17 +88,10 @@ export function trackErrors(deps: ErrorTrackingDeps): ErrorTracking {
   globalThis.addEventListener?.('unhandledrejection', onRejection);
   return {
     record,
-    spanContextFor(error) {
-      const key = typeof error === 'object' && error !== null ? error : undefined;
-      const known = key && recorded.get(key);
-      if (known) return known.spanContext();
-      const own = ownContext(error);
-      if (own) return own;
-      const parent = owner();
-      return parent ? trace.getSpanContext(parent) : undefined;
-    },
+    spanContextFor: (error) => recordedOn(error)?.spanContext() ?? ownContext(error) ?? ownerSpan()?.spanContext(),
     belongsTo(error, spanContext) {
-      if (spanContext && typeof error === 'object' && error !== null) claimed.set(error, spanContext);
+      const key = keyOf(error);
+      if (spanContext && key) claimed.set(key, spanContext);
       return error;
     },
     stop() {
