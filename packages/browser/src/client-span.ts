@@ -103,10 +103,11 @@ export function startClientRequest(
     headers,
     finish(status, error) {
       try {
-        if (status !== undefined && status > 0) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+        // No status (or 0: a network error, an opaque or aborted request) is a failure without a code.
+        if (status) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
         if (error !== undefined) {
           recordError(span, error);
-        } else if (status === undefined || status === 0 || status >= 400) {
+        } else if (!status || status >= 400) {
           span.setAttribute(ATTR_ERROR_TYPE, status ? String(status) : 'network');
           span.setStatus({ code: SpanStatusCode.ERROR });
         }

@@ -11,9 +11,8 @@ import { type ClientRequest, type HttpInstrumentationDeps, startClientRequest } 
 type Fetch = typeof fetch;
 
 function describe(input: RequestInfo | URL, init: RequestInit | undefined): { method: string; url: string } {
-  if (typeof input === 'string') return { method: init?.method ?? 'GET', url: input };
-  if (input instanceof URL) return { method: init?.method ?? 'GET', url: input.href };
-  return { method: init?.method ?? input.method, url: input.url };
+  const request = typeof input === 'string' || input instanceof URL ? undefined : input;
+  return { method: init?.method ?? request?.method ?? 'GET', url: request ? request.url : String(input) };
 }
 
 function withHeaders(
