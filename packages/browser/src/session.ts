@@ -93,7 +93,7 @@ export class Session {
       session = { id: randomHex(16), startedAt: now, lastActiveAt: now };
       this.#lastWrite = 0;
     }
-    if (this.#history[this.#history.length - 1]?.id !== session.id) {
+    if (this.#history.at(-1)?.id !== session.id) {
       this.#history.push({ id: session.id, from: Math.min(now, session.startedAt) });
       if (this.#history.length > HISTORY) this.#history.shift();
     }
@@ -105,21 +105,17 @@ export class Session {
 
   /** The session id that was current at `timeMs` (a span's start), without counting as activity. */
   idAt(timeMs: number): string {
-    for (let i = this.#history.length - 1; i >= 0; i--) {
-      const entry = this.#history[i];
-      if (entry && entry.from <= timeMs) return entry.id;
-    }
-    return this.#history[0]?.id ?? this.id();
+    return (this.#history.findLast((entry) => entry.from <= timeMs) ?? this.#history[0])?.id ?? this.id();
   }
 
   #read(): Stored | undefined {
     try {
       const raw = this.#storage?.getItem(this.#key);
       if (!raw) return undefined;
-      const parsed = JSON.parse(raw) as Partial<Stored>;
-      if (typeof parsed.id !== 'string' || !/^[0-9a-f]{32}$/.test(parsed.id)) return undefined;
-      if (typeof parsed.startedAt !== 'number' || typeof parsed.lastActiveAt !== 'number') return undefined;
-      return { id: parsed.id, startedAt: parsed.startedAt, lastActiveAt: parsed.lastActiveAt };
+      const { id, startedAt, lastActiveAt } = JSON.parse(raw) as Partial<Stored>;
+      if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id)) return undefined;
+      if (typeof startedAt !== 'number' || typeof lastActiveAt !== 'number') return undefined;
+      return { id, startedAt, lastActiveAt };
     } catch {
       return undefined;
     }
