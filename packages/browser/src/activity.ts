@@ -124,10 +124,9 @@ export class ActivityTracker {
       superseded: false,
       onEnd,
       idleTimer: undefined,
-      maxTimer: undefined,
+      maxTimer: setTimeout(() => this.end(activity, 'timeout'), this.#maxMs),
     };
     this.#open.add(activity);
-    activity.maxTimer = setTimeout(() => this.end(activity, 'timeout'), this.#maxMs);
     this.#scheduleIdle(activity);
     return activity;
   }
@@ -181,22 +180,22 @@ export class ActivityTracker {
     const explicit = this.#manager.explicit();
     if (explicit) return { ctx: explicit, links: [], activity: this.#activityOf(explicit) };
     const resolved = this.#resolve();
-    if (resolved.ctx) return { ctx: resolved.ctx, links: [], activity: resolved.activity };
-    if (resolved.candidates.length > 0) {
-      const count = resolved.candidates.length;
-      const links = resolved.candidates.flatMap((c) => {
-        const spanContext = trace.getSpanContext(c.ctx);
-        if (!spanContext) return [];
-        const attributes = {
-          [LINK_TYPE_ATTRIBUTE]: LINK_TYPE_CANDIDATE_PARENT,
-          [LINK_REASON_ATTRIBUTE]: 'overlapping_activities',
-          'wideline.link.candidates': count,
-        };
-        return [{ context: spanContext, attributes }];
-      });
-      return { ctx: ROOT_CONTEXT, links, activity: undefined };
-    }
-    return { ctx: ROOT_CONTEXT, links: this.#lateLink(), activity: undefined };
+    if (resolved.ctx) return { ...resolved, links: [] };
+    const { candidates } = resolved;
+    const links =
+      candidates.length > 0
+        ? candidates.flatMap((c) => {
+            const spanContext = trace.getSpanContext(c.ctx);
+            if (!spanContext) return [];
+            const attributes = {
+              [LINK_TYPE_ATTRIBUTE]: LINK_TYPE_CANDIDATE_PARENT,
+              [LINK_REASON_ATTRIBUTE]: 'overlapping_activities',
+              'wideline.link.candidates': candidates.length,
+            };
+            return [{ context: spanContext, attributes }];
+          })
+        : this.#lateLink();
+    return { ctx: ROOT_CONTEXT, links, activity: undefined };
   }
 
   /**
@@ -207,7 +206,7 @@ export class ActivityTracker {
     const tracked = activity as Tracked | undefined;
     if (!tracked || tracked.ended) return () => undefined;
     tracked.pending++;
-    this.#clearIdle(tracked);
+    clearTimeout(tracked.idleTimer);
     let released = false;
     return () => {
       if (released) return;
@@ -222,7 +221,7 @@ export class ActivityTracker {
     const tracked = activity as Tracked;
     if (tracked.ended) return;
     tracked.ended = true;
-    this.#clearIdle(tracked);
+    clearTimeout(tracked.idleTimer);
     clearTimeout(tracked.maxTimer);
     this.#open.delete(tracked);
     if (this.#owner === tracked) this.#owner = undefined;
@@ -282,13 +281,8 @@ export class ActivityTracker {
   }
 
   #scheduleIdle(activity: Tracked): void {
-    this.#clearIdle(activity);
+    clearTimeout(activity.idleTimer);
     if (activity.ended || activity.pending > 0) return;
     activity.idleTimer = setTimeout(() => this.end(activity, 'idle'), this.#idleMs);
-  }
-
-  #clearIdle(activity: Tracked): void {
-    if (activity.idleTimer !== undefined) clearTimeout(activity.idleTimer);
-    activity.idleTimer = undefined;
   }
 }

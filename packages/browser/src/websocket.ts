@@ -110,9 +110,12 @@ export function wrapWebSocket(deps: Deps, socket: WebSocket, options: TraceWebSo
         span.setAttributes(base('send', type, correlationId, body.length));
         socket.send(body);
       } catch (error) {
-        if (span) recordError(span, error);
+        // Tracing failed before the span existed: the message still goes out, untraced.
         if (!span) socket.send(JSON.stringify(message));
-        else throw error;
+        else {
+          recordError(span, error);
+          throw error;
+        }
       } finally {
         span?.end();
       }
