@@ -102,7 +102,10 @@ export function traceQueue<T>(
     { name: `process ${batch.queue}`, kind: SpanKind.CONSUMER, attributes, parent, links },
     (span) => {
       const counts: Record<string, number> = {};
-      const count = (counter: string) => span.setAttribute(counter, (counts[counter] = (counts[counter] ?? 0) + 1));
+      const count = (counter: string) => {
+        counts[counter] = (counts[counter] ?? 0) + 1;
+        span.setAttribute(counter, counts[counter]);
+      };
       const messages = batch.messages.map((m) => countingProxy(m, { body: stripTraceContext(m.body) }, count));
       return run(countingProxy(batch, { messages }, count));
     },
