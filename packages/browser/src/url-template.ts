@@ -30,10 +30,7 @@ function matches(compiled: Compiled, url: URL): boolean {
   if (compiled.origin !== undefined && compiled.origin !== url.origin) return false;
   const segments = url.pathname.split('/');
   if (segments.length !== compiled.segments.length) return false;
-  return compiled.segments.every((part, i) => {
-    const actual = segments[i] ?? '';
-    return isParameter(part) ? actual.length > 0 : part === actual;
-  });
+  return compiled.segments.every((part, i) => (isParameter(part) ? segments[i] !== '' : part === segments[i]));
 }
 
 /** Returns the function that finds a URL's template (the first that matches), or `undefined`. */
