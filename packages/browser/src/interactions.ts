@@ -81,20 +81,14 @@ export type NavigationChange = 'path' | 'query' | 'hash';
 /** What caused a same-document navigation. */
 export type NavigationTrigger = 'pushState' | 'replaceState' | 'popstate' | 'hashchange';
 
-interface Place {
-  path: string;
-  search: string;
-  hash: string;
-}
+/** The address, by the parts a navigation can change. */
+type Place = Record<NavigationChange, string>;
 
-const here = (): Place => ({ path: location.pathname, search: location.search, hash: location.hash });
+const here = (): Place => ({ path: location.pathname, query: location.search, hash: location.hash });
 
-function changeOf(from: Place, to: Place): NavigationChange | undefined {
-  if (from.path !== to.path) return 'path';
-  if (from.search !== to.search) return 'query';
-  if (from.hash !== to.hash) return 'hash';
-  return undefined;
-}
+/** The first part that differs, in the order path, query, hash. */
+const changeOf = (from: Place, to: Place): NavigationChange | undefined =>
+  (['path', 'query', 'hash'] as const).find((part) => from[part] !== to[part]);
 
 /**
  * Starts a navigation span when the address changes: the path, the query (`?page=2`) or the hash.
