@@ -54,11 +54,6 @@ export function serverContext(doc: Document | undefined = globalThis.document): 
   return remoteContext(meta('traceparent'), meta('tracestate')) ?? ROOT_CONTEXT;
 }
 
-function connectionType(): string | undefined {
-  const connection = (globalThis.navigator as Navigator & { connection?: { effectiveType?: string } }).connection;
-  return connection?.effectiveType;
-}
-
 /** Fields of the page view known at start. */
 export function pageViewAttributes(sessionId: string | undefined): Attributes {
   const attributes: Attributes = {
@@ -69,7 +64,9 @@ export function pageViewAttributes(sessionId: string | undefined): Attributes {
     [ATTR_BROWSER_LANGUAGE]: globalThis.navigator?.language,
     [ATTR_USER_AGENT_ORIGINAL]: globalThis.navigator?.userAgent,
   };
-  const connection = connectionType();
+  // The Network Information API (Chromium only): `4g`, `3g`, …
+  const connection = (globalThis.navigator as Navigator & { connection?: { effectiveType?: string } }).connection
+    ?.effectiveType;
   if (connection) attributes[ATTR_NETWORK_CONNECTION_SUBTYPE] = connection;
   if (sessionId) attributes[ATTR_SESSION_ID] = sessionId;
   if (globalThis.document?.referrer) attributes['wideline.referrer'] = globalThis.document.referrer.split('?')[0];
@@ -114,11 +111,8 @@ function recordDocumentLoad(tracer: Tracer, load: Span, ignored: (url: string) =
       .end(at(nav.responseEnd || nav.fetchStart));
   }
   const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-  let recorded = 0;
-  for (const entry of resources) {
-    if (entry.startTime > end || ignored(entry.name)) continue;
-    if (recorded >= MAX_RESOURCES) break;
-    recorded++;
+  const loadedBefore = resources.filter((entry) => entry.startTime <= end && !ignored(entry.name));
+  for (const entry of loadedBefore.slice(0, MAX_RESOURCES)) {
     tracer
       .startSpan(
         'resourceFetch',
