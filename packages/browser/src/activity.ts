@@ -62,7 +62,7 @@ export interface ParentChoice {
 interface Tracked extends Activity {
   readonly seq: number;
   onEnd: (reason: IdleReason) => void;
-  idleTimer: ReturnType<typeof setTimeout> | undefined;
+  idleTimer?: ReturnType<typeof setTimeout>;
   maxTimer: ReturnType<typeof setTimeout> | undefined;
   /** A page load after the user started something: open for its own requests, no longer a parent. */
   superseded: boolean;
@@ -123,7 +123,6 @@ export class ActivityTracker {
       ended: false,
       superseded: false,
       onEnd,
-      idleTimer: undefined,
       maxTimer: setTimeout(() => this.end(activity, 'timeout'), this.#maxMs),
     };
     this.#open.add(activity);
