@@ -40,10 +40,10 @@ export function instrumentFetch(deps: HttpInstrumentationDeps): () => void {
       request = startClientRequest(deps, method, url);
       if (request) args = withHeaders(input, init, request.headers);
     } catch {
-      // Tracing must never stop the request itself.
-      args = [input, init];
+      // Tracing must never stop the request itself (args change only once the headers are merged).
     }
-    const promise = original.apply(this === globalThis || this === undefined ? globalThis : this, args);
+    // Called bare (`fetch(url)`), the original runs on the global object, as the browser's own does.
+    const promise = original.apply(this ?? globalThis, args);
     if (!request) return promise;
     const active = request;
     return promise.then(
