@@ -50,7 +50,8 @@ const NAVIGATION_EVENTS = [
 
 /** The server's trace context from `<meta name="traceparent">` (and `tracestate`), if valid. */
 export function serverContext(doc: Document | undefined = globalThis.document): Context {
-  const meta = (name: string) => doc?.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
+  // A missing tag or attribute is null, which remoteContext reads as no parent.
+  const meta = (name: string) => doc?.querySelector(`meta[name="${name}"]`)?.getAttribute('content');
   return remoteContext(meta('traceparent'), meta('tracestate')) ?? ROOT_CONTEXT;
 }
 
