@@ -28,10 +28,9 @@ const MAX_LABEL = 64;
 export function describeTarget(target: EventTarget | null): string {
   if (!(target instanceof Element)) return 'document';
   const element = target.closest('[data-wideline-name],button,a,input,select,textarea,form,[role=button]') ?? target;
-  const named = element.getAttribute('data-wideline-name');
-  if (named) return named.slice(0, MAX_LABEL);
-  const id = element.id ? `#${element.id}` : '';
-  return `${element.tagName.toLowerCase()}${id}`.slice(0, MAX_LABEL);
+  const tag = element.tagName.toLowerCase();
+  const label = element.getAttribute('data-wideline-name') || (element.id ? `${tag}#${element.id}` : tag);
+  return label.slice(0, MAX_LABEL);
 }
 
 /** Starts an interaction span for each configured DOM event; returns the uninstaller. */
