@@ -93,7 +93,8 @@ const at = (ms: number) => performance.timeOrigin + ms;
 
 function recordDocumentLoad(tracer: Tracer, load: Span, ignored: (url: string) => boolean): void {
   const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-  const end = nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : performance.now();
+  // loadEventEnd is 0 until the load event has finished.
+  const end = nav?.loadEventEnd || performance.now();
   const loadContext = trace.setSpan(ROOT_CONTEXT, load);
   if (nav) {
     for (const name of NAVIGATION_EVENTS) if (nav[name] > 0) load.addEvent(name, at(nav[name]));
