@@ -45,14 +45,13 @@ export function instrumentFetch(deps: HttpInstrumentationDeps): () => void {
     // Called bare (`fetch(url)`), the original runs on the global object, as the browser's own does.
     const promise = original.apply(this ?? globalThis, args);
     if (!request) return promise;
-    const active = request;
     return promise.then(
       (response) => {
-        active.finish(response.status);
+        request.finish(response.status);
         return response;
       },
       (error: unknown) => {
-        active.finish(undefined, error);
+        request.finish(undefined, error);
         throw error;
       },
     );
