@@ -22,7 +22,9 @@ const isParameter = (segment: string) => segment.length > 2 && segment.startsWit
 function compile(template: string): Compiled {
   const absolute = template.includes('://') ? safeUrl(template.replace(/[{}]/g, '_')) : undefined;
   // The origin from the parsed URL; the path from the text itself (URL parsing would encode `{}`).
-  const path = absolute ? template.slice(template.indexOf('/', template.indexOf('://') + 3)) : template;
+  // An origin alone (`https://api.example.com`) is its root path, as `new URL(…).pathname` says.
+  const slash = template.indexOf('/', template.indexOf('://') + 3);
+  const path = absolute ? (slash < 0 ? '/' : template.slice(slash)) : template;
   return { origin: absolute?.origin, path, segments: path.split('/') };
 }
 
