@@ -57,13 +57,16 @@ describe('encodeSpans', () => {
       ],
       attributes: {
         text: 'quote " backslash \\ tab \t emoji 🎉',
+        lone: 'half \ud800 a pair',
+        del: 'delete \u007f',
+        long: 'x'.repeat(5000),
         int: -7,
         big: 2 ** 40,
         double: 0.25,
         yes: true,
         no: false,
         strings: ['a', 'b"'],
-        numbers: [1, 2.5],
+        numbers: [1, 2.5, -0, 2 ** 70, Number.NaN],
         bools: [true],
         empty: [],
       },
@@ -115,13 +118,13 @@ describe('encodeSpans', () => {
     expectSameAsReference(spans);
   });
 
-  it('writes 64-bit times as strings and OTLP span kinds', () => {
+  it('writes 64-bit times as strings, nanoseconds zero-padded, and OTLP span kinds', () => {
     memory.tracer
-      .startSpan('ws send chat.post', { kind: SpanKind.PRODUCER, startTime: 1_700_000_000_123 })
+      .startSpan('ws send chat.post', { kind: SpanKind.PRODUCER, startTime: 1_700_000_000_005 })
       .end(1_700_000_000_456);
     const body = JSON.parse(encodeSpans(memory.spans()));
     const span = body.resourceSpans[0].scopeSpans[0].spans[0];
-    expect(span.startTimeUnixNano).toBe('1700000000123000000');
+    expect(span.startTimeUnixNano).toBe('1700000000005000000');
     expect(span.endTimeUnixNano).toBe('1700000000456000000');
     expect(span.kind).toBe(4);
   });
