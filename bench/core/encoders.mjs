@@ -5,15 +5,16 @@
 //
 //   node encoders.mjs                      # 40 batches of 512 spans per encoder
 //   BENCH_BATCHES=100 node encoders.mjs
+//   BENCH_CORE_MODULE=/abs/path/to/other/dist/node.js node encoders.mjs   # core's encoder from another build
 //
 // Not part of `pnpm bench`; results go to bench/results/core-encoders.json.
 import { fileURLToPath } from 'node:url';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BenchResults, callgrindWindow, countInstructions } from '@wideline/bench-kit';
-import { encodeSpans } from '@wideline/core/sdk';
 import { runWorkload, SPANS_PER_TRACE } from './workload.mjs';
 
 const { createNodeTracing } = await import(process.env.BENCH_CORE_MODULE ?? '@wideline/core/node');
+const { encodeSpans } = await import(process.env.BENCH_CORE_MODULE?.replace(/node\.js$/, 'sdk.js') ?? '@wideline/core/sdk');
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 40);
 const BATCH = 512;
