@@ -14,6 +14,7 @@ import {
   type TextMapGetter,
   type TextMapPropagator,
   type TextMapSetter,
+  type TraceState,
   trace,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
@@ -83,10 +84,31 @@ export function remoteSpanContext(traceparent: unknown, tracestate?: unknown): S
   const parent = typeof traceparent === 'string' ? parseTraceparent(traceparent) : undefined;
   if (!parent) return undefined;
   const traceState = typeof tracestate === 'string' ? parseTracestate(tracestate) : undefined;
-  const { traceId, spanId, traceFlags } = parent;
-  return traceState
-    ? { traceId, spanId, traceFlags, isRemote: true, traceState }
-    : { traceId, spanId, traceFlags, isRemote: true };
+  return new ParsedSpanContext(parent.traceId, parent.spanId, parent.traceFlags, traceState);
+}
+
+/**
+ * A remote span context whose ids came out of a `traceparent` that parsed: lower-case hex of the
+ * right length, not all zeros. The tracer's early drops skip the API's `isSpanContextValid` for it
+ * (`instanceof`), which reads every character again — slowly, on ids sliced out of a header — for
+ * every unsampled child of a propagated context. A class only for that check: its own fields are
+ * those of the plain object it replaces (`traceState` only when there is one).
+ *
+ * @internal
+ */
+export class ParsedSpanContext implements SpanContext {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceFlags: number;
+  readonly isRemote = true;
+  declare readonly traceState?: TraceState;
+
+  constructor(traceId: string, spanId: string, traceFlags: number, traceState: TraceState | undefined) {
+    this.traceId = traceId;
+    this.spanId = spanId;
+    this.traceFlags = traceFlags;
+    if (traceState) (this as { traceState?: TraceState }).traceState = traceState;
+  }
 }
 
 /**

@@ -37,6 +37,7 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 import { TracerProvider, type TracerProviderOptions } from '@opentelemetry/sdk-trace';
 import { type IdGenerator, RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from './config';
+import { ParsedSpanContext } from './propagation';
 import { DROP_CHECK, type DropCheck } from './sampling';
 import { RANDOM_TRACE_FLAG } from './traceparent';
 
@@ -101,7 +102,7 @@ const startDroppable: StartDroppable = (path, tracer, name, options, ctx, parent
   // straight to the SDK, with nothing checked twice.
   if (parent !== undefined && path.parentBased && (parent.traceFlags & TraceFlags.SAMPLED) !== 0)
     return tracer.sdkSpan(name, options, ctx, parent);
-  const continues = parent !== undefined && isSpanContextValid(parent);
+  const continues = parent !== undefined && (parent instanceof ParsedSpanContext || isSpanContextValid(parent));
   const traceId = continues ? parent.traceId : ids.inner.generateTraceId();
   if (path.drops(parent, traceId, name)) {
     // The SDK's shape, `traceState` key included, so both kinds of context look alike to V8.

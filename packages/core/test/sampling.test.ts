@@ -2,6 +2,7 @@ import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it, vi } from 'vitest';
 import { SAMPLE_RATE_ATTRIBUTE } from '../src/conventions';
+import { remoteContext } from '../src/propagation';
 import { earlyDrops, headSampler, traceIdRatio, W3CTraceState, WidelineTracerProvider } from '../src/sdk';
 import { memoryTracing, sdkDecidedTracing } from './helpers';
 
@@ -149,6 +150,25 @@ describe('headSampler', () => {
       root.end();
       span.end();
       expect((await finished()).map((s) => s.name)).toEqual(['root']);
+    },
+  );
+
+  it.each(PIPELINES)(
+    'continues a parsed unsampled parent’s trace, and starts a new one under invalid ids (%s)',
+    (_, build) => {
+      const { tracing } = build();
+      const parsed = remoteContext(`00-${'b'.repeat(32)}-${'c'.repeat(16)}-00`);
+      expect(parsed).toBeDefined();
+      const child = tracing.tracer.startSpan('child', {}, parsed);
+      expect(child.isRecording()).toBe(false);
+      expect(child.spanContext().traceId).toBe('b'.repeat(32));
+      // Not parsed, not valid: the API's check still applies, and the span is a new root.
+      for (const traceId of ['z'.repeat(32), '0'.repeat(32), 'b'.repeat(31)]) {
+        const invalid = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: 'c'.repeat(16), traceFlags: 0 });
+        const orphan = tracing.tracer.startSpan('child', {}, invalid).spanContext();
+        expect(orphan.traceId).not.toBe(traceId);
+        expect(trace.isSpanContextValid(orphan)).toBe(true);
+      }
     },
   );
 
