@@ -31,6 +31,7 @@ import {
 } from './attributes';
 import { readStoredContext, type StoredContext } from './metadata';
 import { type JobOptionsLike, messagingAttributes, setJobAttributes } from './producer';
+import { withSpan } from './span-context';
 import { type AttemptStart, planStart, type StartPolicy } from './start-policy';
 
 /** The job fields the processor wrapper reads: a BullMQ `Job` or a sandboxed job both fit. */
@@ -169,7 +170,7 @@ export function startProcessSpan(tracer: Tracer, attempt: Attempt, job: TracedJo
     start.links.length === 0
       ? NO_LINKS
       : start.links.map(([ctx, type]) => ({ context: ctx, attributes: { [LINK_TYPE]: type } }));
-  const parent = start.parent ? trace.setSpanContext(ROOT_CONTEXT, start.parent) : ROOT_CONTEXT;
+  const parent = start.parent ? withSpan(ROOT_CONTEXT, trace.wrapSpanContext(start.parent)) : ROOT_CONTEXT;
   const name = processSpanName(attempt.queue);
   const span = tracer.startSpan(
     name,

@@ -26,6 +26,7 @@ import { BULLMQ_FINAL_ATTEMPT, BULLMQ_OUTCOME, BULLMQ_PROCESSING_MS, BULLMQ_RESU
 import { classifyThrown } from './outcome';
 import { TRACER_NAME } from './producer';
 import { reportFinalFailure, type SentryLike } from './sentry-report';
+import { withSpan } from './span-context';
 import type { StartPolicy } from './start-policy';
 
 export type { TracedJobLike } from './attempt';
@@ -204,7 +205,7 @@ export function tracedProcessor<J extends TracedJobLike = SandboxedJob, A extend
         : undefined;
     const began = recording ? performance.now() : 0;
     try {
-      const result = await context.with(trace.setSpan(ROOT_CONTEXT, active), processor, undefined, job, ...rest);
+      const result = await context.with(withSpan(ROOT_CONTEXT, active), processor, undefined, job, ...rest);
       if (recording) {
         active.setAttribute(BULLMQ_OUTCOME, 'completed');
         const size = options.recordResultSize === false ? undefined : resultSize(result);

@@ -40,6 +40,7 @@ import {
   startCreateSpan,
   startProducerSpan,
 } from './producer';
+import { withSpan } from './span-context';
 
 /** BullMQ queue options plus Wideline's. */
 export type TracedQueueOptions<ConnectionOptionsType = ConnectionOptions> = QueueOptions<ConnectionOptionsType> & {
@@ -107,7 +108,7 @@ export class Queue<
     try {
       // `super.add` passed with its receiver and arguments: no closure per job.
       const job = await context.with(
-        trace.setSpan(context.active(), span),
+        withSpan(context.active(), span),
         super.add,
         this,
         name,
