@@ -14,7 +14,9 @@ import { BenchResults, callgrindWindow, countInstructions } from '@wideline/benc
 import { runWorkload, SPANS_PER_TRACE } from './workload.mjs';
 
 const { createNodeTracing } = await import(process.env.BENCH_CORE_MODULE ?? '@wideline/core/node');
-const { encodeSpans } = await import(process.env.BENCH_CORE_MODULE?.replace(/node\.js$/, 'sdk.js') ?? '@wideline/core/sdk');
+const { encodeSpans } = await import(
+  process.env.BENCH_CORE_MODULE?.replace(/node\.js$/, 'sdk.js') ?? '@wideline/core/sdk'
+);
 
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 40);
 const BATCH = 512;
