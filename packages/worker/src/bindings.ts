@@ -189,52 +189,47 @@ function stub(ref: RuntimeRef, binding: string, target: object, system: string):
   });
 }
 
+/**
+ * The wrapper of a key-value store binding (KV, R2): a CLIENT span per call of `methods`, named
+ * `<label> <method>`, with `db.system.name` `cloudflare.<store>`, the binding as `db.namespace`, the
+ * key (a string first argument) as `cloudflare.<store>.key`, and what `onResult` reads from the answer.
+ */
+function keyedStore(
+  store: string,
+  label: string,
+  methods: ReadonlySet<string>,
+  onResult: (span: Span, method: string, result: unknown) => void,
+): (ref: RuntimeRef, binding: string, target: object) => object {
+  return (ref, binding, target) =>
+    methodProxy(target, (method, fn, obj) => {
+      if (!methods.has(method)) return undefined;
+      return (...args: unknown[]) => {
+        const attributes: Attributes = {
+          [ATTR_DB_SYSTEM_NAME]: `cloudflare.${store}`,
+          [ATTR_DB_NAMESPACE]: binding,
+          [ATTR_DB_OPERATION_NAME]: method,
+        };
+        if (typeof args[0] === 'string') attributes[`cloudflare.${store}.key`] = args[0];
+        const unit: CallSpan = {
+          name: `${label} ${method}`,
+          attributes,
+          onResult: (span, result) => onResult(span, method, result),
+        };
+        return spanned(ref, unit, () => Reflect.apply(fn, obj, args));
+      };
+    });
+}
+
 /** A wrapper per binding class, keyed by the runtime's class name (see {@link kindOf}). */
 const WRAPPERS: Record<string, (ref: RuntimeRef, binding: string, target: object) => object> = {
-  KvNamespace(ref, binding, target) {
-    return methodProxy(target, (method, fn, obj) => {
-      if (!KV_METHODS.has(method)) return undefined;
-      return (...args: unknown[]) => {
-        const attributes: Attributes = {
-          [ATTR_DB_SYSTEM_NAME]: 'cloudflare.kv',
-          [ATTR_DB_NAMESPACE]: binding,
-          [ATTR_DB_OPERATION_NAME]: method,
-        };
-        if (typeof args[0] === 'string') attributes['cloudflare.kv.key'] = args[0];
-        const unit: CallSpan = {
-          name: `KV ${method}`,
-          attributes,
-          onResult(span, result) {
-            if (method === 'get') span.setAttribute('cloudflare.kv.hit', result !== null);
-          },
-        };
-        return spanned(ref, unit, () => Reflect.apply(fn, obj, args));
-      };
-    });
-  },
-  R2Bucket(ref, binding, target) {
-    return methodProxy(target, (method, fn, obj) => {
-      if (!R2_METHODS.has(method)) return undefined;
-      return (...args: unknown[]) => {
-        const attributes: Attributes = {
-          [ATTR_DB_SYSTEM_NAME]: 'cloudflare.r2',
-          [ATTR_DB_NAMESPACE]: binding,
-          [ATTR_DB_OPERATION_NAME]: method,
-        };
-        if (typeof args[0] === 'string') attributes['cloudflare.r2.key'] = args[0];
-        const unit: CallSpan = {
-          name: `R2 ${method}`,
-          attributes,
-          onResult(span, result) {
-            if (method === 'get' || method === 'head') span.setAttribute('cloudflare.r2.hit', result !== null);
-            const size = (result as { size?: unknown } | null)?.size;
-            if (typeof size === 'number') span.setAttribute('cloudflare.r2.size', size);
-          },
-        };
-        return spanned(ref, unit, () => Reflect.apply(fn, obj, args));
-      };
-    });
-  },
+  KvNamespace: keyedStore('kv', 'KV', KV_METHODS, (span, method, result) => {
+    if (method === 'get') span.setAttribute('cloudflare.kv.hit', result !== null);
+  }),
+  R2Bucket: keyedStore('r2', 'R2', R2_METHODS, (span, method, result) => {
+    if (method === 'get' || method === 'head') span.setAttribute('cloudflare.r2.hit', result !== null);
+    const size = (result as { size?: unknown } | null)?.size;
+    if (typeof size === 'number') span.setAttribute('cloudflare.r2.size', size);
+  }),
   D1Database(ref, binding, target) {
     return methodProxy(target, (method, fn, obj) => {
       const attributes: Attributes = { [ATTR_DB_SYSTEM_NAME]: 'cloudflare.d1', [ATTR_DB_NAMESPACE]: binding };
