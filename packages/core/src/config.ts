@@ -208,6 +208,22 @@ function validateTail(tail: TailSamplingOptions | false | undefined): void {
   }
 }
 
+/**
+ * The traces URL from a pair of settings, options or variables alike: the traces endpoint as given,
+ * else the base endpoint + `/v1/traces` (OTLP/HTTP's path), else `undefined`. Each is checked under
+ * its own name.
+ */
+function tracesUrl(
+  traces: string | undefined,
+  base: string | undefined,
+  tracesName: string,
+  baseName: string,
+): string | undefined {
+  if (traces) return httpUrl(traces, tracesName);
+  if (base) return `${httpUrl(base, baseName)}/v1/traces`;
+  return undefined;
+}
+
 /** Core's export timeout: the OTLP exporter specification's default. */
 export const DEFAULT_EXPORT_TIMEOUT_MS = 10_000;
 
@@ -242,11 +258,12 @@ export function configFromEnv(env: EnvRecord): EnvConfig {
     disabled: read(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true',
     serviceName: read(env, 'OTEL_SERVICE_NAME'),
     resourceAttributes: resource ? parseKeyValueList(resource, 'OTEL_RESOURCE_ATTRIBUTES') : {},
-    tracesEndpoint: tracesEndpoint
-      ? httpUrl(tracesEndpoint, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')
-      : endpoint
-        ? `${httpUrl(endpoint, 'OTEL_EXPORTER_OTLP_ENDPOINT')}/v1/traces`
-        : undefined,
+    tracesEndpoint: tracesUrl(
+      tracesEndpoint,
+      endpoint,
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+    ),
     headers: headers ? parseKeyValueList(headers, 'OTEL_EXPORTER_OTLP_HEADERS') : {},
     exportTimeoutMs: positiveNumber(
       read(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? read(env, 'OTEL_EXPORTER_OTLP_TIMEOUT'),
@@ -297,11 +314,10 @@ export function resolveOptions(
   if (options.serviceVersion) resourceAttributes[ATTR_SERVICE_VERSION] = options.serviceVersion;
   if (options.environment) resourceAttributes[ATTR_DEPLOYMENT_ENVIRONMENT_NAME] = options.environment;
 
-  const tracesEndpoint = options.tracesEndpoint
-    ? httpUrl(options.tracesEndpoint, 'tracesEndpoint')
-    : options.endpoint
-      ? `${httpUrl(options.endpoint, 'endpoint')}/v1/traces`
-      : (fromEnv?.tracesEndpoint ?? `${DEFAULT_ENDPOINT}/v1/traces`);
+  const tracesEndpoint =
+    tracesUrl(options.tracesEndpoint, options.endpoint, 'tracesEndpoint', 'endpoint') ??
+    fromEnv?.tracesEndpoint ??
+    `${DEFAULT_ENDPOINT}/v1/traces`;
   const wideEventLog =
     options.wideEventLog === true ? (line: string) => console.log(line) : options.wideEventLog || undefined;
 
