@@ -216,12 +216,12 @@ function instrumentEntrypoint<C extends EntrypointClass, Env>(Class: C, config: 
   };
   for (const name of classMethods(Class)) {
     const original = Class.prototype[name] as AnyFunction;
+    // Decided once per method, not per call.
+    const kind = (HANDLER_KINDS as readonly string[]).includes(name) ? (name as HandlerKind) : undefined;
     const wrapped = function (this: { ctx: WaitUntilHost; env: Env }, ...args: unknown[]) {
       const runtime = runtimeFor(config, this.env);
-      if ((HANDLER_KINDS as readonly string[]).includes(name))
-        return traceHandler(name as HandlerKind, runtime, this.ctx, args[0], (first) =>
-          original.call(this, first, ...args.slice(1)),
-        );
+      if (kind)
+        return traceHandler(kind, runtime, this.ctx, args[0], (first) => original.call(this, first, ...args.slice(1)));
       return traceRpc(runtime, this.ctx, Class.name, name, 'cloudflare_worker_entrypoint', args, (own) =>
         original.apply(this, own),
       );
