@@ -54,7 +54,9 @@ function typesOf(program: ts.Program, file: string): string[] {
   return out;
 }
 
-describe('@wideline/bullmq is a drop-in for BullMQ, types included', () => {
+// Type-checking the program (BullMQ's and ioredis' declarations included) takes ~2 s on a quiet machine
+// and over 5 s on a loaded one, where Vitest's default timeout failed a CI run: the first check pays it.
+describe('@wideline/bullmq is a drop-in for BullMQ, types included', { timeout: 60_000 }, () => {
   const corpus = readFileSync(corpusFile, 'utf8');
   const swapped = corpus.replace(SWAPPED_LINE, "import { FlowProducer, Queue, Worker } from '@wideline/bullmq';");
   const program = compile({ [corpusFile]: corpus, [swappedFile]: swapped });
