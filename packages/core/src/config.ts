@@ -146,7 +146,7 @@ export function parseKeyValueList(value: string, option: string): Record<string,
 
 function positiveNumber(value: number | string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = typeof value === 'number' ? value : Number(value);
+  const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) {
     throw new WidelineConfigError(option, `'${value}' is not a positive number`, 'give milliseconds, e.g. 10000');
   }
@@ -154,7 +154,7 @@ function positiveNumber(value: number | string | undefined, option: string): num
 }
 
 function ratio(value: number | string, option: string): number {
-  const n = typeof value === 'number' ? value : Number(value);
+  const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 1) {
     throw new WidelineConfigError(option, `'${value}' is not a probability`, 'give a number from 0 to 1');
   }

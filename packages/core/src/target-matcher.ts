@@ -28,36 +28,22 @@ export type TargetMatcher = (url: URL) => boolean;
 
 type EntryMatcher = (url: URL) => boolean;
 
-// A host label as URLs spell it once parsed (lower case, punycode), or an IP literal.
-const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*)$/;
-const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
+/** Builds the error for a malformed entry; `fix` defaults to the grammar. */
+type Fail = (problem: string, fix?: string) => WidelineConfigError;
 
-function effectivePort(url: URL): string {
-  return url.port || (DEFAULT_PORTS[url.protocol] ?? '');
-}
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
+// A host entry: an optional `*.`, a name or a bracketed IP literal, an optional `:port`.
+const HOST_ENTRY = /^(\*\.)?(\[[^\]]*\]|[^:[\]]*)(?::(.*))?$/;
+// A host as a parsed URL spells it (lower case, punycode, canonical IPv4): dot-separated labels or
+// an IPv6 literal. Anything else a URL accepts as a host (`*`, `a..b`) is a typo here.
+const HOST = /^(?:\[[\da-f:.]+\]|[\w-]+(?:\.[\w-]+)*)$/;
 
 // The fix of most malformed entries: the grammar, one example of each form.
 const GRAMMAR =
   "give a host ('api.example.com', '*.example.com'), an origin or URL prefix ('https://api.example.com/v1') or a RegExp";
 
-function invalid(option: string, entry: unknown, problem: string, fix = GRAMMAR): WidelineConfigError {
-  return new WidelineConfigError(option, `${JSON.stringify(String(entry))} ${problem}`, fix);
-}
-
-function splitPort(entry: string): { host: string; port: string | undefined } {
-  if (entry.startsWith('[')) {
-    const close = entry.indexOf(']') + 1;
-    const rest = close === 0 ? '' : entry.slice(close);
-    return {
-      host: close === 0 ? entry : entry.slice(0, close),
-      port: rest === '' ? undefined : rest.replace(/^:/, ''),
-    };
-  }
-  const colon = entry.lastIndexOf(':');
-  return colon < 0 ? { host: entry, port: undefined } : { host: entry.slice(0, colon), port: entry.slice(colon + 1) };
-}
-
-// The host as a parsed URL spells it (lower case, punycode, canonical IPv4), or undefined.
+// The host as a parsed URL spells it, or undefined. Credentials, a query or a fragment would parse
+// as such, not as part of the host: they are refused before.
 function canonicalHost(host: string): string | undefined {
   if (/[/?#@\\%]/.test(host)) return undefined;
   try {
@@ -68,64 +54,58 @@ function canonicalHost(host: string): string | undefined {
   }
 }
 
-function hostEntry(entry: string, option: string): EntryMatcher {
-  if (entry.includes('/')) {
-    throw invalid(option, entry, 'has a path but no scheme', `write 'https://${entry}'`);
-  }
-  const { host, port } = splitPort(entry);
+function hostEntry(entry: string, fail: Fail): EntryMatcher {
+  if (entry.includes('/')) throw fail('has a path but no scheme', `write 'https://${entry}'`);
+  const [, wildcard, host = '', port] = HOST_ENTRY.exec(entry) ?? [];
   if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) > 0 && Number(port) <= 65_535)) {
-    throw invalid(option, entry, 'has an invalid port', 'give a port from 1 to 65535');
+    throw fail('has an invalid port', 'give a port from 1 to 65535');
   }
-  const wildcard = host.startsWith('*.');
-  const name = canonicalHost(wildcard ? host.slice(2) : host);
-  if (name === undefined || (wildcard && name.startsWith('['))) {
-    throw invalid(option, entry, 'is not a host name');
-  }
+  const name = canonicalHost(host);
+  if (name === undefined || (wildcard && name.startsWith('['))) throw fail('is not a host name');
   const suffix = `.${name}`;
   return (url) => {
     const hostname = url.hostname.toLowerCase();
-    if (wildcard ? !hostname.endsWith(suffix) : hostname !== name) return false;
-    return port === undefined || effectivePort(url) === String(Number(port));
+    return (
+      (wildcard ? hostname.endsWith(suffix) : hostname === name) &&
+      (port === undefined || Number(url.port || DEFAULT_PORTS[url.protocol]) === Number(port))
+    );
   };
 }
 
-function urlEntry(entry: string, option: string): EntryMatcher {
+function urlEntry(entry: string, fail: Fail): EntryMatcher {
   let target: URL;
   try {
     target = new URL(entry);
   } catch {
-    throw invalid(option, entry, 'is not a URL');
+    throw fail('is not a URL');
   }
-  if (!(target.protocol in DEFAULT_PORTS) || target.hostname === '') {
-    throw invalid(option, entry, 'is not an http(s) or ws(s) URL');
-  }
-  if (target.search !== '' || target.hash !== '' || target.username !== '' || target.password !== '') {
-    throw invalid(option, entry, 'has a query, fragment or credentials', 'use a RegExp to match queries');
-  }
-  const origin = target.origin;
-  const path = target.pathname.replace(/\/+$/, '');
-  if (path === '') return (url) => url.origin === origin;
+  // A special scheme's URL always has a host: `https://` alone does not parse.
+  if (!(target.protocol in DEFAULT_PORTS)) throw fail('is not an http(s) or ws(s) URL');
+  const { origin, pathname } = target;
+  // Whatever the URL holds beyond origin and path: credentials, a query, a fragment.
+  if (target.href !== origin + pathname)
+    throw fail('has a query, fragment or credentials', 'use a RegExp to match queries');
+  // Whole segments: `/api` matches `/api` and `/api/x`, not `/apiary`. An origin's path is `/`,
+  // which every path starts with.
+  const path = pathname.replace(/\/+$/, '');
   return (url) => url.origin === origin && (url.pathname === path || url.pathname.startsWith(`${path}/`));
 }
 
-function regExpEntry(pattern: RegExp): EntryMatcher {
-  // A global or sticky RegExp keeps state between calls; reset it so each URL is tested whole.
-  return (url) => {
-    pattern.lastIndex = 0;
-    return pattern.test(url.href);
-  };
-}
-
 function entryMatcher(entry: unknown, option: string): EntryMatcher {
-  if (entry instanceof RegExp) return regExpEntry(entry);
+  if (entry instanceof RegExp) {
+    // A global or sticky RegExp keeps state between calls; reset it so each URL is tested whole.
+    return (url) => {
+      entry.lastIndex = 0;
+      return entry.test(url.href);
+    };
+  }
   if (typeof entry !== 'string') {
     throw new WidelineConfigError(option, `${typeof entry} is not a target`, GRAMMAR);
   }
-  const trimmed = entry.trim();
-  if (trimmed === '' || trimmed !== entry || /\s/.test(trimmed)) {
-    throw invalid(option, entry, 'is empty or has spaces');
-  }
-  return entry.includes('://') ? urlEntry(entry, option) : hostEntry(entry, option);
+  const fail: Fail = (problem, fix = GRAMMAR) =>
+    new WidelineConfigError(option, `${JSON.stringify(entry)} ${problem}`, fix);
+  if (!/^\S+$/.test(entry)) throw fail('is empty or has spaces');
+  return (entry.includes('://') ? urlEntry : hostEntry)(entry, fail);
 }
 
 /**
@@ -139,8 +119,7 @@ function entryMatcher(entry: unknown, option: string): EntryMatcher {
  * mayPropagate(new URL('https://api.example.com/v2/orders')); // true
  * mayPropagate(new URL('https://api.example.com/v20')); // false
  */
-export function createTargetMatcher(targets: PropagateTo | undefined, option = 'propagateTo'): TargetMatcher {
-  if (targets === undefined) return () => false;
+export function createTargetMatcher(targets: PropagateTo = [], option = 'propagateTo'): TargetMatcher {
   if (typeof targets === 'function') {
     return (url) => {
       try {
@@ -158,9 +137,5 @@ export function createTargetMatcher(targets: PropagateTo | undefined, option = '
     );
   }
   const matchers = targets.map((entry, i) => entryMatcher(entry, `${option}[${i}]`));
-  if (matchers.length === 0) return () => false;
-  return (url) => {
-    for (const matches of matchers) if (matches(url)) return true;
-    return false;
-  };
+  return (url) => matchers.some((matches) => matches(url));
 }
