@@ -32,7 +32,7 @@ export interface HttpInstrumentationDeps {
   /** URLs never traced (the OTLP endpoint, Sentry's intake). */
   ignored: (url: string) => boolean;
   /** More headers for allowed origins (e.g. core's `sentryTraceHeaders`). */
-  extraHeaders?: (spanContext: SpanContext) => Record<string, string>;
+  extraHeaders?: ((spanContext: SpanContext) => Record<string, string>) | undefined;
   /** The running instance's header hooks (`addTraceHeaderHook`), run after the extra headers. Default none. */
   headerHooks?: Iterable<TraceHeaderHook>;
   /** The URL's template (`/api/orders/{id}`), which names the span; default none (the name is the method). */

@@ -12,7 +12,7 @@
  */
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { createWarnOnce, EXPORT_FAILED, EXPORT_SUCCESS, encodeSpans } from '@wideline/core/sdk';
+import { copySpan, createWarnOnce, EXPORT_FAILED, EXPORT_SUCCESS, encodeSpans } from '@wideline/core/sdk';
 import type { OfflineQueue } from './offline-queue';
 
 /** Browsers refuse keepalive requests past 64 KiB in flight; leave room for headers. */
@@ -33,13 +33,13 @@ export interface BrowserExporterOptions {
   /** Requests in flight or waiting to retry; more go to the offline queue or are dropped. Default 16. */
   maxPending?: number;
   /** Where batches that cannot be sent wait (offline, reloads), e.g. `new OfflineQueue(localStorage)`. Default none: they are dropped, counted. */
-  queue?: OfflineQueue;
+  queue?: OfflineQueue | undefined;
   /** Attributes added to every span at export, e.g. the session id at the span's start. */
-  stamp?: (span: ReadableSpan) => Record<string, string> | undefined;
+  stamp?: ((span: ReadableSpan) => Record<string, string> | undefined) | undefined;
   /** The unpatched `fetch`; the exporter's own requests must never be traced. */
   fetch?: typeof fetch;
   /** Warned once per kind of trouble. */
-  onWarning?: (message: string) => void;
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** Transport counters. */
@@ -67,12 +67,6 @@ const UNANSWERED_MS = 1000;
 
 const RETRYABLE = new Set([429, 502, 503, 504]);
 const encoder = new TextEncoder();
-
-/** Adds attributes to a finished span without copying or mutating it. */
-function withAttributes(span: ReadableSpan, extra: Record<string, string> | undefined): ReadableSpan {
-  if (!extra) return span;
-  return Object.create(span, { attributes: { value: { ...span.attributes, ...extra }, enumerable: true } });
-}
 
 /**
  * The browser's span exporter: OTLP/HTTP JSON over `fetch`. `initBrowser` sets it up; use it
@@ -156,7 +150,12 @@ export class BrowserOtlpExporter implements SpanExporter {
     }
     let body: string;
     try {
-      body = encodeSpans(spans.map((span) => withAttributes(span, this.#options.stamp?.(span))));
+      body = encodeSpans(
+        spans.map((span) => {
+          const extra = this.#options.stamp?.(span);
+          return extra ? copySpan(span, { attributes: { ...span.attributes, ...extra } }) : span;
+        }),
+      );
     } catch (error) {
       this.#stats.requestsDropped++;
       resultCallback({ code: EXPORT_FAILED, error: error as Error });
@@ -230,22 +229,23 @@ export class BrowserOtlpExporter implements SpanExporter {
   }
 
   #request(body: string, keepalive: boolean): Promise<Response> {
-    try {
-      return this.#fetch(this.#options.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...this.#options.headers },
-        body,
-        keepalive,
-        mode: 'cors',
-        credentials: 'omit',
-        // A hung request would hold its slot (and the keepalive budget) forever.
-        ...(typeof AbortSignal.timeout === 'function'
-          ? { signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000) }
-          : {}),
-      });
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    // Called in the executor: a fetch that throws (a bad URL) rejects the promise.
+    return new Promise((resolve) =>
+      resolve(
+        this.#fetch(this.#options.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...this.#options.headers },
+          body,
+          keepalive,
+          mode: 'cors',
+          credentials: 'omit',
+          // A hung request would hold its slot (and the keepalive budget) forever.
+          ...(typeof AbortSignal.timeout === 'function'
+            ? { signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000) }
+            : {}),
+        }),
+      ),
+    );
   }
 
   #answered(request: InFlight, status: number, attempt: number, fromQueue: boolean): void {

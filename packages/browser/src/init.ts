@@ -164,7 +164,7 @@ function requestDeps(
       option: 'ignoreUrls',
     }),
     urlTemplate: urlTemplateMatcher(options.urlTemplates),
-    ...(options.extraTraceHeaders ? { extraHeaders: options.extraTraceHeaders } : {}),
+    extraHeaders: options.extraTraceHeaders,
   };
 }
 

@@ -84,13 +84,12 @@ export function startPipeline(
     headers: config.headers,
     timeoutMs: config.exportTimeoutMs,
     ...options.export,
-    // The unpatched fetch: the exporter's own requests are never traced.
-    fetch: globalThis.fetch.bind(globalThis),
-    ...(parts.offlineQueue ? { queue: parts.offlineQueue } : {}),
-    ...(session
-      ? { stamp: (span) => ({ [ATTR_SESSION_ID]: session.idAt(span.startTime[0] * 1000 + span.startTime[1] / 1e6) }) }
-      : {}),
-    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    // No `fetch`: the exporter binds the one it finds now, before fetchSpans() patches it, so that
+    // its own requests are never traced.
+    queue: parts.offlineQueue,
+    stamp:
+      session && ((span) => ({ [ATTR_SESSION_ID]: session.idAt(span.startTime[0] * 1000 + span.startTime[1] / 1e6) })),
+    onWarning: options.onWarning,
   });
   const redaction = config.redaction;
   const tracing = assembleTracing(config, {

@@ -45,6 +45,7 @@ export {
   stampSentryEvent,
 } from './sentry';
 export type { SentryHeaderOptions } from './sentry-headers';
+export { copySpan, type SpanOverlay } from './span-view';
 export {
   type TailReason,
   type TailSamplingOptions,
