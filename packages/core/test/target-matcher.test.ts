@@ -74,6 +74,7 @@ describe('createTargetMatcher', () => {
 
   it('matches nothing without targets and answers no when a predicate throws', () => {
     expect(createTargetMatcher(undefined)(new URL('https://a.test/'))).toBe(false);
+    expect(createTargetMatcher()(new URL('https://a.test/'))).toBe(false);
     const throwing = createTargetMatcher(() => {
       throw new Error('user bug');
     });
@@ -100,6 +101,8 @@ describe('createTargetMatcher', () => {
     ['ftp://files.example.com', /not an http\(s\) or ws\(s\) URL/],
     ['https://api.example.com/?q=1', /query, fragment or credentials/],
     ['https://user:pw@api.example.com', /query, fragment or credentials/],
+    ['https://api.example.com/?', /query, fragment or credentials/],
+    ['https://api.example.com#', /query, fragment or credentials/],
     [42, /number is not a target/],
     [null, /object is not a target/],
   ];
