@@ -28,16 +28,31 @@ export const RANDOM_TRACE_FLAG = 0x02;
 /** The flags this version of the spec defines (sampled, random-trace-id). */
 const KNOWN_FLAGS = TraceFlags.SAMPLED | RANDOM_TRACE_FLAG;
 
-const ZERO_TRACE_ID = '00000000000000000000000000000000';
-const ZERO_SPAN_ID = '0000000000000000';
 const VERSION_00_LENGTH = 55;
+const DASH = 0x2d;
 /** Optional white space around a header value (RFC 9110 OWS). */
 const OWS_RE = /^[ \t]+|[ \t]+$/g;
-/** The four version-00 fields, checked in one pass (the length is checked before). */
-const FIELDS_RE = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}/;
 
 function isOws(code: number): boolean {
   return code === 0x20 || code === 0x09;
+}
+
+/** The value of a lower-case hex digit (`HEXDIGLC`), -1 for any other character. */
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x61 && code <= 0x66) return code - 0x57;
+  return -1;
+}
+
+/** Whether `value[from, to)` is lower-case hex and not all zeros (an all-zero id is invalid). */
+function isNonZeroHex(value: string, from: number, to: number): boolean {
+  let nonZero = false;
+  for (let i = from; i < to; i++) {
+    const digit = hexValue(value.charCodeAt(i));
+    if (digit < 0) return false;
+    if (digit > 0) nonZero = true;
+  }
+  return nonZero;
 }
 
 function single(value: HeaderValue): string | undefined {
@@ -48,10 +63,24 @@ function single(value: HeaderValue): string | undefined {
 }
 
 /**
+ * Whether the version field allows the value's length: version 00 is exactly 55 characters; a
+ * higher version is at least 55 and may go on only after a dash (§4.3: "If the size of the header is
+ * longer than 55 characters, the vendor MUST check that the 56th character is a dash"); ff is invalid.
+ */
+function versionFits(version: number, value: string): boolean {
+  if (version === 0xff) return false;
+  if (version === 0) return value.length === VERSION_00_LENGTH;
+  return value.length === VERSION_00_LENGTH || value.charCodeAt(VERSION_00_LENGTH) === DASH;
+}
+
+/**
  * Parses a `traceparent` header. Returns `undefined` for anything the spec calls invalid: version
  * `ff`, a version-00 value of the wrong length or with extra fields, a higher version whose first
  * four fields do not parse, upper-case hex, all-zero ids, or several headers. `traceFlags` holds the
  * known flags only (sampled, random-trace-id).
+ *
+ * Read character by character, not with a pattern: a propagated context (a job's stored context, a
+ * message's) is parsed once per unit of work even when nothing is sampled.
  *
  * @example
  * parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')?.traceId
@@ -63,18 +92,21 @@ export function parseTraceparent(header: HeaderValue): TraceParent | undefined {
   // Most values carry no optional whitespace: no regex replace for them.
   const value = isOws(raw.charCodeAt(0)) || isOws(raw.charCodeAt(raw.length - 1)) ? raw.replace(OWS_RE, '') : raw;
   if (value.length < VERSION_00_LENGTH) return undefined;
-  // Lower-case hex version, trace id, span id and flags, separated by dashes at 2, 35 and 52.
-  if (!FIELDS_RE.test(value)) return undefined;
-  const version = value.slice(0, 2);
-  if (version === 'ff') return undefined;
-  if (version === '00' && value.length !== VERSION_00_LENGTH) return undefined;
-  // Future versions may append fields, but only after a dash at the version-00 boundary.
-  if (value.length > VERSION_00_LENGTH && value[VERSION_00_LENGTH] !== '-') return undefined;
-  const traceId = value.slice(3, 35);
-  const spanId = value.slice(36, 52);
-  if (traceId === ZERO_TRACE_ID || spanId === ZERO_SPAN_ID) return undefined;
-  const flags = value.slice(53, 55);
-  return { version, traceId, spanId, traceFlags: Number.parseInt(flags, 16) & KNOWN_FLAGS };
+  const high = hexValue(value.charCodeAt(0));
+  const low = hexValue(value.charCodeAt(1));
+  if (high < 0 || low < 0 || !versionFits((high << 4) | low, value)) return undefined;
+  // Lower-case hex trace id, span id and flags, separated by dashes at 2, 35 and 52.
+  if (value.charCodeAt(2) !== DASH || value.charCodeAt(35) !== DASH || value.charCodeAt(52) !== DASH) return undefined;
+  if (!isNonZeroHex(value, 3, 35) || !isNonZeroHex(value, 36, 52)) return undefined;
+  const flagsHigh = hexValue(value.charCodeAt(53));
+  const flagsLow = hexValue(value.charCodeAt(54));
+  if (flagsHigh < 0 || flagsLow < 0) return undefined;
+  return {
+    version: high === 0 && low === 0 ? '00' : value.slice(0, 2),
+    traceId: value.slice(3, 35),
+    spanId: value.slice(36, 52),
+    traceFlags: ((flagsHigh << 4) | flagsLow) & KNOWN_FLAGS,
+  };
 }
 
 /**

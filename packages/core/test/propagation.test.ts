@@ -51,6 +51,16 @@ describe('parseTraceparent', () => {
       traceFlags: 1,
     });
     expect(parseTraceparent(`cc-${TRACE_ID}-${SPAN_ID}-01x`)).toBeUndefined();
+    // Exactly 55 characters is a complete future-version value; the version is kept as received.
+    expect(parseTraceparent(`fe-${TRACE_ID}-${SPAN_ID}-03`)).toMatchObject({ version: 'fe', traceFlags: 3 });
+    expect(parseTraceparent(`01-${TRACE_ID}-${SPAN_ID}-01-`)?.version).toBe('01');
+  });
+
+  it('reads the flags as hex: only sampled (0x01) and random-trace-id (0x02) are kept', () => {
+    const flags = (hex: string) => parseTraceparent(`00-${TRACE_ID}-${SPAN_ID}-${hex}`)?.traceFlags;
+    expect([flags('00'), flags('01'), flags('02'), flags('03'), flags('ff'), flags('fc'), flags('a1')]).toEqual([
+      0, 1, 2, 3, 3, 0, 1,
+    ]);
   });
 
   it.each([
@@ -58,6 +68,15 @@ describe('parseTraceparent', () => {
     ['version 00 with extra field', `${VALID}-extra`],
     ['upper-case trace id', `00-${TRACE_ID.toUpperCase()}-${SPAN_ID}-01`],
     ['upper-case version', `0A-${TRACE_ID}-${SPAN_ID}-01`],
+    ['upper-case version ff', `FF-${TRACE_ID}-${SPAN_ID}-01`],
+    ['upper-case span id', `00-${TRACE_ID}-${SPAN_ID.toUpperCase()}-01`],
+    ['upper-case flags', `00-${TRACE_ID}-${SPAN_ID}-0A`],
+    ['a non-hex version', `0g-${TRACE_ID}-${SPAN_ID}-01`],
+    ['version ff with extra fields', `ff-${TRACE_ID}-${SPAN_ID}-01-extra`],
+    ['a future version shorter than 55 characters', `cc-${TRACE_ID}-${SPAN_ID}-1`],
+    ['a future version with upper-case hex', `cc-${TRACE_ID.toUpperCase()}-${SPAN_ID}-01-x`],
+    ['a future version with an all-zero span id', `cc-${TRACE_ID}-${'0'.repeat(16)}-01-x`],
+    ['a future version with a non-hex trace id', `cc-${TRACE_ID.slice(0, 31)}x-${SPAN_ID}-01`],
     ['all-zero trace id', `00-${'0'.repeat(32)}-${SPAN_ID}-01`],
     ['all-zero span id', `00-${TRACE_ID}-${'0'.repeat(16)}-01`],
     ['short trace id', `00-${TRACE_ID.slice(1)}-${SPAN_ID}-01`],
@@ -72,28 +91,34 @@ describe('parseTraceparent', () => {
     expect(parseTraceparent(header as string)).toBeUndefined();
   });
 
-  it('never throws on thousands of generated malformed values, and accepts exactly the valid ones', () => {
-    const random = seeded(7);
-    const alphabet = '0123456789abcdefABCDEF-_ xz\u0000\u00e9';
-    let accepted = 0;
-    for (let i = 0; i < 5000; i++) {
-      const chars = VALID.split('');
-      const mutations = 1 + Math.floor(random() * 3);
-      for (let m = 0; m < mutations; m++) {
-        const at = Math.floor(random() * chars.length);
-        const op = random();
-        const c = alphabet[Math.floor(random() * alphabet.length)] as string;
-        if (op < 0.5) chars[at] = c;
-        else if (op < 0.75) chars.splice(at, 1);
-        else chars.splice(at, 0, c);
+  it.each([
+    ['version 00', VALID],
+    ['a future version', `cc-${TRACE_ID}-${SPAN_ID}-01-future`],
+  ])(
+    'never throws on thousands of malformed values made from %s, and accepts exactly the valid ones',
+    (_name, valid) => {
+      const random = seeded(7);
+      const alphabet = '0123456789abcdefABCDEF-_ xz\u0000\u00e9';
+      let accepted = 0;
+      for (let i = 0; i < 5000; i++) {
+        const chars = valid.split('');
+        const mutations = 1 + Math.floor(random() * 3);
+        for (let m = 0; m < mutations; m++) {
+          const at = Math.floor(random() * chars.length);
+          const op = random();
+          const c = alphabet[Math.floor(random() * alphabet.length)] as string;
+          if (op < 0.5) chars[at] = c;
+          else if (op < 0.75) chars.splice(at, 1);
+          else chars.splice(at, 0, c);
+        }
+        const header = chars.join('');
+        const parsed = parseTraceparent(header);
+        expect(parsed !== undefined).toBe(oracle(header));
+        if (parsed) accepted++;
       }
-      const header = chars.join('');
-      const parsed = parseTraceparent(header);
-      expect(parsed !== undefined).toBe(oracle(header));
-      if (parsed) accepted++;
-    }
-    expect(accepted).toBeGreaterThan(100);
-  });
+      expect(accepted).toBeGreaterThan(100);
+    },
+  );
 
   it('round-trips through formatTraceparent and traceresponse', () => {
     const spanContext = { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.SAMPLED };
