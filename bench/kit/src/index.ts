@@ -12,6 +12,7 @@
  */
 
 export { callgrindWindow, countInstructions } from './callgrind.ts';
+export { type FunctionCost, nameJsFunctions, profileFunctions } from './callgrind-js.ts';
 export {
   type Comparison,
   compareMetric,
