@@ -104,11 +104,14 @@ export class Queue<
 
   /** Adds a job inside a PRODUCER `send <queue>` span, which becomes the job's creation context. */
   override async add(name: NameType, data: DataType, opts?: JobsOptions): Promise<Job<DataType, ResultType, NameType>> {
-    const span = startProducerSpan(this.#tracer, this.#sendName, this.#sendAttributes, name, opts);
+    // The active context read once (the API looks its manager up on every call): the span's parent
+    // and the base of the context `super.add` runs in.
+    const parent = context.active();
+    const span = startProducerSpan(this.#tracer, this.#sendName, this.#sendAttributes, name, opts, parent);
     try {
       // `super.add` passed with its receiver and arguments: no closure per job.
       const job = await context.with(
-        withSpan(context.active(), span),
+        withSpan(parent, span),
         super.add,
         this,
         name,
