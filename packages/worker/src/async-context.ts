@@ -66,6 +66,8 @@ export class WorkersContextManager implements ContextManager {
     ...args: A
   ): ReturnType<F> {
     if (!this.#enabled) return fn.call(thisArg, ...args);
+    // The usual call (`context.with(ctx, fn)`) runs `fn` itself, without a closure around it.
+    if (thisArg === undefined && args.length === 0) return this.#storage.run(context, fn);
     return this.#storage.run(context, () => fn.call(thisArg, ...args));
   }
 

@@ -6,7 +6,15 @@
  * @internal
  * @module
  */
-import { type Attributes, context, isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  context,
+  isSpanContextValid,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { followTraceresponse, recordError } from '@wideline/core';
 import {
@@ -24,6 +32,27 @@ const headersSetter = {
   },
 };
 
+const recordSetter = {
+  set(carrier: Record<string, string>, key: string, value: string) {
+    carrier[key] = value;
+  },
+};
+
+/**
+ * `init` with the span's context in its headers. Without headers of the caller's own, a plain record
+ * carries it: the runtime builds the request's `Headers` from it once, instead of copying one built here.
+ */
+function propagatedInit(spanContext: Context, init: RequestInit | undefined): RequestInit {
+  if (init?.headers === undefined) {
+    const headers: Record<string, string> = {};
+    propagator.inject(spanContext, headers, recordSetter);
+    return { ...init, headers };
+  }
+  const headers = new Headers(init.headers);
+  propagator.inject(spanContext, headers, headersSetter);
+  return { ...init, headers };
+}
+
 function clientAttributes(method: string, url: URL | undefined, extra: Attributes | undefined): Attributes {
   const attributes: Attributes = { [ATTR_HTTP_REQUEST_METHOD]: method };
   if (url) {
@@ -40,6 +69,11 @@ export interface OutgoingTarget {
   call: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
   /** Always propagate (service bindings, Durable Object stubs). */
   internal?: boolean;
+  /**
+   * `call` is the runtime's own `fetch`: no JavaScript runs inside it, so it is called without
+   * making the CLIENT span the active context (a context switch per request, for nothing).
+   */
+  native?: boolean;
   /** Extra attributes, e.g. the binding name. */
   attributes?: Attributes;
 }
@@ -86,16 +120,16 @@ export async function tracedFetch(
         callInput = request;
         callInit = undefined;
       } else {
-        const headers = new Headers(init?.headers);
-        propagator.inject(spanContext, headers, headersSetter);
-        callInit = { ...init, headers };
+        callInit = propagatedInit(spanContext, init);
       }
     } catch {
       // Unbuildable input: let the runtime raise its own error below, unpropagated.
     }
   }
   try {
-    const response = await context.with(spanContext, () => target.call(callInput, callInit));
+    const response = await (target.native
+      ? target.call(callInput, callInit)
+      : context.with(spanContext, () => target.call(callInput, callInit)));
     span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
     // A callee that keeps the trace says so; keep this part too, so the trace is whole in Jaeger.
     const tail = runtime.tracing.tailSampler;
@@ -114,6 +148,19 @@ export async function tracedFetch(
 const PATCHED = Symbol.for('wideline.fetch');
 
 /**
+ * Whether `fn` is workerd's own `fetch`, not another SDK's wrapper (which may read the active
+ * context). By name: a bound function prints as native code whatever it wraps; Node's `fetch` is
+ * JavaScript (undici, whose diagnostics channels instrumentation reads the context).
+ */
+function isNativeFetch(fn: unknown): boolean {
+  try {
+    return /^function fetch\(\) \{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(fn));
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Wraps the isolate's global `fetch` once. Later calls (other entry points, a new runtime in tests)
  * only swap the runtime the wrapper reads, so `fetch` is never wrapped twice by Wideline.
  */
@@ -130,6 +177,7 @@ export function instrumentGlobalFetch(runtime: IsolateRuntime): void {
     call(input, init) {
       return original(input, init);
     },
+    native: isNativeFetch(original),
   };
   const wrapped = ((input: RequestInfo | URL, init?: RequestInit) =>
     tracedFetch(state.runtime, target, input, init)) as typeof fetch & { [PATCHED]?: { runtime: IsolateRuntime } };
