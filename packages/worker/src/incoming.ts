@@ -23,7 +23,7 @@ import {
 } from '@wideline/core/conventions';
 import { formatTraceresponse } from '@wideline/core/sdk';
 import { type AcceptTraceContext, type IsolateRuntime, propagator } from './config';
-import { flushAfter, type WaitUntilHost } from './invocation';
+import { flushAfter, keepAlive, type WaitUntilHost } from './invocation';
 
 /** The caller's context if config accepts it, else the root (a new trace). Never throws. */
 export function incomingContext(request: Request, accept: AcceptTraceContext | undefined): Context {
@@ -91,44 +91,48 @@ function setInPlace(response: Response, traceresponse: string): Headers | undefi
 }
 
 /**
+ * A native byte pipe where the runtime has one (workerd), far cheaper than a JS TransformStream.
+ * Workers send a stream of unknown length chunked; FixedLengthStream keeps Content-Length.
+ */
+function bytePipe(headers: Headers): TransformStream {
+  const streams = globalThis as {
+    FixedLengthStream?: FixedLengthStreamClass;
+    IdentityTransformStream?: IdentityTransformStreamClass;
+  };
+  const length = Number(headers.get('content-length') ?? Number.NaN);
+  if (streams.FixedLengthStream && Number.isSafeInteger(length) && length >= 0)
+    return new streams.FixedLengthStream(length);
+  return streams.IdentityTransformStream ? new streams.IdentityTransformStream() : new TransformStream();
+}
+
+/**
  * A response like `response`, with `traceresponse` set and a promise that settles when its body is
  * sent. Bodyless responses (null body, 101/204/205/304) are returned as they are when their headers
- * are mutable: no copy, no pipe; a HEAD response loses its body. Only a body is piped, because only then is "sent" later
- * than "returned".
+ * are mutable: no copy, no pipe; a HEAD response loses its body. Only a body is piped, because only
+ * then is "sent" later than "returned".
  */
 function instrumentResponse(
   request: Request,
   response: Response,
   traceresponse: string,
 ): { response: Response; done: Promise<void> } {
+  const body = response.body;
   const webSocket = (response as { webSocket?: WebSocket | null }).webSocket;
-  const bodyless = response.body === null || NO_BODY_STATUS.has(response.status) || webSocket != null;
+  const bodyless = body === null || NO_BODY_STATUS.has(response.status) || webSocket != null;
   const mutable = setInPlace(response, traceresponse);
   if (bodyless && mutable) return { response, done: SENT };
   const headers = mutable ?? new Headers(response.headers);
   if (!mutable) headers.set('traceresponse', traceresponse);
-  const init = {
+  const init: ResponseInit & { webSocket?: WebSocket } = {
     status: response.status,
     statusText: response.statusText,
     headers,
-    ...(webSocket ? { webSocket } : {}),
   };
+  if (webSocket) init.webSocket = webSocket;
   // A HEAD response's body is never read, so waiting for it would hold the span open.
   if (bodyless || request.method === 'HEAD') return { response: new Response(null, init), done: SENT };
-  // Workers send a stream of unknown length chunked; FixedLengthStream keeps Content-Length. Both it
-  // and IdentityTransformStream are native byte pipes in workerd, far cheaper than a JS TransformStream.
-  const streams = globalThis as {
-    FixedLengthStream?: FixedLengthStreamClass;
-    IdentityTransformStream?: IdentityTransformStreamClass;
-  };
-  const length = Number(response.headers.get('content-length') ?? Number.NaN);
-  const pipe =
-    streams.FixedLengthStream && Number.isSafeInteger(length) && length >= 0
-      ? new streams.FixedLengthStream(length)
-      : streams.IdentityTransformStream
-        ? new streams.IdentityTransformStream()
-        : new TransformStream();
-  const done = (response.body as ReadableStream).pipeTo(pipe.writable);
+  const pipe = bytePipe(headers);
+  const done = (body as ReadableStream).pipeTo(pipe.writable);
   return { response: new Response(pipe.readable, init), done };
 }
 
@@ -217,15 +221,17 @@ export async function traceFetch(
     flushAfter(runtime, host);
     return response;
   }
-  const ended = traced.done.then(
-    () => span.end(),
-    (error: unknown) => {
-      // The client went away or the body failed mid-stream: the response was already committed.
-      span.setAttribute('wideline.response.aborted', true);
-      span.addEvent('response body aborted', { [ATTR_ERROR_MESSAGE]: String(error) });
-      span.end();
-    },
-  );
-  flushAfter(runtime, host, ended);
+  // One continuation ends the span and starts the flush: each promise hop here is paid per request.
+  const endAndFlush = () => {
+    span.end();
+    return runtime.flush();
+  };
+  const flushed = traced.done.then(endAndFlush, (error: unknown) => {
+    // The client went away or the body failed mid-stream: the response was already committed.
+    span.setAttribute('wideline.response.aborted', true);
+    span.addEvent('response body aborted', { [ATTR_ERROR_MESSAGE]: String(error) });
+    return endAndFlush();
+  });
+  keepAlive(host, flushed);
   return traced.response;
 }
