@@ -6,15 +6,7 @@
  * @internal
  * @module
  */
-import {
-  type Attributes,
-  type Context,
-  context,
-  isSpanContextValid,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
+import { type Attributes, context, isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { followTraceresponse, recordError } from '@wideline/core';
 import {
@@ -31,27 +23,6 @@ const headersSetter = {
     carrier.set(key, value);
   },
 };
-
-const recordSetter = {
-  set(carrier: Record<string, string>, key: string, value: string) {
-    carrier[key] = value;
-  },
-};
-
-/**
- * `init` with the span's context in its headers. Without headers of the caller's own, a plain record
- * carries it: the runtime builds the request's `Headers` from it once, instead of copying one built here.
- */
-function propagatedInit(spanContext: Context, init: RequestInit | undefined): RequestInit {
-  if (init?.headers === undefined) {
-    const headers: Record<string, string> = {};
-    propagator.inject(spanContext, headers, recordSetter);
-    return { ...init, headers };
-  }
-  const headers = new Headers(init.headers);
-  propagator.inject(spanContext, headers, headersSetter);
-  return { ...init, headers };
-}
 
 function clientAttributes(method: string, url: URL | undefined, extra: Attributes | undefined): Attributes {
   const attributes: Attributes = { [ATTR_HTTP_REQUEST_METHOD]: method };
@@ -120,7 +91,9 @@ export async function tracedFetch(
         callInput = request;
         callInit = undefined;
       } else {
-        callInit = propagatedInit(spanContext, init);
+        const headers = new Headers(init?.headers);
+        propagator.inject(spanContext, headers, headersSetter);
+        callInit = { ...init, headers };
       }
     } catch {
       // Unbuildable input: let the runtime raise its own error below, unpropagated.
@@ -148,19 +121,6 @@ export async function tracedFetch(
 const PATCHED = Symbol.for('wideline.fetch');
 
 /**
- * Whether `fn` is workerd's own `fetch`, not another SDK's wrapper (which may read the active
- * context). By name: a bound function prints as native code whatever it wraps; Node's `fetch` is
- * JavaScript (undici, whose diagnostics channels instrumentation reads the context).
- */
-function isNativeFetch(fn: unknown): boolean {
-  try {
-    return /^function fetch\(\) \{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(fn));
-  } catch {
-    return false;
-  }
-}
-
-/**
  * Wraps the isolate's global `fetch` once. Later calls (other entry points, a new runtime in tests)
  * only swap the runtime the wrapper reads, so `fetch` is never wrapped twice by Wideline.
  */
@@ -177,7 +137,9 @@ export function instrumentGlobalFetch(runtime: IsolateRuntime): void {
     call(input, init) {
       return original(input, init);
     },
-    native: isNativeFetch(original),
+    // By name: a bound function prints as native code whatever it wraps, and Node's `fetch` is
+    // JavaScript (undici, whose diagnostics-channel instrumentation reads the active context).
+    native: /^function fetch\(\) \{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(original)),
   };
   const wrapped = ((input: RequestInfo | URL, init?: RequestInit) =>
     tracedFetch(state.runtime, target, input, init)) as typeof fetch & { [PATCHED]?: { runtime: IsolateRuntime } };
