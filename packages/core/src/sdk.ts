@@ -32,6 +32,7 @@ export type { LoggerOptions, LogLevel, SentryLikeSink } from './logger';
 export { MESSAGE_CONTEXT_KEY, type MessageTraceFields, stripTraceContext } from './message-context';
 export { encodeResourceSpans, encodeSpans, joinResourceSpans } from './otlp-json';
 export { remoteSpanContext } from './propagation';
+export { randomHex } from './random-ids';
 export { asError, errorSpanContext } from './record-error';
 export { createRedactor, type RedactionOptions, type Redactor } from './redact';
 export { DEFAULT_DENIED_NAMES } from './redact-keys';

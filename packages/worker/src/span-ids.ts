@@ -4,37 +4,20 @@
  * messages that arrive before then link to it. So its ids are drawn when the socket is accepted,
  * kept in the socket's attachment, and handed to the SDK when the span finally starts.
  *
- * Every other id is random, as the SDK's are (and the generator is a subclass of the SDK's, so
- * core keeps the W3C Level 2 random-trace-id flag on new roots).
+ * Every other id is random, from core's `randomHex` (Math.random through a hex table: the SDK's Node
+ * generator goes through `Buffer`, a JavaScript polyfill in workerd), and the generator is a subclass
+ * of the SDK's, so core keeps the W3C Level 2 random-trace-id flag on new roots.
  *
  * @internal
  * @module
  */
 import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
+import { randomHex } from '@wideline/core/sdk';
 
 /** Ids a span is to start with; `traceId` only matters for a root. */
 export interface ReservedIds {
   spanId: string;
   traceId?: string;
-}
-
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-
-/**
- * `bytes` random bytes as lowercase hex, never all zero (W3C: an all-zero id is invalid). Math.random,
- * as the SDK's own generators use: ids need to be unique, not secret. Written here rather than
- * inherited because the SDK's Node build of its generator goes through `Buffer`, which in workerd
- * is a JavaScript polyfill, several times slower per id.
- */
-function randomHex(bytes: number): string {
-  let hex = '';
-  let zero = true;
-  for (let i = 0; i < bytes; i++) {
-    const byte = (Math.random() * 256) >>> 0;
-    if (byte !== 0) zero = false;
-    hex += HEX[byte];
-  }
-  return zero ? `${hex.slice(0, -2)}01` : hex;
 }
 
 /**
