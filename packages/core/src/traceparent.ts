@@ -28,8 +28,12 @@ export const RANDOM_TRACE_FLAG = 0x02;
 /** The flags this version of the spec defines (sampled, random-trace-id). */
 const KNOWN_FLAGS = TraceFlags.SAMPLED | RANDOM_TRACE_FLAG;
 
+const ZERO_TRACE_ID = '00000000000000000000000000000000';
+const ZERO_SPAN_ID = '0000000000000000';
 const VERSION_00_LENGTH = 55;
 const DASH = 0x2d;
+/** The four version-00 fields: lower-case hex, dashes at 2, 35 and 52 (the length is checked apart). */
+const FIELDS_RE = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}/;
 /** Optional white space around a header value (RFC 9110 OWS). */
 const OWS_RE = /^[ \t]+|[ \t]+$/g;
 
@@ -37,22 +41,9 @@ function isOws(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
 
-/** The value of a lower-case hex digit (`HEXDIGLC`), -1 for any other character. */
+/** The value of a character `FIELDS_RE` matched as a lower-case hex digit (`0-9`, `a-f`). */
 function hexValue(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30;
-  if (code >= 0x61 && code <= 0x66) return code - 0x57;
-  return -1;
-}
-
-/** Whether `value[from, to)` is lower-case hex and not all zeros (an all-zero id is invalid). */
-function isNonZeroHex(value: string, from: number, to: number): boolean {
-  let nonZero = false;
-  for (let i = from; i < to; i++) {
-    const digit = hexValue(value.charCodeAt(i));
-    if (digit < 0) return false;
-    if (digit > 0) nonZero = true;
-  }
-  return nonZero;
+  return code <= 0x39 ? code - 0x30 : code - 0x57;
 }
 
 function single(value: HeaderValue): string | undefined {
@@ -79,8 +70,10 @@ function versionFits(version: number, value: string): boolean {
  * four fields do not parse, upper-case hex, all-zero ids, or several headers. `traceFlags` holds the
  * known flags only (sampled, random-trace-id).
  *
- * Read character by character, not with a pattern: a propagated context (a job's stored context, a
- * message's) is parsed once per unit of work even when nothing is sampled.
+ * One native pattern match for the hex and the dashes, then the version, length and zero-id rules
+ * read at their positions, with no slice until the value is known valid: a propagated context (a
+ * job's stored context, a message's) is parsed once per unit of work even when nothing is sampled,
+ * and a JavaScript loop over 52 characters costs more than the match until V8 optimises it.
  *
  * @example
  * parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')?.traceId
@@ -91,21 +84,19 @@ export function parseTraceparent(header: HeaderValue): TraceParent | undefined {
   if (raw === undefined || raw.length > 512) return undefined;
   // Most values carry no optional whitespace: no regex replace for them.
   const value = isOws(raw.charCodeAt(0)) || isOws(raw.charCodeAt(raw.length - 1)) ? raw.replace(OWS_RE, '') : raw;
-  if (value.length < VERSION_00_LENGTH) return undefined;
+  if (value.length < VERSION_00_LENGTH || !FIELDS_RE.test(value)) return undefined;
+  // Every character read below is a lower-case hex digit: the pattern matched.
   const high = hexValue(value.charCodeAt(0));
   const low = hexValue(value.charCodeAt(1));
-  if (high < 0 || low < 0 || !versionFits((high << 4) | low, value)) return undefined;
-  // Lower-case hex trace id, span id and flags, separated by dashes at 2, 35 and 52.
-  if (value.charCodeAt(2) !== DASH || value.charCodeAt(35) !== DASH || value.charCodeAt(52) !== DASH) return undefined;
-  if (!isNonZeroHex(value, 3, 35) || !isNonZeroHex(value, 36, 52)) return undefined;
-  const flagsHigh = hexValue(value.charCodeAt(53));
-  const flagsLow = hexValue(value.charCodeAt(54));
-  if (flagsHigh < 0 || flagsLow < 0) return undefined;
+  if (!versionFits((high << 4) | low, value)) return undefined;
+  if (value.startsWith(ZERO_TRACE_ID, 3) || value.startsWith(ZERO_SPAN_ID, 36)) return undefined;
+  // Only the low nibble holds the flags this version defines.
+  const flags = hexValue(value.charCodeAt(54)) & KNOWN_FLAGS;
   return {
     version: high === 0 && low === 0 ? '00' : value.slice(0, 2),
     traceId: value.slice(3, 35),
     spanId: value.slice(36, 52),
-    traceFlags: ((flagsHigh << 4) | flagsLow) & KNOWN_FLAGS,
+    traceFlags: flags,
   };
 }
 
