@@ -60,11 +60,14 @@ const INSTRUCTIONS = process.env.BENCH_INSTRUCTIONS === '1';
 const COUNTED_LAYER = process.argv[2] === '--counted' ? (process.argv[3] as Layer) : undefined;
 type Layer = 'no-provider' | 'sampled-out' | 'discard' | 'otlp' | 'otlp-fetch' | 'head-10%';
 
-// The stand-in for BullMQ's add: the job it would have stored, no Redis.
+// The stand-in for BullMQ's add: the job it would have stored, no Redis. The options go through
+// JSON as they do through Redis (BullMQ stores them as JSON and the worker parses them), so the
+// processor reads the stored context from a parsed string, not from the producer's concatenation.
 let nextId = 0;
 BullQueue.prototype.add = async function (this: BullQueue, name: string, data: unknown, opts?: object) {
   nextId += 1;
-  return { id: String(nextId), name, data, opts, timestamp: Date.now(), queueName: this.name } as never;
+  const stored = JSON.parse(JSON.stringify(opts ?? {}));
+  return { id: String(nextId), name, data, opts: stored, timestamp: Date.now(), queueName: this.name } as never;
 };
 
 const discard: SpanExporter = {
