@@ -10,36 +10,14 @@
 //     node --perf-basic-prof --interpreted-frames-native-stack instructions.mjs --child wideline
 //   node functions.mjs /tmp/wl.out.1 /tmp/perf-<pid>.map 10000 80
 import { readFileSync } from 'node:fs';
+import { perfMapLookup } from '@wideline/bench-kit';
 
 const [out, mapFile, spansArg, topArg] = process.argv.slice(2);
 const spans = Number(spansArg);
 const TOP = Number(topArg ?? 60);
 
-// perf map
-const entries = readFileSync(mapFile, 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => {
-    const m = /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(l);
-    return { start: Number.parseInt(m[1], 16), end: Number.parseInt(m[1], 16) + Number.parseInt(m[2], 16), name: m[3] };
-  })
-  .sort((a, b) => a.start - b.start);
-function jsAt(addr) {
-  let lo = 0;
-  let hi = entries.length - 1;
-  let best = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (entries[mid].start <= addr) {
-      best = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  // later entries may overlap (code reused): take the latest entry covering addr
-  for (let i = best; i >= 0 && i > best - 50; i--)
-    if (entries[i].start <= addr && addr < entries[i].end) return entries[i].name;
-  return undefined;
-}
+// JIT code's names, from the perf map
+const jsAt = perfMapLookup(readFileSync(mapFile, 'utf8'));
 
 /** The Map under `key` of `map`, made on first use. */
 function entry(map, key) {

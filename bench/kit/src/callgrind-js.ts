@@ -41,7 +41,14 @@ function parsePerfMap(map: string): CodeRange[] {
   return ranges.reverse();
 }
 
-/** A lookup from an address to the name of the code object holding it. */
+/**
+ * A lookup from an address to the name of the JavaScript code object holding it, from the text of a
+ * `--perf-basic-prof` map (the newest name where an address was reused; tier marks dropped).
+ */
+export function perfMapLookup(perfMap: string): (address: number) => string | undefined {
+  return lookup(parsePerfMap(perfMap));
+}
+
 function lookup(ranges: CodeRange[]): (address: number) => string | undefined {
   const sorted = [...ranges].sort((a, b) => a.start - b.start);
   const newest = new Map(ranges.map((r, i) => [r, i]));
@@ -69,7 +76,7 @@ const HEX_NAME_RE = /^0x([0-9a-f]+)(?:'\d+)?$/;
 
 /** The profile with generated code named from the perf map and self-calls removed. */
 export function nameJsFunctions(profile: string, perfMap: string): string {
-  const nameOf = lookup(parsePerfMap(perfMap));
+  const nameOf = perfMapLookup(perfMap);
   const names = new Map<string, string>();
   const out: string[] = [];
   let current = '';

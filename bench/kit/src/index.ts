@@ -12,7 +12,7 @@
  */
 
 export { callgrindWindow, countInstructions } from './callgrind.ts';
-export { type FunctionCost, nameJsFunctions, profileFunctions } from './callgrind-js.ts';
+export { type FunctionCost, nameJsFunctions, perfMapLookup, profileFunctions } from './callgrind-js.ts';
 export {
   type Comparison,
   compareMetric,
