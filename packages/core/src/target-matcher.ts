@@ -34,9 +34,10 @@ type Fail = (problem: string, fix?: string) => WidelineConfigError;
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
 // A host entry: an optional `*.`, a name or a bracketed IP literal, an optional `:port`.
 const HOST_ENTRY = /^(\*\.)?(\[[^\]]*\]|[^:[\]]*)(?::(.*))?$/;
-// A host as a parsed URL spells it (lower case, punycode, canonical IPv4): dot-separated labels or
-// an IPv6 literal. Anything else a URL accepts as a host (`*`, `a..b`) is a typo here.
-const HOST = /^(?:\[[\da-f:.]+\]|[\w-]+(?:\.[\w-]+)*)$/;
+// A host as a parsed URL spells it (lower case, punycode, canonical IPv4): dot-separated labels that
+// neither start nor end with a hyphen, or an IPv6 literal. Anything else a URL accepts as a host
+// (`*`, `a..b`, `-api.example.com`) is a typo here.
+const HOST = /^(?:\[[\da-f:.]+\]|\w(?:[\w-]*\w)?(?:\.\w(?:[\w-]*\w)?)*)$/;
 
 // The fix of most malformed entries: the grammar, one example of each form.
 const GRAMMAR =
