@@ -1,9 +1,10 @@
 /**
  * Throughput and CPU per job of adding and processing N BullMQ jobs (worker concurrency 50) against
  * the same Redis: no tracing, @wideline/bullmq (every job traced and exported, and at 10% head
- * sampling), and BullMQ's own telemetry with bullmq-otel. The traced variants use the same Wideline
- * pipeline exporting OTLP/HTTP to one local receiver that answers 200 and discards, so the
- * difference is the instrumentation, not the exporter. The receiver runs in a child process, so its
+ * sampling), BullMQ's own telemetry with bullmq-otel, and the floor (`floor.ts`: plain OpenTelemetry
+ * with only the libraries Wideline requires, every job traced, and at 10%). Wideline and bullmq-otel
+ * use the same Wideline pipeline, and every traced variant exports OTLP/HTTP to one local receiver
+ * that answers 200 and discards, so the difference is the instrumentation. The receiver runs in a child process, so its
  * CPU is not counted. Jobs are added outside any request span: what is measured is what the BullMQ
  * instrumentation adds (its producer and consumer spans), not the cost of tracing the app around it.
  *
@@ -39,7 +40,7 @@ const WORK_US = Number(process.env.BENCH_WORK_US ?? 0);
 // Jobs each variant runs once, unmeasured, before the rounds: the first runs in a process are up to
 // half again as costly per job while V8 compiles BullMQ's, ioredis's and the SDK's hot paths.
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
-// The variants to run (run.ts lists them, the layer steps included); default: the four compared.
+// The variants to run (run.ts lists them, the layer steps included); default: the six compared.
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const RUN = variantsFrom(ONLY, VARIANTS);
 
@@ -52,6 +53,11 @@ const RATIOS: Array<[Variant, Variant, 'cpu_per_job' | 'throughput']> = [
   ['wideline', 'bullmq-otel', 'cpu_per_job'],
   ['wideline', 'untraced', 'throughput'],
   ['wideline-10%', 'untraced', 'throughput'],
+  ['floor', 'untraced', 'cpu_per_job'],
+  ['floor-10%', 'untraced', 'cpu_per_job'],
+  ['floor', 'bullmq-otel', 'throughput'],
+  ['wideline', 'floor', 'cpu_per_job'],
+  ['wideline-10%', 'floor-10%', 'cpu_per_job'],
 ];
 
 function figure(result: RunResult, metric: 'cpu_per_job' | 'throughput'): number {
@@ -62,7 +68,8 @@ function record(results: BenchResults, r: RunResult): void {
   const { variant } = r;
   results.add({ metric: 'throughput', variant, value: r.rate, unit: 'jobs/s', kind: 'throughput' });
   results.add({ metric: 'cpu_per_job', variant, value: r.cpuPerJob, unit: 'µs', kind: 'latency' });
-  if (!variant.startsWith('untraced') && variant !== 'wideline-no-sdk') {
+  // The floor's BatchSpanProcessor does not count what it drops (the receiver's spans per job do).
+  if (!variant.startsWith('untraced') && !variant.startsWith('floor') && variant !== 'wideline-no-sdk') {
     const value = r.dropped / (2 * r.jobs);
     results.add({ metric: 'spans_dropped', variant, value, unit: 'fraction', kind: 'error_rate' });
   }
@@ -89,6 +96,7 @@ function line(r: RunResult): string {
     `syscalls/job r ${per(r.syscallsRead)} w ${per(r.syscallsWrite)}`,
     `GC ${fixed((1000 * r.gcMs) / r.jobs, 1)} µs/job`,
     `Redis ${fixed(r.redisCommandsPerJob, 1)} cmds ${fixed(r.redisBytesInPerJob)} B/job`,
+    `OTLP ${fixed(r.otlpSpansPerJob, 2)} spans ${fixed(r.otlpBytesPerJob)} B/job`,
     r.dropped ? `${r.dropped} spans dropped` : '',
   ].join('  ');
 }

@@ -15,6 +15,12 @@
  *   head-10%      not a layer above the others: `otlp` at 10 % head sampling (jobs follow their
  *                 producer's decision), the unsampled job's cost beside the sampled one's
  *
+ * The floor (`floor.ts`: no Wideline, only the libraries it requires), the same steps:
+ *   floor-0%      the SDK's BasicTracerProvider at 0 % (ParentBased(TraceIdRatioBased)): propagation only
+ *   floor-discard every span recorded, BatchSpanProcessor, an exporter that discards
+ *   floor         every span exported by OTLPTraceExporter to the same receiver
+ *   floor-10%     `floor` at 10 % head sampling
+ *
  *   node src/overhead.ts                                    # 50 000 jobs per layer, 3 rounds
  *   BENCH_ONLY=otlp node --cpu-prof src/overhead.ts          # one layer, e.g. to profile it
  *   BENCH_WIDELINE_MODULE=/abs/path/dist/index.js node src/overhead.ts   # another build
@@ -38,6 +44,7 @@ import { BenchResults, callgrindWindow, countInstructions } from '@wideline/benc
 import type { TracedJobLike } from '@wideline/bullmq';
 import type { WidelineTracing } from '@wideline/core';
 import { Queue as BullQueue } from 'bullmq';
+import { type FloorJob, type FloorTracing, floorAdd, floorProcessor, floorTracing } from './floor.ts';
 
 const { Queue, tracedProcessor } = (await import(
   process.env.BENCH_WIDELINE_MODULE ?? '@wideline/bullmq'
@@ -58,16 +65,20 @@ const CONCURRENCY = 50;
 const INSTRUCTIONS = process.env.BENCH_INSTRUCTIONS === '1';
 // In the child process that callgrind counts: which layer, and count the measured loop.
 const COUNTED_LAYER = process.argv[2] === '--counted' ? (process.argv[3] as Layer) : undefined;
-type Layer = 'no-provider' | 'sampled-out' | 'discard' | 'otlp' | 'otlp-fetch' | 'head-10%';
+const WIDELINE_LAYERS = ['no-provider', 'sampled-out', 'discard', 'otlp', 'otlp-fetch', 'head-10%'] as const;
+const FLOOR_LAYERS = ['floor-0%', 'floor-discard', 'floor', 'floor-10%'] as const;
+type Layer = (typeof WIDELINE_LAYERS)[number] | (typeof FLOOR_LAYERS)[number];
 
-// The stand-in for BullMQ's add: the job it would have stored, no Redis. The options go through
-// JSON as they do through Redis (BullMQ stores them as JSON and the worker parses them), so the
-// processor reads the stored context from a parsed string, not from the producer's concatenation.
+// The stand-in for BullMQ's add: the job it would have stored, no Redis. Data and options go
+// through JSON as they do through Redis (BullMQ stores them as JSON and the worker parses them), so
+// the processor reads the stored context (Wideline's in the options, the floor's in the data) from
+// a parsed string, not from the producer's concatenation.
 let nextId = 0;
+const stored = (value: unknown) => JSON.parse(JSON.stringify(value ?? {}));
 BullQueue.prototype.add = async function (this: BullQueue, name: string, data: unknown, opts?: object) {
   nextId += 1;
-  const stored = JSON.parse(JSON.stringify(opts ?? {}));
-  return { id: String(nextId), name, data, opts: stored, timestamp: Date.now(), queueName: this.name } as never;
+  const job = { id: String(nextId), name, data: stored(data), opts: stored(opts), timestamp: Date.now() };
+  return { ...job, queueName: this.name } as never;
 };
 
 const discard: SpanExporter = {
@@ -107,25 +118,52 @@ function pipeline(layer: Layer, sink: string): WidelineTracing | undefined {
   });
 }
 
-async function run(layer: Layer, sink: string): Promise<number> {
-  const tracing = pipeline(layer, sink);
+/** The floor's pipeline for a floor layer, with the batch settings {@link pipeline} gives Wideline's. */
+function floorOf(layer: Layer, sink: string): FloorTracing | undefined {
+  const batch = { scheduledDelayMs: COUNTED_LAYER ? 60_000 : 200, maxQueueSize: 65_536 };
+  if (layer === 'floor-0%') return floorTracing(sink, 0, batch, discard);
+  if (layer === 'floor-discard') return floorTracing(sink, 1, batch, discard);
+  if (layer === 'floor') return floorTracing(sink, 1, batch);
+  if (layer === 'floor-10%') return floorTracing(sink, 0.1, batch);
+  return undefined;
+}
+
+/** What a worker hands the processor besides the stored job: a first attempt, just picked. */
+function picked(job: object): Record<string, unknown> {
+  return { ...job, attemptsMade: 0, attemptsStarted: 1, processedOn: Date.now(), log: async () => undefined };
+}
+
+type OneJob = (i: number) => Promise<void>;
+
+/** One job through @wideline/bullmq's `Queue.add` and `tracedProcessor`. */
+function widelineJob(): { one: OneJob; close(): Promise<void> } {
   const queue = new Queue('overhead', { connection: { lazyConnect: true } as never });
   const process_ = tracedProcessor(async (job: TracedJobLike & { data?: unknown }) => job.data, {
     queueName: 'overhead',
   });
-  const log = async () => undefined;
   const one = async (i: number) => {
-    const job = (await queue.add('job', { i }, { removeOnComplete: true })) as unknown as Record<string, unknown>;
-    await process_({
-      ...job,
-      name: 'job',
-      data: { i },
-      attemptsMade: 0,
-      attemptsStarted: 1,
-      processedOn: Date.now(),
-      log,
-    } as never);
+    const job = await queue.add('job', { i }, { removeOnComplete: true });
+    await process_(picked(job) as never);
   };
+  return { one, close: () => queue.close() };
+}
+
+/** One job through the floor's `add` and processor. */
+function floorJob(floor: FloorTracing): { one: OneJob; close(): Promise<void> } {
+  const queue = new BullQueue('overhead', { connection: { lazyConnect: true } as never });
+  const add = floorAdd(floor.tracer, queue);
+  const process_ = floorProcessor(floor.tracer, 'overhead', async (job: FloorJob) => job.data);
+  const one = async (i: number) => {
+    const job = await add('job', { i }, { removeOnComplete: true });
+    await process_(picked(job) as never);
+  };
+  return { one, close: () => queue.close() };
+}
+
+async function run(layer: Layer, sink: string): Promise<number> {
+  const floor = floorOf(layer, sink);
+  const tracing = floor ? undefined : pipeline(layer, sink);
+  const { one, close } = floor ? floorJob(floor) : widelineJob();
   if (COUNTED_LAYER) await callgrindWindow.open();
   const before = process.cpuUsage();
   for (let i = 0; i < JOBS; i += CONCURRENCY) {
@@ -136,10 +174,12 @@ async function run(layer: Layer, sink: string): Promise<number> {
     await new Promise(setImmediate);
   }
   await tracing?.forceFlush();
+  await floor?.forceFlush();
   const cpu = process.cpuUsage(before);
   if (COUNTED_LAYER) await callgrindWindow.close();
-  await queue.close();
+  await close();
   await tracing?.shutdown();
+  await floor?.shutdown();
   trace.disable();
   propagation.disable();
   return (cpu.user + cpu.system) / JOBS;
@@ -183,9 +223,7 @@ async function measureLayers(layers: Layer[]): Promise<void> {
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const only = process.env.BENCH_ONLY?.split(',');
-const layers = (['no-provider', 'sampled-out', 'discard', 'otlp', 'otlp-fetch', 'head-10%'] as Layer[]).filter(
-  (l) => !only || only.includes(l),
-);
+const layers = ([...WIDELINE_LAYERS, ...FLOOR_LAYERS] as Layer[]).filter((l) => !only || only.includes(l));
 if (COUNTED_LAYER) await measureLayers([COUNTED_LAYER]);
 else if (INSTRUCTIONS) await countLayers(layers);
 else await measureLayers(layers);

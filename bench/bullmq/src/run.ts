@@ -11,9 +11,10 @@ import { propagation, trace } from '@opentelemetry/api';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { WidelineTracing } from '@wideline/core';
 import { createNodeTracing } from '@wideline/core/node';
-import { Queue, Worker } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
 import { Redis } from 'ioredis';
+import { type FloorTracing, floorAdd, floorProcessor, floorTracing } from './floor.ts';
 import { startWindow, type WindowStats } from './process-stats.ts';
 
 // Another build of @wideline/bullmq (an absolute path) can stand in, to compare before and after.
@@ -40,7 +41,9 @@ export const connection = {
  * - `wideline-10%`: 10% head sampling (jobs follow their producer's decision);
  * - `wideline-discard`: every span recorded by core's pipeline, exported to an exporter that discards;
  * - `wideline`: every span recorded and exported as OTLP/HTTP JSON;
- * - `bullmq-otel`: BullMQ's own telemetry with bullmq-otel, same pipeline and exporter.
+ * - `bullmq-otel`: BullMQ's own telemetry with bullmq-otel, same pipeline and exporter;
+ * - `floor`, `floor-10%`: no Wideline, only the libraries it requires (`floor.ts`), every job traced
+ *   and exported, and at 10% head sampling, with the same batch settings and receiver.
  */
 export type Variant =
   | 'untraced'
@@ -52,8 +55,17 @@ export type Variant =
   | 'wideline-10%'
   | 'wideline-discard'
   | 'wideline'
-  | 'bullmq-otel';
-export const VARIANTS: readonly Variant[] = ['untraced', 'wideline', 'bullmq-otel', 'wideline-10%'];
+  | 'bullmq-otel'
+  | 'floor'
+  | 'floor-10%';
+export const VARIANTS: readonly Variant[] = [
+  'untraced',
+  'wideline',
+  'bullmq-otel',
+  'wideline-10%',
+  'floor',
+  'floor-10%',
+];
 export const LAYER_STEPS: readonly Variant[] = [
   'untraced',
   'untraced+metadata',
@@ -63,13 +75,13 @@ export const LAYER_STEPS: readonly Variant[] = [
   'wideline-discard',
   'wideline',
 ];
-const ALL: readonly Variant[] = [...LAYER_STEPS, 'bullmq-otel', 'no-sdk-queue', 'no-sdk-worker'];
+const ALL: readonly Variant[] = [...LAYER_STEPS, 'bullmq-otel', 'no-sdk-queue', 'no-sdk-worker', 'floor', 'floor-10%'];
 
 interface Setup {
   /** Head sampling ratio of the pipeline; none: no provider registered. */
   ratio?: number;
   exporter?: 'otlp' | 'discard';
-  classes: 'bullmq' | 'wideline' | 'wideline-queue' | 'wideline-worker' | 'bullmq-otel';
+  classes: 'bullmq' | 'wideline' | 'wideline-queue' | 'wideline-worker' | 'bullmq-otel' | 'floor';
   metadata?: boolean;
 }
 
@@ -84,6 +96,8 @@ const SETUPS: Record<Variant, Setup> = {
   'wideline-discard': { classes: 'wideline', ratio: 1, exporter: 'discard' },
   wideline: { classes: 'wideline', ratio: 1, exporter: 'otlp' },
   'bullmq-otel': { classes: 'bullmq-otel', ratio: 1, exporter: 'otlp' },
+  floor: { classes: 'floor', ratio: 1, exporter: 'otlp' },
+  'floor-10%': { classes: 'floor', ratio: 0.1, exporter: 'otlp' },
 };
 
 /** Checks variant names given on the command line, naming the known ones. */
@@ -144,7 +158,7 @@ const discard: SpanExporter = {
 };
 
 function pipeline(sink: Sink, setup: Setup, batchDelayMs: number): WidelineTracing | undefined {
-  if (setup.ratio === undefined) return undefined;
+  if (setup.ratio === undefined || setup.classes === 'floor') return undefined;
   return createNodeTracing({
     serviceName: 'bench-bullmq',
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url },
@@ -153,6 +167,19 @@ function pipeline(sink: Sink, setup: Setup, batchDelayMs: number): WidelineTraci
     sampling: { head: { ratio: setup.ratio } },
     ...(setup.exporter === 'discard' ? { exporter: discard } : {}),
   });
+}
+
+/** The floor's pipeline (`floor.ts`), with the batch settings {@link pipeline} gives Wideline's. */
+function floorPipeline(sink: Sink, setup: Setup, batchDelayMs: number): FloorTracing | undefined {
+  if (setup.classes !== 'floor' || setup.ratio === undefined) return undefined;
+  return floorTracing(sink.url, setup.ratio, { scheduledDelayMs: batchDelayMs, maxQueueSize: 65_536 });
+}
+
+/** The floor's producer: BullMQ's `Queue` with {@link floorAdd} in front of its `add`. */
+function floorQueue(name: string, floor: FloorTracing): Producer {
+  const queue = new Queue(name, { connection });
+  const add = floorAdd(floor.tracer, queue);
+  return { add, obliterate: (opts) => queue.obliterate(opts), close: () => queue.close() };
 }
 
 /** The stored context Wideline writes, for `untraced+metadata`: same size, its own ids. */
@@ -242,9 +269,10 @@ export async function run(variant: Variant, sink: Sink, options: RunOptions): Pr
   // No long digit runs in the name: a 13-digit timestamp looks like a card number to core's
   // redaction, which then checks it on every span; real queue names do not look like that.
   // Names of one length for every variant: Redis keys carry the name, and bytes per job compare.
-  const name = `bench-v${ALL.indexOf(variant)}-${process.pid.toString(36)}-${Date.now().toString(36)}`;
+  const name = `bench-v${ALL.indexOf(variant).toString(36)}-${process.pid.toString(36)}-${Date.now().toString(36)}`;
   const setup = SETUPS[variant];
   const tracing = pipeline(sink, setup, options.batchDelayMs ?? 200);
+  const floor = floorPipeline(sink, setup, options.batchDelayMs ?? 200);
   const wideline = setup.classes === 'wideline';
   const telemetry = setup.classes === 'bullmq-otel' ? { telemetry: new BullMQOtel({ tracerName: 'bench' }) } : {};
   let processed = 0;
@@ -273,10 +301,12 @@ export async function run(variant: Variant, sink: Sink, options: RunOptions): Pr
   const tracedQueue = wideline || setup.classes === 'wideline-queue';
   const worker = tracedWorker
     ? new WidelineWorker(name, processor, workerOpts)
-    : new Worker(name, processor, workerOpts);
+    : new Worker(name, floor ? floorProcessor<Job, number>(floor.tracer, name, processor) : processor, workerOpts);
   const queue: Producer = tracedQueue
     ? new WidelineQueue(name, { connection })
-    : new Queue(name, { connection, ...telemetry });
+    : floor
+      ? floorQueue(name, floor)
+      : new Queue(name, { connection, ...telemetry });
   const stats = new Redis(connection);
   await worker.waitUntilReady();
   const jobOpts = { removeOnComplete: true, removeOnFail: true };
@@ -294,6 +324,7 @@ export async function run(variant: Variant, sink: Sink, options: RunOptions): Pr
   await done;
   // Every job traced and exported: the spans still queued are part of the cost.
   await tracing?.forceFlush();
+  await floor?.forceFlush();
   const window = end();
   await options.onWindow?.close();
   const redisAfter = await redisCounters(stats);
@@ -304,6 +335,7 @@ export async function run(variant: Variant, sink: Sink, options: RunOptions): Pr
   await queue.close();
   await stats.quit();
   await tracing?.shutdown();
+  await floor?.shutdown();
   const dropped = tracing?.stats().export.spansDroppedQueueFull ?? 0;
   trace.disable();
   propagation.disable();
