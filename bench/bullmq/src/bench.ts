@@ -20,6 +20,7 @@
  *   BENCH_ONLY=untraced,wideline-10% node src/bench.ts    # some variants
  *   BENCH_WORK_US=1000 BENCH_JOBS=5000 node src/bench.ts  # each job spends 1 ms of CPU
  *   BENCH_WIDELINE_MODULE=/abs/path/to/old/dist/index.js node src/bench.ts   # another build
+ *   BENCH_CORE_DIST=/abs/path/core/dist node src/bench.ts                     # another build of core's pipeline
  *   node src/profile.ts                                    # where the CPU goes, per layer
  *
  * Not a test: it prints figures and ratios; nothing gates on them. Every round's figures, and the
@@ -96,7 +97,7 @@ function line(r: RunResult): string {
     `syscalls/job r ${per(r.syscallsRead)} w ${per(r.syscallsWrite)}`,
     `GC ${fixed((1000 * r.gcMs) / r.jobs, 1)} µs/job`,
     `Redis ${fixed(r.redisCommandsPerJob, 1)} cmds ${fixed(r.redisBytesInPerJob)} B/job`,
-    `OTLP ${fixed(r.otlpSpansPerJob, 2)} spans ${fixed(r.otlpBytesPerJob)} B/job`,
+    `OTLP ${fixed(r.otlpSpansPerJob, 2)} spans ${fixed(r.otlpBytesPerJob)} B/job ${r.otlpRequests} req`,
     r.dropped ? `${r.dropped} spans dropped` : '',
   ].join('  ');
 }

@@ -10,7 +10,6 @@ import { spawn } from 'node:child_process';
 import { propagation, trace } from '@opentelemetry/api';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { WidelineTracing } from '@wideline/core';
-import { createNodeTracing } from '@wideline/core/node';
 import { type Job, Queue, Worker } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
 import { Redis } from 'ioredis';
@@ -21,6 +20,12 @@ import { startWindow, type WindowStats } from './process-stats.ts';
 const { Queue: WidelineQueue, Worker: WidelineWorker } = (await import(
   process.env.BENCH_WIDELINE_MODULE ?? '@wideline/bullmq'
 )) as typeof import('@wideline/bullmq');
+
+// Core's pipeline from another build (a dist directory), to compare before and after.
+const coreDist = process.env.BENCH_CORE_DIST;
+const { createNodeTracing } = (await import(
+  coreDist ? `${coreDist}/node.js` : '@wideline/core/node'
+)) as typeof import('@wideline/core/node');
 
 export const CONCURRENCY = 50;
 const ADD_WINDOW = 100;
@@ -216,6 +221,8 @@ export interface RunResult extends WindowStats {
   otlpBytesPerJob: number;
   /** Spans the receiver got per job. */
   otlpSpansPerJob: number;
+  /** OTLP requests the receiver got over the window: spans per request tell batches' sizes. */
+  otlpRequests: number;
 }
 
 /** Options of one run. */
@@ -353,5 +360,6 @@ export async function run(variant: Variant, sink: Sink, options: RunOptions): Pr
     redisCallsPerJob: callsPerJob(redisBefore, redisAfter, jobs),
     otlpBytesPerJob: (otlpAfter.bytes - otlpBefore.bytes) / jobs,
     otlpSpansPerJob: (otlpAfter.spans - otlpBefore.spans) / jobs,
+    otlpRequests: otlpAfter.requests - otlpBefore.requests,
   };
 }
