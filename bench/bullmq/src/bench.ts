@@ -31,7 +31,8 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BenchResults, summarize } from '@wideline/bench-kit';
 import { stopObserving } from './process-stats.ts';
-import { CONCURRENCY, type RunResult, run, startSink, VARIANTS, type Variant, variantsFrom } from './run.ts';
+import { CONCURRENCY, type RunResult, run, VARIANTS, type Variant, variantsFrom } from './run.ts';
+import { startSink } from './sink.ts';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);

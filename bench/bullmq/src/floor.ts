@@ -48,7 +48,13 @@ export function floorTracing(
   endpoint: string,
   ratio: number,
   batch: FloorBatch,
-  exporter: SpanExporter = new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }),
+  // The exporter's default of 30 requests in flight is below what BatchSpanProcessor's forceFlush
+  // sends at once with a full queue (one request per 512 spans, all together): above it, an export
+  // rejects unhandled. Core's processor sends one batch at a time and never reaches it.
+  exporter: SpanExporter = new OTLPTraceExporter({
+    url: `${endpoint}/v1/traces`,
+    concurrencyLimit: Math.ceil(batch.maxQueueSize / 512),
+  }),
 ): FloorTracing {
   const root = ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio);
   const provider = new BasicTracerProvider({

@@ -21,7 +21,8 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BenchResults, callgrindWindow, countInstructions } from '@wideline/bench-kit';
 import { stopObserving } from './process-stats.ts';
-import { run, startSink, VARIANTS, type Variant, variantsFrom } from './run.ts';
+import { run, VARIANTS, type Variant, variantsFrom } from './run.ts';
+import { startSink } from './sink.ts';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2000);

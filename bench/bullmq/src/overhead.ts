@@ -8,7 +8,8 @@
  *   no-provider   the wrappers alone, with OpenTelemetry's no-op API (no SDK registered)
  *   sampled-out   the SDK with 0% head sampling: every span is non-recording (propagation only)
  *   discard       every span recorded by core's pipeline, exported to an exporter that discards
- *   otlp          every span recorded and exported as OTLP/HTTP JSON to a local receiver, through
+ *   otlp          every span recorded and exported as OTLP/HTTP JSON to a local receiver (a child
+ *                 process, as in bench.ts: its CPU is not counted), through
  *                 `createNodeTracing` (OpenTelemetry's OTLPTraceExporter, what bench.ts uses)
  *   otlp-fetch    the same through `createTracing`'s default exporter (core's own OTLP/JSON encoder
  *                 and fetch), for comparison
@@ -34,8 +35,6 @@
  * Not a test: it prints figures; nothing gates on them. Each round's figures go to
  * bench/results/bullmq-overhead.json (`pnpm bench --compare`).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -45,6 +44,7 @@ import type { TracedJobLike } from '@wideline/bullmq';
 import type { WidelineTracing } from '@wideline/core';
 import { Queue as BullQueue } from 'bullmq';
 import { type FloorJob, type FloorTracing, floorAdd, floorProcessor, floorTracing } from './floor.ts';
+import { startSink } from './sink.ts';
 
 const { Queue, tracedProcessor } = (await import(
   process.env.BENCH_WIDELINE_MODULE ?? '@wideline/bullmq'
@@ -85,16 +85,6 @@ const discard: SpanExporter = {
   export: (_spans: ReadableSpan[], done) => done({ code: 0 }),
   shutdown: async () => undefined,
 };
-
-async function sinkUrl(): Promise<string> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  server.unref();
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 function pipeline(layer: Layer, sink: string): WidelineTracing | undefined {
   // Under callgrind a run is ~50× slower: a 200 ms batch timer would export a few spans at a time,
@@ -202,22 +192,30 @@ async function countLayers(layers: Layer[]): Promise<void> {
 }
 
 async function measureLayers(layers: Layer[]): Promise<void> {
-  const sink = await sinkUrl();
+  const receiver = await startSink();
   const results = new BenchResults('bullmq-overhead', {
     params: { jobs: JOBS, rounds: ROUNDS, only: process.env.BENCH_ONLY ?? 'all' },
   });
   const best: Record<string, number> = {};
+  // OTLP requests of a layer's last round: per-request costs are paid per batch, not per span.
+  const requests: Record<string, number> = {};
   for (let round = 0; round < ROUNDS; round++) {
     for (const layer of round % 2 ? [...layers].reverse() : layers) {
-      const us = await run(layer, sink);
+      const before = (await receiver.stats()).requests;
+      const us = await run(layer, receiver.url);
+      requests[layer] = (await receiver.stats()).requests - before;
       best[layer] = Math.min(best[layer] ?? Infinity, us);
       if (!COUNTED_LAYER)
         results.add({ metric: 'cpu_per_job', variant: layer, value: us, unit: 'µs', kind: 'latency' });
     }
   }
+  receiver.close();
   if (COUNTED_LAYER) return;
-  console.log(`${JOBS} jobs (add + process, no Redis), best of ${ROUNDS}, CPU µs per job:`);
-  for (const layer of layers) console.log(`  ${layer.padEnd(12)} ${(best[layer] ?? 0).toFixed(1).padStart(6)}`);
+  console.log(`${JOBS} jobs (add + process, no Redis), best of ${ROUNDS}, CPU µs per job, OTLP requests a round:`);
+  for (const layer of layers)
+    console.log(
+      `  ${layer.padEnd(13)} ${(best[layer] ?? 0).toFixed(1).padStart(6)} ${String(requests[layer]).padStart(6)}`,
+    );
   results.write();
 }
 

@@ -36,7 +36,8 @@ import {
   startPerf,
 } from '@wideline/bench-kit';
 import { stopObserving } from './process-stats.ts';
-import { run, startSink, VARIANTS, type Variant, variantsFrom } from './run.ts';
+import { run, VARIANTS, type Variant, variantsFrom } from './run.ts';
+import { startSink } from './sink.ts';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

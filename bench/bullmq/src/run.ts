@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { spawn } from 'node:child_process';
 import { propagation, trace } from '@opentelemetry/api';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { WidelineTracing } from '@wideline/core';
@@ -15,6 +14,7 @@ import { BullMQOtel } from 'bullmq-otel';
 import { Redis } from 'ioredis';
 import { type FloorTracing, floorAdd, floorProcessor, floorTracing } from './floor.ts';
 import { startWindow, type WindowStats } from './process-stats.ts';
+import type { Sink } from './sink.ts';
 
 // Another build of @wideline/bullmq (an absolute path) can stand in, to compare before and after.
 const { Queue: WidelineQueue, Worker: WidelineWorker } = (await import(
@@ -111,50 +111,6 @@ export function variantsFrom(names: readonly string[] | undefined, fallback: rea
   const unknown = names.filter((n) => !ALL.includes(n as Variant));
   if (unknown.length > 0) throw new Error(`unknown variant ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
   return names as Variant[];
-}
-
-/**
- * The OTLP receiver runs in a child process: what it spends reading requests is not the
- * instrumentation's cost, and must not count in this process's CPU per job.
- */
-export interface Sink {
-  url: string;
-  /** Requests, bytes and spans (OTLP/JSON `"kind"` fields: only spans have one) received so far. */
-  stats(): Promise<{ requests: number; bytes: number; spans: number }>;
-  close(): void;
-}
-
-const SINK_SOURCE = `
-const { createServer } = require('node:http');
-let requests = 0, bytes = 0, spans = 0;
-const server = createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (chunk) => { bytes += chunk.length; chunks.push(chunk); });
-  req.on('end', () => {
-    requests += 1;
-    spans += Buffer.concat(chunks).toString('latin1').split('"kind":').length - 1;
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-  });
-});
-server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
-process.on('message', () => process.send({ requests, bytes, spans }));
-process.on('disconnect', () => process.exit(0));
-`;
-
-export async function startSink(): Promise<Sink> {
-  const child = spawn(process.execPath, ['-e', SINK_SOURCE], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = () => new Promise<Record<string, number>>((resolve) => child.once('message', resolve as never));
-  const { port } = await next();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stats: async () => {
-      const reply = next();
-      child.send('stats');
-      const { requests = 0, bytes = 0, spans = 0 } = await reply;
-      return { requests, bytes, spans };
-    },
-    close: () => child.disconnect(),
-  };
 }
 
 const discard: SpanExporter = {

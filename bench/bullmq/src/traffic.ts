@@ -13,7 +13,8 @@
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { stopObserving } from './process-stats.ts';
-import { type RunResult, run, startSink, VARIANTS, variantsFrom } from './run.ts';
+import { type RunResult, run, VARIANTS, variantsFrom } from './run.ts';
+import { startSink } from './sink.ts';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 5000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
