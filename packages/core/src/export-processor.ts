@@ -25,7 +25,12 @@ export interface BatchOptions {
    * 64 KiB `keepalive` budget; estimating costs CPU per span, so it is off unless asked for.
    */
   maxBatchBytes?: number;
-  /** Delay before a partial batch is sent. Default 1000 ms. */
+  /**
+   * Delay before a partial batch is sent. `Infinity`: no timer at all — partial batches wait for
+   * `forceFlush`, for a host that flushes every unit of work itself (the Worker does, under each
+   * invocation's `waitUntil`, so a timer there would be armed and cleared per request for nothing).
+   * Default 1000 ms.
+   */
   scheduledDelayMs?: number;
   /** An export taking longer is abandoned and its spans counted as dropped. Default 10 000 ms. */
   exportTimeoutMs?: number;
@@ -105,7 +110,7 @@ export class BatchExportProcessor implements SpanProcessor {
   }
 
   #schedule(): void {
-    if (this.#timer !== undefined || this.#draining) return;
+    if (this.#timer !== undefined || this.#draining || this.#delayMs === Infinity) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#drain();

@@ -74,6 +74,30 @@ describe('BatchExportProcessor', () => {
     expect(tracing.stats().export).toMatchObject({ spansExported: 1, exportFailures: 0 });
   });
 
+  it('with scheduledDelayMs Infinity arms no batch timer: a partial batch waits for forceFlush', async () => {
+    const armed: unknown[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    const immediate: SpanExporter = {
+      export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }),
+      shutdown: async () => {},
+    };
+    const { tracing } = tracingWith(immediate, { scheduledDelayMs: Number.POSITIVE_INFINITY });
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+      armed.push(ms);
+      return realSetTimeout(fn, ms);
+    }) as typeof setTimeout;
+    try {
+      tracing.tracer.startSpan('a').end();
+      tracing.tracer.startSpan('b').end();
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
+    expect(armed).toEqual([]);
+    expect(tracing.stats().export).toMatchObject({ spansExported: 0, queued: 2 });
+    await tracing.forceFlush();
+    expect(tracing.stats().export).toMatchObject({ spansExported: 2, queued: 0 });
+  });
+
   it('a throwing exporter never reaches user code', async () => {
     const throwing: SpanExporter = {
       export: () => {
