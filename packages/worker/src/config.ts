@@ -118,10 +118,6 @@ export const propagator = new W3CPropagator();
 // The isolate's one runtime. Module state is the point here: it is what "per isolate" means.
 let runtime: IsolateRuntime | undefined;
 
-function envRecord(env: unknown): Record<string, unknown> {
-  return typeof env === 'object' && env !== null ? (env as Record<string, unknown>) : {};
-}
-
 /**
  * The isolate's runtime, created on first use from `config` and the invocation's bindings. Later
  * calls return the same runtime: a second config (another entry point) is not applied.
@@ -132,26 +128,34 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
   if (runtime) return runtime;
   const config = typeof configOrFactory === 'function' ? configOrFactory(env) : configOrFactory;
   const mayPropagate = createTargetMatcher(config.propagateTo);
-  // A OutboxSpanExporter of the caller's own (another transport, such as a service binding to a
-  // collector Worker) still needs each invocation to send; any other exporter sends by itself.
-  let sender = config.exporter instanceof OutboxSpanExporter ? config.exporter : undefined;
   const spanIds = new ReservingIdGenerator();
   const defaults = { exportTimeoutMs: DEFAULT_EXPORT_TIMEOUT_MS };
-  const resolved = resolveConfig(config, { ...envRecord(env), ...config.env }, defaults);
+  // The bindings, when they are an object (spreading null or undefined gives nothing).
+  const bindings = typeof env === 'object' ? (env as Record<string, unknown> | null) : undefined;
+  const resolved = resolveConfig(config, { ...bindings, ...config.env }, defaults);
   const parts: WorkerParts = {};
   for (const feature of config.features ?? []) feature.setup(parts);
   const redactor = resolved.redaction === false ? undefined : createRedactor(resolved.redaction);
   const wideEventLog = wideEventLogProcessor(resolved, parts, redactor);
-  if (!config.exporter) {
-    sender = new OutboxSpanExporter({
-      url: resolved.tracesEndpoint,
-      headers: resolved.headers,
-      timeoutMs: resolved.exportTimeoutMs,
-      delayMs: config.exportDelayMs,
-      onWarning: config.onWarning,
-    });
-  }
+  // A OutboxSpanExporter of the caller's own (another transport, such as a service binding to a
+  // collector Worker) still needs each invocation to send; any other exporter sends by itself.
+  const sender = config.exporter
+    ? config.exporter instanceof OutboxSpanExporter
+      ? config.exporter
+      : undefined
+    : new OutboxSpanExporter({
+        url: resolved.tracesEndpoint,
+        headers: resolved.headers,
+        timeoutMs: resolved.exportTimeoutMs,
+        delayMs: config.exportDelayMs,
+        onWarning: config.onWarning,
+      });
   propagation.setGlobalPropagator(propagator);
+  // No batch timer unless `batch.scheduledDelayMs` asks for one: every invocation flushes under its
+  // own `waitUntil`, so the timer was armed by the first span to end and cleared by the flush, per
+  // request, for nothing. A span that ends after its invocation's flush waits for the next one's,
+  // as it did with the timer (the outbox is only sent from a flush).
+  resolved.batch = { scheduledDelayMs: Infinity, ...resolved.batch };
   const tracing = assembleTracing(resolved, {
     exporter: config.exporter ?? (sender as OutboxSpanExporter),
     redactor,
@@ -171,14 +175,13 @@ export function isolateRuntime<Env>(configOrFactory: ConfigOrFactory<Env>, env: 
       "[wideline] another OpenTelemetry tracer provider is registered globally (Sentry's enableOpenTelemetrySetup?); Wideline keeps its own",
     );
   }
-  const flushed = sender;
   runtime = {
     tracing,
     config,
     mayPropagate,
     sender,
     spanIds,
-    flush: flushed ? () => tracing.forceFlush().then(() => flushed.sendWhenDue()) : () => tracing.forceFlush(),
+    flush: sender ? () => tracing.forceFlush().then(() => sender.sendWhenDue()) : () => tracing.forceFlush(),
   };
   return runtime;
 }

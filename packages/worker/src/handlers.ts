@@ -23,7 +23,7 @@ import {
 import { stripTraceContext } from '@wideline/core/sdk';
 import { instrumentEnv } from './bindings';
 import { type ConfigOrFactory, type IsolateRuntime, isolateRuntime } from './config';
-import { traceFetch, watchPassThrough } from './incoming';
+import { answersThrown, traceFetch } from './incoming';
 import { runTraced, type WaitUntilHost } from './invocation';
 import { instrumentGlobalFetch } from './outgoing';
 import { batchParent, spanContextOf } from './queue';
@@ -192,14 +192,13 @@ function traceHandler(
 ): Promise<unknown> {
   if (kind === 'queue') return traceQueue(runtime, ctx, first as BatchLike, run);
   if (kind === 'scheduled') return traceScheduled(runtime, ctx, first as { cron?: string }, () => run(first));
-  const passedThrough = watchPassThrough(ctx);
   return traceFetch(
     runtime,
     ctx,
     first as Request,
     () => run(first) as Promise<Response>,
     undefined,
-    () => !passedThrough(),
+    answersThrown(ctx),
   );
 }
 

@@ -122,7 +122,7 @@ function instrumentResponse(
     FixedLengthStream?: FixedLengthStreamClass;
     IdentityTransformStream?: IdentityTransformStreamClass;
   };
-  const length = Number(headers.get('content-length') ?? Number.NaN);
+  const length = Number(headers.get('content-length') ?? NaN);
   const pipe =
     streams.FixedLengthStream && Number.isSafeInteger(length) && length >= 0
       ? new streams.FixedLengthStream(length)
@@ -134,25 +134,26 @@ function instrumentResponse(
 }
 
 /**
- * Whether the handler called `ctx.passThroughOnException()` in this invocation: then a thrown error
- * must reach the runtime, which forwards the request to the origin instead of answering. The method is
- * wrapped on this invocation's own `ctx` (the way Sentry wraps `waitUntil`); where it cannot be, the
- * answer is always "yes", and thrown errors reach the runtime as before.
+ * Whether a thrown error is answered with Wideline's 500 in this invocation: yes, unless the handler
+ * called `ctx.passThroughOnException()`; then the error must reach the runtime, which forwards the
+ * request to the origin instead of answering. The method is wrapped on this invocation's own `ctx`
+ * (the way Sentry wraps `waitUntil`); where it cannot be, the answer is always "no", and thrown
+ * errors reach the runtime as before.
  */
-export function watchPassThrough(ctx: unknown): () => boolean {
+export function answersThrown(ctx: unknown): () => boolean {
   const host = ctx as { passThroughOnException?: () => void } | null | undefined;
   const original = host?.passThroughOnException;
-  if (typeof original !== 'function') return () => false;
-  let called = false;
+  if (typeof original !== 'function') return () => true;
+  let passedThrough = false;
   try {
     host!.passThroughOnException = () => {
-      called = true;
+      passedThrough = true;
       original.call(host);
     };
   } catch {
-    return () => true;
+    return () => false;
   }
-  return () => called;
+  return () => !passedThrough;
 }
 
 /**

@@ -131,15 +131,14 @@ export function instrumentGlobalFetch(runtime: IsolateRuntime): void {
     existing.runtime = runtime;
     return;
   }
-  const original = current;
   const state = { runtime };
   const target: OutgoingTarget = {
     call(input, init) {
-      return original(input, init);
+      return current(input, init);
     },
     // By name: a bound function prints as native code whatever it wraps, and Node's `fetch` is
     // JavaScript (undici, whose diagnostics-channel instrumentation reads the active context).
-    native: /^function fetch\(\) \{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(original)),
+    native: /^function fetch\(\) \{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(current)),
   };
   const wrapped = ((input: RequestInfo | URL, init?: RequestInit) =>
     tracedFetch(state.runtime, target, input, init)) as typeof fetch & { [PATCHED]?: { runtime: IsolateRuntime } };

@@ -39,3 +39,12 @@ it('reads OTEL_* from the bindings, with the env option over them', async () => 
     tracesEndpoint: 'https://collector.test/v1/traces',
   });
 });
+
+it('arms no batch timer (each invocation flushes its own spans) unless batch.scheduledDelayMs asks for one', async () => {
+  expect((await resolvedWith({}, {}))?.batch).toEqual({ scheduledDelayMs: Number.POSITIVE_INFINITY });
+  expect((await resolvedWith({ batch: { maxQueueSize: 64 } }, {}))?.batch).toEqual({
+    scheduledDelayMs: Number.POSITIVE_INFINITY,
+    maxQueueSize: 64,
+  });
+  expect((await resolvedWith({ batch: { scheduledDelayMs: 500 } }, {}))?.batch).toEqual({ scheduledDelayMs: 500 });
+});
