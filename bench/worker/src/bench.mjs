@@ -40,8 +40,9 @@ const VARIANTS = ['bare', 'wideline', 'otelcf'];
 // A second bare process measures the noise floor: how far two identical processes differ; Wideline
 // with a discarding exporter shows how much of its overhead is the export itself.
 // BENCH_PROCESSES=bare,wideline-noexport runs a subset (for quick before/after iterations).
-// `before` (workerd only) is @wideline/worker and core as they were at BENCH_BEFORE (a commit),
+// `before` is @wideline/worker and core as they were at BENCH_BEFORE (a commit),
 // in the same run: a paired before/after, e.g. BENCH_BEFORE=main BENCH_PROCESSES=bare,wideline,before,otelcf.
+// `after` is the same for BENCH_AFTER (a commit), so that the sources can change while it runs.
 const PROCESSES = process.env.BENCH_PROCESSES?.split(',') ?? [
   'bare',
   'bare2',
@@ -49,7 +50,9 @@ const PROCESSES = process.env.BENCH_PROCESSES?.split(',') ?? [
   'otelcf',
   'wideline-noexport',
 ];
-const NODE_PROCESSES = PROCESSES.filter((name) => name !== 'before');
+const NODE_PROCESSES = PROCESSES;
+// The processes built from a commit's sources (BENCH_BEFORE, BENCH_AFTER), in workerd and in Node.
+const COMMITS = ['before', 'after'].filter((name) => PROCESSES.includes(name));
 const LABEL = {
   bare: 'bare',
   bare2: 'bare (second process)',
@@ -57,9 +60,13 @@ const LABEL = {
   otelcf: '@microlabs/otel-cf-workers',
   'wideline-noexport': '@wideline/worker, no export',
   before: `@wideline/worker at ${process.env.BENCH_BEFORE}`,
+  after: `@wideline/worker at ${process.env.BENCH_AFTER}`,
   floor: 'floor (OTel API + SDK + OTLP)',
   core: '@wideline/core pipeline',
 };
+// BENCH_STUB_FETCH=1 (workerd): the handler's subrequests are answered inside the isolate by a stub
+// (workers/loop.js), so the runtime's fetch and the downstream server add neither CPU nor noise and a
+// paired before/after resolves smaller differences; the export still goes out for real.
 // BENCH_ONLY=node skips the workerd part, BENCH_ONLY=workerd the Node part, BENCH_ONLY=size both.
 const ONLY = process.env.BENCH_ONLY;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -143,14 +150,15 @@ function moduleBytes(metafile) {
 }
 
 /**
- * The `before` process: the bench's Wideline Worker with `@wideline/worker` and `@wideline/core`
- * aliased to their sources at `commit` (extracted with `git archive`, resolving their dependencies
- * through the workspace's own node_modules), written as workers/wrangler.before.jsonc.
+ * The `before` (or `after`) process: the bench's Wideline Worker with `@wideline/worker` and
+ * `@wideline/core` aliased to their sources at `commit` (extracted with `git archive`, resolving
+ * their dependencies through the workspace's own node_modules), written as workers/wrangler.<name>.jsonc;
+ * returns the aliases, which the Node part's build uses too.
  */
-function prepareBefore(commit) {
-  if (!commit) throw new Error('the before process needs BENCH_BEFORE=<commit>, e.g. BENCH_BEFORE=main');
+function prepareCommit(name, commit) {
+  if (!commit) throw new Error(`the ${name} process needs BENCH_${name.toUpperCase()}=<commit>, e.g. main`);
   const repo = fileURLToPath(new URL('../../../', import.meta.url));
-  const dir = mkdtempSync(join(tmpdir(), 'wideline-bench-before-'));
+  const dir = mkdtempSync(join(tmpdir(), `wideline-bench-${name}-`));
   for (const pkg of ['core', 'worker']) {
     execFileSync('sh', ['-c', `git -C "${repo}" archive "${commit}" packages/${pkg}/src | tar -x -C "${dir}"`]);
     symlinkSync(join(repo, 'packages', pkg, 'node_modules'), join(dir, 'packages', pkg, 'node_modules'));
@@ -163,7 +171,8 @@ function prepareBefore(commit) {
     '@wideline/core/sdk': src('core', 'sdk.ts'),
     '@wideline/core/conventions': src('core', 'conventions.ts'),
   };
-  writeFileSync(`${WORKERS}wrangler.before.jsonc`, JSON.stringify(config, null, 2));
+  writeFileSync(`${WORKERS}wrangler.${name}.jsonc`, JSON.stringify(config, null, 2));
+  return config.alias;
 }
 
 async function load(url, count) {
@@ -206,17 +215,19 @@ function ask(child, message) {
  * Bundles each variant for Node and runs it in its own long-lived process (each library patches
  * global fetch); the parent drives interleaved rounds, so the variants share the machine's load.
  */
-async function nodeCpu(receivers) {
+async function nodeCpu(receivers, aliases) {
   const out = '/tmp/wideline-bench-worker-node';
-  for (const variant of [...VARIANTS, 'wideline-noexport']) {
+  const builds = [...VARIANTS, 'wideline-noexport', ...COMMITS];
+  for (const name of builds) {
     await build({
-      entryPoints: [`${WORKERS}${variant}.js`],
+      entryPoints: [`${WORKERS}${COMMITS.includes(name) ? 'wideline' : name}.js`],
       bundle: true,
       format: 'esm',
       platform: 'node',
-      outfile: `${out}/${variant}.mjs`,
+      outfile: `${out}/${name}.mjs`,
       conditions: ['@wideline/source'],
       logLevel: 'error',
+      ...(aliases[name] ? { alias: aliases[name] } : {}),
       // Bundled CommonJS dependencies call require(); give the ESM bundle one.
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     });
@@ -287,6 +298,14 @@ function report(where, cpu, wall) {
       `\n  noise: bare vs identical bare, paired: median ${median(floor).toFixed(0)} µs, quartiles ${q1.toFixed(0)}..${q3.toFixed(0)}, worst ${Math.max(...floor.map(Math.abs)).toFixed(0)} µs`,
     );
   }
+  const after = ran('after') ? 'after' : 'wideline';
+  if (ran(after) && ran('before')) {
+    const diff = cpu[after].map((x, i) => x - cpu.before[i]);
+    const [d1, d3] = quartiles(diff);
+    console.log(
+      `  paired ${LABEL[after]} − before (${process.env.BENCH_BEFORE}), per round: median ${median(diff).toFixed(0)} µs, quartiles ${d1.toFixed(0)}..${d3.toFixed(0)}`,
+    );
+  }
   if (ran('bare') && ran('wideline') && ran('otelcf')) {
     const ratio = pairedOverhead(cpu, 'wideline') / pairedOverhead(cpu, 'otelcf');
     const perRound = cpu.wideline.map((x, i) => (x - cpu.bare[i]) / (cpu.otelcf[i] - cpu.bare[i]));
@@ -344,11 +363,17 @@ async function main() {
   const receivers = await startReceivers();
   const running = [];
   try {
+    const aliases = Object.fromEntries(
+      COMMITS.map((name) => [name, prepareCommit(name, process.env[`BENCH_${name.toUpperCase()}`])]),
+    );
     if (ONLY !== 'node' && ONLY !== 'size') {
-      if (PROCESSES.includes('before')) prepareBefore(process.env.BENCH_BEFORE);
       for (const variant of PROCESSES) {
         running.push(
-          await startWorker(variant, { DOWNSTREAM_URL: receivers.downstreamUrl, OTLP_URL: receivers.otlpUrl }),
+          await startWorker(variant, {
+            DOWNSTREAM_URL: receivers.downstreamUrl,
+            OTLP_URL: receivers.otlpUrl,
+            STUB_FETCH: process.env.BENCH_STUB_FETCH ?? '',
+          }),
         );
       }
       const cpu = Object.fromEntries(PROCESSES.map((v) => [v, []]));
@@ -378,7 +403,7 @@ async function main() {
       running.length = 0;
     }
     if (ONLY !== 'workerd' && ONLY !== 'size') {
-      const node = await nodeCpu(receivers);
+      const node = await nodeCpu(receivers, aliases);
       console.log(
         `\nCPU time per request in Node (same handler, wrapped handler called directly, ${NODE_ROUNDS} interleaved rounds × ${NODE_REQUESTS}, process.cpuUsage)\n`,
       );

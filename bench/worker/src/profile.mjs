@@ -20,7 +20,13 @@
  * sockets and native streams, the proxy process) is spread over the layers in proportion, i.e.
  * mostly onto the natives' JavaScript callers. Variants run in turn (order rotated per round), and
  * the table shows medians over rounds.
+ *
+ * PROFILE_DUMP=<dir> (with one variant, e.g. PROFILE_VARIANTS=wideline) also writes each round's raw
+ * profile (`round-<n>.cpuprofile`, DevTools' format, with line-level ticks) and the bundle it
+ * sampled, for reading a function's time line by line.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BenchResults, profileLayers } from '@wideline/bench-kit';
 import WebSocket from 'ws';
 import { cpuTicks, invocations, startReceivers, startWorker, TICKS_PER_SECOND } from './workerd.mjs';
@@ -105,6 +111,7 @@ async function attributed(session, profile) {
   if (!bundle) throw new Error(`the Worker's script was not reported (${session.scripts.map((s) => s.url)})`);
   const { scriptSource } = await session.send('Debugger.getScriptSource', { scriptId: bundle.scriptId });
   const moduleOf = moduleLines(scriptSource);
+  if (process.env.PROFILE_DUMP) dump(scriptSource, profile);
   for (const node of profile.nodes) {
     const frame = node.callFrame;
     // The profiler names the script by its file name, the debugger by its full URL.
@@ -120,6 +127,15 @@ async function attributed(session, profile) {
     frame.url = `layer-${LAYERS.findIndex(([, pattern]) => pattern.test(path))}`;
   }
   return profile;
+}
+
+let dumps = 0;
+/** PROFILE_DUMP=<dir>: each round's raw profile and the bundle it sampled, for line-level reading. */
+function dump(source, profile) {
+  const dir = process.env.PROFILE_DUMP;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'bundle.js'), source);
+  writeFileSync(join(dir, `round-${dumps++}.cpuprofile`), JSON.stringify(profile));
 }
 
 async function profileRound(worker) {

@@ -9,9 +9,20 @@
  *
  * Without `n` the variant's handler answers the request itself (a plain request, for latency).
  */
+/** BENCH_STUB_FETCH=1: the handler's subrequests answered in the isolate, without I/O. */
+async function stubFetch() {
+  return new Response('ok');
+}
+let stubbed = false;
+
 export function looped(worker, { sequential = false } = {}) {
   return {
     async fetch(request, env, ctx) {
+      // Installed before the variant's first invocation, so that its instrumentation wraps the stub.
+      if (env.STUB_FETCH === '1' && !stubbed) {
+        stubbed = true;
+        globalThis.fetch = stubFetch;
+      }
       const n = Number(new URL(request.url).searchParams.get('n') ?? 0);
       if (!(n > 0)) return worker.fetch(request, env, ctx);
       let pending = [];
