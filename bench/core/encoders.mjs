@@ -11,7 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BenchResults, callgrindWindow, countInstructions } from '@wideline/bench-kit';
-import { runWorkload, SPANS_PER_TRACE } from './workload.mjs';
+import { recordWorkload } from './workload.mjs';
 
 const { createNodeTracing } = await import(process.env.BENCH_CORE_MODULE ?? '@wideline/core/node');
 const { encodeSpans } = await import(
@@ -26,31 +26,9 @@ const ENCODERS = {
   'core encodeSpans': (spans) => utf8.encode(encodeSpans(spans)),
 };
 
-/** The workload's spans as Wideline's exporter receives them (redacted, tail-sampled). */
-async function recordedSpans() {
-  const spans = [];
-  const tracing = createNodeTracing({
-    serviceName: 'bench',
-    register: false,
-    exporter: {
-      export: (batch, done) => {
-        spans.push(...batch);
-        done({ code: 0 });
-      },
-      shutdown: async () => {},
-    },
-    batch: { maxQueueSize: 65_536, maxExportBatchSize: BATCH },
-    sampling: { tail: { probability: 1, slowMs: 60_000 } },
-  });
-  await runWorkload(tracing.tracer, Math.ceil(BATCH / SPANS_PER_TRACE) * 4);
-  await tracing.forceFlush();
-  await tracing.shutdown();
-  return spans.slice(0, BATCH);
-}
-
 async function child(name) {
   const encode = ENCODERS[name];
-  const batch = await recordedSpans();
+  const batch = await recordWorkload(createNodeTracing, BATCH);
   let bytes = 0;
   for (let i = 0; i < BATCHES; i++) bytes += encode(batch).length; // warm-up
   await callgrindWindow.open();

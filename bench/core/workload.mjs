@@ -35,3 +35,29 @@ export async function runWorkload(tracer, traces) {
     if (i % 100 === 99) await new Promise((r) => setImmediate(r));
   }
 }
+
+/**
+ * The first `count` spans of the workload as Wideline's exporter receives them (tail-sampled; redacted
+ * unless `redaction` is false), recorded in memory through `createNodeTracing` of the build under test.
+ */
+export async function recordWorkload(createNodeTracing, count, { redaction = true } = {}) {
+  const spans = [];
+  const tracing = createNodeTracing({
+    serviceName: 'bench',
+    register: false,
+    ...(redaction ? {} : { redaction: false }),
+    exporter: {
+      export: (batch, done) => {
+        spans.push(...batch);
+        done({ code: 0 });
+      },
+      shutdown: async () => {},
+    },
+    batch: { maxQueueSize: 65_536, maxExportBatchSize: count },
+    sampling: { tail: { probability: 1, slowMs: 60_000 } },
+  });
+  await runWorkload(tracing.tracer, Math.ceil(count / SPANS_PER_TRACE) * 4);
+  await tracing.forceFlush();
+  await tracing.shutdown();
+  return spans.slice(0, count);
+}

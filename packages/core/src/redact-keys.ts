@@ -75,11 +75,7 @@ export function createKeyClassifier(rules: KeyRules): KeyClassifier {
     const cached = nameCache.get(name);
     if (cached !== undefined) return cached;
     const normalized = normalizeName(name);
-    let denied = names.has(normalized);
-    for (const candidate of names) {
-      if (denied) break;
-      denied = normalized.endsWith(`_${candidate}`);
-    }
+    const denied = names.has(normalized) || [...names].some((candidate) => normalized.endsWith(`_${candidate}`));
     if (nameCache.size < KEY_CACHE_LIMIT) nameCache.set(name, denied);
     return denied;
   };

@@ -23,7 +23,7 @@ export function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan
     events[index] = { ...event, attributes: redacted };
   }
   if (!attributes && !events) return span;
-  return copySpan(span, { ...(attributes ? { attributes } : {}), ...(events ? { events } : {}) });
+  return copySpan(span, { attributes: attributes ?? span.attributes, events: events ?? span.events });
 }
 
 /** Wraps `exporter` so that every span is redacted by `redactor` first. */
